@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Throwaway PostgreSQL clusters for tests, the demo and the benchmark.
+#
+#   scripts/cluster.sh start DIR [PORT]   initdb (if needed) and start a cluster in DIR
+#   scripts/cluster.sh stop DIR           stop the cluster in DIR (by its own pg_ctl)
+#   scripts/cluster.sh env DIR            print PGHOST/PGPORT/PGUSER exports for it
+#
+# The server listens only on a Unix socket in DIR/sock (no TCP). As root, it runs as the
+# `postgres` OS user (PostgreSQL refuses to run as root). Authentication is trust: these
+# clusters are throwaway and reachable only through a socket in a directory we own.
+set -euo pipefail
+
+PG_BINDIR=${PG_BINDIR:-$(pg_config --bindir)}
+cmd=${1:?usage: cluster.sh start|stop|env DIR [PORT]}
+dir=${2:?usage: cluster.sh start|stop|env DIR [PORT]}
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+
+as_owner() {
+    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+port_file="$dir/port"
+
+case "$cmd" in
+start)
+    port=${3:-}
+    if [ -z "$port" ]; then
+        if [ -f "$port_file" ]; then port=$(cat "$port_file"); else
+            # a port number only names the socket file; pick one not used by another cluster here
+            port=$(( 55000 + (RANDOM % 5000) ))
+        fi
+    fi
+    echo "$port" >"$port_file"
+    if [ "$(id -u)" = 0 ]; then chown postgres: "$dir" "$port_file"; fi
+    if [ ! -f "$dir/data/PG_VERSION" ]; then
+        as_owner "$PG_BINDIR/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 \
+            --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 ||
+            { cat "$dir/initdb.log" >&2; exit 1; }
+    fi
+    as_owner mkdir -p "$dir/sock"
+    if as_owner "$PG_BINDIR/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+        exit 0
+    fi
+    as_owner "$PG_BINDIR/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+        -o "-k $dir/sock -p $port -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=50 -c shared_preload_libraries=''" \
+        start >/dev/null || { tail -20 "$dir/server.log" >&2; exit 1; }
+    ;;
+stop)
+    if [ -f "$dir/data/PG_VERSION" ]; then
+        as_owner "$PG_BINDIR/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+    fi
+    ;;
+env)
+    echo "export PGHOST=$dir/sock PGPORT=$(cat "$port_file") PGUSER=postgres PGDATABASE=postgres"
+    ;;
+*)
+    echo "usage: cluster.sh start|stop|env DIR [PORT]" >&2
+    exit 2
+    ;;
+esac
