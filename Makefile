@@ -81,3 +81,7 @@ bench:
 clean: clean-client
 clean-client:
 	rm -rf $(BUILD_DIR) $(OBJS:.o=.d)
+
+# `make print-REGRESS` etc.: lets scripts read the test lists from this file
+print-%:
+	@echo $($*)

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# `make test`: builds and installs pgmig, then runs every suite against throwaway clusters that
+# the suites start and stop themselves. The last line is "N passed, N failed".
+#
+# Suites: pg_regress (sql/ -> expected/), isolation (test/isolation), client unit tests (ctest),
+# end-to-end runs of the real binary (test/e2e), README's runnable blocks (test/readme), and one
+# small repetition of every benchmark workload (test/bench --smoke; no timing assertions).
+set -uo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+export PG_CONFIG=${PG_CONFIG:-pg_config}
+pgxs_dir=$(dirname "$($PG_CONFIG --pgxs)")/..
+pg_regress=$pgxs_dir/test/regress/pg_regress
+pg_isolation_regress=$pgxs_dir/test/isolation/pg_isolation_regress
+export PGMIG_BIN=${PGMIG_BIN:-$root/build/client/pgmig}
+
+passed=0
+failed=0
+failed_suites=()
+
+note() { printf '\n=== %s\n' "$*"; }
+
+count() { # suite passed failed
+    passed=$((passed + $2))
+    failed=$((failed + $3))
+    [ "$3" -eq 0 ] || failed_suites+=("$1")
+    printf -- '--- %s: %d passed, %d failed\n' "$1" "$2" "$3"
+}
+
+as_postgres() {
+    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# Reads "N passed, N failed" from the last such line of a suite's output.
+count_from_summary() { # suite logfile exitcode
+    local line p f
+    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$2" | tail -n 1)
+    if [ -z "$line" ]; then
+        echo "$1: no summary line (exit code $3)"
+        count "$1" 0 1
+        return
+    fi
+    p=$(sed -E 's/^([0-9]+) passed.*/\1/' <<<"$line")
+    f=$(sed -E 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$line")
+    if [ "$3" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+    count "$1" "$p" "$f"
+}
+
+note "setup: packages"
+bash scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+
+note "build and install (extension and client)"
+if ! { make -s -j2 && make -s install; } >"$root/.build.log" 2>&1; then
+    cat "$root/.build.log"
+    echo "build failed"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+grep -E 'warning:' "$root/.build.log" | grep -v '/usr/' | head -20 || true
+rm -f "$root/.build.log"
+
+run_dir=$root/.testrun
+mkdir -p "$run_dir"
+
+# --- pg_regress and isolation, one throwaway cluster -------------------------------------
+note "pg_regress and isolation"
+sql_dir=$run_dir/sql
+bash scripts/cluster.sh stop "$sql_dir" 2>/dev/null
+rm -rf "$sql_dir"
+if bash scripts/cluster.sh start "$sql_dir"; then
+    eval "$(bash scripts/cluster.sh env "$sql_dir")"
+    mkdir -p "$sql_dir/regress" "$sql_dir/isolation"
+    [ "$(id -u)" = 0 ] && chown -R postgres: "$sql_dir/regress" "$sql_dir/isolation"
+    read -r -a regress_tests <<<"$(make -s print-REGRESS)"
+    read -r -a isolation_tests <<<"$(make -s print-ISOLATION)"
+    for kind in regress isolation; do
+        if [ $kind = regress ]; then
+            as_postgres "$pg_regress" --inputdir="$root" --outputdir="$sql_dir/regress" \
+                --bindir="$($PG_CONFIG --bindir)" --host="$PGHOST" --port="$PGPORT" \
+                --load-extension=pgmig --dbname=contrib_regression "${regress_tests[@]}" \
+                >"$sql_dir/regress.log" 2>&1
+        else
+            as_postgres "$pg_isolation_regress" --inputdir="$root/test/isolation" \
+                --outputdir="$sql_dir/isolation" --bindir="$($PG_CONFIG --bindir)" \
+                --host="$PGHOST" --port="$PGPORT" --load-extension=pgmig \
+                --dbname=isolation_regression "${isolation_tests[@]}" \
+                >"$sql_dir/$kind.log" 2>&1
+        fi
+        rc=$?
+        cat "$sql_dir/$kind.log"
+        ok=$(grep -cE '\.\.\. +ok' "$sql_dir/$kind.log")
+        bad=$(grep -cE '\.\.\. +FAILED|failed \(ignored\)' "$sql_dir/$kind.log")
+        if [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ]; then bad=1; fi
+        [ -f "$sql_dir/$kind/regression.diffs" ] && [ "$bad" -gt 0 ] && head -c 20000 "$sql_dir/$kind/regression.diffs"
+        count "$kind" "$ok" "$bad"
+    done
+    bash scripts/cluster.sh stop "$sql_dir"
+else
+    count "regress cluster" 0 1
+fi
+
+# --- client unit tests ----------------------------------------------------------------------
+note "client unit tests (ctest)"
+ctest --test-dir build --output-on-failure >"$run_dir/ctest.log" 2>&1
+rc=$?
+tail -n 30 "$run_dir/ctest.log"
+line=$(grep -E 'tests passed, [0-9]+ tests failed out of [0-9]+' "$run_dir/ctest.log" | tail -n 1)
+if [ -n "$line" ]; then
+    total=$(sed -E 's/.*out of ([0-9]+).*/\1/' <<<"$line")
+    bad=$(sed -E 's/.*tests passed, ([0-9]+) tests failed.*/\1/' <<<"$line")
+    count ctest $((total - bad)) "$bad"
+else
+    count ctest 0 1
+fi
+[ $rc -eq 0 ] || [ -n "$line" ] || true
+
+# --- suites that print their own "N passed, N failed" ---------------------------------------
+for suite in test/e2e/run.sh test/readme/run.sh "test/bench/run.sh --smoke"; do
+    name=${suite%% *}
+    note "$suite"
+    if [ ! -f "$name" ]; then
+        echo "$name is missing"
+        count "$name" 0 1
+        continue
+    fi
+    log=$run_dir/$(basename "$(dirname "$name")").log
+    bash $suite >"$log" 2>&1
+    rc=$?
+    tail -n 60 "$log"
+    count_from_summary "$name" "$log" "$rc"
+done
+
+note "summary"
+[ ${#failed_suites[@]} -eq 0 ] || echo "failing suites: ${failed_suites[*]}"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
