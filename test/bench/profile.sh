@@ -32,7 +32,7 @@ done
 work=$root/.bench/work/$mode
 [ -f "$work/stamp" ] || { echo "generate the workloads first: test/bench/run.sh ${mode/full/}" >&2; exit 2; }
 PGMIG=${PGMIG_BIN:-$root/build/client/pgmig}
-bin=$root/.bench/bin
+bin=$root/.bench/bin/full
 [ -x "$bin/floor" ] && [ -x "$bin/measure" ] || { echo "run test/bench/run.sh once first (builds floor, measure)" >&2; exit 2; }
 dir=$root/.bench/profile
 out=$dir/out
