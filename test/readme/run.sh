@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Runs README.md's runnable shell blocks, in order, against a throwaway cluster of its own.
+#
+# A runnable block is a ```sh fence directly after a line `<!-- runnable -->`. The blocks run
+# from the top of the checkout, one after another, as a user would type them: exported variables
+# carry over from one block to the next, and `pgmig` is the built client
+# (${PGMIG_BIN:-build/client/pgmig}). Each block fails on its first failing command.
+#
+# Also checks that examples/ applies and rolls back with plain psql (examples_psql.sh) and that
+# every relative link in README.md points at a file that exists.
+#
+# Needs the extension installed (make install). The last line is "N passed, N failed".
+set -uo pipefail
+
+root=$(git -C "$(dirname "$0")" rev-parse --show-toplevel 2>/dev/null) ||
+    root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+readme=${README:-$root/README.md}
+run_dir=$root/.testrun/readme
+pgmig_bin=${PGMIG_BIN:-build/client/pgmig}
+case $pgmig_bin in /*) ;; *) pgmig_bin=$root/$pgmig_bin ;; esac
+block_timeout=${BLOCK_TIMEOUT:-180}
+
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); printf 'ok     %s\n' "$1"; }
+bad() { failed=$((failed + 1)); printf 'FAILED %s\n' "$1"; }
+finish() {
+    echo "$passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+    exit
+}
+
+bash scripts/cluster.sh stop "$run_dir/cluster" 2>/dev/null
+rm -rf "$run_dir"
+mkdir -p "$run_dir/bin"
+trap 'bash "$root/scripts/cluster.sh" stop "$run_dir/cluster" 2>/dev/null' EXIT
+
+# --- preconditions ---------------------------------------------------------------------------
+if [ ! -x "$pgmig_bin" ]; then
+    echo "no pgmig client at $pgmig_bin (run make, or set PGMIG_BIN)"
+    bad "client built"
+    finish
+fi
+ln -s "$pgmig_bin" "$run_dir/bin/pgmig"
+if ! bash scripts/cluster.sh start "$run_dir/cluster" >"$run_dir/cluster.log" 2>&1; then
+    cat "$run_dir/cluster.log"
+    bad "throwaway cluster starts"
+    finish
+fi
+run_dir_cluster=$run_dir/cluster
+trap 'bash "$root/scripts/cluster.sh" stop "$run_dir_cluster" 2>/dev/null' EXIT
+eval "$(bash scripts/cluster.sh env "$run_dir_cluster")"
+export PGHOST PGPORT PGUSER PGDATABASE
+if [ "$(psql -X -qAt -c "SELECT count(*) FROM pg_available_extensions WHERE name = 'pgmig'")" != 1 ]; then
+    echo "extension pgmig is not installed in this PostgreSQL (run make install)"
+    bad "extension installed"
+    finish
+fi
+
+# --- README links ------------------------------------------------------------------------------
+missing=()
+while IFS= read -r link; do
+    target=${link%%#*}
+    [ -z "$target" ] && continue
+    [ -e "$(dirname "$readme")/$target" ] || missing+=("$target")
+done < <(grep -oE '\]\([^)#][^)]*\)' "$readme" | sed -E 's/^\]\((.*)\)$/\1/' | grep -vE '^[a-z]+:')
+if [ ${#missing[@]} -eq 0 ]; then ok "README links point at files that exist"; else
+    printf '  missing: %s\n' "${missing[@]}"
+    bad "README links point at files that exist"
+fi
+
+# --- examples/ with plain psql -----------------------------------------------------------------
+if bash test/readme/examples_psql.sh >"$run_dir/examples.log" 2>&1; then
+    ok "examples/: every up, then every down, with plain psql"
+else
+    sed 's/^/  | /' "$run_dir/examples.log"
+    bad "examples/: every up, then every down, with plain psql"
+fi
+
+# --- runnable blocks ---------------------------------------------------------------------------
+# Writes each block to $run_dir/block.N.sh and prints "N LINE" for each.
+awk -v out="$run_dir/block" '
+    /^[[:space:]]*<!--[[:space:]]*runnable[[:space:]]*-->[[:space:]]*$/ { want = 1; next }
+    want && /^```(sh|bash|shell)[[:space:]]*$/ { n++; file = out "." n ".sh"; printf "" > file;
+                                                 print n, NR + 1; inblock = 1; want = 0; next }
+    want && NF { want = 0 }
+    inblock && /^```[[:space:]]*$/ { inblock = 0; close(file); next }
+    inblock { print > file }
+' "$readme" >"$run_dir/blocks.txt"
+
+if [ ! -s "$run_dir/blocks.txt" ]; then
+    bad "README has runnable blocks"
+    finish
+fi
+
+# State carried from block to block: the environment a user's shell would have.
+state=$run_dir/state.sh
+{
+    echo "export PATH='$run_dir/bin':\"\$PATH\""
+    echo "export PGHOST='$PGHOST' PGPORT='$PGPORT' PGUSER='$PGUSER' PGDATABASE='$PGDATABASE'"
+} >"$state"
+
+while read -r n line; do
+    name="README.md block $n (line $line)"
+    {
+        echo "source '$state'"
+        echo "cd '$root'"
+        echo "set -eo pipefail"
+        echo "set -x"
+        cat "$run_dir/block.$n.sh"
+        echo "{ set +x; } 2>/dev/null"
+        echo "export -p | grep -vE '^declare -x (OLDPWD|PWD|SHLVL|_)=' >'$state.next'"
+    } >"$run_dir/run.$n.sh"
+    timeout "$block_timeout" bash "$run_dir/run.$n.sh" >"$run_dir/block.$n.log" 2>&1
+    rc=$?
+    sed 's/^/  | /' "$run_dir/block.$n.log"
+    if [ $rc -eq 0 ] && [ -f "$state.next" ]; then
+        mv "$state.next" "$state"
+        ok "$name"
+    else
+        [ $rc -eq 124 ] && echo "  (timed out after ${block_timeout}s)"
+        echo "  exit code $rc"
+        bad "$name"
+    fi
+done <"$run_dir/blocks.txt"
+
+finish
