@@ -1,0 +1,490 @@
+/* pgmig 0.1.0: schema migrations stored and applied inside PostgreSQL.
+ *
+ * The control file sets schema = pg_catalog, so this script runs with
+ * search_path = pg_catalog, pg_temp. Every object is created in schema mig and every
+ * reference is qualified. Nothing is granted to PUBLIC; see docs/security.md.
+ */
+\echo Use "CREATE EXTENSION pgmig" to load this file. \quit
+
+CREATE SCHEMA mig;
+COMMENT ON SCHEMA mig IS 'pgmig: stored migrations, their history and the audit log';
+REVOKE ALL ON SCHEMA mig FROM PUBLIC;
+
+-- ---------------------------------------------------------------------------------------
+-- tables
+-- ---------------------------------------------------------------------------------------
+
+CREATE TABLE mig.migration (
+    vkey               pg_catalog.numeric[] PRIMARY KEY,
+    version            pg_catalog.text NOT NULL,
+    name               pg_catalog.text NOT NULL,
+    up_sql             pg_catalog.text NOT NULL,
+    down_sql           pg_catalog.text,
+    up_checksum        pg_catalog.text NOT NULL,
+    down_checksum      pg_catalog.text,
+    up_run             pg_catalog.text,
+    down_run           pg_catalog.text,
+    transactional      pg_catalog.bool NOT NULL,
+    down_transactional pg_catalog.bool NOT NULL DEFAULT true,
+    statements         pg_catalog.int4 NOT NULL,
+    down_statements    pg_catalog.int4,
+    ends_transaction   pg_catalog.bool NOT NULL DEFAULT false,
+    options            pg_catalog.jsonb NOT NULL DEFAULT '{}',
+    uploaded_by        pg_catalog.name NOT NULL DEFAULT CURRENT_USER,
+    uploaded_at        pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+ALTER TABLE mig.migration ALTER COLUMN up_sql SET COMPRESSION lz4;
+ALTER TABLE mig.migration ALTER COLUMN down_sql SET COMPRESSION lz4;
+ALTER TABLE mig.migration ALTER COLUMN up_run SET COMPRESSION lz4;
+ALTER TABLE mig.migration ALTER COLUMN down_run SET COMPRESSION lz4;
+COMMENT ON TABLE mig.migration IS 'uploaded (staged) versioned migrations: scripts, checksums, classification';
+COMMENT ON COLUMN mig.migration.vkey IS 'sort and equality key of the version (mig.version_key)';
+COMMENT ON COLUMN mig.migration.version IS 'version exactly as uploaded';
+COMMENT ON COLUMN mig.migration.up_run IS 'body of an up script wrapped in its own BEGIN/COMMIT (NULL if not wrapped)';
+COMMENT ON COLUMN mig.migration.down_run IS 'body of a down script wrapped in its own BEGIN/COMMIT (NULL if not wrapped)';
+COMMENT ON COLUMN mig.migration.up_checksum IS 'lower-case hex SHA-256 of up_sql';
+COMMENT ON COLUMN mig.migration.down_checksum IS 'lower-case hex SHA-256 of down_sql, NULL if no down script';
+COMMENT ON COLUMN mig.migration.ends_transaction IS 'the up script adds an enum label (ALTER TYPE ... ADD VALUE)';
+
+CREATE TABLE mig.applied (
+    vkey                  pg_catalog.numeric[] PRIMARY KEY REFERENCES mig.migration (vkey),
+    batch                 pg_catalog.int4 NOT NULL,
+    applied_at            pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    applied_by            pg_catalog.name NOT NULL DEFAULT CURRENT_USER,
+    duration              pg_catalog.interval,
+    checksum              pg_catalog.text NOT NULL,
+    method                pg_catalog.text NOT NULL CHECK (method OPERATOR(pg_catalog.=) ANY (ARRAY['run', 'baseline'])),
+    statements_done       pg_catalog.int4,
+    down_statements_done  pg_catalog.int4,
+    complete              pg_catalog.bool NOT NULL DEFAULT true,
+    failed                pg_catalog.bool NOT NULL DEFAULT false
+);
+CREATE INDEX applied_batch_idx ON mig.applied (batch);
+COMMENT ON TABLE mig.applied IS 'applied (or baselined, or partially applied non-transactional) migrations';
+
+CREATE TABLE mig.repeatable (
+    name        pg_catalog.text PRIMARY KEY,
+    up_sql      pg_catalog.text NOT NULL,
+    checksum    pg_catalog.text NOT NULL,
+    options     pg_catalog.jsonb NOT NULL DEFAULT '{}',
+    batch       pg_catalog.int4 NOT NULL,
+    applied_at  pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    applied_by  pg_catalog.name NOT NULL DEFAULT CURRENT_USER,
+    duration    pg_catalog.interval
+);
+ALTER TABLE mig.repeatable ALTER COLUMN up_sql SET COMPRESSION lz4;
+COMMENT ON TABLE mig.repeatable IS 'repeatable (Flyway R__) migrations, last applied script per name';
+
+CREATE TABLE mig.state (
+    id          pg_catalog.bool PRIMARY KEY DEFAULT true CHECK (id),
+    baseline    pg_catalog.numeric[],
+    generation  pg_catalog.int8 NOT NULL DEFAULT 0,
+    last_batch  pg_catalog.int4 NOT NULL DEFAULT 0
+);
+COMMENT ON TABLE mig.state IS 'singleton: baseline, last batch number, deploy generation; its table lock is the deploy lock';
+
+CREATE TABLE mig.log (
+    id                pg_catalog.int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at                pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+    action            pg_catalog.text NOT NULL,
+    version           pg_catalog.text,
+    name              pg_catalog.text,
+    batch             pg_catalog.int4,
+    duration          pg_catalog.interval,
+    checksum          pg_catalog.text,
+    role              pg_catalog.name NOT NULL DEFAULT CURRENT_USER,
+    client_addr       pg_catalog.inet DEFAULT pg_catalog.inet_client_addr(),
+    application_name  pg_catalog.text DEFAULT pg_catalog.current_setting('application_name'),
+    sqlstate          pg_catalog.text,
+    message           pg_catalog.text
+);
+COMMENT ON TABLE mig.log IS 'append-only audit log of apply, rollback, baseline, apply_statement and fail';
+
+CREATE FUNCTION mig.log_refuse_change() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    RAISE EXCEPTION 'mig.log is append-only: % is not allowed', TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+COMMENT ON FUNCTION mig.log_refuse_change() IS 'trigger: refuses UPDATE, DELETE and TRUNCATE on mig.log';
+CREATE TRIGGER log_append_only BEFORE UPDATE OR DELETE ON mig.log
+    FOR EACH ROW EXECUTE FUNCTION mig.log_refuse_change();
+CREATE TRIGGER log_no_truncate BEFORE TRUNCATE ON mig.log
+    FOR EACH STATEMENT EXECUTE FUNCTION mig.log_refuse_change();
+
+SELECT pg_catalog.pg_extension_config_dump('mig.migration', '');
+SELECT pg_catalog.pg_extension_config_dump('mig.applied', '');
+SELECT pg_catalog.pg_extension_config_dump('mig.repeatable', '');
+SELECT pg_catalog.pg_extension_config_dump('mig.state', '');
+SELECT pg_catalog.pg_extension_config_dump('mig.log', '');
+SELECT pg_catalog.pg_extension_config_dump('mig.log_id_seq', '');
+
+-- ---------------------------------------------------------------------------------------
+-- C functions
+-- ---------------------------------------------------------------------------------------
+
+CREATE FUNCTION mig.version_key(version text) RETURNS pg_catalog.numeric[]
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'mig_version_key';
+COMMENT ON FUNCTION mig.version_key(text) IS 'sort/equality key of a version string (PM005 if invalid)';
+
+CREATE FUNCTION mig.checksum(script text) RETURNS text
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'mig_checksum';
+COMMENT ON FUNCTION mig.checksum(text) IS 'lower-case hex SHA-256 of the script text (NULL for NULL)';
+
+CREATE FUNCTION mig.split(sql text,
+    OUT stmt_no int, OUT sql text, OUT location int, OUT line int, OUT col int,
+    OUT transactional boolean, OUT tag text)
+RETURNS SETOF record
+LANGUAGE c STABLE STRICT SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'mig_split';
+COMMENT ON FUNCTION mig.split(text) IS 'statements of a script as the server parser sees them';
+
+CREATE FUNCTION mig.upload(version text, name text, up_sql text, down_sql text DEFAULT NULL,
+    options jsonb DEFAULT '{}',
+    OUT version text, OUT name text, OUT action text, OUT transactional boolean,
+    OUT statements int, OUT checksum text)
+RETURNS record
+LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'mig_upload';
+COMMENT ON FUNCTION mig.upload(text, text, text, text, jsonb) IS 'stages one migration without applying it';
+
+CREATE FUNCTION mig.apply(version text, name text, up_sql text, down_sql text DEFAULT NULL,
+    options jsonb DEFAULT '{}',
+    OUT version text, OUT name text, OUT action text, OUT batch int, OUT duration interval)
+RETURNS SETOF record
+LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'mig_apply_one';
+COMMENT ON FUNCTION mig.apply(text, text, text, text, jsonb) IS 'uploads one migration and applies it now, in the caller''s transaction';
+
+CREATE FUNCTION mig.apply(target text DEFAULT NULL,
+    OUT version text, OUT name text, OUT action text, OUT batch int, OUT duration interval)
+RETURNS SETOF record
+LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'mig_apply';
+COMMENT ON FUNCTION mig.apply(text) IS 'applies every pending migration up to target (all when NULL) as one batch, in the caller''s transaction';
+
+CREATE FUNCTION mig.apply_repeatable(name text, up_sql text, options jsonb DEFAULT '{}',
+    OUT version text, OUT name text, OUT action text, OUT batch int, OUT duration interval)
+RETURNS SETOF record
+LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'mig_apply_repeatable';
+COMMENT ON FUNCTION mig.apply_repeatable(text, text, jsonb) IS 'runs a repeatable migration unless it was applied with the same checksum';
+
+CREATE FUNCTION mig.rollback(steps int DEFAULT 1,
+    OUT version text, OUT name text, OUT action text, OUT batch int, OUT duration interval)
+RETURNS SETOF record
+LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'mig_rollback';
+COMMENT ON FUNCTION mig.rollback(int) IS 'runs the down scripts of the last steps applied migrations';
+
+CREATE FUNCTION mig.rollback_to(version text,
+    OUT version text, OUT name text, OUT action text, OUT batch int, OUT duration interval)
+RETURNS SETOF record
+LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'mig_rollback_to';
+COMMENT ON FUNCTION mig.rollback_to(text) IS 'rolls back every applied migration with a version greater than the given one';
+
+CREATE FUNCTION mig.rollback_batch(
+    OUT version text, OUT name text, OUT action text, OUT batch int, OUT duration interval)
+RETURNS SETOF record
+LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'mig_rollback_batch';
+COMMENT ON FUNCTION mig.rollback_batch() IS 'rolls back the last batch';
+
+CREATE FUNCTION mig.lock(wait boolean DEFAULT true) RETURNS boolean
+LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'mig_lock';
+COMMENT ON FUNCTION mig.lock(boolean) IS 'takes the transaction-scoped deploy lock (false if wait is false and it is taken)';
+
+CREATE FUNCTION mig._debug_raise(kind text) RETURNS int
+LANGUAGE c VOLATILE STRICT AS 'MODULE_PATHNAME', 'mig_debug_raise';
+COMMENT ON FUNCTION mig._debug_raise(text) IS 'test-only (needs pgmig.debug_functions = on): raises errors across the C++/PG boundary';
+
+-- ---------------------------------------------------------------------------------------
+-- SQL functions
+-- ---------------------------------------------------------------------------------------
+
+CREATE FUNCTION mig.status(
+    OUT version text, OUT name text, OUT state text, OUT batch int, OUT applied_at timestamptz,
+    OUT applied_by name, OUT duration interval, OUT checksum text, OUT down_checksum text,
+    OUT has_down boolean, OUT transactional boolean, OUT statements int,
+    OUT statements_done int, OUT kind text)
+RETURNS SETOF record
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+SELECT s.version, s.name, s.state, s.batch, s.applied_at, s.applied_by, s.duration, s.checksum,
+       s.down_checksum, s.has_down, s.transactional, s.statements, s.statements_done, s.kind
+FROM (
+    SELECT 0 AS k, m.vkey, m.version, m.name,
+           CASE WHEN a.vkey IS NULL THEN
+                    CASE WHEN st.baseline IS NOT NULL AND m.vkey OPERATOR(pg_catalog.<=) st.baseline
+                         THEN 'baseline' ELSE 'pending' END
+                WHEN a.failed THEN 'failed'
+                WHEN NOT a.complete THEN 'partial'
+                WHEN a.method OPERATOR(pg_catalog.=) 'baseline' THEN 'baseline'
+                ELSE 'applied' END AS state,
+           a.batch, a.applied_at, a.applied_by, a.duration, m.up_checksum AS checksum,
+           m.down_checksum, m.down_checksum IS NOT NULL AS has_down, m.transactional,
+           m.statements, a.statements_done, 'versioned' AS kind
+    FROM mig.migration m
+    LEFT JOIN mig.applied a ON a.vkey OPERATOR(pg_catalog.=) m.vkey
+    LEFT JOIN mig.state st ON true
+    UNION ALL
+    SELECT 1, NULL, NULL, r.name, 'applied', r.batch, r.applied_at, r.applied_by, r.duration,
+           r.checksum, NULL, false, true, NULL, NULL, 'repeatable'
+    FROM mig.repeatable r
+) s
+ORDER BY s.k, s.vkey, s.name
+$$;
+COMMENT ON FUNCTION mig.status() IS 'one row per known migration, in version order';
+
+CREATE FUNCTION mig.plan(target text DEFAULT NULL,
+    OUT version text, OUT name text, OUT action text, OUT transactional boolean,
+    OUT statements int, OUT statements_done int, OUT ends_transaction boolean)
+RETURNS SETOF record
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    k numeric[];
+BEGIN
+    IF target IS NOT NULL THEN
+        k := mig.version_key(target);
+        IF NOT EXISTS (SELECT 1 FROM mig.migration m WHERE m.vkey OPERATOR(pg_catalog.=) k) THEN
+            RAISE EXCEPTION 'unknown version "%"', target USING ERRCODE = 'PM006';
+        END IF;
+    END IF;
+    RETURN QUERY
+    SELECT m.version, m.name,
+           CASE WHEN a.vkey IS NULL THEN 'apply' ELSE 'resume' END,
+           m.transactional, m.statements, a.statements_done, m.ends_transaction
+    FROM mig.migration m
+    LEFT JOIN mig.applied a ON a.vkey OPERATOR(pg_catalog.=) m.vkey
+    LEFT JOIN mig.state st ON true
+    WHERE (a.vkey IS NULL OR NOT a.complete)
+      AND (st.baseline IS NULL OR m.vkey OPERATOR(pg_catalog.>) st.baseline)
+      AND (k IS NULL OR m.vkey OPERATOR(pg_catalog.<=) k)
+    ORDER BY m.vkey;
+END
+$$;
+COMMENT ON FUNCTION mig.plan(text) IS 'what mig.apply(target) would do, without doing it';
+
+CREATE FUNCTION mig.baseline(version text,
+    OUT version text, OUT name text, OUT action text, OUT batch int, OUT duration interval)
+RETURNS SETOF record
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    k numeric[] := mig.version_key(baseline.version);
+    b int;
+BEGIN
+    PERFORM mig.lock(true);
+    IF EXISTS (SELECT 1 FROM mig.applied a WHERE NOT a.complete) THEN
+        RAISE EXCEPTION 'cannot baseline while a non-transactional migration is partially applied'
+            USING ERRCODE = 'PM004';
+    END IF;
+    UPDATE mig.state s SET last_batch = s.last_batch OPERATOR(pg_catalog.+) 1,
+           baseline = CASE WHEN s.baseline IS NULL OR s.baseline OPERATOR(pg_catalog.<) k
+                           THEN k ELSE s.baseline END
+    RETURNING s.last_batch INTO b;
+    RETURN QUERY
+    WITH todo AS (
+        SELECT m.vkey, m.version, m.name, m.up_checksum
+        FROM mig.migration m
+        WHERE m.vkey OPERATOR(pg_catalog.<=) k
+          AND NOT EXISTS (SELECT 1 FROM mig.applied a WHERE a.vkey OPERATOR(pg_catalog.=) m.vkey)
+    ), ins AS (
+        INSERT INTO mig.applied (vkey, batch, duration, checksum, method)
+        SELECT t.vkey, b, NULL, t.up_checksum, 'baseline' FROM todo t
+    ), lg AS (
+        INSERT INTO mig.log (action, version, name, batch, checksum)
+        SELECT 'baseline', t.version, t.name, b, t.up_checksum FROM todo t ORDER BY t.vkey
+    )
+    SELECT t.version, t.name, 'baselined'::text, b, NULL::interval FROM todo t ORDER BY t.vkey;
+    INSERT INTO mig.log (action, version, batch, message)
+    VALUES ('baseline', baseline.version, b, 'baseline set');
+END
+$$;
+COMMENT ON FUNCTION mig.baseline(text) IS 'marks every uploaded migration up to version as applied without running it';
+
+CREATE FUNCTION mig.statements(version text, direction text DEFAULT 'up',
+    OUT stmt_no int, OUT sql text, OUT line int, OUT col int, OUT done boolean)
+RETURNS SETOF record
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    m mig.migration;
+    a mig.applied;
+    script text;
+    n int;
+BEGIN
+    SELECT * INTO m FROM mig.migration x WHERE x.vkey OPERATOR(pg_catalog.=) mig.version_key(statements.version);
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown version "%"', statements.version USING ERRCODE = 'PM006';
+    END IF;
+    SELECT * INTO a FROM mig.applied x WHERE x.vkey OPERATOR(pg_catalog.=) m.vkey;
+    IF direction OPERATOR(pg_catalog.=) 'up' THEN
+        script := m.up_sql;
+        n := CASE WHEN a.vkey IS NULL THEN 0 WHEN a.complete THEN m.statements
+                  ELSE coalesce(a.statements_done, 0) END;
+    ELSIF direction OPERATOR(pg_catalog.=) 'down' THEN
+        IF m.down_sql IS NULL THEN
+            RAISE EXCEPTION 'migration % (%) has no down script', m.version, m.name USING ERRCODE = 'PM003';
+        END IF;
+        script := m.down_sql;
+        n := coalesce(a.down_statements_done, 0);
+    ELSE
+        RAISE EXCEPTION 'direction must be ''up'' or ''down''' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN QUERY SELECT s.stmt_no, s.sql, s.line, s.col, s.stmt_no OPERATOR(pg_catalog.<=) n
+                 FROM mig.split(script) s ORDER BY s.stmt_no;
+END
+$$;
+COMMENT ON FUNCTION mig.statements(text, text) IS 'statements of a stored script and which of them are done (non-transactional migrations)';
+
+CREATE FUNCTION mig.record_statement(version text, stmt_no int, direction text DEFAULT 'up',
+    duration interval DEFAULT NULL)
+RETURNS text
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    m mig.migration;
+    a mig.applied;
+    b int;
+    total int;
+BEGIN
+    PERFORM mig.lock(true);
+    SELECT * INTO m FROM mig.migration x WHERE x.vkey OPERATOR(pg_catalog.=) mig.version_key(record_statement.version);
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown version "%"', record_statement.version USING ERRCODE = 'PM006';
+    END IF;
+    SELECT * INTO a FROM mig.applied x WHERE x.vkey OPERATOR(pg_catalog.=) m.vkey;
+    IF direction OPERATOR(pg_catalog.=) 'up' THEN
+        total := m.statements;
+        IF stmt_no OPERATOR(pg_catalog.<) 1 OR stmt_no OPERATOR(pg_catalog.>) total THEN
+            RAISE EXCEPTION 'statement % out of range 1..% for migration %', stmt_no, total, m.version
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF a.vkey IS NOT NULL AND a.complete THEN
+            RAISE EXCEPTION 'migration % (%) is already applied', m.version, m.name
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF a.vkey IS NULL THEN
+            UPDATE mig.state s SET last_batch = s.last_batch OPERATOR(pg_catalog.+) 1 RETURNING s.last_batch INTO b;
+            INSERT INTO mig.applied (vkey, batch, duration, checksum, method, statements_done, complete, failed)
+            VALUES (m.vkey, b, record_statement.duration, m.up_checksum, 'run', stmt_no,
+                    stmt_no OPERATOR(pg_catalog.=) total, false);
+        ELSE
+            b := a.batch;
+            UPDATE mig.applied x SET statements_done = stmt_no, failed = false,
+                   complete = stmt_no OPERATOR(pg_catalog.=) total,
+                   duration = coalesce(x.duration OPERATOR(pg_catalog.+) record_statement.duration, x.duration, record_statement.duration),
+                   applied_at = pg_catalog.now(), applied_by = CURRENT_USER
+            WHERE x.vkey OPERATOR(pg_catalog.=) m.vkey;
+        END IF;
+        INSERT INTO mig.log (action, version, name, batch, duration, checksum, message)
+        VALUES ('apply_statement', m.version, m.name, b, record_statement.duration, m.up_checksum,
+                pg_catalog.format('statement %s of %s', stmt_no, total));
+        IF stmt_no OPERATOR(pg_catalog.=) total THEN
+            INSERT INTO mig.log (action, version, name, batch, duration, checksum)
+            SELECT 'apply', m.version, m.name, b, x.duration, m.up_checksum
+            FROM mig.applied x WHERE x.vkey OPERATOR(pg_catalog.=) m.vkey;
+            RETURN 'applied';
+        END IF;
+        RETURN 'partial';
+    ELSIF direction OPERATOR(pg_catalog.=) 'down' THEN
+        IF m.down_sql IS NULL THEN
+            RAISE EXCEPTION 'migration % (%) has no down script', m.version, m.name USING ERRCODE = 'PM003';
+        END IF;
+        IF a.vkey IS NULL THEN
+            RAISE EXCEPTION 'migration % (%) is not applied', m.version, m.name
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        total := m.down_statements;
+        IF stmt_no OPERATOR(pg_catalog.<) 1 OR stmt_no OPERATOR(pg_catalog.>) total THEN
+            RAISE EXCEPTION 'statement % out of range 1..% for migration %', stmt_no, total, m.version
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        INSERT INTO mig.log (action, version, name, batch, duration, checksum, message)
+        VALUES ('apply_statement', m.version, m.name, a.batch, record_statement.duration, m.down_checksum,
+                pg_catalog.format('down statement %s of %s', stmt_no, total));
+        IF stmt_no OPERATOR(pg_catalog.=) total THEN
+            DELETE FROM mig.applied x WHERE x.vkey OPERATOR(pg_catalog.=) m.vkey;
+            INSERT INTO mig.log (action, version, name, batch, checksum)
+            VALUES ('rollback', m.version, m.name, a.batch, m.down_checksum);
+            RETURN 'pending';
+        END IF;
+        UPDATE mig.applied x SET down_statements_done = stmt_no, complete = false, failed = false
+        WHERE x.vkey OPERATOR(pg_catalog.=) m.vkey;
+        RETURN 'partial';
+    END IF;
+    RAISE EXCEPTION 'direction must be ''up'' or ''down''' USING ERRCODE = 'invalid_parameter_value';
+END
+$$;
+COMMENT ON FUNCTION mig.record_statement(text, int, text, interval) IS 'records that one statement of a non-transactional migration succeeded';
+
+CREATE FUNCTION mig.record_failure(version text, stmt_no int, sqlstate text, message text,
+    direction text DEFAULT 'up')
+RETURNS void
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    m mig.migration;
+    b int;
+BEGIN
+    PERFORM mig.lock(true);
+    SELECT * INTO m FROM mig.migration x WHERE x.vkey OPERATOR(pg_catalog.=) mig.version_key(record_failure.version);
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown version "%"', record_failure.version USING ERRCODE = 'PM006';
+    END IF;
+    IF direction OPERATOR(pg_catalog.<>) ALL (ARRAY['up', 'down']) THEN
+        RAISE EXCEPTION 'direction must be ''up'' or ''down''' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    UPDATE mig.applied x SET failed = true WHERE x.vkey OPERATOR(pg_catalog.=) m.vkey AND NOT x.complete
+    RETURNING x.batch INTO b;
+    IF NOT FOUND AND direction OPERATOR(pg_catalog.=) 'up'
+       AND NOT EXISTS (SELECT 1 FROM mig.applied x WHERE x.vkey OPERATOR(pg_catalog.=) m.vkey) THEN
+        UPDATE mig.state s SET last_batch = s.last_batch OPERATOR(pg_catalog.+) 1 RETURNING s.last_batch INTO b;
+        INSERT INTO mig.applied (vkey, batch, checksum, method, statements_done, complete, failed)
+        VALUES (m.vkey, b, m.up_checksum, 'run', stmt_no OPERATOR(pg_catalog.-) 1, false, true);
+    END IF;
+    INSERT INTO mig.log (action, version, name, batch, checksum, sqlstate, message)
+    VALUES ('fail', m.version, m.name, b,
+            CASE WHEN direction OPERATOR(pg_catalog.=) 'up' THEN m.up_checksum ELSE m.down_checksum END,
+            record_failure.sqlstate,
+            pg_catalog.format('%s statement %s: %s', direction, stmt_no, record_failure.message));
+END
+$$;
+COMMENT ON FUNCTION mig.record_failure(text, int, text, text, text) IS 'logs a failed statement of a non-transactional migration';
+
+CREATE FUNCTION mig.lock_holder(
+    OUT pid int, OUT application_name text, OUT usename name, OUT xact_start timestamptz,
+    OUT state text, OUT query text)
+RETURNS SETOF record
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+SELECT a.pid, a.application_name, a.usename, a.xact_start, a.state, a.query
+FROM pg_catalog.pg_locks l
+JOIN pg_catalog.pg_stat_activity a ON a.pid OPERATOR(pg_catalog.=) l.pid
+WHERE l.locktype OPERATOR(pg_catalog.=) 'relation'
+  AND l.database OPERATOR(pg_catalog.=) (SELECT d.oid FROM pg_catalog.pg_database d
+                                         WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database())
+  AND l.relation OPERATOR(pg_catalog.=) 'mig.state'::pg_catalog.regclass
+  AND l.mode OPERATOR(pg_catalog.=) 'ExclusiveLock'
+  AND l.granted
+$$;
+COMMENT ON FUNCTION mig.lock_holder() IS 'who holds the deploy lock now (zero rows if nobody)';
+
+CREATE FUNCTION mig.grant_deployer(role name) RETURNS void
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA mig TO %I', role);
+    EXECUTE pg_catalog.format('GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA mig TO %I', role);
+    EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION mig.grant_deployer(name), mig.revoke_deployer(name), mig._debug_raise(text), mig.log_refuse_change() FROM %I', role);
+    EXECUTE pg_catalog.format('GRANT SELECT, INSERT, UPDATE, DELETE ON mig.migration, mig.applied, mig.state, mig.repeatable TO %I', role);
+    EXECUTE pg_catalog.format('GRANT SELECT, INSERT ON mig.log TO %I', role);
+END
+$$;
+COMMENT ON FUNCTION mig.grant_deployer(name) IS 'makes a role a deployer (superuser only)';
+
+CREATE FUNCTION mig.revoke_deployer(role name) RETURNS void
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    EXECUTE pg_catalog.format('REVOKE ALL ON mig.migration, mig.applied, mig.state, mig.repeatable, mig.log FROM %I', role);
+    EXECUTE pg_catalog.format('REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA mig FROM %I', role);
+    EXECUTE pg_catalog.format('REVOKE USAGE ON SCHEMA mig FROM %I', role);
+END
+$$;
+COMMENT ON FUNCTION mig.revoke_deployer(name) IS 'undoes mig.grant_deployer (superuser only)';
+
+-- ---------------------------------------------------------------------------------------
+-- privileges: nothing for PUBLIC
+-- ---------------------------------------------------------------------------------------
+REVOKE ALL ON ALL TABLES IN SCHEMA mig FROM PUBLIC;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA mig FROM PUBLIC;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA mig FROM PUBLIC;

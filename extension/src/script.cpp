@@ -1,0 +1,247 @@
+// script.cpp: script analysis with PostgreSQL's raw parser. PG zone.
+#include "script.hpp"
+
+namespace mig {
+
+void TextWalker::advance_to(int target) {
+    while (byte < target && s[byte] != '\0') {
+        if (s[byte] == '\n') {
+            line++;
+            col = 1;
+            byte++;
+        } else {
+            int l = pg_mblen(s + byte);
+            byte += l;
+            col++;
+        }
+        chars++;
+    }
+}
+
+static int skip_space_and_comments(const char *s, int i, int len) {
+    for (;;) {
+        while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' ||
+                           s[i] == '\f' || s[i] == '\v'))
+            i++;
+        if (i + 1 < len && s[i] == '-' && s[i + 1] == '-') {
+            while (i < len && s[i] != '\n') i++;
+            continue;
+        }
+        if (i + 1 < len && s[i] == '/' && s[i + 1] == '*') {
+            int depth = 1;
+            i += 2;
+            while (i < len && depth > 0) {
+                if (i + 1 < len && s[i] == '/' && s[i + 1] == '*') {
+                    depth++;
+                    i += 2;
+                } else if (i + 1 < len && s[i] == '*' && s[i + 1] == '/') {
+                    depth--;
+                    i += 2;
+                } else {
+                    i++;
+                }
+            }
+            continue;
+        }
+        return i;
+    }
+}
+
+static void classify(Node *n, StmtInfo *si) {
+    si->transactional = true;
+    si->txcontrol = false;
+    si->txkind = 0;
+    si->copy_stdio = false;
+    si->adds_enum_value = false;
+    switch (nodeTag(n)) {
+    case T_IndexStmt:
+        if (castNode(IndexStmt, n)->concurrent) si->transactional = false;
+        break;
+    case T_ReindexStmt: {
+        ReindexStmt *r = castNode(ReindexStmt, n);
+        if (r->kind == REINDEX_OBJECT_SCHEMA || r->kind == REINDEX_OBJECT_SYSTEM ||
+            r->kind == REINDEX_OBJECT_DATABASE)
+            si->transactional = false;
+        for (int i = 0; i < list_length(r->params); i++) {
+            DefElem *d = (DefElem *) list_nth(r->params, i);
+            if (strcmp(d->defname, "concurrently") == 0) {
+                bool on = true;
+                if (d->arg && IsA(d->arg, String)) {
+                    const char *v = strVal(d->arg);
+                    on = !(pg_strcasecmp(v, "false") == 0 || pg_strcasecmp(v, "off") == 0);
+                } else if (d->arg && IsA(d->arg, Integer)) {
+                    on = intVal(d->arg) != 0;
+                } else if (d->arg && IsA(d->arg, Boolean)) {
+                    on = boolVal(d->arg);
+                }
+                if (on) si->transactional = false;
+            }
+        }
+        break;
+    }
+    case T_DropStmt:
+        if (castNode(DropStmt, n)->concurrent) si->transactional = false;
+        break;
+    case T_VacuumStmt:
+        if (castNode(VacuumStmt, n)->is_vacuumcmd) si->transactional = false;
+        break;
+    case T_CreatedbStmt:
+    case T_DropdbStmt:
+    case T_CreateTableSpaceStmt:
+    case T_DropTableSpaceStmt:
+    case T_AlterSystemStmt:
+    case T_CreateSubscriptionStmt:
+        si->transactional = false;
+        break;
+    case T_TransactionStmt:
+        si->transactional = false;
+        si->txcontrol = true;
+        si->txkind = (int) castNode(TransactionStmt, n)->kind;
+        break;
+    case T_CopyStmt: {
+        CopyStmt *c = castNode(CopyStmt, n);
+        if (c->filename == nullptr && !c->is_program) si->copy_stdio = true;
+        break;
+    }
+    case T_AlterEnumStmt:
+        if (castNode(AlterEnumStmt, n)->oldVal == nullptr) si->adds_enum_value = true;
+        break;
+    default:
+        break;
+    }
+}
+
+ScriptInfo analyze_script(const char *sql, int len, const char *version, const char *name,
+                          const char *file) {
+    ScriptInfo info;
+    memset(&info, 0, sizeof info);
+    MemoryContext caller = CurrentMemoryContext;
+    MemoryContext parse_cxt =
+        AllocSetContextCreate(CurrentMemoryContext, "pgmig parse", ALLOCSET_DEFAULT_SIZES);
+    List *volatile raw = NIL;
+    MemoryContextSwitchTo(parse_cxt);
+    PG_TRY();
+    {
+        raw = raw_parser(sql, RAW_PARSE_DEFAULT);
+    }
+    PG_CATCH();
+    {
+        MemoryContextSwitchTo(caller);
+        ErrorData *ed = CopyErrorData();
+        FlushErrorState();
+        decorate_script_error(ed, sql, ed->cursorpos, true, -1, version, name, file);
+        ReThrowError(ed);
+    }
+    PG_END_TRY();
+    MemoryContextSwitchTo(caller);
+
+    int n = list_length(raw);
+    info.nstmts = n;
+    info.stmts = (StmtInfo *) palloc0(sizeof(StmtInfo) * (n > 0 ? n : 1));
+    int ntx = 0;
+    for (int i = 0; i < n; i++) {
+        RawStmt *rs = (RawStmt *) list_nth(raw, i);
+        StmtInfo *si = &info.stmts[i];
+        classify(rs->stmt, si);
+        si->tag = GetCommandTagName(CreateCommandTag(rs->stmt));
+        int loc = rs->stmt_location < 0 ? 0 : rs->stmt_location;
+        int end = rs->stmt_len > 0 ? loc + rs->stmt_len : len;
+        si->start = skip_space_and_comments(sql, loc, end);
+        while (end > si->start && (sql[end - 1] == ' ' || sql[end - 1] == '\t' ||
+                                   sql[end - 1] == '\n' || sql[end - 1] == '\r'))
+            end--;
+        si->end = end;
+        if (si->txcontrol) ntx++;
+        if (si->copy_stdio && info.copy_stmt == 0) info.copy_stmt = i + 1;
+        if (si->adds_enum_value) info.ends_transaction = true;
+    }
+    MemoryContextDelete(parse_cxt);
+
+    if (n >= 2 && ntx == 2 && info.stmts[0].txcontrol &&
+        (info.stmts[0].txkind == TRANS_STMT_BEGIN || info.stmts[0].txkind == TRANS_STMT_START) &&
+        info.stmts[n - 1].txcontrol && info.stmts[n - 1].txkind == TRANS_STMT_COMMIT) {
+        info.wrapped = true;
+        info.body_start = n > 2 ? info.stmts[1].start : info.stmts[0].end;
+        info.body_end = n > 2 ? info.stmts[n - 2].end : info.stmts[0].end;
+    }
+    info.transactional = true;
+    for (int i = info.wrapped ? 1 : 0; i < (info.wrapped ? n - 1 : n); i++)
+        if (!info.stmts[i].transactional) info.transactional = false;
+    if (!info.transactional) info.wrapped = false;
+    return info;
+}
+
+void decorate_script_error(ErrorData *ed, const char *sql, int pos_chars, bool pos_is_cursor,
+                           int byte_loc, const char *version, const char *name, const char *file) {
+    // SPI adds 'SQL statement "<whole script>"'; the script can be megabytes long.
+    if (ed->context) {
+        char *needle = psprintf("SQL statement \"%s\"", sql);
+        char *hit = strstr(ed->context, needle);
+        if (hit) {
+            size_t nl = strlen(needle);
+            const char *rest = hit + nl;
+            if (*rest == '\n') rest++;
+            else if (hit > ed->context && hit[-1] == '\n') hit--;
+            memmove(hit, rest, strlen(rest) + 1);
+            if (ed->context[0] == '\0') ed->context = nullptr;
+        }
+        pfree(needle);
+    }
+    if (!pos_is_cursor && pos_chars <= 0 && ed->internalquery && ed->internalpos > 0 &&
+        strcmp(ed->internalquery, sql) == 0)
+        pos_chars = ed->internalpos;
+
+    int line = 0, col = 0;
+    int line_start = -1;
+    TextWalker w(sql);
+    if (pos_chars > 0) {
+        while (w.chars < pos_chars - 1 && w.s[w.byte] != '\0') w.advance_to(w.byte + 1);
+        line = w.line;
+        col = w.col;
+        line_start = w.byte;
+        while (line_start > 0 && sql[line_start - 1] != '\n') line_start--;
+    } else if (byte_loc >= 0) {
+        int start = skip_space_and_comments(sql, byte_loc, (int) strlen(sql));
+        w.advance_to(start);
+        line = w.line;
+        col = w.col;
+    }
+
+    if (pos_chars > 0) {
+        bool ours = pos_is_cursor || (ed->internalquery && strcmp(ed->internalquery, sql) == 0);
+        if (ours) {
+            size_t slen = strlen(sql);
+            if (slen > 4096 && line_start >= 0) {
+                // keep only the failing line (at most 1000 bytes of it)
+                int e = line_start;
+                while (sql[e] != '\0' && sql[e] != '\n' && e - line_start < 1000) e++;
+                ed->internalquery = pnstrdup(sql + line_start, e - line_start);
+                ed->internalpos = col;
+            } else {
+                ed->internalquery = pstrdup(sql);
+                ed->internalpos = pos_chars;
+            }
+            ed->cursorpos = 0;
+        }
+    }
+
+    char *where;
+    const char *f = file && file[0] ? file : nullptr;
+    if (version && line > 0)
+        where = f ? psprintf("migration %s (%s), file %s, line %d, column %d", version, name, f, line, col)
+                  : psprintf("migration %s (%s), line %d, column %d", version, name, line, col);
+    else if (version)
+        where = f ? psprintf("migration %s (%s), file %s", version, name, f)
+                  : psprintf("migration %s (%s)", version, name);
+    else if (name && line > 0)
+        where = psprintf("repeatable migration %s, line %d, column %d", name, line, col);
+    else if (name)
+        where = psprintf("repeatable migration %s", name);
+    else if (line > 0)
+        where = psprintf("script line %d, column %d", line, col);
+    else
+        return;
+    ed->context = ed->context ? psprintf("%s\n%s", ed->context, where) : where;
+}
+
+}  // namespace mig

@@ -1,0 +1,57 @@
+// script.hpp: what PostgreSQL's own parser says about a script (statements, classification).
+// PG zone.
+#pragma once
+
+#include "pg_includes.hpp"
+
+namespace mig {
+
+struct StmtInfo {
+    int start;            // byte offset of the statement's first token
+    int end;              // byte offset just after its last character (whitespace trimmed)
+    bool transactional;   // may run inside a transaction block
+    bool txcontrol;       // BEGIN, COMMIT, SAVEPOINT, ...
+    int txkind;           // TransactionStmtKind when txcontrol
+    bool copy_stdio;      // COPY FROM STDIN / TO STDOUT
+    bool adds_enum_value; // ALTER TYPE ... ADD VALUE
+    const char *tag;      // command tag (static string)
+};
+
+struct ScriptInfo {
+    int nstmts;
+    StmtInfo *stmts;       // palloc'd in the caller's context
+    bool transactional;    // every statement (wrapper excluded) may run in a transaction block
+    bool wrapped;          // BEGIN; ... COMMIT; wrapper detected (and transactional body)
+    int body_start;        // byte range of the body when wrapped
+    int body_end;
+    bool ends_transaction; // adds an enum label
+    int copy_stmt;         // 1-based number of the first COPY FROM STDIN/TO STDOUT, 0 if none
+};
+
+// Parses `sql` (NUL-terminated, `len` bytes) with raw_parser in a temporary memory context.
+// A syntax error is re-raised with the line and column in its context. `version`/`name`/`file`
+// (may be NULL) name the migration in that context.
+ScriptInfo analyze_script(const char *sql, int len, const char *version, const char *name,
+                          const char *file);
+
+// Line/column (1-based, column in characters) and character offset of byte offset `byte`.
+// Incremental: call with increasing offsets on the same walker.
+struct TextWalker {
+    const char *s;
+    int byte = 0;
+    int line = 1;
+    int col = 1;
+    int chars = 0;
+    explicit TextWalker(const char *str) : s(str) {}
+    void advance_to(int target);
+};
+
+// Adds "migration V (name), line L, column C" (or "line L, column C") to an error about `sql`.
+// pos_chars: 1-based character position in sql (0 = unknown); byte_loc: byte offset of the
+// failing statement (-1 = unknown). Also moves a cursor position into internalquery/internalpos
+// (relative to sql), drops SPI's "SQL statement" context that would repeat the whole script,
+// and trims a long internal query to the failing line.
+void decorate_script_error(ErrorData *ed, const char *sql, int pos_chars, bool pos_is_cursor,
+                           int byte_loc, const char *version, const char *name, const char *file);
+
+}  // namespace mig

@@ -1,0 +1,61 @@
+// spi.cpp: SPI helpers. PG zone.
+#include "spi.hpp"
+
+namespace mig::spi {
+
+SPIPlanPtr plan(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtypes) {
+    if (*slot) return *slot;
+    SPIPlanPtr p = SPI_prepare(sql, nargs, const_cast<Oid *>(argtypes));
+    if (p == nullptr)
+        elog(ERROR, "pgmig: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+    if (SPI_keepplan(p) != 0) elog(ERROR, "pgmig: SPI_keepplan failed");
+    *slot = p;
+    return p;
+}
+
+void exec(SPIPlanPtr plan, const Datum *values, const char *nulls, bool read_only, long count,
+          int expect, const char *what) {
+    int rc = SPI_execute_plan(plan, const_cast<Datum *>(values), nulls, read_only, count);
+    if (rc != expect)
+        elog(ERROR, "pgmig: internal query %s failed: %s", what, SPI_result_code_string(rc));
+}
+
+void connect() {
+    int rc = SPI_connect();
+    if (rc != SPI_OK_CONNECT) elog(ERROR, "pgmig: SPI_connect failed: %s", SPI_result_code_string(rc));
+}
+
+void finish() {
+    int rc = SPI_finish();
+    if (rc != SPI_OK_FINISH) elog(ERROR, "pgmig: SPI_finish failed: %s", SPI_result_code_string(rc));
+}
+
+Datum get_datum(int row, int col, bool *isnull) {
+    return SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col, isnull);
+}
+
+char *get_text(int row, int col, MemoryContext cxt) {
+    bool isnull;
+    Datum d = get_datum(row, col, &isnull);
+    if (isnull) return nullptr;
+    MemoryContext old = MemoryContextSwitchTo(cxt);
+    char *s = text_to_cstring(DatumGetTextPP(d));
+    MemoryContextSwitchTo(old);
+    return s;
+}
+
+bool get_bool(int row, int col, bool *isnull) {
+    bool n;
+    Datum d = get_datum(row, col, &n);
+    if (isnull) *isnull = n;
+    return n ? false : DatumGetBool(d);
+}
+
+int32 get_int(int row, int col, bool *isnull) {
+    bool n;
+    Datum d = get_datum(row, col, &n);
+    if (isnull) *isnull = n;
+    return n ? 0 : DatumGetInt32(d);
+}
+
+}  // namespace mig::spi

@@ -1,0 +1,26 @@
+// spi.hpp: SPI helpers for internal (bookkeeping) queries. PG zone.
+// Internal queries are constant, fully qualified SQL prepared once per backend
+// (SPI_prepare + SPI_keepplan; PostgreSQL revalidates them on DDL) and run with parameters.
+#pragma once
+
+#include "pg_includes.hpp"
+
+namespace mig::spi {
+
+// Prepares `sql` once per backend into *slot (caller must be SPI-connected).
+SPIPlanPtr plan(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtypes);
+
+// Runs a prepared plan and checks the result code against `expect`.
+void exec(SPIPlanPtr plan, const Datum *values, const char *nulls, bool read_only, long count,
+          int expect, const char *what);
+
+void connect();
+void finish();
+
+// Column accessors on SPI_tuptable row `row` (1-based column). Strings are copied into `cxt`.
+char *get_text(int row, int col, MemoryContext cxt);
+bool get_bool(int row, int col, bool *isnull = nullptr);
+int32 get_int(int row, int col, bool *isnull = nullptr);
+Datum get_datum(int row, int col, bool *isnull);
+
+}  // namespace mig::spi

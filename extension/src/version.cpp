@@ -1,0 +1,47 @@
+// version.cpp: pure C++ (see version.hpp).
+#include "version.hpp"
+
+#ifdef POSTGRES_H
+static_assert(false, "version.cpp must not include PostgreSQL headers");
+#endif
+
+namespace mig {
+
+std::optional<std::vector<std::string>> parse_version(const std::string &v) {
+    std::vector<std::string> groups;
+    std::string cur;
+    bool any_digit = false;
+    for (char c : v) {
+        if (c >= '0' && c <= '9') {
+            cur.push_back(c);
+            any_digit = true;
+        } else if (c == '-') {
+            continue;
+        } else if (c == '.') {
+            if (cur.empty()) return std::nullopt;
+            groups.push_back(std::move(cur));
+            cur.clear();
+        } else {
+            return std::nullopt;
+        }
+    }
+    if (!any_digit || cur.empty()) return std::nullopt;
+    groups.push_back(std::move(cur));
+    for (auto &g : groups) {
+        std::size_t nz = g.find_first_not_of('0');
+        g = (nz == std::string::npos) ? std::string("0") : g.substr(nz);
+    }
+    return groups;
+}
+
+std::string version_key_literal(const std::vector<std::string> &groups) {
+    std::string out = "{";
+    for (std::size_t i = 0; i < groups.size(); ++i) {
+        if (i) out.push_back(',');
+        out += groups[i];
+    }
+    out.push_back('}');
+    return out;
+}
+
+}  // namespace mig
