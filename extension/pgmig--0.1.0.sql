@@ -203,30 +203,26 @@ CREATE FUNCTION mig.status(
     OUT has_down boolean, OUT transactional boolean, OUT statements int,
     OUT statements_done int, OUT kind text)
 RETURNS SETOF record
-LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
-SELECT s.version, s.name, s.state, s.batch, s.applied_at, s.applied_by, s.duration, s.checksum,
-       s.down_checksum, s.has_down, s.transactional, s.statements, s.statements_done, s.kind
-FROM (
-    SELECT 0 AS k, m.vkey, m.version, m.name,
-           CASE WHEN a.vkey IS NULL THEN
-                    CASE WHEN st.baseline IS NOT NULL AND m.vkey OPERATOR(pg_catalog.<=) st.baseline
-                         THEN 'baseline' ELSE 'pending' END
-                WHEN a.failed THEN 'failed'
-                WHEN NOT a.complete THEN 'partial'
-                WHEN a.method OPERATOR(pg_catalog.=) 'baseline' THEN 'baseline'
-                ELSE 'applied' END AS state,
-           a.batch, a.applied_at, a.applied_by, a.duration, m.up_checksum AS checksum,
-           m.down_checksum, m.down_checksum IS NOT NULL AS has_down, m.transactional,
-           m.statements, a.statements_done, 'versioned' AS kind
-    FROM mig.migration m
-    LEFT JOIN mig.applied a ON a.vkey OPERATOR(pg_catalog.=) m.vkey
-    LEFT JOIN mig.state st ON true
-    UNION ALL
-    SELECT 1, NULL, NULL, r.name, 'applied', r.batch, r.applied_at, r.applied_by, r.duration,
-           r.checksum, NULL, false, true, NULL, NULL, 'repeatable'
-    FROM mig.repeatable r
-) s
-ORDER BY s.k, s.vkey, s.name
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp SET jit = off AS $$
+(SELECT m.version, m.name,
+        CASE WHEN a.vkey IS NULL THEN
+                 CASE WHEN m.vkey OPERATOR(pg_catalog.<=) (SELECT st.baseline FROM mig.state st)
+                      THEN 'baseline' ELSE 'pending' END
+             WHEN a.failed THEN 'failed'
+             WHEN NOT a.complete THEN 'partial'
+             WHEN a.method OPERATOR(pg_catalog.=) 'baseline' THEN 'baseline'
+             ELSE 'applied' END,
+        a.batch, a.applied_at, a.applied_by, a.duration, m.up_checksum,
+        m.down_checksum, m.down_checksum IS NOT NULL, m.transactional,
+        m.statements, a.statements_done, 'versioned'
+ FROM mig.migration m
+ LEFT JOIN mig.applied a ON a.vkey OPERATOR(pg_catalog.=) m.vkey
+ ORDER BY m.vkey)
+UNION ALL
+(SELECT NULL, r.name, 'applied', r.batch, r.applied_at, r.applied_by, r.duration,
+        r.checksum, NULL, false, true, NULL, NULL, 'repeatable'
+ FROM mig.repeatable r
+ ORDER BY r.name)
 $$;
 COMMENT ON FUNCTION mig.status() IS 'one row per known migration, in version order';
 

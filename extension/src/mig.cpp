@@ -88,8 +88,8 @@ Datum mig_version_key(PG_FUNCTION_ARGS) {
         std::string key = mig::version_key_or_throw(mig::arg_string(fc, 0));
         const char *k = key.c_str();
         return mig::pg_call([&]() noexcept {
-            return DirectFunctionCall3(array_in, CStringGetDatum(k), ObjectIdGetDatum(NUMERICOID),
-                                       Int32GetDatum(-1));
+            // array_in caches in flinfo, so call it through a real FmgrInfo
+            return OidInputFunctionCall(F_ARRAY_IN, const_cast<char *>(k), NUMERICOID, -1);
         });
     });
 }

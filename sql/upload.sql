@@ -1,0 +1,57 @@
+-- upload: staging, idempotence, refusals
+DROP EXTENSION pgmig; CREATE EXTENSION pgmig;
+SELECT * FROM mig.upload('1', 'create_t1', 'CREATE TABLE up_t1 (id int);', 'DROP TABLE up_t1;');
+-- same again: unchanged
+SELECT * FROM mig.upload('1', 'create_t1', 'CREATE TABLE up_t1 (id int);', 'DROP TABLE up_t1;');
+-- 0001 is the same version as 1 and the name differs: PM002
+SELECT * FROM mig.upload('0001', 'other_name', 'SELECT 1');
+\echo :LAST_ERROR_SQLSTATE
+-- different script for a pending migration: PM010 unless replace
+SELECT * FROM mig.upload('1', 'create_t1', 'CREATE TABLE up_t1 (id bigint);', 'DROP TABLE up_t1;');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM mig.upload('1', 'create_t1', 'CREATE TABLE up_t1 (id int);', NULL);
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM mig.upload('1', 'create_t1', 'CREATE TABLE up_t1 (id bigint);', 'DROP TABLE up_t1;', '{"replace": true}');
+-- checksum is the SHA-256 of the text
+SELECT up_checksum = encode(sha256(convert_to(up_sql, 'UTF8')), 'hex') AS sha256_ok,
+       down_checksum = mig.checksum(down_sql) AS down_ok, mig.checksum(NULL) IS NULL AS null_ok
+FROM mig.migration;
+-- nothing ran
+SELECT to_regclass('up_t1') IS NULL AS not_created;
+-- empty and comment-only scripts are valid no-ops
+SELECT * FROM mig.upload('2', 'empty', '');
+SELECT * FROM mig.upload('3', 'comments', E'-- nothing here\n/* CREATE INDEX CONCURRENTLY later */\n');
+-- non-transactional statements are detected by the parser
+SELECT version, name, action, transactional, statements
+FROM mig.upload('4', 'concurrently', E'CREATE INDEX CONCURRENTLY up_i ON up_t1 (id);');
+SELECT version, name, action, transactional, statements
+FROM mig.upload('5', 'dbmate_option', 'CREATE TABLE up_t5 ()', NULL, '{"transaction": false}');
+-- BEGIN/COMMIT wrapper: stored as is, body runs transactionally, WARNING
+SELECT version, name, action, transactional, statements
+FROM mig.upload('6', 'wrapped', E'BEGIN;\nCREATE TABLE up_t6 (id int);\nCOMMIT;\n', E'BEGIN; DROP TABLE up_t6; COMMIT;');
+SELECT up_sql, up_run, down_run FROM mig.migration WHERE version = '6';
+-- other transaction control: non-transactional
+SELECT version, transactional FROM mig.upload('7', 'mid_commit', E'CREATE TABLE up_t7 ();\nCOMMIT;\nCREATE TABLE up_t7b ();');
+-- COPY FROM STDIN: PM008
+SELECT * FROM mig.upload('8', 'copy', E'CREATE TABLE up_t8 (a int);\nCOPY up_t8 FROM STDIN;');
+\echo :LAST_ERROR_SQLSTATE
+-- enum labels end the transaction (mig.plan shows it)
+SELECT version, transactional FROM mig.upload('9', 'enum', E'ALTER TYPE some_enum ADD VALUE ''x'';');
+SELECT version, ends_transaction FROM mig.migration WHERE ends_transaction;
+-- syntax error: 42601 with line and column of the script
+SELECT * FROM mig.upload('10', 'syntax', E'CREATE TABLE up_t10 (id int);\nCREATE TABEL oops (id int);', NULL, '{"file": "10_syntax.up.sql"}');
+\echo :LAST_ERROR_SQLSTATE
+-- a syntax error in the down script names the down file
+SELECT * FROM mig.upload('10', 'syntax', 'SELECT 1', E'\n\n  DROP TABLEX up_t10;', '{"down_file": "10_syntax.down.sql"}');
+\echo :LAST_ERROR_SQLSTATE
+-- options must be an object
+SELECT * FROM mig.upload('11', 'opts', 'SELECT 1', NULL, '[1]');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM mig.upload('11', 'opts', 'SELECT 1', NULL, '{"transaction": "maybe"}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM mig.upload('11', NULL, 'SELECT 1');
+\echo :LAST_ERROR_SQLSTATE
+-- unknown option keys are kept; uploaded_by is recorded
+SELECT * FROM mig.upload('11', 'opts', 'SELECT 1', NULL, '{"custom": [1, 2]}');
+SELECT version, options, uploaded_by = current_user AS by_me FROM mig.migration WHERE version = '11';
+SELECT version, name, state, transactional, statements FROM mig.status();
