@@ -255,12 +255,11 @@ END
 $$;
 COMMENT ON FUNCTION mig.plan(text) IS 'what mig.apply(target) would do, without doing it';
 
-CREATE FUNCTION mig.baseline(version text,
-    OUT version text, OUT name text, OUT action text, OUT batch int, OUT duration interval)
-RETURNS SETOF record
+CREATE FUNCTION mig._baseline(target text)
+RETURNS TABLE (r_version text, r_name text, r_action text, r_batch int, r_duration interval)
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    k numeric[] := mig.version_key(baseline.version);
+    k numeric[] := mig.version_key(target);
     b int;
 BEGIN
     PERFORM mig.lock(true);
@@ -287,8 +286,16 @@ BEGIN
     )
     SELECT t.version, t.name, 'baselined'::text, b, NULL::interval FROM todo t ORDER BY t.vkey;
     INSERT INTO mig.log (action, version, batch, message)
-    VALUES ('baseline', baseline.version, b, 'baseline set');
+    VALUES ('baseline', target, b, 'baseline set');
 END
+$$;
+COMMENT ON FUNCTION mig._baseline(text) IS 'implementation of mig.baseline';
+
+CREATE FUNCTION mig.baseline(version text,
+    OUT version text, OUT name text, OUT action text, OUT batch int, OUT duration interval)
+RETURNS SETOF record
+LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+SELECT * FROM mig._baseline($1)
 $$;
 COMMENT ON FUNCTION mig.baseline(text) IS 'marks every uploaded migration up to version as applied without running it';
 

@@ -1,0 +1,28 @@
+-- plan_baseline: mig.plan (what apply would do) and mig.baseline (adopt an existing database)
+DROP EXTENSION pgmig; CREATE EXTENSION pgmig;
+SELECT * FROM mig.plan();
+SELECT version, action FROM mig.upload('1', 'one', 'CREATE TABLE pb_1 ();', 'DROP TABLE pb_1;');
+SELECT version, action FROM mig.upload('2', 'two', 'CREATE TABLE pb_2 ();', 'DROP TABLE pb_2;');
+SELECT version, action FROM mig.upload('3', 'enum', 'CREATE TYPE pb_e AS ENUM (''a''); ALTER TYPE pb_e ADD VALUE ''b'';');
+SELECT version, action FROM mig.upload('4', 'concurrent', 'CREATE INDEX CONCURRENTLY pb_i ON pb_1 ((1)); VACUUM pb_1;');
+SELECT * FROM mig.plan();
+SELECT * FROM mig.plan('2');
+SELECT * FROM mig.plan('9');
+\echo :LAST_ERROR_SQLSTATE
+-- plan changes nothing
+SELECT count(*) FROM mig.applied;
+-- baseline: an existing database already has 1 and 2
+CREATE TABLE pb_1 (); CREATE TABLE pb_2 ();
+SELECT * FROM mig.baseline('2');
+SELECT version, state, batch FROM mig.status();
+SELECT version, action FROM mig.plan();
+-- a migration uploaded later at or below the baseline is never run
+SELECT version, action FROM mig.upload('1.5', 'late', 'SELECT 1/0');
+SELECT version, state FROM mig.status() WHERE version = '1.5';
+SELECT version, action FROM mig.plan();
+SELECT version, name, action FROM mig.apply('3');
+SELECT version, state FROM mig.status();
+SELECT action, version, batch, message FROM mig.log ORDER BY id;
+-- baseline with an invalid version
+SELECT * FROM mig.baseline('abc');
+\echo :LAST_ERROR_SQLSTATE
