@@ -29,6 +29,8 @@ CREATE TABLE mig.migration (
     statements         pg_catalog.int4 NOT NULL,
     down_statements    pg_catalog.int4,
     ends_transaction   pg_catalog.bool NOT NULL DEFAULT false,
+    up_stmts           pg_catalog.int4[],
+    down_stmts         pg_catalog.int4[],
     options            pg_catalog.jsonb NOT NULL DEFAULT '{}',
     uploaded_by        pg_catalog.name NOT NULL DEFAULT CURRENT_USER,
     uploaded_at        pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now()
@@ -44,6 +46,7 @@ COMMENT ON COLUMN mig.migration.up_run IS 'body of an up script wrapped in its o
 COMMENT ON COLUMN mig.migration.down_run IS 'body of a down script wrapped in its own BEGIN/COMMIT (NULL if not wrapped)';
 COMMENT ON COLUMN mig.migration.up_checksum IS 'lower-case hex SHA-256 of up_sql';
 COMMENT ON COLUMN mig.migration.down_checksum IS 'lower-case hex SHA-256 of down_sql, NULL if no down script';
+COMMENT ON COLUMN mig.migration.up_stmts IS 'byte ranges (start, end, ...) of the statements of the text that runs up; NULL if at most one';
 COMMENT ON COLUMN mig.migration.ends_transaction IS 'the up script adds an enum label (ALTER TYPE ... ADD VALUE)';
 
 CREATE TABLE mig.applied (

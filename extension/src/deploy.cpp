@@ -36,13 +36,14 @@ static const char *const SQL_EXISTING =
 static const char *const SQL_INSERT =
     "INSERT INTO mig.migration (vkey, version, name, up_sql, down_sql, up_checksum, down_checksum, "
     "  up_run, down_run, transactional, down_transactional, statements, down_statements, "
-    "  ends_transaction, options) "
-    "VALUES ($1::pg_catalog.numeric[], $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
+    "  ends_transaction, options, up_stmts, down_stmts) "
+    "VALUES ($1::pg_catalog.numeric[], $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)";
 
 static const char *const SQL_REPLACE =
     "UPDATE mig.migration SET version = $2, name = $3, up_sql = $4, down_sql = $5, up_checksum = $6, "
     "  down_checksum = $7, up_run = $8, down_run = $9, transactional = $10, down_transactional = $11, "
     "  statements = $12, down_statements = $13, ends_transaction = $14, options = $15, "
+    "  up_stmts = $16, down_stmts = $17, "
     "  uploaded_by = CURRENT_USER, uploaded_at = pg_catalog.now() "
     "WHERE vkey OPERATOR(pg_catalog.=) $1::pg_catalog.numeric[]";
 
@@ -52,7 +53,7 @@ static const char *const SQL_KNOWN =
 // $1 target key, $2 baseline key, $3 exact
 static const char *const SQL_PENDING =
     "SELECT m.version, m.name, coalesce(m.up_run, m.up_sql), m.transactional, m.uploaded_by::pg_catalog.text, "
-    "       m.vkey::pg_catalog.text, m.options OPERATOR(pg_catalog.->>) 'file' "
+    "       m.vkey::pg_catalog.text, m.options OPERATOR(pg_catalog.->>) 'file', m.up_stmts "
     "FROM mig.migration m LEFT JOIN mig.applied a ON a.vkey OPERATOR(pg_catalog.=) m.vkey "
     "WHERE (a.vkey IS NULL OR NOT a.complete) "
     "  AND ($2::pg_catalog.numeric[] IS NULL OR m.vkey OPERATOR(pg_catalog.>) $2::pg_catalog.numeric[]) "
@@ -82,7 +83,7 @@ static const char *const SQL_RECORD_APPLY =
 static const char *const SQL_TO_UNDO =
     "SELECT m.version, m.name, coalesce(m.down_run, m.down_sql), m.down_sql IS NULL, "
     "       m.down_transactional AND a.complete, m.uploaded_by::pg_catalog.text, m.vkey::pg_catalog.text, "
-    "       m.options OPERATOR(pg_catalog.->>) 'down_file', a.batch "
+    "       m.options OPERATOR(pg_catalog.->>) 'down_file', a.batch, m.down_stmts "
     "FROM mig.applied a JOIN mig.migration m ON m.vkey OPERATOR(pg_catalog.=) a.vkey "
     "WHERE ($2::pg_catalog.numeric[] IS NULL OR a.vkey OPERATOR(pg_catalog.>) $2::pg_catalog.numeric[]) "
     "  AND (NOT $3 OR a.batch OPERATOR(pg_catalog.=) (SELECT pg_catalog.max(x.batch) FROM mig.applied x)) "
@@ -120,7 +121,8 @@ static const Oid T_PENDING[] = {TEXTOID, TEXTOID, BOOLOID};
 static const Oid T_RECORD[] = {TEXTARRAYOID, INT8ARRAYOID, INT4OID};
 static const Oid T_UNDO[] = {INT8OID, TEXTOID, BOOLOID};
 static const Oid T_STORE[] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID,
-                              TEXTOID, BOOLOID, BOOLOID, INT4OID, INT4OID, BOOLOID, JSONBOID};
+                              TEXTOID, BOOLOID, BOOLOID, INT4OID, INT4OID, BOOLOID, JSONBOID,
+                              INT4ARRAYOID, INT4ARRAYOID};
 static const Oid T_REP_PUT[] = {TEXTOID, TEXTOID, TEXTOID, JSONBOID, INT4OID, INT8OID};
 
 // ---------------------------------------------------------------------------------------------
@@ -374,8 +376,8 @@ void upload_pg(const UploadArgs *a, UploadResult *r) {
                                  a->version, a->name, ui.wrapped ? "up" : "down"),
                           errdetail("Its body runs in the caller's transaction, like any other migration.")));
 
-    Datum v[15];
-    char n[16];
+    Datum v[17];
+    char n[18];
     memset(n, ' ', sizeof n);
     v[0] = key;
     v[1] = CStringGetTextDatum(a->version);
@@ -399,14 +401,18 @@ void upload_pg(const UploadArgs *a, UploadResult *r) {
     v[13] = BoolGetDatum(ui.ends_transaction);
     if (opts) v[14] = JsonbPGetDatum(opts);
     else v[14] = DirectFunctionCall1(jsonb_in, CStringGetDatum("{}"));
-    n[15] = '\0';
+    ArrayType *uo = statement_offsets(&ui);
+    ArrayType *dof = down ? statement_offsets(&di) : nullptr;
+    if (uo) v[15] = PointerGetDatum(uo); else n[15] = 'n';
+    if (dof) v[16] = PointerGetDatum(dof); else n[16] = 'n';
+    n[17] = '\0';
 
     nest = restrict_search_path();
     if (exists)
-        spi::exec(spi::plan(&p_replace, SQL_REPLACE, 15, T_STORE), v, n, false, 0, SPI_OK_UPDATE,
+        spi::exec(spi::plan(&p_replace, SQL_REPLACE, 17, T_STORE), v, n, false, 0, SPI_OK_UPDATE,
                   "replace migration");
     else
-        spi::exec(spi::plan(&p_insert, SQL_INSERT, 15, T_STORE), v, n, false, 0, SPI_OK_INSERT,
+        spi::exec(spi::plan(&p_insert, SQL_INSERT, 17, T_STORE), v, n, false, 0, SPI_OK_INSERT,
                   "insert migration");
     restore_search_path(nest);
     r->action = exists ? "replaced" : "uploaded";
@@ -429,6 +435,7 @@ struct Todo {
     char *file;
     int batch;
     int64 us;
+    ArrayType *offsets;  // statement byte ranges (NULL: run as a whole)
 };
 
 void apply_pg(ReturnSetInfo *rsi, const char *key, const char *target, const char *name, bool exact) {
@@ -464,6 +471,9 @@ void apply_pg(ReturnSetInfo *rsi, const char *key, const char *target, const cha
         todo[i].uploaded_by = spi::get_text(i, 5, cxt);
         todo[i].key = spi::get_text(i, 6, cxt);
         todo[i].file = spi::get_text(i, 7, cxt);
+        bool onull;
+        Datum od = spi::get_datum(i, 8, &onull);
+        todo[i].offsets = onull ? nullptr : DatumGetArrayTypePCopy(od);
     }
 
     if (n == 0 && exact) {
@@ -495,7 +505,7 @@ void apply_pg(ReturnSetInfo *rsi, const char *key, const char *target, const cha
     for (int i = 0; i < n; i++) {
         TimestampTz t0 = GetCurrentTimestamp();
         char *sql = text_to_cstring(DatumGetTextPP(todo[i].sql));
-        run_script(sql, todo[i].version, todo[i].name, todo[i].file);
+        run_script(sql, todo[i].offsets, todo[i].version, todo[i].name, todo[i].file);
         pfree(sql);
         todo[i].us = GetCurrentTimestamp() - t0;
         if (todo[i].us < 0) todo[i].us = 0;
@@ -557,6 +567,9 @@ void rollback_pg(ReturnSetInfo *rsi, int64 steps, const char *after_key, const c
         todo[i].key = spi::get_text(i, 7, cxt);
         todo[i].file = spi::get_text(i, 8, cxt);
         todo[i].batch = spi::get_int(i, 9);
+        bool onull;
+        Datum od = spi::get_datum(i, 10, &onull);
+        todo[i].offsets = onull ? nullptr : DatumGetArrayTypePCopy(od);
         if (nodown) appendStringInfo(&missing, "%s%s (%s)", missing.len ? ", " : "", todo[i].version, todo[i].name);
     }
     if (missing.len)
@@ -576,7 +589,7 @@ void rollback_pg(ReturnSetInfo *rsi, int64 steps, const char *after_key, const c
     for (int i = 0; i < n; i++) {
         TimestampTz t0 = GetCurrentTimestamp();
         char *sql = text_to_cstring(DatumGetTextPP(todo[i].sql));
-        run_script(sql, todo[i].version, todo[i].name, todo[i].file);
+        run_script(sql, todo[i].offsets, todo[i].version, todo[i].name, todo[i].file);
         pfree(sql);
         todo[i].us = GetCurrentTimestamp() - t0;
         if (todo[i].us < 0) todo[i].us = 0;
@@ -644,7 +657,7 @@ void repeatable_pg(ReturnSetInfo *rsi, const char *name, Datum up, Jsonb *option
 
     TimestampTz t0 = GetCurrentTimestamp();
     char *body = si.wrapped ? pnstrdup(sql + si.body_start, si.body_end - si.body_start) : sql;
-    run_script(body, nullptr, name, file);
+    run_script(body, statement_offsets(&si), nullptr, name, file);
     int64 us = GetCurrentTimestamp() - t0;
     if (us < 0) us = 0;
 

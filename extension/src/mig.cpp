@@ -79,7 +79,6 @@ void _PG_init(void) {
     DefineCustomBoolVariable("pgmig.debug_functions", "Enables pgmig's test-only functions (mig._debug_raise).",
                              nullptr, &mig::g_debug_functions, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
     MarkGUCPrefixReserved("pgmig");
-    mig::install_runner_hooks();
 }
 
 PG_FUNCTION_INFO_V1(mig_version_key);

@@ -6,56 +6,14 @@
 
 namespace mig {
 
-static const char *g_run_sql = nullptr;  // script being run by run_script (innermost)
-static int g_stmt_loc = -1;              // byte offset of its statement that started last
-
-static ExecutorStart_hook_type prev_executor_start = nullptr;
-static post_parse_analyze_hook_type prev_post_parse_analyze = nullptr;
-
-static void runner_post_parse_analyze(ParseState *pstate, Query *query, JumbleState *jstate) {
-    if (g_run_sql && pstate->p_sourcetext == g_run_sql) g_stmt_loc = query->stmt_location;
-    if (prev_post_parse_analyze) prev_post_parse_analyze(pstate, query, jstate);
-}
-static ProcessUtility_hook_type prev_process_utility = nullptr;
-
-static void runner_executor_start(QueryDesc *qd, int eflags) {
-    if (g_run_sql && qd->sourceText == g_run_sql && qd->plannedstmt)
-        g_stmt_loc = qd->plannedstmt->stmt_location;
-    if (prev_executor_start)
-        prev_executor_start(qd, eflags);
-    else
-        standard_ExecutorStart(qd, eflags);
-}
-
-static void runner_process_utility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
-                                   ProcessUtilityContext context, ParamListInfo params,
-                                   QueryEnvironment *queryEnv, DestReceiver *dest,
-                                   QueryCompletion *qc) {
-    if (g_run_sql && queryString == g_run_sql) g_stmt_loc = pstmt->stmt_location;
-    if (prev_process_utility)
-        prev_process_utility(pstmt, queryString, readOnlyTree, context, params, queryEnv, dest, qc);
-    else
-        standard_ProcessUtility(pstmt, queryString, readOnlyTree, context, params, queryEnv, dest, qc);
-}
-
-void install_runner_hooks() {
-    prev_post_parse_analyze = post_parse_analyze_hook;
-    post_parse_analyze_hook = runner_post_parse_analyze;
-    prev_executor_start = ExecutorStart_hook;
-    ExecutorStart_hook = runner_executor_start;
-    prev_process_utility = ProcessUtility_hook;
-    ProcessUtility_hook = runner_process_utility;
-}
-
-void run_script(const char *sql, const char *version, const char *name, const char *file) {
-    const char *save_sql = g_run_sql;
-    int save_loc = g_stmt_loc;
+// Runs sql[start, end) (sql[end] is temporarily '\0'; `saved` is the byte that belongs there).
+static void run_piece(char *sql, int start, int end, char saved, const char *version, const char *name,
+                      const char *file) {
+    const char *stmt = sql + start;
     MemoryContext cxt = CurrentMemoryContext;
-    g_run_sql = sql;
-    g_stmt_loc = -1;
     PG_TRY();
     {
-        int rc = SPI_execute(sql, false, 0);
+        int rc = SPI_execute(stmt, false, 0);
         if (rc == SPI_ERROR_TRANSACTION)
             ereport(ERROR, (errcode(PM004),
                             errmsg("transaction control statements cannot run inside mig.apply"),
@@ -67,18 +25,34 @@ void run_script(const char *sql, const char *version, const char *name, const ch
     }
     PG_CATCH();
     {
-        int loc = g_stmt_loc;
-        g_run_sql = save_sql;
-        g_stmt_loc = save_loc;
         MemoryContextSwitchTo(cxt);
         ErrorData *ed = CopyErrorData();
         FlushErrorState();
-        decorate_script_error(ed, sql, 0, false, loc, version, name, file);
+        char *piece = pnstrdup(sql + start, end - start);
+        sql[end] = saved;  // report positions against the whole script
+        decorate_script_error(ed, sql, piece, start, 0, version, name, file);
         ReThrowError(ed);
     }
     PG_END_TRY();
-    g_run_sql = save_sql;
-    g_stmt_loc = save_loc;
+}
+
+void run_script(char *sql, ArrayType *offsets, const char *version, const char *name, const char *file) {
+    int n = offsets ? ArrayGetNItems(ARR_NDIM(offsets), ARR_DIMS(offsets)) / 2 : 0;
+    if (n <= 1) {
+        run_piece(sql, 0, (int) strlen(sql), '\0', version, name, file);
+        return;
+    }
+    const int32 *o = (const int32 *) ARR_DATA_PTR(offsets);
+    int len = (int) strlen(sql);
+    for (int i = 0; i < n; i++) {
+        int start = o[2 * i], end = o[2 * i + 1];
+        if (start < 0 || end < start || end > len) elog(ERROR, "pgmig: invalid statement offsets");
+        char saved = sql[end];
+        sql[end] = '\0';
+        run_piece(sql, start, end, saved, version, name, file);
+        sql[end] = saved;
+        CHECK_FOR_INTERRUPTS();
+    }
 }
 
 void sha256_hex(const char *data, size_t len, char out[65]) {

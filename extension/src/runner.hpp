@@ -5,13 +5,13 @@
 
 namespace mig {
 
-// Runs `sql` (NUL-terminated) with SPI_execute in the current SPI connection. Errors keep their
-// SQLSTATE/message/detail/hint and get a context line naming the migration, line and column.
-void run_script(const char *sql, const char *version, const char *name, const char *file);
-
-// ExecutorStart/ProcessUtility hooks that remember which top-level statement of the running
-// script started last (for errors that carry no position). Installed by _PG_init.
-void install_runner_hooks();
+// Runs `sql` (NUL-terminated, writable: it is cut in place) in the current SPI connection, one
+// SPI_execute per statement when `offsets` (flat int4[] of byte ranges, see statement_offsets)
+// is given, else as a whole. Per-statement calls free each statement's parse/plan memory at
+// once (SPI_execute of a whole script keeps every statement's plan until it ends) and tell us
+// which statement failed. Errors keep their SQLSTATE/message/detail/hint and get a context line
+// naming the migration, line and column.
+void run_script(char *sql, ArrayType *offsets, const char *version, const char *name, const char *file);
 
 // Lower-case hex SHA-256 of `len` bytes into out[65].
 void sha256_hex(const char *data, size_t len, char out[65]);

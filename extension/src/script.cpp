@@ -129,7 +129,7 @@ ScriptInfo analyze_script(const char *sql, int len, const char *version, const c
         MemoryContextSwitchTo(caller);
         ErrorData *ed = CopyErrorData();
         FlushErrorState();
-        decorate_script_error(ed, sql, ed->cursorpos, true, -1, version, name, file);
+        decorate_script_error(ed, sql, sql, 0, ed->cursorpos, version, name, file);
         ReThrowError(ed);
     }
     PG_END_TRY();
@@ -171,11 +171,10 @@ ScriptInfo analyze_script(const char *sql, int len, const char *version, const c
     return info;
 }
 
-void decorate_script_error(ErrorData *ed, const char *sql, int pos_chars, bool pos_is_cursor,
-                           int byte_loc, const char *version, const char *name, const char *file) {
-    // SPI adds 'SQL statement "<whole script>"'; the script can be megabytes long.
+void decorate_script_error(ErrorData *ed, const char *sql, const char *stmt, int stmt_start,
+                           int cursor_pos, const char *version, const char *name, const char *file) {
     if (ed->context) {
-        char *needle = psprintf("SQL statement \"%s\"", sql);
+        char *needle = psprintf("SQL statement \"%s\"", stmt);
         char *hit = strstr(ed->context, needle);
         if (hit) {
             size_t nl = strlen(needle);
@@ -187,9 +186,11 @@ void decorate_script_error(ErrorData *ed, const char *sql, int pos_chars, bool p
         }
         pfree(needle);
     }
-    if (!pos_is_cursor && pos_chars <= 0 && ed->internalquery && ed->internalpos > 0 &&
-        strcmp(ed->internalquery, sql) == 0)
-        pos_chars = ed->internalpos;
+    int pos_chars = 0;
+    if (cursor_pos > 0)
+        pos_chars = cursor_pos;
+    else if (ed->internalquery && ed->internalpos > 0 && strcmp(ed->internalquery, stmt) == 0)
+        pos_chars = pg_mbstrlen_with_len(sql, stmt_start) + ed->internalpos;
 
     int line = 0, col = 0;
     int line_start = -1;
@@ -200,48 +201,49 @@ void decorate_script_error(ErrorData *ed, const char *sql, int pos_chars, bool p
         col = w.col;
         line_start = w.byte;
         while (line_start > 0 && sql[line_start - 1] != '\n') line_start--;
-    } else if (byte_loc >= 0) {
-        int start = skip_space_and_comments(sql, byte_loc, (int) strlen(sql));
+        size_t slen = strlen(sql);
+        if (slen > 4096) {
+            // keep only the failing line (at most 1000 bytes of it)
+            int e = line_start;
+            while (sql[e] != '\0' && sql[e] != '\n' && e - line_start < 1000) e++;
+            ed->internalquery = pnstrdup(sql + line_start, e - line_start);
+            ed->internalpos = col;
+        } else {
+            ed->internalquery = pstrdup(sql);
+            ed->internalpos = pos_chars;
+        }
+        ed->cursorpos = 0;
+    } else {
+        int start = skip_space_and_comments(sql, stmt_start, (int) strlen(sql));
         w.advance_to(start);
         line = w.line;
         col = w.col;
     }
 
-    if (pos_chars > 0) {
-        bool ours = pos_is_cursor || (ed->internalquery && strcmp(ed->internalquery, sql) == 0);
-        if (ours) {
-            size_t slen = strlen(sql);
-            if (slen > 4096 && line_start >= 0) {
-                // keep only the failing line (at most 1000 bytes of it)
-                int e = line_start;
-                while (sql[e] != '\0' && sql[e] != '\n' && e - line_start < 1000) e++;
-                ed->internalquery = pnstrdup(sql + line_start, e - line_start);
-                ed->internalpos = col;
-            } else {
-                ed->internalquery = pstrdup(sql);
-                ed->internalpos = pos_chars;
-            }
-            ed->cursorpos = 0;
-        }
-    }
-
     char *where;
     const char *f = file && file[0] ? file : nullptr;
-    if (version && line > 0)
+    if (version)
         where = f ? psprintf("migration %s (%s), file %s, line %d, column %d", version, name, f, line, col)
                   : psprintf("migration %s (%s), line %d, column %d", version, name, line, col);
-    else if (version)
-        where = f ? psprintf("migration %s (%s), file %s", version, name, f)
-                  : psprintf("migration %s (%s)", version, name);
-    else if (name && line > 0)
-        where = psprintf("repeatable migration %s, line %d, column %d", name, line, col);
     else if (name)
-        where = psprintf("repeatable migration %s", name);
-    else if (line > 0)
-        where = psprintf("script line %d, column %d", line, col);
+        where = psprintf("repeatable migration %s, line %d, column %d", name, line, col);
     else
-        return;
+        where = psprintf("script line %d, column %d", line, col);
     ed->context = ed->context ? psprintf("%s\n%s", ed->context, where) : where;
+}
+
+ArrayType *statement_offsets(const ScriptInfo *info) {
+    int from = info->wrapped ? 1 : 0;
+    int to = info->wrapped ? info->nstmts - 1 : info->nstmts;
+    int n = to - from;
+    if (n <= 1) return nullptr;
+    int base = info->wrapped ? info->body_start : 0;
+    Datum *d = (Datum *) palloc(sizeof(Datum) * 2 * n);
+    for (int i = 0; i < n; i++) {
+        d[2 * i] = Int32GetDatum(info->stmts[from + i].start - base);
+        d[2 * i + 1] = Int32GetDatum(info->stmts[from + i].end - base);
+    }
+    return construct_array(d, 2 * n, INT4OID, 4, true, TYPALIGN_INT);
 }
 
 }  // namespace mig

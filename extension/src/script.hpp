@@ -47,11 +47,16 @@ struct TextWalker {
 };
 
 // Adds "migration V (name), line L, column C" (or "line L, column C") to an error about `sql`.
-// pos_chars: 1-based character position in sql (0 = unknown); byte_loc: byte offset of the
-// failing statement (-1 = unknown). Also moves a cursor position into internalquery/internalpos
-// (relative to sql), drops SPI's "SQL statement" context that would repeat the whole script,
-// and trims a long internal query to the failing line.
-void decorate_script_error(ErrorData *ed, const char *sql, int pos_chars, bool pos_is_cursor,
-                           int byte_loc, const char *version, const char *name, const char *file);
+// `stmt` is the piece of `sql` that was being parsed or run (it starts at byte `stmt_start`).
+// cursor_pos: for parser errors, the 1-based character position in `sql` (0 otherwise).
+// A position inside `stmt` (SPI's internalquery/internalpos) is translated to `sql`'s lines and
+// columns, SPI's 'SQL statement "..."' context line is dropped (a script can be megabytes long),
+// and a long internal query is trimmed to the failing line.
+void decorate_script_error(ErrorData *ed, const char *sql, const char *stmt, int stmt_start,
+                           int cursor_pos, const char *version, const char *name, const char *file);
+
+// Statement byte ranges as a flat int4[] (start0, end0, start1, end1, ...) relative to the text
+// that runs (the body of a wrapped script); NULL when the script has at most one statement.
+ArrayType *statement_offsets(const ScriptInfo *info);
 
 }  // namespace mig
