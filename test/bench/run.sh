@@ -185,7 +185,10 @@ template() { # name -> 0 if it exists (creating it on first use)
         mkdb tmpl_w6 tmpl_ext || return 1
         echo "   (building template: W6, $N6 migrations applied by pgmig)"
         "$PGMIG" -d "dbname=tmpl_w6" up --dir "$work/w6" >"$logs/tmpl_w6.log" 2>&1 ||
-            { echo "   pgmig up failed, see $logs/tmpl_w6.log"; return 1; } ;;
+            { echo "   pgmig up failed, see $logs/tmpl_w6.log"; return 1; }
+        # what autovacuum does within a minute in production; without statistics on mig's tables
+        # the planner picks a different plan for mig.status() (see docs/performance.md)
+        q tmpl_w6 -c "VACUUM ANALYZE" || return 1 ;;
     esac
     made[$t]=0
     return 0
