@@ -1,0 +1,56 @@
+// pgmig down [N | --to V | --batch | --all]
+#include "commands.hpp"
+#include "errors.hpp"
+#include "rollback.hpp"
+
+#include <CLI/CLI.hpp>
+#include <memory>
+
+namespace mig::client {
+
+std::optional<Folder> load_if_present(const Context &ctx) {
+    try {
+        return load_folder(ctx.dir());
+    } catch (const InputError &) {
+        return std::nullopt;
+    }
+}
+
+struct DownOptions {
+    int steps = 1;
+    std::string to;
+    bool batch = false, all = false;
+};
+
+Command register_down(CLI::App &app) {
+    auto o = std::make_shared<DownOptions>();
+    auto *sub = app.add_subcommand("down", "roll back (default: the last migration); the down "
+                                           "scripts come from the database");
+    auto *n = sub->add_option("N", o->steps, "number of migrations to roll back (default 1)")
+                  ->check(CLI::PositiveNumber);
+    auto *to = sub->add_option("--to", o->to, "roll back every migration above this version");
+    auto *b = sub->add_flag("--batch", o->batch, "roll back the last batch");
+    auto *a = sub->add_flag("--all", o->all, "roll back everything");
+    n->excludes(to)->excludes(b)->excludes(a);
+    to->excludes(b)->excludes(a);
+    b->excludes(a);
+    return {sub, [o](Context &ctx) {
+                ctx.require_yes("down");
+                RollbackRequest r;
+                if (!o->to.empty()) {
+                    r.mode = RollbackMode::To;
+                    r.version = o->to;
+                } else if (o->batch) {
+                    r.mode = RollbackMode::Batch;
+                } else if (o->all) {
+                    r.mode = RollbackMode::All;
+                } else {
+                    r.steps = o->steps;
+                }
+                auto f = load_if_present(ctx);
+                auto c = ctx.connect();
+                return rollback(ctx, *c, f ? &*f : nullptr, r);
+            }};
+}
+
+} // namespace mig::client

@@ -1,0 +1,36 @@
+// pgmig up [--to V] [--dry-run] [--per-migration]
+#include "commands.hpp"
+#include "deploy.hpp"
+
+#include <CLI/CLI.hpp>
+#include <memory>
+
+namespace mig::client {
+
+struct UpOptions {
+    std::string to;
+    bool dry_run = false;
+    bool per_migration = false;
+};
+
+Command register_up(CLI::App &app) {
+    auto o = std::make_shared<UpOptions>();
+    auto *sub = app.add_subcommand("up", "upload what is new and apply every pending migration");
+    sub->add_option("--to", o->to, "apply up to and including this version");
+    sub->add_flag("--dry-run", o->dry_run,
+                  "really run the migrations in a transaction, report, and roll back");
+    sub->add_flag("--per-migration", o->per_migration,
+                  "commit after each migration (default: one transaction for everything)");
+    return {sub, [o](Context &ctx) {
+                Folder f = ctx.load(); // bad input stops here, before connecting
+                auto c = ctx.connect();
+                DeployOptions d;
+                if (!o->to.empty())
+                    d.target = o->to;
+                d.dry_run = o->dry_run;
+                d.per_migration = o->per_migration;
+                return deploy(ctx, *c, f, d);
+            }};
+}
+
+} // namespace mig::client

@@ -1,0 +1,140 @@
+// pgmig validate [--offline] [--json]: lint the folder; with a connection also classify every
+// statement with the server's parser (mig.split) and compare checksums with what is applied.
+#include "commands.hpp"
+#include "deploy.hpp"
+#include "errors.hpp"
+#include "output.hpp"
+#include "text.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+namespace mig::client {
+namespace {
+
+struct Findings {
+    std::vector<std::string> errors, warnings, notes;
+};
+
+void split_check(Conn &c, const Migration &m, bool down, Findings &out) {
+    const std::string &sql = down ? *m.down_sql : m.up_sql;
+    const std::string &file = down ? m.down_file : m.up_file;
+    int off = down ? m.down_line_offset : m.up_line_offset;
+    try {
+        auto r = c.exec("SELECT stmt_no, line, transactional, tag FROM mig.split($1)", {sql});
+        for (int i = 0; i < r.rows(); ++i)
+            if (r.str(i, 2) == "f")
+                out.notes.push_back(fmt::format(
+                    "{}:{}: {} cannot run in a transaction: the migration runs statement by "
+                    "statement outside a transaction",
+                    file, std::stoi(r.str(i, 1)) + off, r.str(i, 3)));
+    } catch (const PgError &e) {
+        static const std::regex where(R"(line (\d+), column (\d+))");
+        std::smatch mm;
+        int line = 0, col = 0;
+        if (std::regex_search(e.context, mm, where)) {
+            line = std::stoi(mm[1]);
+            col = std::stoi(mm[2]);
+        } else if (e.internal_position > 0) {
+            auto lc = line_col_at(sql, char_to_byte(sql, e.internal_position));
+            line = lc.first;
+            col = lc.second;
+        }
+        out.errors.push_back(line ? fmt::format("{}:{}:{}: {} ({})", file, line + off, col,
+                                                e.message, e.sqlstate)
+                                  : fmt::format("{}: {} ({})", file, e.message, e.sqlstate));
+    }
+}
+
+} // namespace
+
+Command register_validate(CLI::App &app) {
+    auto offline = std::make_shared<bool>(false);
+    auto *sub = app.add_subcommand(
+        "validate", "lint the folder (layout, duplicates, missing downs, names); with a "
+                    "connection also statements and checksums");
+    sub->add_flag("--offline", *offline, "do not connect");
+    return {sub, [offline](Context &ctx) {
+                Findings fd;
+                std::optional<Folder> f;
+                bool online = false;
+                try {
+                    f = load_folder(ctx.dir());
+                } catch (const InputError &e) {
+                    std::string s = e.what();
+                    size_t start = 0;
+                    while (start < s.size()) {
+                        size_t nl = s.find('\n', start);
+                        fd.errors.push_back(s.substr(start, nl == std::string::npos ? nl : nl - start));
+                        if (nl == std::string::npos)
+                            break;
+                        start = nl + 1;
+                    }
+                }
+                if (f) {
+                    fd.warnings = f->warnings;
+                    for (auto &m : f->migrations) {
+                        if (!m.down_sql)
+                            fd.warnings.push_back(fmt::format(
+                                "{}: migration {} has no down script (it cannot be rolled back)",
+                                m.up_file, m.version));
+                        if (m.no_transaction)
+                            fd.notes.push_back(fmt::format(
+                                "{}: declared non-transactional (runs statement by statement)",
+                                m.up_file));
+                    }
+                    if (!*offline) {
+                        try {
+                            auto c = ctx.connect();
+                            online = true;
+                            for (auto &m : f->migrations) {
+                                split_check(*c, m, false, fd);
+                                if (m.down_sql)
+                                    split_check(*c, m, true, fd);
+                            }
+                            for (auto &m : f->repeatables)
+                                split_check(*c, m, false, fd);
+                            auto sp = compute_sync(*f, fetch_status(*c));
+                            for (auto &d : sp.drift)
+                                fd.errors.push_back(d);
+                        } catch (const ConnectError &e) {
+                            fd.notes.push_back(fmt::format(
+                                "not connected ({}): offline checks only", e.what()));
+                        }
+                    }
+                }
+                if (ctx.opt.json) {
+                    nlohmann::json out = {
+                        {"dir", ctx.dir()},
+                        {"layout", f ? layout_name(f->layout) : nullptr},
+                        {"migrations", f ? f->migrations.size() : 0},
+                        {"repeatables", f ? f->repeatables.size() : 0},
+                        {"online", online},
+                        {"ok", fd.errors.empty()},
+                        {"errors", fd.errors},
+                        {"warnings", fd.warnings},
+                        {"notes", fd.notes}};
+                    fmt::print("{}\n", out.dump(2));
+                } else {
+                    for (auto &e : fd.errors)
+                        error_line(e);
+                    for (auto &w : fd.warnings)
+                        warn(w);
+                    for (auto &n : fd.notes)
+                        fmt::print(stderr, "note: {}\n", n);
+                    if (f && fd.errors.empty())
+                        fmt::print("{}: {} layout, {} migration(s){}, {}\n", ctx.dir(),
+                                   layout_name(f->layout), f->migrations.size(),
+                                   f->repeatables.empty()
+                                       ? ""
+                                       : fmt::format(" and {} repeatable", f->repeatables.size()),
+                                   online ? "checked against the server" : "checked offline");
+                }
+                return fd.errors.empty() ? 0 : 2;
+            }};
+}
+
+} // namespace mig::client

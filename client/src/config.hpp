@@ -1,0 +1,38 @@
+// pgmig.toml: optional project configuration.
+//
+//   dir = "db/migrations"          # migrations folder (default "migrations")
+//   dsn = "postgres://..."         # default connection
+//   lock_timeout = "5s"            # defaults for --lock-timeout, --statement-timeout, --lock-wait
+//   [env.production]
+//   dsn = "service=prod"
+//   require_yes = true             # changing verbs refuse to run without --yes
+//   dir = "..."                    # an environment may override dir and the timeouts too
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+
+namespace mig::client {
+
+struct EnvConfig {
+    std::optional<std::string> dsn;
+    std::optional<std::string> dir;
+    std::optional<std::string> lock_timeout;
+    std::optional<std::string> statement_timeout;
+    std::optional<double> lock_wait;
+    bool require_yes = false;
+};
+
+struct Config {
+    EnvConfig base;                         // top-level keys
+    std::map<std::string, EnvConfig> envs;  // [env.NAME]
+    std::string path;                       // file it came from, empty when none
+};
+
+// Throws InputError (with the file name and line) on a malformed file.
+Config parse_config(const std::string &text, const std::string &path);
+Config load_config(const std::string &path); // path must exist
+// Settings of `env` layered over the top-level ones; throws InputError for an unknown env.
+EnvConfig resolve_env(const Config &cfg, const std::string &env);
+
+} // namespace mig::client

@@ -1,0 +1,127 @@
+#include "context.hpp"
+
+#include "errors.hpp"
+#include "mask.hpp"
+#include "output.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fmt/format.h>
+#include <unistd.h>
+
+namespace mig::client {
+
+void add_global_options(CLI::App &app, GlobalOptions &o) {
+    const char *g = "Connection";
+    app.add_option("-d,--dbname,--dsn", o.dsn,
+                   "database URL or conninfo (like psql -d); default: PGMIG_DSN, the --env's dsn, "
+                   "DATABASE_URL, then libpq's PG* variables")
+        ->envname("PGMIG_DSN")
+        ->group(g);
+    app.add_option("--env", o.env, "environment from pgmig.toml ([env.NAME])")->group(g);
+    app.add_flag("--wait{30}", o.wait,
+                 "wait for the server to accept connections (default 30 seconds)")
+        ->group(g);
+    const char *m = "Migrations";
+    app.add_option("--dir", o.dir, "migrations folder (default: pgmig.toml's dir, or migrations)")
+        ->group(m);
+    app.add_option("--config", o.config, "configuration file (default: ./pgmig.toml if present)")
+        ->group(m);
+    app.add_option("--lock-timeout", o.lock_timeout,
+                   "lock_timeout for migration SQL (default 5s; 0 = none)")
+        ->group(m);
+    app.add_option("--statement-timeout", o.statement_timeout,
+                   "statement_timeout for migration SQL (default: server's)")
+        ->group(m);
+    app.add_option("--lock-wait", o.lock_wait,
+                   "seconds to wait for another deployer's lock (default 60)")
+        ->group(m);
+    app.add_flag("-y,--yes", o.yes, "confirm changes to an environment that requires it")->group(m);
+    const char *out = "Output";
+    app.add_flag("-v,--verbose", o.verbose, "more output (a line per migration even when piped)")
+        ->group(out);
+    app.add_flag("-q,--quiet", o.quiet, "only errors")->group(out);
+    app.add_flag("--json", o.json, "JSON output (status, log, validate, up --dry-run)")->group(out);
+}
+
+void Context::resolve() {
+    std::string path = opt.config;
+    if (path.empty()) {
+        if (const char *e = std::getenv("PGMIG_CONFIG"))
+            path = e;
+    }
+    if (path.empty() && std::filesystem::exists("pgmig.toml"))
+        path = "pgmig.toml";
+    if (!path.empty())
+        cfg = load_config(path);
+    env = resolve_env(cfg, opt.env);
+    stdout_tty = isatty(1);
+    stderr_tty = isatty(2);
+    const char *nc = std::getenv("NO_COLOR");
+    color = stderr_tty && !(nc && *nc) && std::getenv("TERM") && std::string(std::getenv("TERM")) != "dumb";
+    set_output_color(color);
+}
+
+bool Context::dir_given() const { return !opt.dir.empty() || env.dir.has_value(); }
+
+std::string Context::dir() const {
+    if (!opt.dir.empty())
+        return opt.dir;
+    if (env.dir) {
+        // relative to the configuration file's folder
+        std::filesystem::path p(*env.dir);
+        if (p.is_relative() && !cfg.path.empty())
+            return (std::filesystem::path(cfg.path).parent_path() / p).lexically_normal().string();
+        return *env.dir;
+    }
+    return "migrations";
+}
+
+std::string Context::conninfo() const {
+    if (!opt.dsn.empty())
+        return opt.dsn;
+    if (env.dsn)
+        return *env.dsn;
+    // DATABASE_URL only when libpq has nothing else to go on
+    if (!std::getenv("PGHOST") && !std::getenv("PGDATABASE") && !std::getenv("PGSERVICE"))
+        if (const char *u = std::getenv("DATABASE_URL"))
+            return u;
+    return "";
+}
+
+std::string Context::lock_timeout() const {
+    if (!opt.lock_timeout.empty())
+        return opt.lock_timeout;
+    return env.lock_timeout.value_or("5s");
+}
+
+std::string Context::statement_timeout() const {
+    if (!opt.statement_timeout.empty())
+        return opt.statement_timeout;
+    return env.statement_timeout.value_or("");
+}
+
+double Context::lock_wait() const {
+    if (opt.lock_wait >= 0)
+        return opt.lock_wait;
+    return env.lock_wait.value_or(60);
+}
+
+void Context::require_yes(const char *verb) const {
+    if (env.require_yes && !opt.yes)
+        throw InputError(fmt::format("environment '{}' requires --yes for `pgmig {}`", opt.env, verb));
+}
+
+std::unique_ptr<Conn> Context::connect() const {
+    return std::make_unique<Conn>(conninfo(), opt.wait);
+}
+
+Folder Context::load() const {
+    Folder f = load_folder(dir());
+    for (auto &w : f.warnings)
+        warn(w);
+    return f;
+}
+
+} // namespace mig::client

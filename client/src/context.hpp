@@ -1,0 +1,57 @@
+// What every verb shares: global options, configuration, output settings, connecting.
+#pragma once
+#include "config.hpp"
+#include "layouts/layout.hpp"
+#include "pg_conn.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace mig::client {
+
+struct GlobalOptions {
+    std::string dsn;          // -d/--dbname/--dsn (also PGMIG_DSN)
+    std::string env;          // --env NAME from pgmig.toml
+    std::string dir;          // --dir
+    std::string config;       // --config FILE (default ./pgmig.toml when it exists)
+    int verbose = 0;          // -v
+    bool quiet = false;       // -q
+    bool json = false;        // --json
+    bool yes = false;         // --yes
+    double wait = 0;          // --wait[=SECONDS]
+    std::string lock_timeout; // --lock-timeout (default 5s)
+    std::string statement_timeout;
+    double lock_wait = -1; // --lock-wait SECONDS (default 60)
+};
+
+struct Context {
+    GlobalOptions opt;
+    Config cfg;
+    EnvConfig env;
+    bool stdout_tty = false, stderr_tty = false, color = false;
+
+    // After parsing: reads pgmig.toml and the environment. Throws InputError.
+    void resolve();
+    std::string dir() const;
+    bool dir_given() const;
+    std::string conninfo() const;
+    std::string lock_timeout() const;
+    std::string statement_timeout() const;
+    double lock_wait() const;
+    bool show_progress() const { return !opt.quiet && (stdout_tty || opt.verbose > 0); }
+    // For verbs that change the database: refuses (exit 2) when the environment requires --yes.
+    void require_yes(const char *verb) const;
+    std::unique_ptr<Conn> connect() const;
+    // Loads the migrations folder, printing its warnings to stderr.
+    Folder load() const;
+};
+
+// Adds the global options to `app` (main app and every subcommand).
+void add_global_options(CLI::App &app, GlobalOptions &opt);
+
+} // namespace mig::client

@@ -1,0 +1,445 @@
+#include "deploy.hpp"
+
+#include "errors.hpp"
+#include "output.hpp"
+#include "text.hpp"
+#include "version.hpp"
+
+#include <chrono>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+namespace mig::client {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double since(Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+const Migration *find_local(const Folder &f, const std::string &version) {
+    std::string key = canonical_version(version);
+    for (const auto &m : f.migrations)
+        if (canonical_version(m.version) == key)
+            return &m;
+    return nullptr;
+}
+
+struct PlanRow {
+    std::string version, name, action;
+    bool transactional = true, ends_transaction = false;
+};
+
+std::vector<PlanRow> read_plan(const Result &r) {
+    std::vector<PlanRow> out;
+    for (int i = 0; i < r.rows(); ++i)
+        out.push_back({r.str(i, "version"), r.str(i, "name"), r.str(i, "action"),
+                       r.boolean(i, "transactional"), r.boolean(i, "ends_transaction")});
+    return out;
+}
+
+const char *kPlanSql = "SELECT version, name, action, transactional, ends_transaction "
+                       "FROM mig.plan($1)";
+
+void print_row(const Context &ctx, Progress &bar, const std::string &action,
+               const std::string &version, const std::string &name, double secs) {
+    bar.clear();
+    if (ctx.show_progress())
+        fmt::print("{:<11} {} {} ({})\n", paint(action, "32"), version, name,
+                   human_duration(secs));
+    bar.step(version);
+}
+
+} // namespace
+
+std::vector<ServerRow> fetch_status(Conn &c) {
+    auto r = c.exec("SELECT version, name, state, kind, batch, applied_at, duration, checksum, "
+                    "down_checksum, has_down, transactional FROM mig.status()");
+    std::vector<ServerRow> out;
+    out.reserve(r.rows());
+    for (int i = 0; i < r.rows(); ++i) {
+        ServerRow s;
+        s.version = r.str(i, 0);
+        s.name = r.str(i, 1);
+        s.state = r.str(i, 2);
+        s.kind = r.opt(i, 3).value_or("versioned");
+        s.batch = r.opt(i, 4);
+        s.applied_at = r.opt(i, 5);
+        s.duration = r.opt(i, 6);
+        s.checksum = r.opt(i, 7);
+        s.down_checksum = r.opt(i, 8);
+        s.has_down = r.str(i, 9) == "t";
+        s.transactional = r.str(i, 10) != "f";
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+SyncPlan compute_sync(const Folder &f, const std::vector<ServerRow> &status) {
+    SyncPlan p;
+    std::map<std::string, const ServerRow *> by_version, by_repeatable;
+    for (const auto &s : status) {
+        if (s.kind == "repeatable")
+            by_repeatable[s.name] = &s;
+        else
+            by_version[canonical_version(s.version)] = &s;
+        if (s.kind != "repeatable" &&
+            (s.state == "pending" || s.state == "partial" || s.state == "failed"))
+            p.pending = true;
+    }
+    for (const auto &m : f.migrations) {
+        auto it = by_version.find(canonical_version(m.version));
+        if (it == by_version.end()) {
+            p.upload.push_back(&m);
+            p.replace.push_back(false);
+            continue;
+        }
+        const ServerRow &s = *it->second;
+        bool up_same = s.checksum && *s.checksum == m.checksum;
+        bool down_same = s.down_checksum == m.down_checksum;
+        if (up_same && down_same)
+            continue;
+        if (s.state == "pending") {
+            p.upload.push_back(&m);
+            p.replace.push_back(true);
+        } else if (s.state == "baseline") {
+            continue; // never runs; nothing to compare against
+        } else if (!up_same) {
+            p.drift.push_back(fmt::format(
+                "{}: migration {} was {} with checksum {}, but the file's checksum is now {}; "
+                "an applied migration must not be edited (add a new migration instead)",
+                m.up_file, m.version, s.state, s.checksum.value_or("(none)"), m.checksum));
+        } else {
+            p.drift.push_back(fmt::format(
+                "{}: the down script of applied migration {} changed (checksum {} on the "
+                "server, {} in the file)",
+                m.down_file.empty() ? m.up_file : m.down_file, m.version,
+                s.down_checksum.value_or("(none)"), m.down_checksum.value_or("(none)")));
+        }
+    }
+    for (const auto &r : f.repeatables) {
+        auto it = by_repeatable.find(r.name);
+        if (it == by_repeatable.end() || !it->second->checksum ||
+            *it->second->checksum != r.checksum)
+            p.repeatables.push_back(&r);
+    }
+    return p;
+}
+
+Query upload_query(const Migration &m, bool replace) {
+    nlohmann::json o = nlohmann::json::object();
+    o["file"] = m.up_file;
+    if (!m.down_file.empty())
+        o["down_file"] = m.down_file;
+    if (m.no_transaction)
+        o["transaction"] = false;
+    if (replace)
+        o["replace"] = true;
+    return {"SELECT action FROM mig.upload($1, $2, $3, $4, $5::jsonb)",
+            {m.version, m.name, m.up_sql, m.down_sql, o.dump()}};
+}
+
+void lock_backoff(int attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500 << (attempt - 1)));
+}
+
+void begin_locked(Conn &c, const Context &ctx) {
+    auto start = Clock::now();
+    std::string last_holder;
+    int polls = 0;
+    std::string st = ctx.statement_timeout();
+    while (true) {
+        auto rs = c.pipeline(
+            {{"BEGIN", {}},
+             {"SELECT mig.lock(false), pg_catalog.set_config('lock_timeout', $1, true), "
+              "pg_catalog.set_config('statement_timeout', "
+              "COALESCE($2, pg_catalog.current_setting('statement_timeout')), true)",
+              {ctx.lock_timeout(), st.empty() ? std::nullopt : std::optional<std::string>(st)}}});
+        if (rs.size() == 2 && rs[1].str(0, 0) == "t")
+            return;
+        c.exec("ROLLBACK");
+        std::string holder = "another transaction";
+        auto h = c.exec("SELECT pid, application_name, usename, xact_start FROM mig.lock_holder()");
+        if (h.rows() > 0)
+            holder = fmt::format("pid {} ({}, user {}, since {})", h.str(0, 0),
+                                 h.str(0, 1).empty() ? "no application_name" : h.str(0, 1),
+                                 h.str(0, 2), h.str(0, 3));
+        if (since(start) >= ctx.lock_wait())
+            throw ConnectError(fmt::format("deploy lock not obtained within {} s: held by {}",
+                                           ctx.lock_wait(), holder));
+        if (holder != last_holder && !ctx.opt.quiet)
+            fmt::print(stderr, "waiting for the deploy lock, held by {}\n", holder);
+        last_holder = holder;
+        ++polls;
+        std::this_thread::sleep_for(std::chrono::milliseconds(polls < 10 ? 100 : 500));
+    }
+}
+
+int run_outside_transaction(const Context &ctx, Conn &c, const Folder *f,
+                            const std::string &version, const std::string &name, bool down) {
+    const char *dir = down ? "down" : "up";
+    std::string st = ctx.statement_timeout();
+    c.exec("SELECT pg_catalog.set_config('lock_timeout', $1, false), "
+           "pg_catalog.set_config('statement_timeout', "
+           "COALESCE($2, pg_catalog.current_setting('statement_timeout')), false)",
+           {ctx.lock_timeout(), st.empty() ? std::nullopt : std::optional<std::string>(st)});
+    auto r = c.exec("SELECT stmt_no, sql, line, col, done FROM mig.statements($1, $2)",
+                    {version, std::string(dir)});
+    const Migration *m = f ? find_local(*f, version) : nullptr;
+    for (int i = 0; i < r.rows(); ++i) {
+        if (r.str(i, 4) == "t")
+            continue;
+        std::string no = r.str(i, 0), sql = r.str(i, 1);
+        int line = std::stoi(r.str(i, 2)), col = std::stoi(r.str(i, 3));
+        for (int attempt = 0;; ++attempt) {
+            auto t0 = Clock::now();
+            try {
+                c.exec(sql);
+                c.exec("SELECT mig.record_statement($1, $2::int, $3, $4::interval)",
+                       {version, no, std::string(dir), fmt::format("{} seconds", since(t0))});
+                if (ctx.opt.verbose > 0)
+                    fmt::print("  statement {} of {} {} ({})\n", no, version, name,
+                               human_duration(since(t0)));
+                break;
+            } catch (const PgError &e) {
+                if (!c.ok())
+                    throw ConnectError(fmt::format("connection lost while running migration {}",
+                                                   version));
+                if (e.sqlstate == "55P03" && attempt < 3) {
+                    warn(fmt::format("lock timeout in migration {} statement {}; retrying", version,
+                                     no));
+                    lock_backoff(attempt + 1);
+                    continue;
+                }
+                try {
+                    c.exec("SELECT mig.record_failure($1, $2::int, $3, $4, $5)",
+                           {version, no, e.sqlstate, e.message, std::string(dir)});
+                } catch (const PgError &) {
+                }
+                ErrorSite site;
+                site.file = m ? (down ? m->down_file : m->up_file) : "migration " + version;
+                int off = m ? (down ? m->down_line_offset : m->up_line_offset) : 0;
+                site.line = line + off;
+                site.col = col;
+                if (e.statement_position > 0) {
+                    size_t b = char_to_byte(sql, e.statement_position);
+                    auto [l, cc] = line_col_at(sql, b);
+                    site.line += l - 1;
+                    site.col = l == 1 ? col + cc - 1 : cc;
+                }
+                if (m)
+                    site.source = line_of(down ? *m->down_sql : m->up_sql, site.line - off);
+                print_pg_error(e, site, ctx.opt.verbose);
+                return exit_code_for(e);
+            }
+        }
+    }
+    return 0;
+}
+
+int deploy(Context &ctx, Conn &c, const Folder &f, const DeployOptions &o) {
+    auto t_start = Clock::now();
+    auto status = fetch_status(c);
+    SyncPlan sp = compute_sync(f, status);
+    if (!sp.drift.empty()) {
+        for (auto &d : sp.drift)
+            error_line(d);
+        return EXIT_USAGE;
+    }
+    if (sp.upload.empty() && !sp.pending && sp.repeatables.empty()) {
+        if (o.dry_run && ctx.opt.json)
+            fmt::print("{}\n", nlohmann::json{{"dry_run", true},
+                                              {"migrations", nlohmann::json::array()}}
+                                   .dump(2));
+        else if (ctx.show_progress())
+            fmt::print("nothing to do: {} migrations applied\n", f.migrations.size());
+        return EXIT_OK;
+    }
+    if (!o.dry_run)
+        ctx.require_yes("up");
+
+    std::vector<Query> uploads;
+    for (size_t i = 0; i < sp.upload.size(); ++i)
+        uploads.push_back(upload_query(*sp.upload[i], sp.replace[i]));
+    std::optional<std::string> target = o.target;
+    bool uploaded = uploads.empty();
+    int applied = 0, attempt = 0;
+    nlohmann::json report = nlohmann::json::array();
+    Progress bar(ctx.stdout_tty && !ctx.opt.quiet && !ctx.opt.json,
+                 static_cast<int>(sp.upload.size()));
+
+    while (true) {
+        try {
+            begin_locked(c, ctx);
+            std::vector<Query> qs = uploaded ? std::vector<Query>{} : uploads;
+            qs.push_back({kPlanSql, {target}});
+            auto rs = c.pipeline(qs);
+            auto plan = read_plan(rs.back());
+            if (!uploaded && ctx.opt.verbose > 0)
+                fmt::print("uploaded {} migration(s)\n", uploads.size());
+
+            if (o.dry_run) {
+                bool blocked = false;
+                size_t i = 0;
+                for (; i < plan.size(); ++i)
+                    if (!plan[i].transactional) {
+                        blocked = true;
+                        break;
+                    }
+                if (i > 0) {
+                    auto t0 = Clock::now();
+                    auto r = c.exec("SELECT version, name, action, duration FROM mig.apply($1)",
+                                    {plan[i - 1].version});
+                    (void)t0;
+                    for (int k = 0; k < r.rows(); ++k) {
+                        double secs = r.null(k, 3) ? 0 : interval_seconds(r.str(k, 3));
+                        const Migration *m = find_local(f, r.str(k, 0));
+                        report.push_back({{"version", r.str(k, 0)},
+                                          {"name", r.str(k, 1)},
+                                          {"file", m ? m->up_file : ""},
+                                          {"action", "apply"},
+                                          {"transactional", true},
+                                          {"duration_ms", secs * 1000}});
+                        if (!ctx.opt.json && !ctx.opt.quiet)
+                            fmt::print("would apply {} {} ({})\n", r.str(k, 0), r.str(k, 1),
+                                       human_duration(secs));
+                    }
+                }
+                for (; i < plan.size(); ++i) {
+                    const Migration *m = find_local(f, plan[i].version);
+                    bool outside = !plan[i].transactional;
+                    report.push_back({{"version", plan[i].version},
+                                      {"name", plan[i].name},
+                                      {"file", m ? m->up_file : ""},
+                                      {"action", outside ? "outside-transaction" : "not-executed"},
+                                      {"transactional", plan[i].transactional},
+                                      {"duration_ms", nullptr}});
+                    if (!ctx.opt.json && !ctx.opt.quiet)
+                        fmt::print("{} {} {}\n",
+                                   outside ? "would run outside a transaction (not executed):"
+                                           : "would apply after it (not executed):",
+                                   plan[i].version, plan[i].name);
+                }
+                if (!blocked)
+                    for (auto *r : sp.repeatables) {
+                        auto res = c.exec(
+                            "SELECT action, duration FROM mig.apply_repeatable($1, $2, $3::jsonb)",
+                            {r->name, r->up_sql, nlohmann::json{{"file", r->up_file}}.dump()});
+                        double secs = res.null(0, 1) ? 0 : interval_seconds(res.str(0, 1));
+                        report.push_back({{"version", nullptr},
+                                          {"name", r->name},
+                                          {"file", r->up_file},
+                                          {"action", "apply-repeatable"},
+                                          {"transactional", true},
+                                          {"duration_ms", secs * 1000}});
+                        if (!ctx.opt.json && !ctx.opt.quiet)
+                            fmt::print("would apply repeatable {} ({})\n", r->name,
+                                       human_duration(secs));
+                    }
+                c.exec("ROLLBACK");
+                if (ctx.opt.json)
+                    fmt::print("{}\n",
+                               nlohmann::json{{"dry_run", true}, {"migrations", report}}.dump(2));
+                else if (!ctx.opt.quiet)
+                    fmt::print("dry run: rolled back, nothing changed\n");
+                return EXIT_OK;
+            }
+
+            if (plan.empty()) {
+                for (auto *r : sp.repeatables) {
+                    auto res = c.exec(
+                        "SELECT action, duration FROM mig.apply_repeatable($1, $2, $3::jsonb)",
+                        {r->name, r->up_sql, nlohmann::json{{"file", r->up_file}}.dump()});
+                    double secs = res.null(0, 1) ? 0 : interval_seconds(res.str(0, 1));
+                    if (res.str(0, 0) == "applied") {
+                        print_row(ctx, bar, "repeatable", "R", r->name, secs);
+                        ++applied;
+                    }
+                }
+                sp.repeatables.clear();
+                c.exec("COMMIT");
+                uploaded = true;
+                break;
+            }
+            if (!plan[0].transactional) {
+                c.exec("COMMIT");
+                uploaded = true;
+                if (applied > 0 && !ctx.opt.quiet)
+                    fmt::print("committed {} migration(s) before non-transactional migration {}\n",
+                               applied, plan[0].version);
+                if (ctx.show_progress())
+                    fmt::print("running {} {} outside a transaction, statement by statement\n",
+                               plan[0].version, plan[0].name);
+                auto t0 = Clock::now();
+                int rc = run_outside_transaction(ctx, c, &f, plan[0].version, plan[0].name, false);
+                if (rc != 0)
+                    return rc;
+                print_row(ctx, bar, "applied", plan[0].version, plan[0].name, since(t0));
+                ++applied;
+                attempt = 0;
+                continue;
+            }
+            // one transaction: up to a migration that ends it, the one before a
+            // non-transactional one, or (with --per-migration) just one
+            size_t n = 0;
+            while (n < plan.size() && plan[n].transactional) {
+                ++n;
+                if (o.per_migration || plan[n - 1].ends_transaction)
+                    break;
+            }
+            auto r = c.exec("SELECT version, name, action, duration FROM mig.apply($1)",
+                            {plan[n - 1].version});
+            for (int k = 0; k < r.rows(); ++k) {
+                double secs = r.null(k, 3) ? 0 : interval_seconds(r.str(k, 3));
+                print_row(ctx, bar, r.str(k, 2), r.str(k, 0), r.str(k, 1), secs);
+                ++applied;
+            }
+            bool last = n == plan.size();
+            if (last) {
+                for (auto *rp : sp.repeatables) {
+                    auto res = c.exec(
+                        "SELECT action, duration FROM mig.apply_repeatable($1, $2, $3::jsonb)",
+                        {rp->name, rp->up_sql, nlohmann::json{{"file", rp->up_file}}.dump()});
+                    double secs = res.null(0, 1) ? 0 : interval_seconds(res.str(0, 1));
+                    if (res.str(0, 0) == "applied") {
+                        print_row(ctx, bar, "repeatable", "R", rp->name, secs);
+                        ++applied;
+                    }
+                }
+                sp.repeatables.clear();
+            }
+            c.exec("COMMIT");
+            uploaded = true;
+            attempt = 0;
+            if (last)
+                break;
+            if (plan[n - 1].ends_transaction && ctx.opt.verbose > 0)
+                fmt::print("committed after {} (adds an enum label)\n", plan[n - 1].version);
+        } catch (const PgError &e) {
+            bool alive = c.ok();
+            c.rollback_quietly();
+            if (!alive)
+                throw ConnectError("connection lost during the deploy");
+            if (e.sqlstate == "55P03" && attempt < 3) {
+                ++attempt;
+                warn(fmt::format("lock timeout ({}); retrying the transaction ({} of 3)",
+                                 e.message, attempt));
+                lock_backoff(attempt);
+                continue;
+            }
+            bar.clear();
+            int rc = report_error(e, &f, false, ctx.opt.verbose);
+            if (rc == 1 && !ctx.opt.quiet)
+                fmt::print(stderr, "rolled back: nothing from this transaction was applied\n");
+            return rc;
+        }
+    }
+    bar.clear();
+    if (ctx.show_progress())
+        fmt::print("applied {} migration(s) in {}\n", applied, human_duration(since(t_start)));
+    return EXIT_OK;
+}
+
+} // namespace mig::client

@@ -1,0 +1,56 @@
+// Deploying: comparing the folder with mig.status(), uploading only what is new (one pipeline),
+// the deploy lock, and running the plan transaction by transaction.
+#pragma once
+#include "context.hpp"
+#include "errors_report.hpp"
+#include "layouts/layout.hpp"
+#include "pg_conn.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mig::client {
+
+struct ServerRow {
+    std::string version, name, state, kind;
+    std::optional<std::string> batch, applied_at, duration, checksum, down_checksum;
+    bool has_down = false, transactional = true;
+};
+
+std::vector<ServerRow> fetch_status(Conn &c);
+
+struct SyncPlan {
+    std::vector<const Migration *> upload;
+    std::vector<bool> replace;
+    std::vector<std::string> drift; // messages: applied migration whose file changed
+    std::vector<const Migration *> repeatables;
+    bool pending = false; // something pending/partial/failed on the server
+};
+SyncPlan compute_sync(const Folder &f, const std::vector<ServerRow> &status);
+
+Query upload_query(const Migration &m, bool replace);
+
+// BEGIN; takes the deploy lock (polling while another deployer holds it, showing who) and sets
+// lock_timeout/statement_timeout for the transaction. Throws ConnectError after --lock-wait.
+void begin_locked(Conn &c, const Context &ctx);
+
+struct DeployOptions {
+    std::optional<std::string> target;
+    bool dry_run = false;
+    bool per_migration = false;
+};
+
+// `pgmig up` on an open connection (also used by redo, reset, goto). Returns the exit code.
+int deploy(Context &ctx, Conn &c, const Folder &f, const DeployOptions &o);
+
+// Runs a non-transactional migration statement by statement at top level, recording progress.
+// Returns 0 or the exit code after reporting the error.
+int run_outside_transaction(const Context &ctx, Conn &c, const Folder *f, const std::string &version,
+                            const std::string &name, bool down);
+
+// Sleeps before retry `attempt` (1, 2, 3) after a lock_timeout error.
+void lock_backoff(int attempt);
+
+} // namespace mig::client

@@ -1,0 +1,32 @@
+// Exit codes and the exceptions that carry them to main().
+#pragma once
+#include <stdexcept>
+#include <string>
+
+namespace mig::client {
+
+enum ExitCode : int {
+    EXIT_OK = 0,
+    EXIT_MIGRATION_FAILED = 1, // a migration's SQL failed
+    EXIT_USAGE = 2,            // usage or input error (bad files, edited applied migration, ...)
+    EXIT_CONNECT = 3,          // cannot connect, or the deploy lock was not obtained in time
+};
+
+// Thrown to end the program with a code; the message (if any) has already been printed.
+struct Exit {
+    int code;
+};
+
+// Bad input (files, arguments, configuration): exit code 2, message printed by main().
+class InputError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Cannot connect / lock not obtained: exit code 3.
+class ConnectError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+} // namespace mig::client

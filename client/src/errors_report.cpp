@@ -1,0 +1,108 @@
+#include "errors_report.hpp"
+
+#include "output.hpp"
+#include "text.hpp"
+#include "version.hpp"
+
+#include <fmt/format.h>
+#include <regex>
+#include <sstream>
+
+namespace mig::client {
+
+std::optional<ErrorSite> site_from_context(const PgError &e, const Folder *f, bool down) {
+    static const std::regex mig_re(
+        R"(^migration (\S+) \((.*?)\)(?:, file (.*?))?, line (\d+), column (\d+)$)");
+    static const std::regex rep_re(R"(^repeatable migration (.*), line (\d+), column (\d+)$)");
+    std::istringstream in(e.context);
+    std::string line;
+    while (std::getline(in, line)) {
+        std::smatch m;
+        if (std::regex_match(line, m, mig_re)) {
+            ErrorSite s;
+            s.file = m[3].str();
+            s.line = std::stoi(m[4]);
+            s.col = std::stoi(m[5]);
+            if (f) {
+                std::string key = canonical_version(m[1]);
+                for (const auto &mg : f->migrations) {
+                    if (canonical_version(mg.version) != key)
+                        continue;
+                    const std::string &file = down ? mg.down_file : mg.up_file;
+                    if (file.empty())
+                        break;
+                    const std::string &text = down ? *mg.down_sql : mg.up_sql;
+                    s.source = line_of(text, s.line);
+                    s.file = file;
+                    s.line += down ? mg.down_line_offset : mg.up_line_offset;
+                    break;
+                }
+            }
+            if (s.file.empty())
+                s.file = fmt::format("migration {}", m[1].str());
+            return s;
+        }
+        if (std::regex_match(line, m, rep_re)) {
+            ErrorSite s;
+            s.line = std::stoi(m[2]);
+            s.col = std::stoi(m[3]);
+            s.file = fmt::format("repeatable {}", m[1].str());
+            if (f)
+                for (const auto &r : f->repeatables)
+                    if (r.name == m[1].str()) {
+                        s.file = r.up_file;
+                        s.source = line_of(r.up_sql, s.line);
+                    }
+            return s;
+        }
+    }
+    return std::nullopt;
+}
+
+void print_pg_error(const PgError &e, const std::optional<ErrorSite> &site, int verbose) {
+    std::string head = paint("ERROR:", "1;31");
+    std::string state = e.sqlstate.empty() ? "" : fmt::format(" ({})", e.sqlstate);
+    if (site)
+        fmt::print(stderr, "{}:{}:{}: {} {}{}\n", site->file, site->line, site->col, head,
+                   e.message, state);
+    else
+        fmt::print(stderr, "{} {}{}\n", head, e.message, state);
+    if (!e.detail.empty())
+        fmt::print(stderr, "DETAIL: {}\n", e.detail);
+    if (!e.hint.empty())
+        fmt::print(stderr, "HINT: {}\n", e.hint);
+    if (site && !site->source.empty()) {
+        std::string num = std::to_string(site->line);
+        fmt::print(stderr, " {} | {}\n", num, site->source);
+        std::string pad;
+        // caret under the column (tabs kept so it lines up)
+        int c = 1;
+        for (size_t i = 0; i < site->source.size() && c < site->col; ++i) {
+            unsigned char ch = static_cast<unsigned char>(site->source[i]);
+            if ((ch & 0xC0) == 0x80)
+                continue;
+            pad += site->source[i] == '\t' ? '\t' : ' ';
+            ++c;
+        }
+        fmt::print(stderr, " {} | {}{}\n", std::string(num.size(), ' '), pad, paint("^", "1;32"));
+    }
+    if ((!site || verbose > 0) && !e.context.empty())
+        fmt::print(stderr, "CONTEXT: {}\n", e.context);
+}
+
+int exit_code_for(const PgError &e) {
+    const std::string &s = e.sqlstate;
+    if (s == "PM001" || s == "PM002" || s == "PM003" || s == "PM005" || s == "PM006" ||
+        s == "PM010" || s == "PM008")
+        return 2;
+    if (s == "PM009" || s == "55P03" || s.rfind("08", 0) == 0 || s == "57P01" || s.empty())
+        return 3;
+    return 1;
+}
+
+int report_error(const PgError &e, const Folder *f, bool down, int verbose) {
+    print_pg_error(e, site_from_context(e, f, down), verbose);
+    return exit_code_for(e);
+}
+
+} // namespace mig::client

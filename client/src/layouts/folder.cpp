@@ -1,0 +1,365 @@
+// Layout detection and assembly of a folder's migrations.
+#include "errors.hpp"
+#include "layouts/layout.hpp"
+#include "layouts/scan.hpp"
+#include "sha256.hpp"
+#include "text.hpp"
+#include "version.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fmt/format.h>
+#include <map>
+
+namespace mig::client {
+namespace {
+
+std::string join_path(const std::string &dir, const std::string &rel) {
+    return (std::filesystem::path(dir) / rel).string();
+}
+
+bool blank(const std::string &s) { return trim(s).empty(); }
+
+// Collects migrations by canonical version and reports duplicates naming both files.
+struct Registry {
+    std::map<std::string, Migration> by_version; // canonical -> migration
+    std::vector<std::string> &errors;
+
+    void add(Migration m) {
+        std::string key = canonical_version(m.version);
+        auto it = by_version.find(key);
+        if (it != by_version.end()) {
+            errors.push_back(fmt::format("duplicate version {}: {} and {}", m.version,
+                                         it->second.up_file, m.up_file));
+            return;
+        }
+        by_version.emplace(key, std::move(m));
+    }
+};
+
+struct Builder {
+    const std::string &dir;
+    std::vector<std::string> errors;
+    std::vector<std::string> warnings;
+
+    void stray(const std::string &rel, const std::string &why) {
+        warnings.push_back(fmt::format("{}: ignored ({})", join_path(dir, rel), why));
+    }
+
+    std::optional<std::string> read(const std::string &rel) {
+        return read_script(join_path(dir, rel), errors);
+    }
+};
+
+// Kind of a top-level file, before the layout is known.
+enum class Kind { Golang, Flyway, Dbmate, Numbered, BlankSql, Stray, Dir, StrayDir };
+
+} // namespace
+
+Folder load_folder(const std::string &dir) {
+    auto entries = list_folder(dir);
+    Builder b{dir, {}, {}};
+    std::map<std::string, std::string> contents; // rel path -> text (top-level .sql files)
+    std::vector<std::pair<Kind, const Entry *>> kinds;
+
+    for (const auto &e : entries) {
+        Kind k;
+        if (e.is_dir) {
+            bool has = std::count(e.children.begin(), e.children.end(), "up.sql") ||
+                       std::count(e.children.begin(), e.children.end(), "down.sql");
+            k = has ? Kind::Dir : Kind::StrayDir;
+        } else if (parse_golang_name(e.name)) {
+            k = Kind::Golang;
+        } else if (parse_flyway_name(e.name)) {
+            k = Kind::Flyway;
+        } else if (ends_with(e.name, ".sql") &&
+                   split_version_title(e.name.substr(0, e.name.size() - 4))) {
+            auto text = b.read(e.name);
+            if (!text) {
+                k = Kind::Numbered;
+            } else {
+                contents[e.name] = *text;
+                k = has_dbmate_marker(*text) ? Kind::Dbmate
+                                             : (blank(*text) ? Kind::BlankSql : Kind::Numbered);
+            }
+        } else {
+            k = Kind::Stray;
+        }
+        kinds.emplace_back(k, &e);
+    }
+
+    // Which layout? Directories win over loose .sql files (which are then data files).
+    std::map<Kind, std::string> first_of;
+    for (auto &[k, e] : kinds)
+        if (!first_of.count(k))
+            first_of[k] = e->name;
+    Folder f;
+    f.dir = dir;
+    auto has = [&](Kind k) { return first_of.count(k) > 0; };
+    std::vector<std::pair<Layout, std::string>> seen;
+    if (has(Kind::Dir))
+        seen.emplace_back(Layout::Directory, first_of[Kind::Dir] + "/");
+    if (has(Kind::Golang))
+        seen.emplace_back(Layout::GolangMigrate, first_of[Kind::Golang]);
+    if (has(Kind::Flyway))
+        seen.emplace_back(Layout::Flyway, first_of[Kind::Flyway]);
+    if (!has(Kind::Dir)) {
+        if (has(Kind::Dbmate))
+            seen.emplace_back(Layout::Dbmate, first_of[Kind::Dbmate]);
+        if (has(Kind::Numbered))
+            seen.emplace_back(Layout::Numbered, first_of[Kind::Numbered]);
+        if (seen.empty() && has(Kind::BlankSql))
+            seen.emplace_back(Layout::Numbered, first_of[Kind::BlankSql]);
+    }
+    if (seen.size() > 1) {
+        std::string msg = fmt::format("{}: the folder mixes migration layouts:", dir);
+        for (auto &[l, file] : seen)
+            msg += fmt::format("\n  {} ({})", join_path(dir, file), layout_name(l));
+        msg += "\nkeep one layout per folder (see docs/layouts.md)";
+        b.errors.insert(b.errors.begin(), msg);
+        throw InputError(fmt::format("{}", fmt::join(b.errors, "\n")));
+    }
+    f.layout = seen.empty() ? Layout::Empty : seen[0].first;
+
+    Registry reg{{}, b.errors};
+    std::map<std::string, std::pair<std::string, std::string>> downs; // canonical -> (rel, text)
+    std::map<std::string, std::string> down_versions;                 // canonical -> raw version
+
+    for (auto &[k, e] : kinds) {
+        const std::string &name = e->name;
+        switch (f.layout) {
+        case Layout::Directory: {
+            if (k == Kind::Dir) {
+                auto parts = split_version_title(name);
+                if (!parts) {
+                    b.errors.push_back(fmt::format("{}: directory name has no version (expected "
+                                                   "VERSION_title, e.g. 20240115093000_create_users)",
+                                                   join_path(dir, name)));
+                    continue;
+                }
+                bool has_up = std::count(e->children.begin(), e->children.end(), "up.sql");
+                if (!has_up) {
+                    b.errors.push_back(
+                        fmt::format("{}: down.sql without up.sql", join_path(dir, name + "/down.sql")));
+                    continue;
+                }
+                Migration m;
+                m.version = *normalize_version(parts->version_raw);
+                m.name = parts->title;
+                m.up_file = join_path(dir, name + "/up.sql");
+                if (auto t = b.read(name + "/up.sql"))
+                    m.up_sql = *t;
+                for (const auto &c : e->children) {
+                    if (c == "up.sql")
+                        continue;
+                    if (c == "down.sql") {
+                        m.down_file = join_path(dir, name + "/down.sql");
+                        m.down_sql = b.read(name + "/down.sql");
+                    } else if (c == "metadata.toml") {
+                        if (auto t = b.read(name + "/metadata.toml")) {
+                            try {
+                                m.no_transaction = !diesel_runs_in_transaction(
+                                    *t, join_path(dir, name + "/metadata.toml"));
+                            } catch (const InputError &err) {
+                                b.errors.push_back(err.what());
+                            }
+                        }
+                    } else {
+                        b.stray(name + "/" + c, "not up.sql, down.sql or metadata.toml");
+                    }
+                }
+                reg.add(std::move(m));
+            } else if (k == Kind::StrayDir) {
+                b.stray(name + "/", "directory without up.sql");
+            } else {
+                b.stray(name, "not a migration directory");
+            }
+            break;
+        }
+        case Layout::GolangMigrate: {
+            if (k != Kind::Golang) {
+                b.stray(name, k == Kind::StrayDir ? "directory" : "not VERSION_title.up.sql / .down.sql");
+                break;
+            }
+            auto g = parse_golang_name(name);
+            if (!g->versioned) {
+                b.errors.push_back(fmt::format("{}: {} file name has no version (expected "
+                                               "VERSION_title.{}.sql)",
+                                               join_path(dir, name),
+                                               g->dir == Direction::Up ? "up" : "down",
+                                               g->dir == Direction::Up ? "up" : "down"));
+                break;
+            }
+            auto text = b.read(name);
+            if (!text)
+                break;
+            std::string v = *normalize_version(g->parts.version_raw);
+            if (g->dir == Direction::Up) {
+                Migration m;
+                m.version = v;
+                m.name = g->parts.title;
+                m.up_file = join_path(dir, name);
+                m.up_sql = *text;
+                reg.add(std::move(m));
+            } else {
+                std::string key = canonical_version(v);
+                if (downs.count(key))
+                    b.errors.push_back(fmt::format("duplicate down scripts for version {}: {} and {}",
+                                                   v, join_path(dir, downs[key].first),
+                                                   join_path(dir, name)));
+                downs[key] = {name, *text};
+                down_versions[key] = v;
+            }
+            break;
+        }
+        case Layout::Dbmate: {
+            if (k != Kind::Dbmate && k != Kind::BlankSql) {
+                if (k == Kind::Numbered)
+                    b.errors.push_back(fmt::format("{}: no '-- migrate:up' section (dbmate folder)",
+                                                   join_path(dir, name)));
+                else
+                    b.stray(name, "not a dbmate migration");
+                break;
+            }
+            auto parts = split_version_title(name.substr(0, name.size() - 4));
+            const std::string &text = contents[name];
+            Migration m;
+            m.version = *normalize_version(parts->version_raw);
+            m.name = parts->title;
+            m.up_file = join_path(dir, name);
+            if (k == Kind::Dbmate) {
+                auto s = parse_dbmate(text);
+                m.up_sql = s.up;
+                m.up_line_offset = s.up_offset;
+                m.no_transaction = s.up_no_transaction;
+                if (s.down) {
+                    m.down_sql = s.down;
+                    m.down_file = m.up_file;
+                    m.down_line_offset = s.down_offset;
+                }
+            }
+            reg.add(std::move(m));
+            break;
+        }
+        case Layout::Flyway: {
+            auto fw = k == Kind::Flyway ? parse_flyway_name(name) : std::nullopt;
+            if (!fw) {
+                b.stray(name, "not V{version}__{description}.sql, U…, or R__…");
+                break;
+            }
+            auto text = b.read(name);
+            if (!text)
+                break;
+            if (fw->kind == FlywayKind::Repeatable) {
+                Migration m;
+                m.name = fw->description;
+                m.up_file = join_path(dir, name);
+                m.up_sql = *text;
+                m.repeatable = true;
+                for (const auto &r : f.repeatables)
+                    if (r.name == m.name)
+                        b.errors.push_back(fmt::format("duplicate repeatable migration: {} and {}",
+                                                       r.up_file, m.up_file));
+                f.repeatables.push_back(std::move(m));
+            } else if (fw->kind == FlywayKind::Versioned) {
+                Migration m;
+                m.version = fw->version;
+                m.name = fw->description;
+                m.up_file = join_path(dir, name);
+                m.up_sql = *text;
+                reg.add(std::move(m));
+            } else {
+                std::string key = canonical_version(fw->version);
+                if (downs.count(key))
+                    b.errors.push_back(fmt::format("duplicate undo scripts for version {}: {} and {}",
+                                                   fw->version, join_path(dir, downs[key].first),
+                                                   join_path(dir, name)));
+                downs[key] = {name, *text};
+                down_versions[key] = fw->version;
+            }
+            break;
+        }
+        case Layout::Numbered: {
+            if (k != Kind::Numbered && k != Kind::BlankSql) {
+                b.stray(name, k == Kind::StrayDir ? "directory" : "not NNN_name.sql");
+                break;
+            }
+            break; // paired below
+        }
+        case Layout::Empty:
+            if (k == Kind::StrayDir)
+                b.stray(name + "/", "directory without up.sql");
+            else
+                b.stray(name, "not a migration file");
+            break;
+        }
+    }
+
+    if (f.layout == Layout::Numbered) {
+        // NNN_name_down.sql is a down script when another file has the same version.
+        std::map<std::string, std::vector<std::string>> files_by_version;
+        for (auto &[k, e] : kinds)
+            if (k == Kind::Numbered || k == Kind::BlankSql) {
+                auto p = split_version_title(e->name.substr(0, e->name.size() - 4));
+                files_by_version[canonical_version(*normalize_version(p->version_raw))].push_back(
+                    e->name);
+            }
+        for (auto &[key, files] : files_by_version) {
+            std::vector<std::string> ups, dns;
+            for (auto &n : files) {
+                bool down_name = ends_with(n, "_down.sql") || ends_with(n, ".down.sql");
+                (down_name && files.size() > 1 ? dns : ups).push_back(n);
+            }
+            for (auto &n : ups) {
+                auto p = split_version_title(n.substr(0, n.size() - 4));
+                Migration m;
+                m.version = *normalize_version(p->version_raw);
+                m.name = p->title;
+                m.up_file = join_path(dir, n);
+                if (contents.count(n))
+                    m.up_sql = contents[n];
+                reg.add(std::move(m));
+            }
+            if (dns.size() > 1)
+                b.errors.push_back(fmt::format("duplicate down scripts for version {}: {} and {}",
+                                               key, join_path(dir, dns[0]), join_path(dir, dns[1])));
+            if (!dns.empty()) {
+                downs[key] = {dns[0], contents.count(dns[0]) ? contents[dns[0]] : ""};
+                down_versions[key] = key;
+            }
+        }
+    }
+
+    // Pair downs with ups by version (titles may differ).
+    for (auto &[key, d] : downs) {
+        auto it = reg.by_version.find(key);
+        if (it == reg.by_version.end()) {
+            b.stray(d.first, fmt::format("down script for version {}, which has no up script",
+                                         down_versions[key]));
+            continue;
+        }
+        it->second.down_file = join_path(dir, d.first);
+        it->second.down_sql = d.second;
+    }
+
+    if (!b.errors.empty())
+        throw InputError(fmt::format("{}", fmt::join(b.errors, "\n")));
+
+    for (auto &[key, m] : reg.by_version) {
+        m.checksum = sha256_hex(m.up_sql);
+        if (m.down_sql)
+            m.down_checksum = sha256_hex(*m.down_sql);
+        f.migrations.push_back(std::move(m));
+    }
+    std::sort(f.migrations.begin(), f.migrations.end(), [](const Migration &a, const Migration &c) {
+        return compare_versions(a.version, c.version) < 0;
+    });
+    for (auto &r : f.repeatables)
+        r.checksum = sha256_hex(r.up_sql);
+    std::sort(f.repeatables.begin(), f.repeatables.end(),
+              [](const Migration &a, const Migration &c) { return a.name < c.name; });
+    f.warnings = std::move(b.warnings);
+    return f;
+}
+
+} // namespace mig::client

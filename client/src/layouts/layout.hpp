@@ -1,0 +1,89 @@
+// Migration folders: the five layouts pgmig reads, and what a folder yields.
+// Everything here is pure (files in, migrations out): no server, unit-tested.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mig::client {
+
+enum class Layout { Empty, GolangMigrate, Directory, Dbmate, Flyway, Numbered };
+const char *layout_name(Layout l);
+
+struct Migration {
+    std::string version;   // normalised ('-' dropped, Flyway '_' -> '.'), leading zeros kept
+    std::string name;      // title from the file name ("" when none)
+    std::string up_file;   // path shown in messages (folder/…)
+    std::string down_file; // "" when none
+    std::string up_sql;
+    std::optional<std::string> down_sql;
+    int up_line_offset = 0;   // lines before the up script in its file (dbmate sections)
+    int down_line_offset = 0;
+    bool no_transaction = false; // declared by dbmate transaction:false / diesel metadata.toml
+    bool repeatable = false;     // Flyway R__
+    std::string checksum;        // SHA-256 of up_sql
+    std::optional<std::string> down_checksum;
+};
+
+struct Folder {
+    std::string dir;
+    Layout layout = Layout::Empty;
+    std::vector<Migration> migrations;  // versioned, in version order
+    std::vector<Migration> repeatables; // Flyway R__, by name
+    std::vector<std::string> warnings;  // stray files and the like, each naming the file
+};
+
+// Reads and checks a whole folder. Throws InputError listing every problem found (missing
+// folder, unreadable / non-UTF-8 files, mixed layouts, duplicate versions, unversioned up files).
+Folder load_folder(const std::string &dir);
+
+// ---- pieces, exposed for tests ----
+
+struct NameParts {
+    std::string version_raw;
+    std::string title;
+};
+// "{version}_{title}" or "{version}": version = text before the first '_', made of digits,
+// '.' and '-' and starting with a digit.
+std::optional<NameParts> split_version_title(const std::string &stem);
+
+enum class Direction { Up, Down };
+struct GolangName {
+    NameParts parts;
+    Direction dir;
+    bool versioned;
+};
+// "*.up.sql" / "*.down.sql"; nullopt for other names. versioned=false when no version.
+std::optional<GolangName> parse_golang_name(const std::string &file);
+
+enum class FlywayKind { Versioned, Undo, Repeatable };
+struct FlywayName {
+    FlywayKind kind;
+    std::string version; // normalised ("" for repeatable)
+    std::string description;
+};
+std::optional<FlywayName> parse_flyway_name(const std::string &file);
+
+struct DbmateScript {
+    bool has_up = false;
+    std::string up;
+    int up_offset = 0;
+    bool up_no_transaction = false;
+    std::optional<std::string> down;
+    int down_offset = 0;
+};
+bool has_dbmate_marker(const std::string &text);
+DbmateScript parse_dbmate(const std::string &text);
+
+// diesel's metadata.toml: true unless run_in_transaction = false. Throws InputError.
+bool diesel_runs_in_transaction(const std::string &toml_text, const std::string &path);
+
+// ---- pgmig new ----
+struct NewFiles {
+    std::vector<std::pair<std::string, std::string>> files; // relative path, content
+    std::vector<std::string> dirs;                          // relative dirs to create
+};
+// Next migration for `folder` named `name`; `now` is "YYYYMMDDHHMMSS" (UTC).
+NewFiles plan_new_migration(const Folder &folder, const std::string &name, const std::string &now);
+
+} // namespace mig::client

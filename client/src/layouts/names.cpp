@@ -1,0 +1,79 @@
+#include "layouts/layout.hpp"
+#include "text.hpp"
+#include "version.hpp"
+
+namespace mig::client {
+
+const char *layout_name(Layout l) {
+    switch (l) {
+    case Layout::Empty: return "empty";
+    case Layout::GolangMigrate: return "golang-migrate";
+    case Layout::Directory: return "directory";
+    case Layout::Dbmate: return "dbmate";
+    case Layout::Flyway: return "flyway";
+    case Layout::Numbered: return "numbered";
+    }
+    return "?";
+}
+
+std::optional<NameParts> split_version_title(const std::string &stem) {
+    size_t pos = stem.find('_');
+    std::string token = stem.substr(0, pos);
+    if (token.empty() || token[0] < '0' || token[0] > '9')
+        return std::nullopt;
+    for (char c : token)
+        if (!((c >= '0' && c <= '9') || c == '.' || c == '-'))
+            return std::nullopt;
+    if (!normalize_version(token))
+        return std::nullopt;
+    NameParts p;
+    p.version_raw = token;
+    if (pos != std::string::npos)
+        p.title = stem.substr(pos + 1);
+    return p;
+}
+
+std::optional<GolangName> parse_golang_name(const std::string &file) {
+    Direction d;
+    std::string stem;
+    if (ends_with(file, ".up.sql")) {
+        d = Direction::Up;
+        stem = file.substr(0, file.size() - 7);
+    } else if (ends_with(file, ".down.sql")) {
+        d = Direction::Down;
+        stem = file.substr(0, file.size() - 9);
+    } else {
+        return std::nullopt;
+    }
+    GolangName g{{}, d, false};
+    if (auto p = split_version_title(stem)) {
+        g.parts = *p;
+        g.versioned = true;
+    } else {
+        g.parts.title = stem;
+    }
+    return g;
+}
+
+std::optional<FlywayName> parse_flyway_name(const std::string &file) {
+    if (!ends_with(file, ".sql") || file.size() < 4)
+        return std::nullopt;
+    std::string stem = file.substr(0, file.size() - 4);
+    if (starts_with(stem, "R__")) {
+        if (stem.size() == 3)
+            return std::nullopt;
+        return FlywayName{FlywayKind::Repeatable, "", stem.substr(3)};
+    }
+    if (stem.empty() || (stem[0] != 'V' && stem[0] != 'U'))
+        return std::nullopt;
+    size_t sep = stem.find("__", 1);
+    if (sep == std::string::npos || sep == 1)
+        return std::nullopt;
+    auto v = normalize_version(stem.substr(1, sep - 1), true);
+    if (!v)
+        return std::nullopt;
+    return FlywayName{stem[0] == 'V' ? FlywayKind::Versioned : FlywayKind::Undo, *v,
+                      stem.substr(sep + 2)};
+}
+
+} // namespace mig::client

@@ -1,0 +1,103 @@
+// `pgmig new NAME`: the next migration's files in the folder's own layout.
+#include "errors.hpp"
+#include "layouts/layout.hpp"
+#include "version.hpp"
+
+#include <fmt/format.h>
+
+namespace mig::client {
+namespace {
+
+std::string clean_name(const std::string &name) {
+    std::string out;
+    for (char c : name) {
+        if (c == ' ' || c == '\t' || c == '/' || c == '\\')
+            out += '_';
+        else
+            out += c;
+    }
+    return out;
+}
+
+// Next version: a timestamp when the existing versions are timestamps (>= 12 digits) or there
+// are none; otherwise the last version's last group plus one, same zero padding.
+std::string next_version(const Folder &f, const std::string &now, bool *dotted) {
+    *dotted = false;
+    if (f.migrations.empty())
+        return now;
+    const std::string &last = f.migrations.back().version;
+    std::string digits;
+    for (char c : last)
+        if (c != '.')
+            digits += c;
+    if (last.find('.') == std::string::npos && last.size() >= 12)
+        return compare_versions(now, last) > 0 ? now : increment_digits(last);
+    size_t dot = last.rfind('.');
+    if (dot == std::string::npos)
+        return increment_digits(last);
+    *dotted = true;
+    return last.substr(0, dot + 1) + increment_digits(last.substr(dot + 1));
+}
+
+std::string diesel_dashes(const std::string &ts) {
+    // 20170926200549 -> 2017-09-26-200549
+    if (ts.size() != 14)
+        return ts;
+    return ts.substr(0, 4) + "-" + ts.substr(4, 2) + "-" + ts.substr(6, 2) + "-" + ts.substr(8);
+}
+
+} // namespace
+
+NewFiles plan_new_migration(const Folder &f, const std::string &raw_name, const std::string &now) {
+    std::string name = clean_name(raw_name);
+    if (name.empty())
+        throw InputError("the migration name is empty");
+    bool dotted = false;
+    std::string v = next_version(f, now, &dotted);
+    NewFiles out;
+    switch (f.layout) {
+    case Layout::Empty:
+    case Layout::GolangMigrate:
+        out.files.push_back({fmt::format("{}_{}.up.sql", v, name), ""});
+        out.files.push_back({fmt::format("{}_{}.down.sql", v, name), ""});
+        break;
+    case Layout::Directory: {
+        std::string dirname = fmt::format("{}_{}", v, name);
+        // keep diesel's dashed timestamps when the folder uses them
+        if (!f.migrations.empty()) {
+            const std::string &last = f.migrations.back().up_file;
+            auto slash = last.rfind('/');
+            auto prev = slash == std::string::npos ? last : last.substr(0, slash);
+            auto pslash = prev.rfind('/');
+            std::string base = pslash == std::string::npos ? prev : prev.substr(pslash + 1);
+            if (base.size() > 4 && base[4] == '-' && v.size() == 14)
+                dirname = fmt::format("{}_{}", diesel_dashes(v), name);
+        }
+        out.dirs.push_back(dirname);
+        out.files.push_back({dirname + "/up.sql", ""});
+        out.files.push_back({dirname + "/down.sql", ""});
+        break;
+    }
+    case Layout::Dbmate:
+        out.files.push_back(
+            {fmt::format("{}_{}.sql", v, name), "-- migrate:up\n\n\n-- migrate:down\n\n"});
+        break;
+    case Layout::Flyway: {
+        std::string fv = v;
+        for (auto &c : fv)
+            if (c == '.')
+                c = '_';
+        (void)dotted;
+        out.files.push_back({fmt::format("V{}__{}.sql", fv, name), ""});
+        out.files.push_back({fmt::format("U{}__{}.sql", fv, name), ""});
+        break;
+    }
+    case Layout::Numbered:
+        out.files.push_back({fmt::format("{}_{}.sql", v, name), ""});
+        out.files.push_back({fmt::format("{}_{}_down.sql", v, name), ""});
+        break;
+    }
+    return out;
+}
+
+} // namespace mig::client

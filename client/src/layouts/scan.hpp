@@ -1,0 +1,22 @@
+// Reading a folder's entries and script files, with the checks every layout shares.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mig::client {
+
+struct Entry {
+    std::string name; // file or directory name inside the folder
+    bool is_dir = false;
+    std::vector<std::string> children; // for directories: file names inside (sorted)
+};
+
+// Top-level entries, sorted by name, hidden ones (".x") left out.
+std::vector<Entry> list_folder(const std::string &dir);
+
+// Reads a script; on failure appends "PATH: reason" to errors and returns nullopt.
+// Refuses unreadable files, NUL bytes and invalid UTF-8 (naming line and column).
+std::optional<std::string> read_script(const std::string &path, std::vector<std::string> &errors);
+
+} // namespace mig::client

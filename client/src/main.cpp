@@ -1,0 +1,67 @@
+// pgmig: the command-line client of the pgmig extension (docs/cli.md).
+#include "commands.hpp"
+#include "context.hpp"
+#include "errors.hpp"
+#include "errors_report.hpp"
+#include "mask.hpp"
+#include "output.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+namespace {
+
+const char *kFooter = R"(Exit codes:
+  0  done
+  1  a migration failed (SQL error; its transaction was rolled back)
+  2  usage or input error (bad files, edited applied migration, missing down script, ...)
+  3  cannot connect, or the deploy lock was not obtained in time
+Environment: PGMIG_DSN, DATABASE_URL, PG* (libpq), PGMIG_CONFIG, NO_COLOR.
+Global options may come before or after the verb. See docs/cli.md.)";
+
+} // namespace
+
+int main(int argc, char **argv) {
+    using namespace mig::client;
+    CLI::App app{"pgmig: schema migrations that live inside PostgreSQL"};
+    app.set_version_flag("--version", "pgmig 0.1.0");
+    app.footer(kFooter);
+    app.require_subcommand(1);
+    app.fallthrough();
+    Context ctx;
+    add_global_options(app, ctx.opt);
+
+    std::vector<Command> cmds = {register_init(app),   register_new(app),    register_up(app),
+                                 register_down(app),   register_redo(app),   register_reset(app),
+                                 register_goto(app),   register_status(app), register_log(app),
+                                 register_validate(app), register_baseline(app)};
+    for (auto &c : cmds)
+        c.sub->footer(kFooter);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError &e) {
+        int rc = app.exit(e);
+        return rc == 0 ? 0 : EXIT_USAGE;
+    }
+    try {
+        ctx.resolve();
+        for (auto &c : cmds)
+            if (c.sub->parsed())
+                return c.run(ctx);
+    } catch (const Exit &e) {
+        return e.code;
+    } catch (const InputError &e) {
+        error_line(mask_password(e.what()));
+        return EXIT_USAGE;
+    } catch (const ConnectError &e) {
+        error_line(mask_password(e.what()));
+        return EXIT_CONNECT;
+    } catch (const PgError &e) {
+        return report_error(e, nullptr, false, ctx.opt.verbose);
+    } catch (const std::exception &e) {
+        error_line(mask_password(e.what()));
+        return EXIT_MIGRATION_FAILED;
+    }
+    return EXIT_USAGE;
+}

@@ -1,0 +1,79 @@
+#include "output.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <fmt/format.h>
+#include <sstream>
+
+namespace mig::client {
+namespace {
+bool g_color = false;
+}
+
+void set_output_color(bool on) { g_color = on; }
+bool output_color() { return g_color; }
+
+std::string paint(const std::string &s, const char *ansi) {
+    if (!g_color)
+        return s;
+    return fmt::format("\x1b[{}m{}\x1b[0m", ansi, s);
+}
+
+void warn(const std::string &msg) {
+    fmt::print(stderr, "{} {}\n", paint("warning:", "33"), msg);
+}
+
+void error_line(const std::string &msg) {
+    fmt::print(stderr, "{} {}\n", paint("error:", "1;31"), msg);
+}
+
+double interval_seconds(const std::string &iv) {
+    // forms: "HH:MM:SS[.f]", "N day(s) HH:MM:SS", "-..." (ignored sign)
+    double days = 0;
+    std::string rest = iv;
+    auto pos = iv.find(" day");
+    if (pos != std::string::npos) {
+        days = std::atof(iv.substr(0, pos).c_str());
+        auto sp = iv.find(' ', pos + 1);
+        rest = sp == std::string::npos ? "" : iv.substr(sp + 1);
+    }
+    double h = 0, m = 0, s = 0;
+    if (std::sscanf(rest.c_str(), "%lf:%lf:%lf", &h, &m, &s) < 3)
+        s = std::atof(rest.c_str());
+    return days * 86400 + h * 3600 + m * 60 + s;
+}
+
+std::string human_duration(double s) {
+    if (s < 1)
+        return fmt::format("{} ms", static_cast<long>(s * 1000 + 0.5));
+    if (s < 60)
+        return fmt::format("{:.2f} s", s);
+    return fmt::format("{} min {} s", static_cast<long>(s) / 60, static_cast<long>(s) % 60);
+}
+
+Progress::Progress(bool enabled, int total) : enabled_(enabled && total > 1), total_(total) {}
+Progress::~Progress() { clear(); }
+
+void Progress::step(const std::string &label) {
+    ++done_;
+    if (!enabled_)
+        return;
+    int width = 30;
+    int filled = total_ ? done_ * width / total_ : width;
+    std::string bar(filled, '#');
+    bar.resize(width, ' ');
+    std::string l = label.size() > 40 ? label.substr(0, 40) : label;
+    fmt::print(stderr, "\r[{}] {}/{} {:<40}", bar, done_, total_, l);
+    std::fflush(stderr);
+    shown_ = true;
+}
+
+void Progress::clear() {
+    if (shown_) {
+        fmt::print(stderr, "\r{:<90}\r", "");
+        std::fflush(stderr);
+        shown_ = false;
+    }
+}
+
+} // namespace mig::client

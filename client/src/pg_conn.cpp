@@ -1,0 +1,221 @@
+#include "pg_conn.hpp"
+
+#include "errors.hpp"
+#include "mask.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <fmt/format.h>
+#include <poll.h>
+#include <thread>
+
+namespace mig::client {
+namespace {
+
+std::string field(const PGresult *r, int code) {
+    const char *v = PQresultErrorField(r, code);
+    return v ? v : "";
+}
+
+void notice_to_stderr(void *, const char *message) { std::fputs(message, stderr); }
+
+std::string trim_nl(std::string s) {
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r'))
+        s.pop_back();
+    return s;
+}
+
+} // namespace
+
+PgError::PgError(const PGresult *res, const std::string &fallback)
+    : std::runtime_error(res ? trim_nl(field(res, PG_DIAG_MESSAGE_PRIMARY)) : fallback) {
+    message = what();
+    if (message.empty())
+        message = trim_nl(fallback.empty() && res ? PQresultErrorMessage(res) : fallback);
+    if (!res)
+        return;
+    sqlstate = field(res, PG_DIAG_SQLSTATE);
+    detail = field(res, PG_DIAG_MESSAGE_DETAIL);
+    hint = field(res, PG_DIAG_MESSAGE_HINT);
+    context = field(res, PG_DIAG_CONTEXT);
+    internal_query = field(res, PG_DIAG_INTERNAL_QUERY);
+    auto sp = field(res, PG_DIAG_STATEMENT_POSITION);
+    statement_position = sp.empty() ? 0 : std::atoi(sp.c_str());
+    auto ip = field(res, PG_DIAG_INTERNAL_POSITION);
+    internal_position = ip.empty() ? 0 : std::atoi(ip.c_str());
+}
+
+int Result::col(const char *name) const {
+    int c = PQfnumber(r_.get(), name);
+    if (c < 0)
+        throw std::runtime_error(fmt::format("server result has no column \"{}\"", name));
+    return c;
+}
+
+std::string conn_error_text(PGconn *c) { return mask_password(trim_nl(PQerrorMessage(c))); }
+
+Conn::Conn(const std::string &conninfo, double wait_seconds) {
+    const char *keys[] = {"dbname", "fallback_application_name", nullptr};
+    const char *vals[] = {conninfo.c_str(), "pgmig", nullptr};
+    if (wait_seconds > 0) {
+        auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::milliseconds(static_cast<long>(wait_seconds * 1000));
+        while (true) {
+            PGPing p = PQpingParams(keys, vals, 1);
+            if (p == PQPING_OK || p == PQPING_NO_ATTEMPT)
+                break;
+            if (std::chrono::steady_clock::now() >= deadline)
+                break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(250));
+        }
+    }
+    c_.reset(PQconnectdbParams(keys, vals, 1));
+    if (!c_)
+        throw ConnectError("cannot connect: out of memory");
+    if (PQstatus(c_.get()) != CONNECTION_OK) {
+        std::string where = conninfo.empty() ? std::string("(libpq defaults: PG* environment)")
+                                             : mask_password(conninfo);
+        throw ConnectError(
+            fmt::format("cannot connect to {}: {}", where, conn_error_text(c_.get())));
+    }
+    PQsetNoticeProcessor(c_.get(), notice_to_stderr, nullptr);
+}
+
+void Conn::check_alive(const char *what) {
+    if (PQstatus(c_.get()) != CONNECTION_OK)
+        throw ConnectError(fmt::format("connection lost during {}: {}", what,
+                                       conn_error_text(c_.get())));
+}
+
+Result Conn::exec(const std::string &sql, const Params &params) {
+    PGresult *r;
+    if (params.empty()) {
+        r = PQexec(c_.get(), sql.c_str());
+    } else {
+        std::vector<const char *> vals;
+        for (auto &p : params)
+            vals.push_back(p ? p->c_str() : nullptr);
+        r = PQexecParams(c_.get(), sql.c_str(), static_cast<int>(vals.size()), nullptr,
+                         vals.data(), nullptr, nullptr, 0);
+    }
+    Result res(r);
+    auto st = PQresultStatus(r);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        if (!r || PQstatus(c_.get()) != CONNECTION_OK) {
+            if (r && !field(r, PG_DIAG_SQLSTATE).empty())
+                throw PgError(r);
+            check_alive("a query");
+        }
+        throw PgError(r, conn_error_text(c_.get()));
+    }
+    return res;
+}
+
+std::vector<Result> Conn::pipeline(const std::vector<Query> &qs) {
+    std::vector<Result> out;
+    if (qs.empty())
+        return out;
+    PGconn *c = c_.get();
+    if (PQenterPipelineMode(c) != 1)
+        throw PgError(nullptr, "cannot enter pipeline mode: " + conn_error_text(c));
+    // Non-blocking sends, reading results whenever the socket would block, so that neither side
+    // waits on a full buffer while the other does too.
+    PQsetnonblocking(c, 1);
+    size_t sent = 0, done = 0;
+    bool synced = false, sync_seen = false, broken = false;
+    std::optional<PgError> first;
+    auto outstanding = [&] { return done < sent || (synced && !sync_seen); };
+    auto drain = [&](bool block) {
+        while (outstanding()) {
+            if (!block) {
+                if (!PQconsumeInput(c)) {
+                    broken = true;
+                    return;
+                }
+                if (PQisBusy(c))
+                    return;
+            }
+            PGresult *r = PQgetResult(c);
+            if (!r) {
+                if (PQstatus(c) != CONNECTION_OK) {
+                    broken = true;
+                    return;
+                }
+                ++done;
+                continue;
+            }
+            auto st = PQresultStatus(r);
+            if (st == PGRES_PIPELINE_SYNC) {
+                PQclear(r);
+                sync_seen = true;
+                continue;
+            }
+            Result res(r);
+            if (st == PGRES_PIPELINE_ABORTED)
+                continue;
+            if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+                if (!first)
+                    first.emplace(r, conn_error_text(c));
+                continue;
+            }
+            out.push_back(res);
+        }
+    };
+    auto flush = [&] {
+        while (!broken) {
+            int f = PQflush(c);
+            if (f < 0) {
+                broken = true;
+                return;
+            }
+            if (f == 0)
+                return;
+            pollfd pfd{PQsocket(c), POLLIN | POLLOUT, 0};
+            poll(&pfd, 1, 1000);
+            if (pfd.revents & POLLIN)
+                drain(false);
+        }
+    };
+    for (const auto &q : qs) {
+        std::vector<const char *> vals;
+        for (auto &p : q.params)
+            vals.push_back(p ? p->c_str() : nullptr);
+        if (PQsendQueryParams(c, q.sql.c_str(), static_cast<int>(vals.size()), nullptr,
+                              vals.data(), nullptr, nullptr, 0) != 1) {
+            broken = true;
+            break;
+        }
+        ++sent;
+        flush();
+        if (broken)
+            break;
+    }
+    if (!broken) {
+        if (PQpipelineSync(c) != 1)
+            broken = true;
+        else
+            synced = true;
+        flush();
+    }
+    PQsetnonblocking(c, 0);
+    if (!broken)
+        drain(true);
+    if (!broken)
+        PQexitPipelineMode(c);
+    check_alive("a pipeline");
+    if (broken)
+        throw PgError(nullptr, "pipeline failed: " + conn_error_text(c));
+    if (first)
+        throw *first;
+    return out;
+}
+
+void Conn::rollback_quietly() {
+    if (c_ && PQstatus(c_.get()) == CONNECTION_OK &&
+        PQtransactionStatus(c_.get()) != PQTRANS_IDLE) {
+        PGresult *r = PQexec(c_.get(), "ROLLBACK");
+        PQclear(r);
+    }
+}
+
+} // namespace mig::client

@@ -1,0 +1,80 @@
+// RAII over libpq: connections, results, server errors as exceptions, pipelines.
+#pragma once
+#include <libpq-fe.h>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace mig::client {
+
+// A server error with PostgreSQL's diagnostic fields (PG_DIAG_*).
+class PgError : public std::runtime_error {
+public:
+    explicit PgError(const PGresult *res, const std::string &fallback = {});
+    PgError(std::string msg, std::string sqlstate) : std::runtime_error(msg), sqlstate(std::move(sqlstate)), message(what()) {}
+    std::string sqlstate, message, detail, hint, context, internal_query;
+    int statement_position = 0; // 1-based character offset, 0 if none
+    int internal_position = 0;
+};
+
+class Result {
+public:
+    Result() = default;
+    explicit Result(PGresult *r) : r_(r, &PQclear) {}
+    PGresult *get() const { return r_.get(); }
+    int rows() const { return PQntuples(r_.get()); }
+    bool null(int row, int col) const { return PQgetisnull(r_.get(), row, col); }
+    std::string str(int row, int col) const { return PQgetvalue(r_.get(), row, col); }
+    std::optional<std::string> opt(int row, int col) const {
+        if (null(row, col))
+            return std::nullopt;
+        return str(row, col);
+    }
+    int col(const char *name) const; // throws if absent
+    std::string str(int row, const char *name) const { return str(row, col(name)); }
+    std::optional<std::string> opt(int row, const char *name) const { return opt(row, col(name)); }
+    bool boolean(int row, const char *name) const { return str(row, name) == "t"; }
+
+private:
+    std::shared_ptr<PGresult> r_;
+};
+
+using Params = std::vector<std::optional<std::string>>;
+
+struct Query {
+    std::string sql;
+    Params params;
+};
+
+class Conn {
+public:
+    // conninfo: URL or key=value string (expand_dbname); "" = libpq defaults (PG* env, service).
+    // wait_seconds > 0: wait that long for the server to accept connections.
+    // Throws ConnectError with a message that never contains a password.
+    Conn(const std::string &conninfo, double wait_seconds);
+    PGconn *raw() const { return c_.get(); }
+
+    Result exec(const std::string &sql, const Params &params = {});
+    // Sends every query in one pipeline (one round trip) and returns the results in order.
+    // Throws the first error; later queries in the pipeline are then skipped by the server.
+    std::vector<Result> pipeline(const std::vector<Query> &qs);
+    bool ok() const { return PQstatus(c_.get()) == CONNECTION_OK; }
+    bool in_transaction() const {
+        auto s = PQtransactionStatus(c_.get());
+        return s == PQTRANS_INTRANS || s == PQTRANS_INERROR;
+    }
+    // ROLLBACK if a transaction is open; never throws.
+    void rollback_quietly();
+    int server_pid() const { return PQbackendPID(c_.get()); }
+
+private:
+    std::unique_ptr<PGconn, decltype(&PQfinish)> c_{nullptr, &PQfinish};
+    void check_alive(const char *what);
+};
+
+// Converts a connection-level failure message into a ConnectError-safe text (masked).
+std::string conn_error_text(PGconn *c);
+
+} // namespace mig::client

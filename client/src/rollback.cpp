@@ -1,0 +1,136 @@
+#include "rollback.hpp"
+
+#include "deploy.hpp"
+#include "errors.hpp"
+#include "errors_report.hpp"
+#include "output.hpp"
+#include "version.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <fmt/format.h>
+
+namespace mig::client {
+namespace {
+
+Query rollback_query(const RollbackRequest &req) {
+    const char *cols = "SELECT version, name, action, duration FROM ";
+    switch (req.mode) {
+    case RollbackMode::Steps:
+        return {std::string(cols) + "mig.rollback($1::int)", {std::to_string(req.steps)}};
+    case RollbackMode::To:
+        return {std::string(cols) + "mig.rollback_to($1)", {req.version}};
+    case RollbackMode::Batch:
+        return {std::string(cols) + "mig.rollback_batch()", {}};
+    case RollbackMode::All:
+        return {std::string(cols) + "mig.rollback_to($1)", {std::string("0")}};
+    }
+    return {};
+}
+
+// The applied migrations the request would undo, newest first (for the step-by-step path).
+std::vector<ServerRow> to_undo(Conn &c, const RollbackRequest &req) {
+    auto st = fetch_status(c);
+    std::vector<ServerRow> applied;
+    for (auto &s : st)
+        if (s.kind != "repeatable" && (s.state == "applied" || s.state == "partial" || s.state == "failed"))
+            applied.push_back(s);
+    std::sort(applied.begin(), applied.end(), [](const ServerRow &a, const ServerRow &b) {
+        return compare_versions(a.version, b.version) > 0;
+    });
+    std::vector<ServerRow> out;
+    long max_batch = 0;
+    for (auto &s : applied)
+        if (s.batch)
+            max_batch = std::max(max_batch, std::atol(s.batch->c_str()));
+    for (auto &s : applied) {
+        switch (req.mode) {
+        case RollbackMode::Steps:
+            if (static_cast<int>(out.size()) < req.steps)
+                out.push_back(s);
+            break;
+        case RollbackMode::To:
+            if (compare_versions(s.version, req.version) > 0)
+                out.push_back(s);
+            break;
+        case RollbackMode::Batch:
+            if (s.batch && std::atol(s.batch->c_str()) == max_batch)
+                out.push_back(s);
+            break;
+        case RollbackMode::All:
+            if (compare_versions(s.version, "0") > 0)
+                out.push_back(s);
+            break;
+        }
+    }
+    return out;
+}
+
+void print_rows(const Context &ctx, const Result &r, int &count) {
+    for (int k = 0; k < r.rows(); ++k) {
+        double secs = r.null(k, 3) ? 0 : interval_seconds(r.str(k, 3));
+        if (ctx.show_progress())
+            fmt::print("{:<11} {} {} ({})\n", paint(r.str(k, 2), "33"), r.str(k, 0), r.str(k, 1),
+                       human_duration(secs));
+        ++count;
+    }
+}
+
+} // namespace
+
+int rollback(Context &ctx, Conn &c, const Folder *f, const RollbackRequest &req) {
+    auto t0 = std::chrono::steady_clock::now();
+    int count = 0;
+    Query q = rollback_query(req);
+    for (int attempt = 0;; ++attempt) {
+        try {
+            begin_locked(c, ctx);
+            auto r = c.exec(q.sql, q.params);
+            c.exec("COMMIT");
+            print_rows(ctx, r, count);
+            break;
+        } catch (const PgError &e) {
+            bool alive = c.ok();
+            c.rollback_quietly();
+            if (!alive)
+                throw ConnectError("connection lost during the rollback");
+            if (e.sqlstate == "55P03" && attempt < 3) {
+                warn(fmt::format("lock timeout ({}); retrying ({} of 3)", e.message, attempt + 1));
+                lock_backoff(attempt + 1);
+                continue;
+            }
+            if (e.sqlstate != "PM004")
+                return report_error(e, f, true, ctx.opt.verbose);
+            // a non-transactional down in the range: one migration at a time
+            if (ctx.opt.verbose > 0)
+                fmt::print("a migration to undo is non-transactional: rolling back one at a time\n");
+            for (const auto &s : to_undo(c, req)) {
+                try {
+                    begin_locked(c, ctx);
+                    auto r = c.exec("SELECT version, name, action, duration FROM mig.rollback(1)");
+                    c.exec("COMMIT");
+                    print_rows(ctx, r, count);
+                } catch (const PgError &e2) {
+                    c.rollback_quietly();
+                    if (e2.sqlstate != "PM004")
+                        return report_error(e2, f, true, ctx.opt.verbose);
+                    if (ctx.show_progress())
+                        fmt::print("rolling back {} {} outside a transaction\n", s.version, s.name);
+                    int rc = run_outside_transaction(ctx, c, f, s.version, s.name, true);
+                    if (rc != 0)
+                        return rc;
+                    if (ctx.show_progress())
+                        fmt::print("{:<11} {} {}\n", paint("rolled back", "33"), s.version, s.name);
+                    ++count;
+                }
+            }
+            break;
+        }
+    }
+    if (ctx.show_progress())
+        fmt::print("rolled back {} migration(s) in {}\n", count,
+                   human_duration(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()));
+    return EXIT_OK;
+}
+
+} // namespace mig::client

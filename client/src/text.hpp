@@ -1,0 +1,24 @@
+// Small text helpers shared by the parsers and the output.
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mig::client {
+
+// Byte offset of the first invalid UTF-8 sequence, or npos when valid.
+size_t invalid_utf8_at(std::string_view s);
+// 1-based line and column (in characters) of a byte offset.
+std::pair<int, int> line_col_at(std::string_view s, size_t byte_offset);
+// Line `n` (1-based) of `s` without its newline; empty when out of range.
+std::string line_of(std::string_view s, int n);
+// Number of '\n' in s.
+int count_newlines(std::string_view s);
+bool starts_with(std::string_view s, std::string_view p);
+bool ends_with(std::string_view s, std::string_view p);
+std::string trim(std::string_view s);
+std::string to_lower(std::string_view s);
+// Byte offset of the n-th (1-based) character of s, counting UTF-8 characters.
+size_t char_to_byte(std::string_view s, long chars);
+
+} // namespace mig::client
