@@ -39,6 +39,8 @@ ALTER TABLE mig.migration ALTER COLUMN up_sql SET COMPRESSION lz4;
 ALTER TABLE mig.migration ALTER COLUMN down_sql SET COMPRESSION lz4;
 ALTER TABLE mig.migration ALTER COLUMN up_run SET COMPRESSION lz4;
 ALTER TABLE mig.migration ALTER COLUMN down_run SET COMPRESSION lz4;
+ALTER TABLE mig.migration ALTER COLUMN up_stmts SET STORAGE EXTERNAL;
+ALTER TABLE mig.migration ALTER COLUMN down_stmts SET STORAGE EXTERNAL;
 COMMENT ON TABLE mig.migration IS 'uploaded (staged) versioned migrations: scripts, checksums, classification';
 COMMENT ON COLUMN mig.migration.vkey IS 'sort and equality key of the version (mig.version_key)';
 COMMENT ON COLUMN mig.migration.version IS 'version exactly as uploaded';

@@ -55,3 +55,22 @@ SELECT * FROM mig.upload('11', NULL, 'SELECT 1');
 SELECT * FROM mig.upload('11', 'opts', 'SELECT 1', NULL, '{"custom": [1, 2]}');
 SELECT version, options, uploaded_by = current_user AS by_me FROM mig.migration WHERE version = '11';
 SELECT version, name, state, transactional, statements FROM mig.status();
+-- scripts of 1 MB or more: the scanner alone splits plain DDL/DML (faster than the grammar)
+SELECT version, action, transactional, statements
+FROM mig.upload('20', 'big', 'CREATE TABLE up_big20 (id int, t text);' || repeat(E'\nINSERT INTO up_big20 VALUES (1, ''a;b'');', 30000));
+SELECT m.statements = (SELECT count(*) FROM mig.split(m.up_sql)) AS same_count,
+       array_length(m.up_stmts, 1) AS offsets
+FROM mig.migration m WHERE version = '20';
+-- a grammar error in such a script is reported when it is applied (with line and column)
+SELECT version, action, statements
+FROM mig.upload('21', 'big_typo', repeat(E'INSERT INTO up_big VALUES (1, ''x'');\n', 30000) || 'INSERT INTO up_big VALUES (1, ''x'') oops;');
+CREATE TABLE up_big (id int, t text);
+SELECT * FROM mig.apply('21', 'big_typo', repeat(E'INSERT INTO up_big VALUES (1, ''x'');\n', 30000) || 'INSERT INTO up_big VALUES (1, ''x'') oops;');
+\echo :LAST_ERROR_SQLSTATE
+-- anything that might not be plain (here TYPE, CONCURRENTLY) goes through the full parser
+SELECT version, action, statements
+FROM mig.upload('22', 'big_type', repeat(E'INSERT INTO up_big VALUES (1, ''x'');\n', 30000) || 'INSERT INTO up_big (type) VALUES (1) oops;');
+\echo :LAST_ERROR_SQLSTATE
+SELECT version, action, transactional, statements
+FROM mig.upload('23', 'big_concurrently', repeat(E'INSERT INTO up_big VALUES (1, ''x'');\n', 30000) || 'CREATE INDEX CONCURRENTLY up_big_i ON up_big (id);');
+DROP TABLE up_big;

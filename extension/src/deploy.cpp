@@ -347,7 +347,7 @@ void upload_pg(const UploadArgs *a, UploadResult *r) {
     }
     restore_search_path(nest);
 
-    ScriptInfo ui = analyze_script(up, uplen, a->version, a->name, file);
+    ScriptInfo ui = analyze_script(up, uplen, a->version, a->name, file, true);
     if (ui.copy_stmt)
         ereport(ERROR, (errcode(PM008),
                         errmsg("migration %s (%s): COPY FROM STDIN / TO STDOUT is not supported (statement %d)",
@@ -361,7 +361,7 @@ void upload_pg(const UploadArgs *a, UploadResult *r) {
     memset(&di, 0, sizeof di);
     di.transactional = true;
     if (down) {
-        di = analyze_script(down, downlen, a->version, a->name, down_file);
+        di = analyze_script(down, downlen, a->version, a->name, down_file, true);
         if (di.copy_stmt)
             ereport(ERROR, (errcode(PM008),
                             errmsg("migration %s (%s): COPY FROM STDIN / TO STDOUT is not supported in the down script (statement %d)",

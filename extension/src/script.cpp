@@ -111,18 +111,111 @@ static void classify(Node *n, StmtInfo *si) {
     }
 }
 
+static bool word_at(const char *s, int loc, char *out, int outlen) {
+    int i = 0;
+    unsigned char c = (unsigned char) s[loc];
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_')) return false;
+    while (i < outlen - 1) {
+        c = (unsigned char) s[loc + i];
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '$')
+            out[i] = (char) c;
+        else if (c >= 'A' && c <= 'Z')
+            out[i] = (char) (c - 'A' + 'a');
+        else
+            break;
+        i++;
+    }
+    out[i] = '\0';
+    return true;
+}
+
+static bool in_list(const char *w, const char *const *list) {
+    for (; *list; list++)
+        if ((*list)[0] == w[0] && strcmp(w, *list) == 0) return true;
+    return false;
+}
+
+// See FAST_SCAN_MIN_BYTES. Returns false when the full parser must decide.
+static bool fast_scan(const char *sql, int len, ScriptInfo *info, MemoryContext out_cxt) {
+    static const char *const first_ok[] = {"insert", "update", "delete", "select", "with", "values",
+                                           "create", "alter", "drop", "comment", "grant", "revoke",
+                                           "truncate", "analyze", "lock", "table", nullptr};
+    static const char *const banned[] = {"concurrently", "vacuum", "database", "tablespace", "system",
+                                         "subscription", "atomic", "copy", "type", "reindex", "begin",
+                                         "start", "commit", "end", "rollback", "abort", "savepoint",
+                                         "release", "prepare", "transaction", "rule", "enum", nullptr};
+    core_yy_extra_type extra;
+    core_yyscan_t sc = scanner_init(sql, &extra, &ScanKeywords, ScanKeywordTokens);
+    core_YYSTYPE lval;
+    YYLTYPE loc;
+    int cap = 1024, n = 0, depth = 0, cur = -1;
+    StmtInfo *st = (StmtInfo *) MemoryContextAllocZero(out_cxt, sizeof(StmtInfo) * cap);
+    bool ok = true;
+    char w[32];
+    for (;;) {
+        int tok = core_yylex(&lval, &loc, sc);
+        if (tok == 0) break;
+        if (tok == ';' && depth == 0) {
+            if (cur >= 0) {
+                if (n == cap) {
+                    cap *= 2;
+                    st = (StmtInfo *) repalloc(st, sizeof(StmtInfo) * cap);
+                }
+                st[n].start = cur;
+                st[n].end = loc;
+                n++;
+            }
+            cur = -1;
+            continue;
+        }
+        bool is_word = word_at(sql, loc, w, sizeof w);
+        if (cur < 0) {
+            cur = loc;
+            if (!is_word || !in_list(w, first_ok)) { ok = false; break; }
+        }
+        if (tok == '(') depth++;
+        else if (tok == ')') depth--;
+        else if (is_word && in_list(w, banned)) { ok = false; break; }
+    }
+    scanner_finish(sc);
+    if (!ok || depth != 0) return false;
+    if (cur >= 0) {
+        if (n == cap) st = (StmtInfo *) repalloc(st, sizeof(StmtInfo) * (cap + 1));
+        st[n].start = cur;
+        st[n].end = len;
+        n++;
+    }
+    for (int i = 0; i < n; i++) {
+        int e = st[i].end;
+        while (e > st[i].start && (sql[e - 1] == ' ' || sql[e - 1] == '\t' || sql[e - 1] == '\n' ||
+                                   sql[e - 1] == '\r'))
+            e--;
+        st[i].end = e;
+        st[i].transactional = true;
+        st[i].tag = "";
+    }
+    info->nstmts = n;
+    info->stmts = st;
+    info->transactional = true;
+    return true;
+}
+
 ScriptInfo analyze_script(const char *sql, int len, const char *version, const char *name,
-                          const char *file) {
+                          const char *file, bool allow_fast) {
     ScriptInfo info;
     memset(&info, 0, sizeof info);
     MemoryContext caller = CurrentMemoryContext;
     MemoryContext parse_cxt =
         AllocSetContextCreate(CurrentMemoryContext, "pgmig parse", ALLOCSET_DEFAULT_SIZES);
     List *volatile raw = NIL;
+    volatile bool fast = false;
     MemoryContextSwitchTo(parse_cxt);
     PG_TRY();
     {
-        raw = raw_parser(sql, RAW_PARSE_DEFAULT);
+        if (allow_fast && len >= FAST_SCAN_MIN_BYTES) {
+            fast = fast_scan(sql, len, &info, caller);  // statements outlive parse_cxt
+        }
+        if (!fast) raw = raw_parser(sql, RAW_PARSE_DEFAULT);
     }
     PG_CATCH();
     {
@@ -134,6 +227,10 @@ ScriptInfo analyze_script(const char *sql, int len, const char *version, const c
     }
     PG_END_TRY();
     MemoryContextSwitchTo(caller);
+    if (fast) {
+        MemoryContextDelete(parse_cxt);
+        return info;
+    }
 
     int n = list_length(raw);
     info.nstmts = n;

@@ -5,7 +5,8 @@ namespace mig::spi {
 
 SPIPlanPtr plan(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtypes) {
     if (*slot) return *slot;
-    SPIPlanPtr p = SPI_prepare(sql, nargs, const_cast<Oid *>(argtypes));
+    // Generic plan: a custom plan would copy every parameter value (a 50 MB script) into Consts.
+    SPIPlanPtr p = SPI_prepare_cursor(sql, nargs, const_cast<Oid *>(argtypes), CURSOR_OPT_GENERIC_PLAN);
     if (p == nullptr)
         elog(ERROR, "pgmig: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
     if (SPI_keepplan(p) != 0) elog(ERROR, "pgmig: SPI_keepplan failed");
