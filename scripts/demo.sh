@@ -27,7 +27,10 @@ show() { printf '%s$ %s%s\n' "$dim" "$*" "$off"; }
 # Runs the client as `pgmig` (shown that way), using the binary just built.
 pgmig() { show "pgmig $*"; "$pgmig_bin" "$@"; }
 # psql without ~/.psqlrc, stopping at the first error.
-sql() { show "psql -c '$1'"; psql -X -v ON_ERROR_STOP=1 -c "$1"; }
+sql() {
+    case $1 in *"'"*) show "psql -c \"$1\"" ;; *) show "psql -c '$1'" ;; esac
+    psql -X -v ON_ERROR_STOP=1 -c "$1"
+}
 
 failed() {
     printf '\n%sThe demo stopped at step %d (exit code %s).%s\n' "$bold" "$n" "$1" "$off" >&2
@@ -74,7 +77,8 @@ start() {
 
     step "Look at the migrations folder" \
         "examples/ uses golang-migrate's layout: {version}_{title}.up.sql and .down.sql." \
-        "Nothing is in the database yet, so status lists every migration as pending."
+        "Nothing is in the database yet: status lists every migration as new (found in the" \
+        "folder, not yet uploaded)."
     show "ls examples"
     ls examples | sed 's/^/   /'
     pgmig status --dir examples
@@ -87,7 +91,8 @@ start() {
     pgmig up --dir examples
 
     step "Status after the deploy" \
-        "Every migration is applied, in batch 1. The down scripts are now stored in the database."
+        "Every migration is applied: the first eight in batch 1, committed together; the index" \
+        "in batch 2 of its own. The down scripts are now stored in the database."
     pgmig status --dir examples
 
     step "Look at the new schema with psql" \
@@ -97,7 +102,8 @@ start() {
 
     step "Roll everything back: pgmig down --all" \
         "The down scripts come from the database, not from the files: a rollback works even" \
-        "where the migration files are not available. They run in reverse version order."
+        "where the migration files are not available. They run in reverse version order; the" \
+        "index is dropped outside a transaction (its down script is DROP INDEX CONCURRENTLY)."
     pgmig down --all --dir examples
 
     step "Status after the rollback" \
