@@ -208,7 +208,9 @@ CREATE FUNCTION mig.status(
     OUT has_down boolean, OUT transactional boolean, OUT statements int,
     OUT statements_done int, OUT kind text)
 RETURNS SETOF record
-LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp SET jit = off AS $$
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp SET jit = off
+    -- comparing numeric[] keys is slow: read them in order from the primary keys, never sort
+    SET enable_sort = off SET enable_hashjoin = off AS $$
 (SELECT m.version, m.name,
         CASE WHEN a.vkey IS NULL THEN
                  CASE WHEN m.vkey OPERATOR(pg_catalog.<=) (SELECT st.baseline FROM mig.state st)
