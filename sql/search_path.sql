@@ -41,7 +41,7 @@ SELECT version, state FROM mig.status();
 SELECT version, action FROM mig.plan();
 RESET search_path;
 -- functions that never run user SQL carry a fixed search_path
-SELECT p.proname, p.proconfig FROM pg_proc p
+SELECT p.proname, (SELECT c FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=%') AS path_setting FROM pg_proc p
 WHERE p.pronamespace = 'mig'::regnamespace AND p.proname IN ('status', 'plan', 'split', 'apply', 'rollback')
 ORDER BY 1, 2;
 DROP SCHEMA evil CASCADE;
