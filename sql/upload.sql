@@ -55,7 +55,7 @@ SELECT * FROM mig.upload('11', NULL, 'SELECT 1');
 SELECT * FROM mig.upload('11', 'opts', 'SELECT 1', NULL, '{"custom": [1, 2]}');
 SELECT version, options, uploaded_by = current_user AS by_me FROM mig.migration WHERE version = '11';
 SELECT version, name, state, transactional, statements FROM mig.status();
--- scripts of 1 MB or more: the scanner alone splits plain DDL/DML (faster than the grammar)
+-- scripts of 64 kB or more: the scanner alone splits plain DDL/DML (faster than the grammar)
 SELECT version, action, transactional, statements
 FROM mig.upload('20', 'big', 'CREATE TABLE up_big20 (id int, t text);' || repeat(E'\nINSERT INTO up_big20 VALUES (1, ''a;b'');', 30000));
 SELECT m.statements = (SELECT count(*) FROM mig.split(m.up_sql)) AS same_count,

@@ -30,7 +30,7 @@ struct ScriptInfo {
 
 // Scripts of at least this many bytes are first tried with PostgreSQL's scanner only (no
 // grammar): see analyze_script.
-constexpr int FAST_SCAN_MIN_BYTES = 1024 * 1024;
+constexpr int FAST_SCAN_MIN_BYTES = 64 * 1024;
 
 // Parses `sql` (NUL-terminated, `len` bytes) with raw_parser in a temporary memory context.
 // When `allow_fast` and the script is at least FAST_SCAN_MIN_BYTES long, it is first scanned
