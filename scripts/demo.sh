@@ -34,7 +34,7 @@ sql() {
 
 failed() {
     printf '\n%sThe demo stopped at step %d (exit code %s).%s\n' "$bold" "$n" "$1" "$off" >&2
-    printf 'The server log is %s/server.log; docs/troubleshooting.md explains pgmig errors.\n' "$demo_dir" >&2
+    printf 'Logs: %s/build.log (build), %s/server.log (server); docs/troubleshooting.md explains pgmig errors.\n' "$demo_dir" "$demo_dir" >&2
 }
 
 start() {
@@ -52,8 +52,14 @@ start() {
         "pgmig command-line client (build/client/pgmig). make install copies the extension" \
         "into PostgreSQL's directories and the client into /usr/local/bin."
     show "make -s && make -s install"
-    make -s
-    if [ "$(id -u)" = 0 ]; then make -s install; else sudo make -s install; fi
+    printf '   (a minute or two the first time; the compiler output goes to .demo/build.log)\n'
+    mkdir -p "$demo_dir"
+    local sudo=
+    [ "$(id -u)" = 0 ] || sudo=sudo
+    if ! { make -s && $sudo make -s install; } >"$demo_dir/build.log" 2>&1; then
+        tail -n 40 "$demo_dir/build.log" >&2
+        false
+    fi
 
     step "Start a throwaway PostgreSQL cluster in .demo/" \
         "A private server for this demo: it listens only on a Unix socket in .demo/sock" \

@@ -64,7 +64,7 @@ while IFS= read -r link; do
     target=${link%%#*}
     [ -z "$target" ] && continue
     [ -e "$(dirname "$readme")/$target" ] || missing+=("$target")
-done < <(grep -oE '\]\([^)#][^)]*\)' "$readme" | sed -E 's/^\]\((.*)\)$/\1/' | grep -vE '^[a-z]+:')
+done < <(grep -oE '\]\([^)#][^)]*\)' "$readme" | sed -E 's/^\]\((.*)\)$/\1/' | grep -vE '^[a-z]+:' | sort -u)
 if [ ${#missing[@]} -eq 0 ]; then ok "README links point at files that exist"; else
     printf '  missing: %s\n' "${missing[@]}"
     bad "README links point at files that exist"
