@@ -7,7 +7,7 @@
 #   scripts/demo.sh stop    stop the demo cluster (its data stays in .demo/ until you delete it)
 #
 # Rerunning `start` reuses the cluster and recreates database `demo` from scratch.
-set -euo pipefail
+set -Eeuo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 demo_dir=$root/.demo
@@ -141,6 +141,10 @@ start() {
 stop() {
     if [ ! -d "$demo_dir/data" ]; then
         echo "No demo cluster in $demo_dir (nothing to stop)."
+        return 0
+    fi
+    if [ ! -f "$demo_dir/data/postmaster.pid" ]; then
+        echo "The demo cluster is not running (its data is in $demo_dir; rm -rf .demo deletes it)."
         return 0
     fi
     bash "$cluster" stop "$demo_dir"
