@@ -45,7 +45,7 @@ void add_global_options(CLI::App &app, GlobalOptions &o) {
     app.add_flag("--json", o.json, "JSON output (status, log, validate, up --dry-run)")->group(out);
 }
 
-void Context::resolve() {
+void Context::resolve(bool config_may_be_missing) {
     std::string path = opt.config;
     if (path.empty()) {
         if (const char *e = std::getenv("PGMIG_CONFIG"))
@@ -53,8 +53,12 @@ void Context::resolve() {
     }
     if (path.empty() && std::filesystem::exists("pgmig.toml"))
         path = "pgmig.toml";
-    if (!path.empty())
-        cfg = load_config(path);
+    if (!path.empty()) {
+        if (config_may_be_missing && !std::filesystem::exists(path))
+            cfg.path = path;
+        else
+            cfg = load_config(path);
+    }
     env = resolve_env(cfg, opt.env);
     stdout_tty = isatty(1);
     stderr_tty = isatty(2);

@@ -36,7 +36,7 @@ struct Context {
     bool stdout_tty = false, stderr_tty = false, color = false;
 
     // After parsing: reads pgmig.toml and the environment. Throws InputError.
-    void resolve();
+    void resolve(bool config_may_be_missing = false);
     std::string dir() const;
     bool dir_given() const;
     std::string conninfo() const;

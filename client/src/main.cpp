@@ -35,8 +35,10 @@ int main(int argc, char **argv) {
                                  register_down(app),   register_redo(app),   register_reset(app),
                                  register_goto(app),   register_status(app), register_log(app),
                                  register_validate(app), register_baseline(app)};
-    for (auto &c : cmds)
+    for (auto &c : cmds) {
         c.sub->footer(kFooter);
+        add_global_options(*c.sub, ctx.opt); // so that `pgmig VERB --help` lists them too
+    }
 
     try {
         app.parse(argc, argv);
@@ -45,7 +47,7 @@ int main(int argc, char **argv) {
         return rc == 0 ? 0 : EXIT_USAGE;
     }
     try {
-        ctx.resolve();
+        ctx.resolve(cmds[0].sub->parsed());
         for (auto &c : cmds)
             if (c.sub->parsed())
                 return c.run(ctx);

@@ -1,1 +1,192 @@
+#include "errors.hpp"
+#include "layouts/layout.hpp"
+#include "sha256.hpp"
+#include "tmpdir.hpp"
+
 #include <gtest/gtest.h>
+
+using namespace mig::client;
+
+namespace {
+std::string load_error(const std::string &dir) {
+    try {
+        load_folder(dir);
+    } catch (const InputError &e) {
+        return e.what();
+    }
+    return "";
+}
+bool contains(const std::string &s, const std::string &p) { return s.find(p) != std::string::npos; }
+} // namespace
+
+TEST(Names, SplitVersionTitle) {
+    auto p = split_version_title("20240309082057_release_status_view.sql");
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->version_raw, "20240309082057");
+    EXPECT_EQ(p->title, "release_status_view.sql");
+    EXPECT_TRUE(split_version_title("2017-09-26-200549_create-posts"));
+    EXPECT_EQ(split_version_title("001")->title, "");
+    EXPECT_FALSE(split_version_title("create_users"));
+    EXPECT_FALSE(split_version_title("v1_x"));
+}
+
+TEST(GolangMigrate, PairsByVersionNotTitle) {
+    TmpDir d;
+    d.write("20240309082057_release_status_view.sql.up.sql", "CREATE VIEW v AS SELECT 1;\n");
+    d.write("20240309082057_release_status.down.sql", "DROP VIEW v;\n");
+    d.write("20240101000000_first.up.sql", "");
+    d.write("README.md", "hi");
+    auto f = load_folder(d.path());
+    EXPECT_EQ(f.layout, Layout::GolangMigrate);
+    ASSERT_EQ(f.migrations.size(), 2u);
+    EXPECT_EQ(f.migrations[0].version, "20240101000000");
+    EXPECT_EQ(f.migrations[0].up_sql, ""); // zero-byte: a valid no-op
+    EXPECT_FALSE(f.migrations[0].down_sql);
+    EXPECT_EQ(f.migrations[1].name, "release_status_view.sql");
+    EXPECT_EQ(f.migrations[1].down_sql, "DROP VIEW v;\n");
+    EXPECT_EQ(f.migrations[1].checksum, sha256_hex("CREATE VIEW v AS SELECT 1;\n"));
+    ASSERT_EQ(f.warnings.size(), 1u);
+    EXPECT_TRUE(contains(f.warnings[0], "README.md"));
+}
+
+TEST(GolangMigrate, TwentyDigitVersionsSortNumerically) {
+    TmpDir d;
+    d.write("20150100000001000000_b.up.sql", "SELECT 2;");
+    d.write("9_a.up.sql", "SELECT 1;");
+    auto f = load_folder(d.path());
+    ASSERT_EQ(f.migrations.size(), 2u);
+    EXPECT_EQ(f.migrations[0].version, "9");
+    EXPECT_EQ(f.migrations[1].version, "20150100000001000000");
+}
+
+TEST(GolangMigrate, DuplicateVersionsNameBothFiles) {
+    TmpDir d;
+    d.write("1_a.up.sql", "SELECT 1;");
+    d.write("01_b.up.sql", "SELECT 2;");
+    auto e = load_error(d.path());
+    EXPECT_TRUE(contains(e, "duplicate version")) << e;
+    EXPECT_TRUE(contains(e, "1_a.up.sql")) << e;
+    EXPECT_TRUE(contains(e, "01_b.up.sql")) << e;
+}
+
+TEST(GolangMigrate, UnversionedUpFileRefused) {
+    TmpDir d;
+    d.write("1_a.up.sql", "SELECT 1;");
+    d.write("create_users.up.sql", "SELECT 1;");
+    auto e = load_error(d.path());
+    EXPECT_TRUE(contains(e, "create_users.up.sql")) << e;
+    EXPECT_TRUE(contains(e, "no version")) << e;
+}
+
+TEST(Folder, NonUtf8Refused) {
+    TmpDir d;
+    d.write("1_a.up.sql", "SELECT 1;\nSELECT '\xe9t\xe9';\n");
+    auto e = load_error(d.path());
+    EXPECT_TRUE(contains(e, "1_a.up.sql:2:9")) << e;
+    EXPECT_TRUE(contains(e, "UTF-8")) << e;
+}
+
+TEST(Folder, MissingFolder) {
+    auto e = load_error("/nonexistent/pgmig/folder");
+    EXPECT_TRUE(contains(e, "does not exist")) << e;
+}
+
+TEST(Folder, MixedLayoutsRefused) {
+    TmpDir d;
+    d.write("1_a.up.sql", "SELECT 1;");
+    d.write("V2__b.sql", "SELECT 1;");
+    auto e = load_error(d.path());
+    EXPECT_TRUE(contains(e, "mixes")) << e;
+    EXPECT_TRUE(contains(e, "1_a.up.sql")) << e;
+    EXPECT_TRUE(contains(e, "V2__b.sql")) << e;
+}
+
+TEST(Folder, EmptyFolder) {
+    TmpDir d;
+    auto f = load_folder(d.path());
+    EXPECT_EQ(f.layout, Layout::Empty);
+    EXPECT_TRUE(f.migrations.empty());
+}
+
+TEST(Directory, DieselAndPlainNames) {
+    TmpDir d;
+    d.write("2017-09-26-200549_create_posts/up.sql", "CREATE TABLE posts();");
+    d.write("2017-09-26-200549_create_posts/down.sql", "DROP TABLE posts;");
+    d.write("20170728002039_create_users/up.sql", "CREATE TABLE users();");
+    d.write("2018-01-01-000000_index/up.sql", "CREATE INDEX CONCURRENTLY i ON posts(id);");
+    d.write("2018-01-01-000000_index/metadata.toml", "run_in_transaction = false\n");
+    d.write("README.md", "docs");
+    d.write("seed.sql", "INSERT INTO x VALUES (1);");
+    auto f = load_folder(d.path());
+    EXPECT_EQ(f.layout, Layout::Directory);
+    ASSERT_EQ(f.migrations.size(), 3u);
+    EXPECT_EQ(f.migrations[0].version, "20170728002039");
+    EXPECT_EQ(f.migrations[1].version, "20170926200549");
+    EXPECT_EQ(f.migrations[1].name, "create_posts");
+    EXPECT_TRUE(f.migrations[1].down_sql);
+    EXPECT_FALSE(f.migrations[0].down_sql);
+    EXPECT_TRUE(f.migrations[2].no_transaction);
+    EXPECT_FALSE(f.migrations[1].no_transaction);
+    EXPECT_EQ(f.warnings.size(), 2u);
+}
+
+TEST(Directory, MetadataDefaultsToTransaction) {
+    EXPECT_TRUE(diesel_runs_in_transaction("", "m.toml"));
+    EXPECT_TRUE(diesel_runs_in_transaction("run_in_transaction = true", "m.toml"));
+    EXPECT_FALSE(diesel_runs_in_transaction("run_in_transaction = false", "m.toml"));
+    EXPECT_THROW(diesel_runs_in_transaction("run_in_transaction = ", "m.toml"), InputError);
+}
+
+TEST(Numbered, OptionalDownFiles) {
+    TmpDir d;
+    d.write("001_create_users.sql", "CREATE TABLE users();");
+    d.write("001_create_users_down.sql", "DROP TABLE users;");
+    d.write("002_seed.sql", "-- nothing yet\n");
+    d.write("010_shut_down.sql", "SELECT 1;"); // a title ending in _down, alone: an up
+    auto f = load_folder(d.path());
+    EXPECT_EQ(f.layout, Layout::Numbered);
+    ASSERT_EQ(f.migrations.size(), 3u);
+    EXPECT_EQ(f.migrations[0].down_sql, "DROP TABLE users;");
+    EXPECT_FALSE(f.migrations[1].down_sql);
+    EXPECT_EQ(f.migrations[2].version, "010");
+    EXPECT_EQ(f.migrations[2].name, "shut_down");
+}
+
+TEST(New, TimestampForEmptyFolder) {
+    Folder f;
+    auto nf = plan_new_migration(f, "create users", "20240101120000");
+    ASSERT_EQ(nf.files.size(), 2u);
+    EXPECT_EQ(nf.files[0].first, "20240101120000_create_users.up.sql");
+    EXPECT_EQ(nf.files[1].first, "20240101120000_create_users.down.sql");
+}
+
+TEST(New, SequenceKeepsPadding) {
+    TmpDir d;
+    d.write("0009_a.sql", "SELECT 1;");
+    auto f = load_folder(d.path());
+    auto nf = plan_new_migration(f, "b", "20240101120000");
+    EXPECT_EQ(nf.files[0].first, "0010_b.sql");
+    EXPECT_EQ(nf.files[1].first, "0010_b_down.sql");
+}
+
+TEST(New, DieselDirectories) {
+    TmpDir d;
+    d.write("2017-09-26-200549_create_posts/up.sql", "SELECT 1;");
+    auto f = load_folder(d.path());
+    auto nf = plan_new_migration(f, "x", "20240101120000");
+    EXPECT_EQ(nf.files[0].first, "2024-01-01-120000_x/up.sql");
+}
+
+TEST(New, DbmateAndFlyway) {
+    TmpDir a;
+    a.write("20200101000000_a.sql", "-- migrate:up\nSELECT 1;\n-- migrate:down\n");
+    auto nf = plan_new_migration(load_folder(a.path()), "b", "20240101120000");
+    ASSERT_EQ(nf.files.size(), 1u);
+    EXPECT_EQ(nf.files[0].first, "20240101120000_b.sql");
+    EXPECT_NE(nf.files[0].second.find("-- migrate:up"), std::string::npos);
+    TmpDir b;
+    b.write("V1_1__a.sql", "SELECT 1;");
+    nf = plan_new_migration(load_folder(b.path()), "b", "20240101120000");
+    EXPECT_EQ(nf.files[0].first, "V1_2__b.sql");
+    EXPECT_EQ(nf.files[1].first, "U1_2__b.sql");
+}
