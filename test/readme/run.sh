@@ -6,8 +6,9 @@
 # carry over from one block to the next, and `pgmig` is the built client
 # (${PGMIG_BIN:-build/client/pgmig}). Each block fails on its first failing command.
 #
-# Also checks that examples/ applies and rolls back with plain psql (examples_psql.sh) and that
-# every relative link in README.md points at a file that exists.
+# Also checks that examples/ applies and rolls back with plain psql (examples_psql.sh), that
+# docs/testing-migrations.md's pg_regress example works (doc_pg_regress.sh), and that every
+# relative link in README.md points at a file that exists.
 #
 # Needs the extension installed (make install). The last line is "N passed, N failed".
 set -uo pipefail
@@ -76,6 +77,15 @@ if bash test/readme/examples_psql.sh >"$run_dir/examples.log" 2>&1; then
 else
     sed 's/^/  | /' "$run_dir/examples.log"
     bad "examples/: every up, then every down, with plain psql"
+fi
+
+# --- docs/testing-migrations.md's pg_regress example --------------------------------------------
+if bash test/readme/doc_pg_regress.sh "$root/docs/testing-migrations.md" "$run_dir/pg_regress" \
+    >"$run_dir/pg_regress.log" 2>&1; then
+    ok "docs/testing-migrations.md: pg_regress example"
+else
+    sed 's/^/  | /' "$run_dir/pg_regress.log"
+    bad "docs/testing-migrations.md: pg_regress example"
 fi
 
 # --- runnable blocks ---------------------------------------------------------------------------
