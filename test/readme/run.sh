@@ -8,7 +8,7 @@
 #
 # Also checks that examples/ applies and rolls back with plain psql (examples_psql.sh), that
 # docs/testing-migrations.md's pg_regress example works (doc_pg_regress.sh), and that every
-# relative link in README.md points at a file that exists.
+# relative link in README.md and the guides points at a file (and heading) that exists.
 #
 # Needs the extension installed (make install). The last line is "N passed, N failed".
 set -uo pipefail
@@ -59,16 +59,32 @@ if [ "$(psql -X -qAt -c "SELECT count(*) FROM pg_available_extensions WHERE name
     finish
 fi
 
-# --- README links ------------------------------------------------------------------------------
-missing=()
-while IFS= read -r link; do
-    target=${link%%#*}
-    [ -z "$target" ] && continue
-    [ -e "$(dirname "$readme")/$target" ] || missing+=("$target")
-done < <(grep -oE '\]\([^)#][^)]*\)' "$readme" | sed -E 's/^\]\((.*)\)$/\1/' | grep -vE '^[a-z]+:' | sort -u)
-if [ ${#missing[@]} -eq 0 ]; then ok "README links point at files that exist"; else
-    printf '  missing: %s\n' "${missing[@]}"
-    bad "README links point at files that exist"
+# --- links in README.md and the guides ------------------------------------------------------
+# Every relative link must name a file that exists, and a #fragment into a Markdown file must
+# name one of its headings (GitHub's anchors: lower case, punctuation dropped, spaces to -).
+anchors() { # file.md -> its heading anchors, one a line
+    awk '/^```/ { code = !code } !code && /^#+ / { sub(/^#+ +/, ""); s = tolower($0)
+         gsub(/[^a-z0-9 _-]/, "", s); gsub(/ /, "-", s); print s }' "$1"
+}
+link_errors=()
+for md in "$readme" docs/getting-started.md docs/concepts.md docs/testing-migrations.md docs/troubleshooting.md; do
+    [ -f "$md" ] || { link_errors+=("$md: missing"); continue; }
+    base=$(dirname "$md")
+    while IFS= read -r link; do
+        target=${link%%#*}
+        frag=
+        [[ $link == *"#"* ]] && frag=${link#*#}
+        if [ -z "$target" ]; then file=$md; else file=$base/$target; fi
+        if [ ! -e "$file" ]; then
+            link_errors+=("${md#"$root"/}: $link (no such file)")
+        elif [ -n "$frag" ] && [[ $file == *.md ]] && ! anchors "$file" | grep -qxF -- "$frag"; then
+            link_errors+=("${md#"$root"/}: $link (no such heading)")
+        fi
+    done < <(grep -oE '\]\([^)]+\)' "$md" | sed -E 's/^\]\((.*)\)$/\1/' | grep -vE '^[a-z]+:' | sort -u)
+done
+if [ ${#link_errors[@]} -eq 0 ]; then ok "links in README.md and docs/ guides"; else
+    printf '  %s\n' "${link_errors[@]}"
+    bad "links in README.md and docs/ guides"
 fi
 
 # --- examples/ with plain psql -----------------------------------------------------------------
