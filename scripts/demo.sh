@@ -129,7 +129,7 @@ start() {
 
     trap - ERR
     local conninfo="host=$PGHOST port=$PGPORT user=postgres dbname=demo"
-    printf '\n%sThe demo cluster is still running.%s\n' "$bold" "$off"
+    printf '\n%sThe demo cluster is still running.%s From the top of this checkout (%s):\n' "$bold" "$off" "$root"
     printf '  Connect with psql:    psql -h %s -p %s -U postgres demo\n' "$PGHOST" "$PGPORT"
     printf '  Use the client:       pgmig -d "%s" status --dir examples\n' "$conninfo"
     printf '  Or set the variables: eval "$(bash scripts/cluster.sh env .demo)"; export PGDATABASE=demo\n'
