@@ -18,6 +18,7 @@ Command register_baseline(CLI::App &app) {
     sub->add_option("V", *v, "baseline version")->required();
     return {sub, [v](Context &ctx) {
                 ctx.require_yes("baseline");
+                *v = checked_version(*v);
                 Folder f = ctx.load();
                 auto c = ctx.connect();
                 auto sp = compute_sync(f, fetch_status(*c));

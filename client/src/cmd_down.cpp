@@ -39,7 +39,7 @@ Command register_down(CLI::App &app) {
                 RollbackRequest r;
                 if (!o->to.empty()) {
                     r.mode = RollbackMode::To;
-                    r.version = o->to;
+                    r.version = checked_version(o->to);
                 } else if (o->batch) {
                     r.mode = RollbackMode::Batch;
                 } else if (o->all) {

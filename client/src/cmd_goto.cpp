@@ -15,6 +15,7 @@ Command register_goto(CLI::App &app) {
     sub->add_option("V", *v, "target version")->required();
     return {sub, [v](Context &ctx) {
                 ctx.require_yes("goto");
+                *v = checked_version(*v);
                 Folder f = ctx.load();
                 auto c = ctx.connect();
                 bool above = false;

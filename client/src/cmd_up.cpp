@@ -26,7 +26,7 @@ Command register_up(CLI::App &app) {
                 auto c = ctx.connect();
                 DeployOptions d;
                 if (!o->to.empty())
-                    d.target = o->to;
+                    d.target = checked_version(o->to);
                 d.dry_run = o->dry_run;
                 d.per_migration = o->per_migration;
                 return deploy(ctx, *c, f, d);

@@ -3,6 +3,7 @@
 #include "errors.hpp"
 #include "mask.hpp"
 #include "output.hpp"
+#include "version.hpp"
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
@@ -43,6 +44,15 @@ void add_global_options(CLI::App &app, GlobalOptions &o) {
         ->group(out);
     app.add_flag("-q,--quiet", o.quiet, "only errors")->group(out);
     app.add_flag("--json", o.json, "JSON output (status, log, validate, up --dry-run)")->group(out);
+}
+
+std::string checked_version(const std::string &v) {
+    auto n = normalize_version(v);
+    if (!n)
+        throw InputError(fmt::format("'{}' is not a version (digits, optionally in '.'-separated "
+                                     "groups, e.g. 20240115093000 or 1.2)",
+                                     v));
+    return *n;
 }
 
 void Context::resolve(bool config_may_be_missing) {
@@ -88,9 +98,12 @@ std::string Context::conninfo() const {
     if (env.dsn)
         return *env.dsn;
     // DATABASE_URL only when libpq has nothing else to go on
-    if (!std::getenv("PGHOST") && !std::getenv("PGDATABASE") && !std::getenv("PGSERVICE"))
-        if (const char *u = std::getenv("DATABASE_URL"))
-            return u;
+    auto set = [](const char *name) {
+        const char *v = std::getenv(name);
+        return v && *v;
+    };
+    if (!set("PGHOST") && !set("PGDATABASE") && !set("PGSERVICE") && set("DATABASE_URL"))
+        return std::getenv("DATABASE_URL");
     return "";
 }
 

@@ -51,6 +51,9 @@ struct Context {
     Folder load() const;
 };
 
+// A version given on the command line, normalised; InputError (exit 2) when it is not one.
+std::string checked_version(const std::string &v);
+
 // Adds the global options to `app` (main app and every subcommand).
 void add_global_options(CLI::App &app, GlobalOptions &opt);
 

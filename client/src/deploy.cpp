@@ -6,6 +6,7 @@
 #include "version.hpp"
 
 #include <chrono>
+#include <cmath>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -281,13 +282,22 @@ int deploy(Context &ctx, Conn &c, const Folder &f, const DeployOptions &o) {
                 fmt::print("uploaded {} migration(s)\n", uploads.size());
 
             if (o.dry_run) {
-                bool blocked = false;
+                // Runs what one transaction can: up to a non-transactional migration, or up to
+                // and including one that adds an enum label (later ones may use the label,
+                // which needs a commit that a dry run never makes).
+                bool blocked = false, enum_stop = false;
                 size_t i = 0;
-                for (; i < plan.size(); ++i)
+                for (; i < plan.size(); ++i) {
                     if (!plan[i].transactional) {
                         blocked = true;
                         break;
                     }
+                    if (plan[i].ends_transaction && i + 1 < plan.size()) {
+                        ++i;
+                        blocked = enum_stop = true;
+                        break;
+                    }
+                }
                 if (i > 0) {
                     auto t0 = Clock::now();
                     auto r = c.exec("SELECT version, name, action, duration FROM mig.apply($1)",
@@ -301,7 +311,7 @@ int deploy(Context &ctx, Conn &c, const Folder &f, const DeployOptions &o) {
                                           {"file", m ? m->up_file : ""},
                                           {"action", "apply"},
                                           {"transactional", true},
-                                          {"duration_ms", secs * 1000}});
+                                          {"duration_ms", std::round(secs * 1e6) / 1e3}});
                         if (!ctx.opt.json && !ctx.opt.quiet)
                             fmt::print("would apply {} {} ({})\n", r.str(k, 0), r.str(k, 1),
                                        human_duration(secs));
@@ -319,7 +329,10 @@ int deploy(Context &ctx, Conn &c, const Folder &f, const DeployOptions &o) {
                     if (!ctx.opt.json && !ctx.opt.quiet)
                         fmt::print("{} {} {}\n",
                                    outside ? "would run outside a transaction (not executed):"
-                                           : "would apply after it (not executed):",
+                                   : enum_stop
+                                       ? "would apply after the new enum label is committed (not "
+                                         "executed):"
+                                       : "would apply after it (not executed):",
                                    plan[i].version, plan[i].name);
                 }
                 if (!blocked)
@@ -333,7 +346,7 @@ int deploy(Context &ctx, Conn &c, const Folder &f, const DeployOptions &o) {
                                           {"file", r->up_file},
                                           {"action", "apply-repeatable"},
                                           {"transactional", true},
-                                          {"duration_ms", secs * 1000}});
+                                          {"duration_ms", std::round(secs * 1e6) / 1e3}});
                         if (!ctx.opt.json && !ctx.opt.quiet)
                             fmt::print("would apply repeatable {} ({})\n", r->name,
                                        human_duration(secs));

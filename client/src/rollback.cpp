@@ -23,7 +23,8 @@ Query rollback_query(const RollbackRequest &req) {
     case RollbackMode::Batch:
         return {std::string(cols) + "mig.rollback_batch()", {}};
     case RollbackMode::All:
-        return {std::string(cols) + "mig.rollback_to($1)", {std::string("0")}};
+        // every applied migration, version 0 (diesel's initial setup) included
+        return {std::string(cols) + "mig.rollback($1::int)", {std::string("2147483647")}};
     }
     return {};
 }
@@ -58,8 +59,7 @@ std::vector<ServerRow> to_undo(Conn &c, const RollbackRequest &req) {
                 out.push_back(s);
             break;
         case RollbackMode::All:
-            if (compare_versions(s.version, "0") > 0)
-                out.push_back(s);
+            out.push_back(s);
             break;
         }
     }

@@ -172,7 +172,7 @@ Folder load_folder(const std::string &dir) {
             } else if (k == Kind::StrayDir) {
                 b.stray(name + "/", "directory without up.sql");
             } else {
-                b.stray(name, "not a migration directory");
+                b.stray(name, "a loose file in a directory-per-migration folder");
             }
             break;
         }

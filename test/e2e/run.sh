@@ -1,0 +1,514 @@
+#!/usr/bin/env bash
+# End-to-end tests of the real `pgmig` binary against a real, throwaway PostgreSQL cluster.
+#
+# Builds nothing: expects the client at $PGMIG_BIN (default build/client/pgmig) and the extension
+# installed (`make install`). Starts its own cluster under .testrun/e2e (scripts/cluster.sh) and
+# stops it at the end. Every test uses its own database. The last line is "N passed, N failed";
+# the exit code is non-zero when anything failed.
+set -uo pipefail
+
+root=$(git -C "$(dirname "$0")" rev-parse --show-toplevel 2>/dev/null) ||
+    root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+bin=${PGMIG_BIN:-build/client/pgmig}
+case $bin in /*) ;; *) bin=$root/$bin ;; esac
+run_dir=$root/.testrun/e2e
+cluster=$run_dir/cluster
+work=$run_dir/work
+fx=$root/test/fixtures
+
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); printf 'ok     %s\n' "$1"; }
+bad() {
+    failed=$((failed + 1))
+    printf 'FAILED %s\n' "$1"
+    [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/       | /' | head -40
+    return 0
+}
+finish() {
+    echo "$passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+}
+cleanup() {
+    local pids
+    pids=$(jobs -p)
+    [ -n "$pids" ] && kill $pids 2>/dev/null
+    bash scripts/cluster.sh stop "$cluster" >/dev/null 2>&1
+}
+trap cleanup EXIT
+
+if [ ! -x "$bin" ]; then
+    echo "no pgmig binary at $bin (build it first: make)"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+bash scripts/cluster.sh stop "$cluster" >/dev/null 2>&1
+rm -rf "$run_dir"
+mkdir -p "$work"
+if ! bash scripts/cluster.sh start "$cluster"; then
+    echo "cannot start a cluster"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+eval "$(bash scripts/cluster.sh env "$cluster")"
+unset DATABASE_URL PGMIG_DSN PGMIG_CONFIG PGSERVICE
+export NO_COLOR=1 LC_ALL=C
+
+# --- helpers --------------------------------------------------------------------------------
+# pg ARGS: runs pgmig; sets $rc, $out (stdout) and $err (stderr)
+pg() {
+    out=$("$bin" "$@" 2>"$run_dir/stderr")
+    rc=$?
+    err=$(cat "$run_dir/stderr")
+}
+q() { PGOPTIONS='-c client_min_messages=warning' psql -X -A -t -q -v ON_ERROR_STOP=1 "$@"; }
+newdb() { # NAME [noext]
+    q -d postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1"
+    [ "${2:-}" = noext ] || q -d "$1" -c 'CREATE EXTENSION pgmig'
+    export PGDATABASE=$1
+}
+# everything a failed command must leave unchanged
+snap() {
+    q -c "SELECT version, state, checksum, batch FROM mig.status() ORDER BY 1" \
+        -c "SELECT count(*) FROM mig.log" \
+        -c "SELECT schemaname || '.' || tablename FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1" \
+        -c "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1" 2>&1
+}
+expect_rc() { # NAME EXPECTED
+    if [ "$rc" = "$2" ]; then ok "$1"; else bad "$1 (exit $rc, expected $2)" "$out
+$err"; fi
+}
+expect_err() { # NAME PATTERN (grep -E on stderr)
+    if grep -qE -- "$2" <<<"$err"; then ok "$1"; else bad "$1 (stderr lacks /$2/)" "$err"; fi
+}
+expect_eq() { # NAME GOT WANT
+    if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "got:  $2
+want: $3"; fi
+}
+fresh() { # NAME FIXTURE: copy a fixture folder to $work/NAME
+    rm -rf "${work:?}/$1"
+    cp -r "$fx/$2" "$work/$1"
+}
+upload_calls() {
+    sleep 0.5 # the client's backend reports its function statistics when it exits
+    q -c "SELECT coalesce(sum(calls), 0) FROM pg_stat_user_functions WHERE schemaname = 'mig' AND funcname = 'upload'"
+}
+
+echo "pgmig: $bin"
+
+# --- 1. help, version, usage ----------------------------------------------------------------
+for verb in init new up down redo reset goto status log validate baseline; do
+    pg "$verb" --help
+    if [ "$rc" = 0 ] && grep -q 'Exit codes' <<<"$out"; then ok "help: $verb --help"; else bad "help: $verb --help" "$out$err"; fi
+done
+pg --version
+expect_rc "--version" 0
+pg
+expect_rc "usage: no verb is exit 2" 2
+pg up --no-such-option
+expect_rc "usage: unknown option is exit 2" 2
+pg down --to 1 --all
+expect_rc "usage: down --to and --all together is exit 2" 2
+
+# --- 2. every layout: up, status, validate, down, up again --------------------------------
+for layout in golang-migrate directory dbmate flyway numbered; do
+    db=l_${layout//-/_}
+    newdb "$db"
+    pg up --dir "$fx/$layout"
+    expect_rc "$layout: up" 0
+    pg status --json --dir "$fx/$layout"
+    n_files=$(jq '[.[] | select(.kind == "versioned")] | length' <<<"$out")
+    n_applied=$(jq '[.[] | select(.kind == "versioned" and .state == "applied")] | length' <<<"$out")
+    if [ "$n_files" -gt 0 ] && [ "$n_files" = "$n_applied" ]; then
+        ok "$layout: status --json: all $n_applied applied"
+    else
+        bad "$layout: status --json: all applied" "$out"
+    fi
+    pg validate --dir "$fx/$layout"
+    expect_rc "$layout: validate (online)" 0
+    pg up --dir "$fx/$layout"
+    expect_rc "$layout: second up is a no-op" 0
+    before=$(q -c "SELECT count(*) FROM mig.log")
+    pg down --dir "$fx/$layout"
+    expect_rc "$layout: down 1" 0
+    after=$(q -c "SELECT count(*) FROM mig.log WHERE action = 'rollback'")
+    [ "$after" -ge 1 ] && ok "$layout: down logged a rollback" || bad "$layout: down logged a rollback" "$(q -c 'TABLE mig.log')"
+    pg up --dir "$fx/$layout"
+    expect_rc "$layout: up again after down" 0
+    left=$(q -c "SELECT count(*) FROM mig.status() WHERE state <> 'applied'")
+    expect_eq "$layout: everything applied again" "$left" 0
+done
+
+# layout-specific checks
+PGDATABASE=l_golang_migrate
+expect_eq "golang-migrate: enum label added then used (ends the transaction)" \
+    "$(q -d l_golang_migrate -c "SELECT column_default FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'status'")" \
+    "'pending'::account_status"
+expect_eq "golang-migrate: title containing .sql" \
+    "$(q -d l_golang_migrate -c "SELECT name FROM mig.status() WHERE version = '20240309082057'")" "release_status_view.sql"
+expect_eq "golang-migrate: down paired by version (titles differ)" \
+    "$(q -d l_golang_migrate -c "SELECT has_down FROM mig.status() WHERE version = '20240309082057'")" "t"
+expect_eq "directory: CREATE INDEX CONCURRENTLY ran and the index is valid" \
+    "$(q -d l_directory -c "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 'posts_user_id'")" "t"
+expect_eq "directory: diesel versions (dashes dropped) in order" \
+    "$(q -d l_directory -c "SELECT string_agg(version, ',') FROM mig.status()")" \
+    "00000000000000,20170728002039,20170926200549,20180101000000"
+expect_eq "directory: loose data file was not run" \
+    "$(q -d l_directory -c "SELECT count(*) FROM users")" 0
+expect_eq "dbmate: transaction:false migration is non-transactional" \
+    "$(q -d l_dbmate -c "SELECT transactional FROM mig.status() WHERE version = '20151129054054'")" "f"
+expect_eq "dbmate: concurrent index exists" \
+    "$(q -d l_dbmate -c "SELECT count(*) FROM pg_indexes WHERE indexname = 'accounts_name'")" 1
+expect_eq "flyway: V1_1 is version 1.1, ordered 1 < 1.1 < 2 < 2.10" \
+    "$(q -d l_flyway -c "SELECT string_agg(version, ',') FROM mig.status() WHERE kind = 'versioned'")" "1,1.1,2,2.10"
+expect_eq "flyway: repeatable R__ applied after versioned ones" \
+    "$(q -d l_flyway -c "SELECT count(*) FROM pg_views WHERE viewname = 'active_products'")" 1
+expect_eq "numbered: optional down files" \
+    "$(q -d l_numbered -c "SELECT string_agg(has_down::text, ',') FROM mig.status()")" "true,true,false,true"
+
+# repeatable re-applied when its checksum changes
+fresh fw flyway
+newdb e_repeatable
+pg up --dir "$work/fw"
+printf 'CREATE OR REPLACE VIEW active_products AS\nSELECT id, name, price, sku FROM products WHERE NOT discontinued;\n' >"$work/fw/R__product_views.sql"
+pg up --dir "$work/fw"
+expect_rc "flyway: changed repeatable is re-applied" 0
+expect_eq "flyway: view has the new definition" \
+    "$(q -c "SELECT count(*) FROM information_schema.columns WHERE table_name = 'active_products'")" 4
+
+# --- 3. no-op up: nothing uploaded, fast -------------------------------------------------------
+newdb e_noop
+q -d postgres -c "ALTER DATABASE e_noop SET track_functions = 'all'"
+pg up --dir "$fx/golang-migrate"
+calls1=$(upload_calls)
+[ "$calls1" -gt 0 ] && ok "no-op: first up uploaded ($calls1 mig.upload calls)" || bad "no-op: first up uploaded" "calls=$calls1"
+log1=$(q -c "SELECT count(*) FROM mig.log")
+t0=$(date +%s%N)
+pg up --dir "$fx/golang-migrate"
+t1=$(date +%s%N)
+expect_rc "no-op: second up exits 0" 0
+calls2=$(upload_calls)
+expect_eq "no-op: second up sent no mig.upload" "$calls2" "$calls1"
+expect_eq "no-op: second up logged nothing" "$(q -c "SELECT count(*) FROM mig.log")" "$log1"
+ms=$(((t1 - t0) / 1000000))
+if [ "$ms" -lt 1000 ]; then ok "no-op: second up took $ms ms"; else bad "no-op: second up took $ms ms"; fi
+
+# --- 4. dry run ----------------------------------------------------------------------------
+newdb e_dry
+before=$(snap)
+pg up --dry-run --json --dir "$fx/golang-migrate"
+expect_rc "dry-run: exit 0" 0
+if jq -e '.dry_run == true and (.migrations | length) == 6 and (.migrations[0] | has("version") and has("name") and has("file") and has("action") and has("duration_ms") and has("transactional"))' >/dev/null <<<"$out"; then
+    ok "dry-run: JSON report with every migration"
+else
+    bad "dry-run: JSON report" "$out"
+fi
+expect_eq "dry-run: database unchanged" "$(snap)" "$before"
+newdb e_dry2
+pg up --dry-run --dir "$fx/directory"
+expect_rc "dry-run: non-transactional migration" 0
+grep -q "would run outside a transaction" <<<"$out" && ok "dry-run: reports 'would run outside a transaction'" || bad "dry-run: reports outside" "$out"
+expect_eq "dry-run: no index, no table" "$(q -c "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")" 0
+
+# --- 5. bad input: clear message, exit 2, database unchanged ------------------------------
+newdb e_bad
+pg up --dir "$fx/numbered"
+before=$(snap)
+bad_case() { # NAME PATTERN DIR [extra args]
+    local name=$1 pat=$2
+    shift 2
+    pg up --dir "$@"
+    expect_rc "bad input: $name: exit 2" 2
+    expect_err "bad input: $name: message" "$pat"
+    expect_eq "bad input: $name: database unchanged" "$(snap)" "$before"
+}
+bad_case "missing folder" "does not exist" "$work/no-such-folder"
+mkdir -p "$work/utf8" && printf 'CREATE TABLE u1();\n' >"$work/utf8/1_ok.up.sql" &&
+    printf "SELECT 1;\nSELECT 'caf\xe9';\n" >"$work/utf8/2_latin1.up.sql"
+bad_case "non-UTF-8 file" "2_latin1.up.sql:2:.*UTF-8" "$work/utf8"
+mkdir -p "$work/dup" && echo 'CREATE TABLE d1();' >"$work/dup/1_a.up.sql" && echo 'CREATE TABLE d2();' >"$work/dup/01_b.up.sql"
+bad_case "duplicate versions" "duplicate version.*(1_a.up.sql.*01_b.up.sql|01_b.up.sql.*1_a.up.sql)" "$work/dup"
+mkdir -p "$work/nover" && echo 'CREATE TABLE n1();' >"$work/nover/1_a.up.sql" && echo 'CREATE TABLE n2();' >"$work/nover/create_users.up.sql"
+bad_case "up file without a version" "create_users.up.sql.*no version" "$work/nover"
+mkdir -p "$work/mixed" && echo 'SELECT 1;' >"$work/mixed/1_a.up.sql" && echo 'SELECT 1;' >"$work/mixed/V2__b.sql"
+bad_case "mixed layouts" "mixes" "$work/mixed"
+fresh edited numbered
+printf -- '-- reserved for the reporting schema (edited)\n' >"$work/edited/003_reserved.sql"
+old_sum=$(sha256sum "$fx/numbered/003_reserved.sql" | cut -d' ' -f1)
+new_sum=$(sha256sum "$work/edited/003_reserved.sql" | cut -d' ' -f1)
+bad_case "edited applied migration" "003_reserved.sql.*$old_sum.*$new_sum" "$work/edited"
+pg down 2 --dir "$fx/numbered"
+expect_rc "bad input: down without a down script: exit 2" 2
+expect_err "bad input: down without a down script: names the version" "003"
+expect_eq "bad input: down without a down script: database unchanged" "$(snap)" "$before"
+pg down --to 99 --dir "$fx/numbered"
+expect_rc "bad input: down --to unknown version: exit 2" 2
+expect_err "bad input: down --to unknown version: message" "unknown version"
+expect_eq "bad input: down --to unknown version: database unchanged" "$(snap)" "$before"
+pg goto abc --dir "$fx/numbered"
+[ "$rc" = 2 ] && ok "bad input: goto invalid version: exit 2" || bad "bad input: goto invalid version: exit 2 (got $rc)" "$err"
+expect_eq "bad input: goto invalid version: database unchanged" "$(snap)" "$before"
+pg validate --dir "$work/dup"
+expect_rc "validate: duplicate versions: exit 2" 2
+pg validate --offline --json --dir "$work/dup"
+if jq -e '.ok == false and (.errors | length) >= 1' >/dev/null <<<"$out"; then ok "validate --json: errors listed"; else bad "validate --json" "$out"; fi
+
+# --- 6. migration errors: compiler-style report, exit 1, nothing applied ------------------
+newdb e_sqlerr
+mkdir -p "$work/sqlerr" && printf 'CREATE TABLE ok1(id int);\n' >"$work/sqlerr/1_ok.up.sql" &&
+    printf 'CREATE TABLE b(id int);\nINSERT INTO b VALUES (1);\nSELECT nosuchcol\n  FROM b;\n' >"$work/sqlerr/2_bad.up.sql"
+before=$(snap)
+pg up --dir "$work/sqlerr"
+expect_rc "sql error: exit 1" 1
+expect_err "sql error: FILE:LINE:COL: ERROR: message (SQLSTATE)" "2_bad.up.sql:3:8: ERROR: column \"nosuchcol\" does not exist \(42703\)"
+expect_err "sql error: source line with a caret" "^ +\| +\^"
+expect_eq "sql error: one transaction, nothing applied" "$(snap)" "$before"
+mkdir -p "$work/dbmerr" && printf -- '-- header\n-- migrate:up\nCREATE TABLE c(id int);\nSELEC 1;\n\n-- migrate:down\nDROP TABLE c;\n' >"$work/dbmerr/20240101000000_c.sql"
+pg up --dir "$work/dbmerr"
+expect_rc "sql error (dbmate): exit 1" 1
+expect_err "sql error (dbmate): line counted from the top of the file" "20240101000000_c.sql:4:1: ERROR: syntax error"
+mkdir -p "$work/hint" && printf 'CREATE TABLE h(id int PRIMARY KEY);\nINSERT INTO h VALUES (1), (1);\n' >"$work/hint/1_h.up.sql"
+pg up --dir "$work/hint"
+expect_err "sql error: DETAIL forwarded" "DETAIL: Key \(id\)=\(1\) already exists"
+pg up --per-migration --dir "$work/sqlerr"
+expect_rc "sql error --per-migration: exit 1" 1
+expect_eq "sql error --per-migration: the one before is committed" \
+    "$(q -c "SELECT string_agg(version || ':' || state, ',') FROM mig.status() WHERE version = '1'")" "1:applied"
+
+# --- 7. --per-migration, --to, down variants, redo, reset, goto --------------------------
+newdb e_verbs
+pg up --per-migration --dir "$fx/numbered"
+expect_rc "up --per-migration" 0
+expect_eq "up --per-migration: one batch per migration" "$(q -c "SELECT count(DISTINCT batch) FROM mig.status()")" 4
+newdb e_verbs2
+pg up --to 002 --dir "$fx/numbered"
+expect_rc "up --to" 0
+expect_eq "up --to 002: two applied" "$(q -c "SELECT count(*) FROM mig.status() WHERE state = 'applied'")" 2
+pg up --dir "$fx/numbered"
+newdb e_batch
+pg up --to 20240115090100 --dir "$fx/golang-migrate"
+pg up --dir "$fx/golang-migrate"
+pg down --batch --dir "$fx/golang-migrate"
+expect_rc "down --batch" 0
+expect_eq "down --batch: the last batch (after the enum label's commit) rolled back" \
+    "$(q -c "SELECT string_agg(version, ',') FROM mig.status() WHERE state = 'applied'")" "20240115090000,20240115090100,20240115090200"
+PGDATABASE=e_verbs2
+pg down --to 001 --dir "$fx/numbered" -v
+expect_rc "down --to 001 refused: 003 has no down script" 2
+newdb e_verbs3
+pg up --dir "$fx/golang-migrate"
+pg redo --dir "$fx/golang-migrate"
+expect_rc "redo" 0
+expect_eq "redo: last migration applied again, in a new batch" \
+    "$(q -c "SELECT state, batch > 1 FROM mig.status() WHERE version = '20240310000000'")" "applied|t"
+pg goto 20240115090100 --dir "$fx/golang-migrate"
+expect_rc "goto down" 0
+expect_eq "goto down: 2 applied" "$(q -c "SELECT count(*) FROM mig.status() WHERE state = 'applied'")" 2
+pg goto 20240115090300 --dir "$fx/golang-migrate"
+expect_rc "goto up" 0
+expect_eq "goto up: 4 applied" "$(q -c "SELECT count(*) FROM mig.status() WHERE state = 'applied'")" 4
+pg reset --dir "$fx/golang-migrate"
+expect_rc "reset" 0
+expect_eq "reset: all applied in the latest batches" "$(q -c "SELECT count(*) FROM mig.status() WHERE state = 'applied'")" 6
+pg down --all --dir "$fx/golang-migrate"
+expect_rc "down --all" 0
+expect_eq "down --all: nothing applied, no user tables" \
+    "$(q -c "SELECT (SELECT count(*) FROM mig.status() WHERE state = 'applied') + (SELECT count(*) FROM pg_tables WHERE schemaname = 'public')")" 0
+newdb e_downnt
+pg up --dir "$fx/dbmate"
+pg down --all --dir "$fx/dbmate"
+expect_rc "down --all through a non-transactional down" 0
+expect_eq "down --all: index and table gone" "$(q -c "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")" 0
+
+# --- 8. status, log ---------------------------------------------------------------------------
+newdb e_status
+fresh st golang-migrate
+pg up --to 20240115090100 --dir "$work/st"
+rm "$work/st/20240115090000_create_users.up.sql"
+printf 'CREATE TABLE late();\n' >"$work/st/20250101000000_late.up.sql"
+pg status --dir "$work/st" --json
+expect_rc "status --json" 0
+expect_eq "status: missing-file, new, pending states" \
+    "$(jq -r '[.[] | .version + "=" + .state] | join(",")' <<<"$out")" \
+    "20240115090000=missing-file,20240115090100=applied,20240115090200=pending,20240115090300=pending,20240309082057=pending,20240310000000=pending,20250101000000=new"
+if jq -e 'all(.[]; has("version") and has("name") and has("state") and has("batch") and has("applied_at") and has("duration") and has("file") and has("checksum"))' >/dev/null <<<"$out"; then
+    ok "status --json: documented fields"
+else bad "status --json: documented fields" "$out"; fi
+printf 'ALTER TABLE users ADD COLUMN x int;\n-- edited\n' >"$work/st/20240115090100_create_status_type.up.sql"
+pg status --dir "$work/st"
+expect_rc "status (table)" 0
+grep -qE '^20240115090100 +create_status_type +modified' <<<"$out" && ok "status: modified when the applied file changed" || bad "status: modified" "$out"
+pg log --json
+if [ "$rc" = 0 ] && jq -e 'length == 2 and .[0].action == "apply" and (.[0] | has("id") and has("at") and has("version") and has("role") and has("application_name"))' >/dev/null <<<"$out"; then
+    ok "log --json"
+else bad "log --json" "$out"; fi
+expect_eq "log: application_name is pgmig" "$(jq -r '.[0].application_name' <<<"$out")" pgmig
+pg log --limit 1
+expect_rc "log --limit" 0
+[ "$(wc -l <<<"$out")" = 2 ] && ok "log --limit 1: header and one row" || bad "log --limit 1" "$out"
+
+# --- 9. non-transactional failure, then resume ---------------------------------------------
+newdb e_resume
+mkdir -p "$work/nt"
+echo 'CREATE TABLE nt_a(x int);' >"$work/nt/1_a.up.sql"
+printf 'CREATE INDEX CONCURRENTLY nt_i1 ON nt_a (x);\nCREATE INDEX CONCURRENTLY nt_i2 ON nt_later (x);\n' >"$work/nt/2_idx.up.sql"
+pg up --dir "$work/nt"
+expect_rc "non-transactional: failing statement exits 1" 1
+expect_err "non-transactional: error names file, line 2" "2_idx.up.sql:2:[0-9]+: ERROR: relation \"nt_later\" does not exist"
+expect_eq "non-transactional: first migration committed before it" "$(q -c "SELECT state FROM mig.status() WHERE version = '1'")" applied
+st=$(q -c "SELECT state FROM mig.status() WHERE version = '2'")
+[ "$st" = failed ] || [ "$st" = partial ] && ok "non-transactional: state $st" || bad "non-transactional: state after failure" "$st"
+q -c 'CREATE TABLE nt_later(x int)'
+pg up --dir "$work/nt"
+expect_rc "non-transactional: rerun resumes and completes" 0
+expect_eq "non-transactional: applied, both indexes" \
+    "$(q -c "SELECT (SELECT state FROM mig.status() WHERE version = '2') || ',' || (SELECT count(*) FROM pg_indexes WHERE indexname IN ('nt_i1', 'nt_i2'))")" "applied,2"
+
+# --- 10. concurrency: two deployers at once ---------------------------------------------------
+newdb e_conc
+mkdir -p "$work/conc"
+echo 'CREATE TABLE c1(id int);' >"$work/conc/1_c1.up.sql"
+printf 'SELECT pg_sleep(1);\nCREATE TABLE c2(id int);\n' >"$work/conc/2_slow.up.sql"
+echo 'CREATE TABLE c3(id int);' >"$work/conc/3_c3.up.sql"
+"$bin" up --dir "$work/conc" >"$run_dir/c1.out" 2>&1 &
+p1=$!
+"$bin" up --dir "$work/conc" >"$run_dir/c2.out" 2>&1 &
+p2=$!
+wait $p1
+r1=$?
+wait $p2
+r2=$?
+expect_eq "concurrency: both deployers exit 0" "$r1,$r2" "0,0"
+expect_eq "concurrency: each migration applied exactly once" \
+    "$(q -c "SELECT string_agg(version || ':' || n, ',' ORDER BY version) FROM (SELECT version, count(*) n FROM mig.log WHERE action = 'apply' GROUP BY version) s")" "1:1,2:1,3:1"
+
+# --- 11. lock held by someone else: wait, show who, give up with exit 3 ----------------------
+newdb e_lock
+mkdir -p "$work/lock" && echo 'CREATE TABLE l1();' >"$work/lock/1_l1.up.sql"
+PGAPPNAME=holder_app psql -X -q -c 'BEGIN' -c 'SELECT mig.lock()' -c 'SELECT pg_sleep(3)' -c 'COMMIT' >/dev/null 2>&1 &
+holder=$!
+sleep 0.7
+pg up --lock-wait 1 --dir "$work/lock"
+expect_rc "lock: not obtained within --lock-wait: exit 3" 3
+expect_err "lock: says who holds it" "holder_app"
+wait $holder
+pg up --dir "$work/lock"
+expect_rc "lock: works once released" 0
+# lock_timeout on the migration's own lock: retried with back-off
+newdb e_locktimeout
+q -c 'CREATE TABLE busy(id int)'
+mkdir -p "$work/lt" && echo 'ALTER TABLE busy ADD COLUMN x int;' >"$work/lt/1_alter.up.sql"
+psql -X -q -c 'BEGIN' -c 'LOCK TABLE busy' -c 'SELECT pg_sleep(1.2)' -c 'COMMIT' >/dev/null 2>&1 &
+holder=$!
+sleep 0.4
+pg up --lock-timeout 200ms --dir "$work/lt"
+wait $holder
+expect_rc "lock_timeout: retried with back-off, then applied" 0
+expect_err "lock_timeout: says it retries" "retrying"
+
+# --- 12. kill -9 of the client during a long deploy ---------------------------------------------
+newdb e_kill
+mkdir -p "$work/kill"
+echo 'CREATE TABLE k1(id int);' >"$work/kill/1_k1.up.sql"
+printf 'SELECT pg_sleep(2);\nCREATE TABLE k2(id int);\n' >"$work/kill/2_slow.up.sql"
+echo 'CREATE TABLE k3(id int);' >"$work/kill/3_k3.up.sql"
+"$bin" up --dir "$work/kill" >/dev/null 2>&1 &
+victim=$!
+sleep 0.8
+kill -9 $victim
+wait $victim 2>/dev/null
+expect_eq "kill -9: nothing applied while the deploy was cut" \
+    "$(q -c "SELECT count(*) FROM mig.status() WHERE state = 'applied'")" 0
+pg up --dir "$work/kill" --lock-wait 30
+expect_rc "kill -9: rerun completes" 0
+expect_eq "kill -9: each migration applied exactly once" \
+    "$(q -c "SELECT string_agg(version || ':' || n, ',' ORDER BY version) FROM (SELECT version, count(*) n FROM mig.log WHERE action = 'apply' GROUP BY version) s")" "1:1,2:1,3:1"
+expect_eq "kill -9: tables exist" "$(q -c "SELECT count(*) FROM pg_tables WHERE tablename IN ('k1', 'k2', 'k3')")" 3
+
+# --- 13. connection, passwords, configuration ----------------------------------------------
+pg status -d 'postgresql://bob:hunter2@/nodb?host=/nonexistent'
+expect_rc "connect: failure is exit 3" 3
+if grep -q hunter2 <<<"$out$err"; then bad "connect: password never printed (URL)" "$err"; else ok "connect: password never printed (URL)"; fi
+pg status -d 'host=/nonexistent dbname=x password=hunter2'
+if grep -q hunter2 <<<"$out$err"; then bad "connect: password never printed (conninfo)" "$err"; else ok "connect: password never printed (conninfo)"; fi
+DATABASE_URL='postgresql://bob:hunter3@/nodb?host=/nonexistent' PGHOST= PGDATABASE= "$bin" status >/dev/null 2>"$run_dir/stderr"
+rc=$?
+err=$(cat "$run_dir/stderr")
+[ "$rc" = 3 ] && ! grep -q hunter3 <<<"$err" && grep -q nodb <<<"$err" && ok "connect: DATABASE_URL used when nothing else is given" || bad "connect: DATABASE_URL" "$rc $err"
+newdb e_conf
+mkdir -p "$work/proj"
+cat >"$work/proj/pgmig.toml" <<EOF
+dir = "db"
+[env.prod]
+dsn = "dbname=e_conf"
+require_yes = true
+EOF
+cp -r "$fx/numbered" "$work/proj/db"
+(cd "$work/proj" && PGDATABASE=postgres "$bin" up --env prod >/dev/null 2>"$run_dir/stderr")
+rc=$?
+err=$(cat "$run_dir/stderr")
+expect_rc "config: environment with require_yes refuses without --yes" 2
+expect_err "config: says --yes is required" "requires --yes"
+(cd "$work/proj" && PGDATABASE=postgres "$bin" up --env prod --yes >/dev/null 2>&1)
+rc=$?
+expect_rc "config: --env dsn and dir from pgmig.toml, with --yes" 0
+expect_eq "config: applied in the env's database" "$(q -d e_conf -c "SELECT count(*) FROM mig.status() WHERE state = 'applied'")" 4
+pg --env nope status --config "$work/proj/pgmig.toml"
+expect_rc "config: unknown --env is exit 2" 2
+pg status --wait=5
+expect_rc "connect: --wait on a running server" 0
+
+# --- 14. init, new, baseline, validate ---------------------------------------------------------
+newdb e_init noext
+mkdir -p "$work/init"
+(cd "$work/init" && "$bin" init >/dev/null 2>"$run_dir/stderr")
+rc=$?
+err=$(cat "$run_dir/stderr")
+expect_rc "init" 0
+[ -d "$work/init/migrations" ] && [ -f "$work/init/pgmig.toml" ] && ok "init: folder and pgmig.toml" || bad "init: folder and pgmig.toml"
+expect_eq "init: extension created" "$(q -c "SELECT count(*) FROM pg_extension WHERE extname = 'pgmig'")" 1
+(cd "$work/init" && "$bin" new "create widgets" >"$run_dir/new.out" 2>&1)
+ls "$work/init/migrations" | grep -qE '^[0-9]{14}_create_widgets\.up\.sql$' && ok "new: golang-migrate layout with a timestamp in an empty folder" || bad "new: empty folder" "$(ls "$work/init/migrations")"
+echo 'CREATE TABLE widgets(id int);' >"$(ls "$work/init/migrations"/*.up.sql)"
+echo 'DROP TABLE widgets;' >"$(ls "$work/init/migrations"/*.down.sql)"
+(cd "$work/init" && "$bin" up >/dev/null 2>&1)
+expect_eq "new + up from the project folder" "$(q -c "SELECT count(*) FROM pg_tables WHERE tablename = 'widgets'")" 1
+for layout in directory dbmate flyway numbered; do
+    fresh "new_$layout" "$layout"
+    before=$(find "$work/new_$layout" | sort)
+    pg new add_things --dir "$work/new_$layout"
+    created=$(comm -13 <(echo "$before") <(find "$work/new_$layout" | sort) | sed "s|$work/new_$layout/||" | tr '\n' ' ')
+    case $layout in
+    directory) pat='^[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{6}_add_things [0-9-]+_add_things/down.sql [0-9-]+_add_things/up.sql $' ;;
+    dbmate) pat='^[0-9]{14}_add_things.sql $' ;;
+    flyway) pat='^U2_11__add_things.sql V2_11__add_things.sql $' ;;
+    numbered) pat='^005_add_things.sql 005_add_things_down.sql $' ;;
+    esac
+    grep -qE "$pat" <<<"$created" && ok "new: $layout layout ($created)" || bad "new: $layout layout" "$created"
+    pg validate --offline --dir "$work/new_$layout"
+    expect_rc "new: $layout folder still valid" 0
+done
+newdb e_baseline
+head -c0 /dev/null
+psql -X -q -v ON_ERROR_STOP=1 -f "$fx/golang-migrate/20240115090000_create_users.up.sql" -f "$fx/golang-migrate/20240115090100_create_status_type.up.sql" >/dev/null
+pg baseline 20240115090100 --dir "$fx/golang-migrate"
+expect_rc "baseline" 0
+pg up --dir "$fx/golang-migrate"
+expect_rc "baseline: up applies only what follows" 0
+expect_eq "baseline: everything up to date" "$(q -c "SELECT count(*) FROM mig.status() WHERE state NOT IN ('applied', 'baseline')")" 0
+expect_eq "baseline: baselined migrations were not run (log)" \
+    "$(q -c "SELECT count(*) FROM mig.log WHERE action = 'apply' AND version IN ('20240115090000', '20240115090100')")" 0
+newdb e_validate
+mkdir -p "$work/val" && printf 'CREATE TABLE v(id int);\n' >"$work/val/1_v.up.sql" &&
+    printf 'CREATE INDEX CONCURRENTLY v_i ON v(id);\n' >"$work/val/2_i.up.sql" && echo 'DROP INDEX v_i;' >"$work/val/2_i.down.sql" &&
+    printf 'SELECT 1;\nSELEC 2;\n' >"$work/val/3_bad.up.sql"
+pg validate --dir "$work/val"
+expect_rc "validate: syntax error found with the server's parser: exit 2" 2
+expect_err "validate: names file, line and column" "3_bad.up.sql:2:1"
+expect_err "validate: non-transactional statement reported" "2_i.up.sql:1: CREATE INDEX"
+expect_err "validate: missing down reported as a warning" "warning: .*1_v.up.sql.*no down script"
+pg validate --offline --dir "$work/val"
+expect_rc "validate --offline: names only" 0
+
+finish
