@@ -28,13 +28,23 @@ Command register_status(CLI::App &app) {
     auto *sub = app.add_subcommand("status", "every migration: version, name, state, batch, "
                                              "applied_at, duration (--json for scripts)");
     return {sub, [](Context &ctx) {
-                std::optional<Folder> f;
-                if (ctx.dir_given())
-                    f = ctx.load();
-                else
-                    f = load_if_present(ctx);
+                // the server works on mig.status() while the folder is read
                 auto c = ctx.connect();
-                auto rows = fetch_status(*c);
+                c->send(kStatusSql);
+                std::optional<Folder> f;
+                LoadOptions lo;
+                lo.read_downs = false;
+                if (ctx.dir_given()) {
+                    f = load_folder(ctx.dir(), lo);
+                    for (auto &w : f->warnings)
+                        warn(w);
+                } else {
+                    try {
+                        f = load_folder(ctx.dir(), lo);
+                    } catch (const InputError &) {
+                    }
+                }
+                auto rows = read_status(c->receive());
                 std::vector<Line> lines;
                 std::map<std::string, const Migration *> local;
                 std::map<std::string, const Migration *> local_rep;

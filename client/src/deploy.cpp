@@ -6,6 +6,7 @@
 #include "version.hpp"
 
 #include <chrono>
+#include <cstdlib>
 #include <cmath>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -18,6 +19,14 @@ using Clock = std::chrono::steady_clock;
 
 double since(Clock::time_point t) {
     return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+// PGMIG_TRACE=1: phase timings on stderr (for performance work)
+void trace(const char *what) {
+    static const bool on = std::getenv("PGMIG_TRACE") != nullptr;
+    static const auto t0 = Clock::now();
+    if (on)
+        fmt::print(stderr, "[trace {:8.3f} ms] {}\n", since(t0) * 1000, what);
 }
 
 const Migration *find_local(const Folder &f, const std::string &version) {
@@ -55,9 +64,13 @@ void print_row(const Context &ctx, Progress &bar, const std::string &action,
 
 } // namespace
 
-std::vector<ServerRow> fetch_status(Conn &c) {
-    auto r = c.exec("SELECT version, name, state, kind, batch, applied_at, duration, checksum, "
-                    "down_checksum, has_down, transactional FROM mig.status()");
+const char *const kStatusSql =
+    "SELECT version, name, state, kind, batch, applied_at, duration, checksum, "
+    "down_checksum, has_down, transactional FROM mig.status()";
+
+std::vector<ServerRow> fetch_status(Conn &c) { return read_status(c.exec(kStatusSql)); }
+
+std::vector<ServerRow> read_status(const Result &r) {
     std::vector<ServerRow> out;
     out.reserve(r.rows());
     for (int i = 0; i < r.rows(); ++i) {
@@ -242,8 +255,11 @@ int run_outside_transaction(const Context &ctx, Conn &c, const Folder *f,
 
 int deploy(Context &ctx, Conn &c, const Folder &f, const DeployOptions &o) {
     auto t_start = Clock::now();
+    trace("deploy: start");
     auto status = fetch_status(c);
+    trace("deploy: status fetched");
     SyncPlan sp = compute_sync(f, status);
+    trace("deploy: compared");
     if (!sp.drift.empty()) {
         for (auto &d : sp.drift)
             error_line(d);
@@ -274,9 +290,11 @@ int deploy(Context &ctx, Conn &c, const Folder &f, const DeployOptions &o) {
     while (true) {
         try {
             begin_locked(c, ctx);
+            trace("deploy: locked");
             std::vector<Query> qs = uploaded ? std::vector<Query>{} : uploads;
             qs.push_back({kPlanSql, {target}});
             auto rs = c.pipeline(qs);
+            trace("deploy: uploaded and planned");
             auto plan = read_plan(rs.back());
             if (!uploaded && ctx.opt.verbose > 0)
                 fmt::print("uploaded {} migration(s)\n", uploads.size());
@@ -404,6 +422,7 @@ int deploy(Context &ctx, Conn &c, const Folder &f, const DeployOptions &o) {
             }
             auto r = c.exec("SELECT version, name, action, duration FROM mig.apply($1)",
                             {plan[n - 1].version});
+            trace("deploy: applied");
             for (int k = 0; k < r.rows(); ++k) {
                 double secs = r.null(k, 3) ? 0 : interval_seconds(r.str(k, 3));
                 print_row(ctx, bar, r.str(k, 2), r.str(k, 0), r.str(k, 1), secs);
@@ -424,6 +443,7 @@ int deploy(Context &ctx, Conn &c, const Folder &f, const DeployOptions &o) {
                 sp.repeatables.clear();
             }
             c.exec("COMMIT");
+            trace("deploy: committed");
             uploaded = true;
             attempt = 0;
             if (last)

@@ -20,6 +20,8 @@ struct ServerRow {
 };
 
 std::vector<ServerRow> fetch_status(Conn &c);
+extern const char *const kStatusSql;
+std::vector<ServerRow> read_status(const Result &r);
 
 struct SyncPlan {
     std::vector<const Migration *> upload;

@@ -210,6 +210,26 @@ std::vector<Result> Conn::pipeline(const std::vector<Query> &qs) {
     return out;
 }
 
+void Conn::send(const std::string &sql) {
+    if (PQsendQuery(c_.get(), sql.c_str()) != 1)
+        throw PgError(nullptr, "cannot send query: " + conn_error_text(c_.get()));
+}
+
+Result Conn::receive() {
+    Result res;
+    std::optional<PgError> err;
+    while (PGresult *r = PQgetResult(c_.get())) {
+        auto st = PQresultStatus(r);
+        if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && !err)
+            err.emplace(r, conn_error_text(c_.get()));
+        res = Result(r);
+    }
+    check_alive("a query");
+    if (err)
+        throw *err;
+    return res;
+}
+
 void Conn::rollback_quietly() {
     if (c_ && PQstatus(c_.get()) == CONNECTION_OK &&
         PQtransactionStatus(c_.get()) != PQTRANS_IDLE) {

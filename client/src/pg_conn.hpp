@@ -60,6 +60,10 @@ public:
     // Sends every query in one pipeline (one round trip) and returns the results in order.
     // Throws the first error; later queries in the pipeline are then skipped by the server.
     std::vector<Result> pipeline(const std::vector<Query> &qs);
+    // Sends a query without waiting (overlap server work with local work); receive() returns
+    // its result, throwing PgError on error.
+    void send(const std::string &sql);
+    Result receive();
     bool ok() const { return PQstatus(c_.get()) == CONNECTION_OK; }
     bool in_transaction() const {
         auto s = PQtransactionStatus(c_.get());

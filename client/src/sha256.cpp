@@ -7,10 +7,14 @@
 namespace mig::client {
 
 std::string sha256_hex(std::string_view data) {
-    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+    // one context and one digest object for the whole run (fetching them costs more than
+    // hashing a small script)
+    static const EVP_MD *sha = EVP_sha256();
+    thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
+                                                                              &EVP_MD_CTX_free);
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1 ||
+    if (!ctx || EVP_DigestInit_ex(ctx.get(), sha, nullptr) != 1 ||
         EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 ||
         EVP_DigestFinal_ex(ctx.get(), md, &len) != 1)
         throw std::runtime_error("SHA-256 failed");

@@ -27,13 +27,6 @@ std::string strip_zeros(const std::string &g) {
     return g.substr(i);
 }
 
-int compare_group(const std::string &a, const std::string &b) {
-    std::string x = strip_zeros(a), y = strip_zeros(b);
-    if (x.size() != y.size())
-        return x.size() < y.size() ? -1 : 1;
-    int c = x.compare(y);
-    return c < 0 ? -1 : (c > 0 ? 1 : 0);
-}
 
 } // namespace
 
@@ -69,14 +62,37 @@ std::string canonical_version(const std::string &version) {
 }
 
 int compare_versions(const std::string &a, const std::string &b) {
-    auto ga = groups(a), gb = groups(b);
-    size_t n = ga.size() < gb.size() ? ga.size() : gb.size();
-    for (size_t i = 0; i < n; ++i)
-        if (int c = compare_group(ga[i], gb[i]))
-            return c;
-    if (ga.size() == gb.size())
-        return 0;
-    return ga.size() < gb.size() ? -1 : 1;
+    // allocation-free: walk both strings group by group
+    size_t i = 0, j = 0, na = a.size(), nb = b.size();
+    while (true) {
+        bool ea = i >= na, eb = j >= nb;
+        if (ea || eb)
+            return ea && eb ? 0 : (ea ? -1 : 1);
+        size_t ga = a.find('.', i), gb = b.find('.', j);
+        if (ga == std::string::npos)
+            ga = na;
+        if (gb == std::string::npos)
+            gb = nb;
+        size_t za = i, zb = j;
+        while (za + 1 < ga && a[za] == '0')
+            ++za;
+        while (zb + 1 < gb && b[zb] == '0')
+            ++zb;
+        size_t la = ga - za, lb = gb - zb;
+        if (la != lb)
+            return la < lb ? -1 : 1;
+        if (int c = a.compare(za, la, b, zb, lb))
+            return c < 0 ? -1 : 1;
+        // a trailing '.' means another group follows
+        i = ga < na ? ga + 1 : na + 1;
+        j = gb < nb ? gb + 1 : nb + 1;
+        if (i > na && j > nb)
+            return 0;
+        if (i > na)
+            return -1;
+        if (j > nb)
+            return 1;
+    }
 }
 
 std::string increment_digits(const std::string &digits) {

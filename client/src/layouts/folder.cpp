@@ -41,6 +41,7 @@ struct Builder {
     const std::string &dir;
     std::vector<std::string> errors;
     std::vector<std::string> warnings;
+    bool read_downs = true;
 
     void stray(const std::string &rel, const std::string &why) {
         warnings.push_back(fmt::format("{}: ignored ({})", join_path(dir, rel), why));
@@ -56,9 +57,9 @@ enum class Kind { Golang, Flyway, Dbmate, Numbered, BlankSql, Stray, Dir, StrayD
 
 } // namespace
 
-Folder load_folder(const std::string &dir) {
+Folder load_folder(const std::string &dir, const LoadOptions &opt) {
     auto entries = list_folder(dir);
-    Builder b{dir, {}, {}};
+    Builder b{dir, {}, {}, opt.read_downs};
     std::map<std::string, std::string> contents; // rel path -> text (top-level .sql files)
     std::vector<std::pair<Kind, const Entry *>> kinds;
 
@@ -154,7 +155,7 @@ Folder load_folder(const std::string &dir) {
                         continue;
                     if (c == "down.sql") {
                         m.down_file = join_path(dir, name + "/down.sql");
-                        m.down_sql = b.read(name + "/down.sql");
+                        m.down_sql = b.read_downs ? b.read(name + "/down.sql") : std::string();
                     } else if (c == "metadata.toml") {
                         if (auto t = b.read(name + "/metadata.toml")) {
                             try {
@@ -190,7 +191,7 @@ Folder load_folder(const std::string &dir) {
                                                g->dir == Direction::Up ? "up" : "down"));
                 break;
             }
-            auto text = b.read(name);
+            auto text = g->dir == Direction::Up || b.read_downs ? b.read(name) : std::string();
             if (!text)
                 break;
             std::string v = *normalize_version(g->parts.version_raw);
@@ -347,7 +348,7 @@ Folder load_folder(const std::string &dir) {
 
     for (auto &[key, m] : reg.by_version) {
         m.checksum = sha256_hex(m.up_sql);
-        if (m.down_sql)
+        if (m.down_sql && b.read_downs)
             m.down_checksum = sha256_hex(*m.down_sql);
         f.migrations.push_back(std::move(m));
     }

@@ -33,9 +33,15 @@ struct Folder {
     std::vector<std::string> warnings;  // stray files and the like, each naming the file
 };
 
+struct LoadOptions {
+    // false: down scripts are found but not read (down_sql stays "" and down_checksum empty);
+    // enough for `pgmig status`, and half the reading
+    bool read_downs = true;
+};
+
 // Reads and checks a whole folder. Throws InputError listing every problem found (missing
 // folder, unreadable / non-UTF-8 files, mixed layouts, duplicate versions, unversioned up files).
-Folder load_folder(const std::string &dir);
+Folder load_folder(const std::string &dir, const LoadOptions &opt = {});
 
 // ---- pieces, exposed for tests ----
 

@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cstring>
 #include <filesystem>
 #include <fmt/format.h>
@@ -46,18 +49,39 @@ std::vector<Entry> list_folder(const std::string &dir) {
 }
 
 std::optional<std::string> read_script(const std::string &path, std::vector<std::string> &errors) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat st {};
+    if (fd < 0 || ::fstat(fd, &st) != 0) {
         errors.push_back(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
+        if (fd >= 0)
+            ::close(fd);
         return std::nullopt;
     }
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    if (in.bad()) {
-        errors.push_back(fmt::format("{}: cannot read", path));
+    if (S_ISDIR(st.st_mode)) {
+        ::close(fd);
+        errors.push_back(fmt::format("{}: is a directory, not a script", path));
         return std::nullopt;
     }
-    std::string text = ss.str();
+    std::string text;
+    text.resize(static_cast<size_t>(st.st_size));
+    size_t got = 0;
+    while (true) {
+        if (got == text.size())
+            text.resize(text.size() + 4096); // the file grew, or st_size was 0 (procfs...)
+        ssize_t n = ::read(fd, &text[got], text.size() - got);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            errors.push_back(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
+            ::close(fd);
+            return std::nullopt;
+        }
+        if (n == 0)
+            break;
+        got += static_cast<size_t>(n);
+    }
+    ::close(fd);
+    text.resize(got);
     if (size_t nul = text.find('\0'); nul != std::string::npos) {
         auto [l, c] = line_col_at(text, nul);
         errors.push_back(fmt::format("{}:{}:{}: contains a NUL byte (binary file?)", path, l, c));
