@@ -29,7 +29,9 @@ Command register_status(CLI::App &app) {
                                              "applied_at, duration (--json for scripts)");
     return {sub, [](Context &ctx) {
                 // the server works on mig.status() while the folder is read
+                trace("status: start");
                 auto c = ctx.connect();
+                trace("status: connected");
                 c->send(kStatusSql);
                 std::optional<Folder> f;
                 LoadOptions lo;
@@ -44,7 +46,9 @@ Command register_status(CLI::App &app) {
                     } catch (const InputError &) {
                     }
                 }
+                trace("status: folder read");
                 auto rows = read_status(c->receive());
+                trace("status: rows received");
                 std::vector<Line> lines;
                 std::map<std::string, const Migration *> local;
                 std::map<std::string, const Migration *> local_rep;
@@ -119,6 +123,7 @@ Command register_status(CLI::App &app) {
                         return a.name < b.name;
                     return compare_versions(a.version, b.version) < 0;
                 });
+                trace("status: merged");
                 if (ctx.opt.json) {
                     nlohmann::json out = nlohmann::json::array();
                     for (auto &l : lines) {

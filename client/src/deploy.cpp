@@ -21,13 +21,7 @@ double since(Clock::time_point t) {
     return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-// PGMIG_TRACE=1: phase timings on stderr (for performance work)
-void trace(const char *what) {
-    static const bool on = std::getenv("PGMIG_TRACE") != nullptr;
-    static const auto t0 = Clock::now();
-    if (on)
-        fmt::print(stderr, "[trace {:8.3f} ms] {}\n", since(t0) * 1000, what);
-}
+
 
 const Migration *find_local(const Folder &f, const std::string &version) {
     std::string key = canonical_version(version);
@@ -67,6 +61,13 @@ void print_row(const Context &ctx, Progress &bar, const std::string &action,
 const char *const kStatusSql =
     "SELECT version, name, state, kind, batch, applied_at, duration, checksum, "
     "down_checksum, has_down, transactional FROM mig.status()";
+
+void trace(const char *what) {
+    static const bool on = std::getenv("PGMIG_TRACE") != nullptr;
+    static const auto t0 = Clock::now();
+    if (on)
+        fmt::print(stderr, "[trace {:8.3f} ms] {}\n", since(t0) * 1000, what);
+}
 
 std::vector<ServerRow> fetch_status(Conn &c) { return read_status(c.exec(kStatusSql)); }
 

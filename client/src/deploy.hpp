@@ -19,6 +19,9 @@ struct ServerRow {
     bool has_down = false, transactional = true;
 };
 
+// PGMIG_TRACE=1: phase timings on stderr (for performance work)
+void trace(const char *what);
+
 std::vector<ServerRow> fetch_status(Conn &c);
 extern const char *const kStatusSql;
 std::vector<ServerRow> read_status(const Result &r);

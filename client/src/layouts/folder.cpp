@@ -7,15 +7,18 @@
 #include "version.hpp"
 
 #include <algorithm>
-#include <filesystem>
 #include <fmt/format.h>
 #include <map>
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace mig::client {
 namespace {
 
 std::string join_path(const std::string &dir, const std::string &rel) {
-    return (std::filesystem::path(dir) / rel).string();
+    if (dir.empty() || dir.back() == '/')
+        return dir + rel;
+    return dir + "/" + rel;
 }
 
 bool blank(const std::string &s) { return trim(s).empty(); }
@@ -47,8 +50,14 @@ struct Builder {
         warnings.push_back(fmt::format("{}: ignored ({})", join_path(dir, rel), why));
     }
 
+    int dirfd = -1;
+
     std::optional<std::string> read(const std::string &rel) {
-        return read_script(join_path(dir, rel), errors);
+        return read_script_at(dirfd, rel, join_path(dir, rel), errors);
+    }
+    ~Builder() {
+        if (dirfd >= 0)
+            ::close(dirfd);
     }
 };
 
@@ -60,6 +69,9 @@ enum class Kind { Golang, Flyway, Dbmate, Numbered, BlankSql, Stray, Dir, StrayD
 Folder load_folder(const std::string &dir, const LoadOptions &opt) {
     auto entries = list_folder(dir);
     Builder b{dir, {}, {}, opt.read_downs};
+    b.dirfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (b.dirfd < 0)
+        throw InputError(fmt::format("{}: cannot open the folder", dir));
     std::map<std::string, std::string> contents; // rel path -> text (top-level .sql files)
     std::vector<std::pair<Kind, const Entry *>> kinds;
 

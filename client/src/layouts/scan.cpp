@@ -5,40 +5,59 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cstring>
-#include <filesystem>
 #include <fmt/format.h>
-#include <fstream>
-#include <sstream>
 
-namespace fs = std::filesystem;
 
 namespace mig::client {
 
+namespace {
+
+// names in a directory (no "." / ".."), with whether each is a directory
+std::vector<std::pair<std::string, bool>> read_dir(const std::string &dir) {
+    std::vector<std::pair<std::string, bool>> out;
+    DIR *d = ::opendir(dir.c_str());
+    if (!d)
+        throw InputError(fmt::format("{}: cannot list: {}", dir, std::strerror(errno)));
+    while (dirent *de = ::readdir(d)) {
+        std::string name = de->d_name;
+        if (name == "." || name == "..")
+            continue;
+        bool is_dir = de->d_type == DT_DIR;
+        if (de->d_type == DT_UNKNOWN || de->d_type == DT_LNK) {
+            struct stat st {};
+            is_dir = ::fstatat(::dirfd(d), de->d_name, &st, 0) == 0 && S_ISDIR(st.st_mode);
+        }
+        out.emplace_back(std::move(name), is_dir);
+    }
+    ::closedir(d);
+    return out;
+}
+
+} // namespace
+
 std::vector<Entry> list_folder(const std::string &dir) {
-    std::error_code ec;
-    if (!fs::exists(dir, ec))
+    struct stat st {};
+    if (::stat(dir.c_str(), &st) != 0)
         throw InputError(fmt::format("migrations folder '{}' does not exist (use --dir, or "
                                      "`pgmig init` to create it)",
                                      dir));
-    if (!fs::is_directory(dir, ec))
+    if (!S_ISDIR(st.st_mode))
         throw InputError(fmt::format("'{}' is not a directory", dir));
     std::vector<Entry> out;
-    fs::directory_iterator it(dir, ec);
-    if (ec)
-        throw InputError(fmt::format("{}: cannot list: {}", dir, ec.message()));
-    for (const auto &de : it) {
-        Entry e;
-        e.name = de.path().filename().string();
-        if (e.name.empty() || e.name[0] == '.')
+    for (auto &[name, is_dir] : read_dir(dir)) {
+        if (name.empty() || name[0] == '.')
             continue;
-        e.is_dir = de.is_directory(ec);
-        if (e.is_dir) {
-            for (const auto &sub : fs::directory_iterator(de.path(), ec))
-                e.children.push_back(sub.path().filename().string());
+        Entry e;
+        e.name = name;
+        e.is_dir = is_dir;
+        if (is_dir) {
+            for (auto &[child, cdir] : read_dir(dir + "/" + name))
+                e.children.push_back(child);
             std::sort(e.children.begin(), e.children.end());
         }
         out.push_back(std::move(e));
@@ -49,7 +68,12 @@ std::vector<Entry> list_folder(const std::string &dir) {
 }
 
 std::optional<std::string> read_script(const std::string &path, std::vector<std::string> &errors) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    return read_script_at(AT_FDCWD, path, path, errors);
+}
+
+std::optional<std::string> read_script_at(int dirfd, const std::string &rel, const std::string &path,
+                                          std::vector<std::string> &errors) {
+    int fd = ::openat(dirfd, rel.c_str(), O_RDONLY | O_CLOEXEC);
     struct stat st {};
     if (fd < 0 || ::fstat(fd, &st) != 0) {
         errors.push_back(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
