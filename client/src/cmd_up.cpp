@@ -3,6 +3,7 @@
 #include "deploy.hpp"
 
 #include <CLI/CLI.hpp>
+#include <future>
 #include <memory>
 
 namespace mig::client {
@@ -22,14 +23,34 @@ Command register_up(CLI::App &app) {
     sub->add_flag("--per-migration", o->per_migration,
                   "commit after each migration (default: one transaction for everything)");
     return {sub, [o](Context &ctx) {
-                Folder f = ctx.load(); // bad input stops here, before connecting
-                auto c = ctx.connect();
+                // Connecting and reading mig.status() (read-only) overlap with reading the
+                // folder; bad input still stops everything before anything is sent that could
+                // change the database, and is reported even when the server is down.
+                trace("up: start");
+                auto pending = std::async(std::launch::async, [&ctx] {
+                    auto c = ctx.connect();
+                    auto rows = fetch_status(*c);
+                    return std::make_pair(std::move(c), std::move(rows));
+                });
+                Folder f;
+                try {
+                    f = ctx.load();
+                } catch (...) {
+                    try {
+                        pending.get();
+                    } catch (...) {
+                    }
+                    throw;
+                }
+                trace("up: folder read");
+                auto [c, rows] = pending.get();
+                trace("up: connected, status read");
                 DeployOptions d;
                 if (!o->to.empty())
                     d.target = checked_version(o->to);
                 d.dry_run = o->dry_run;
                 d.per_migration = o->per_migration;
-                return deploy(ctx, *c, f, d);
+                return deploy(ctx, *c, f, d, std::move(rows));
             }};
 }
 

@@ -254,10 +254,11 @@ int run_outside_transaction(const Context &ctx, Conn &c, const Folder *f,
     return 0;
 }
 
-int deploy(Context &ctx, Conn &c, const Folder &f, const DeployOptions &o) {
+int deploy(Context &ctx, Conn &c, const Folder &f, const DeployOptions &o,
+           std::optional<std::vector<ServerRow>> prefetched) {
     auto t_start = Clock::now();
     trace("deploy: start");
-    auto status = fetch_status(c);
+    auto status = prefetched ? std::move(*prefetched) : fetch_status(c);
     trace("deploy: status fetched");
     SyncPlan sp = compute_sync(f, status);
     trace("deploy: compared");

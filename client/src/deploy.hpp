@@ -48,7 +48,9 @@ struct DeployOptions {
 };
 
 // `pgmig up` on an open connection (also used by redo, reset, goto). Returns the exit code.
-int deploy(Context &ctx, Conn &c, const Folder &f, const DeployOptions &o);
+// `status`: mig.status() rows when the caller already has them (fetched otherwise).
+int deploy(Context &ctx, Conn &c, const Folder &f, const DeployOptions &o,
+           std::optional<std::vector<ServerRow>> status = std::nullopt);
 
 // Runs a non-transactional migration statement by statement at top level, recording progress.
 // Returns 0 or the exit code after reporting the error.
