@@ -16,6 +16,9 @@ PGFILEDESC = "pgmig - schema migrations inside PostgreSQL"
 REGRESS = install versions upload apply_basic apply_errors transactions rollback status \
           plan_baseline split nontransactional checksum search_path privileges pg_boundary
 REGRESS_OPTS = --load-extension=pgmig
+# TAP tests (PostgreSQL::Test::Cluster): dump/restore, crash
+TAP_TESTS = 1
+PROVE_TESTS = test/t/*.pl
 # isolation specs (test/isolation/specs -> test/isolation/expected)
 ISOLATION = concurrent_apply apply_vs_rollback status_during_apply repeatable_read
 ISOLATION_OPTS = --inputdir=test/isolation --load-extension=pgmig

@@ -100,6 +100,24 @@ else
     count "regress cluster" 0 1
 fi
 
+# --- TAP: dump/restore, crash (PostgreSQL::Test::Cluster, each test its own node) -----------
+note "TAP (test/t)"
+tap_dir=$run_dir/tap
+rm -rf "$tap_dir"
+mkdir -p "$tap_dir"
+[ "$(id -u)" = 0 ] && chown postgres: "$tap_dir"
+(cd "$root/test" && as_postgres env TESTDIR="$tap_dir" PATH="$($PG_CONFIG --bindir):$PATH" \
+    PERL5LIB="$pgxs_dir/test/perl" PG_REGRESS="$pg_regress" \
+    prove t/*.pl) >"$run_dir/tap.log" 2>&1
+rc=$?
+cat "$run_dir/tap.log"
+tap_total=$(grep -oE 'Tests=[0-9]+' "$run_dir/tap.log" | tail -n 1 | cut -d= -f2)
+tap_total=${tap_total:-0}
+tap_bad=$(grep -oE 'Failed: [0-9]+\)' "$run_dir/tap.log" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+tap_bad=${tap_bad:-0}
+if [ "$rc" -ne 0 ] && [ "$tap_bad" -eq 0 ]; then tap_bad=1; fi
+count tap $((tap_total > tap_bad ? tap_total - tap_bad : 0)) "$tap_bad"
+
 # --- client unit tests ----------------------------------------------------------------------
 note "client unit tests (ctest)"
 ctest --test-dir build --output-on-failure >"$run_dir/ctest.log" 2>&1
