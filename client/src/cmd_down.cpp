@@ -47,9 +47,17 @@ Command register_down(CLI::App &app) {
                 } else {
                     r.steps = o->steps;
                 }
-                auto f = load_if_present(ctx);
                 auto c = ctx.connect();
-                return rollback(ctx, *c, f ? &*f : nullptr, r);
+                std::optional<Folder> f;
+                bool tried = false;
+                auto folder = [&]() -> const Folder * {
+                    if (!tried) {
+                        tried = true;
+                        f = load_if_present(ctx);
+                    }
+                    return f ? &*f : nullptr;
+                };
+                return rollback(ctx, *c, folder, r);
             }};
 }
 

@@ -24,7 +24,7 @@ void split_check(Conn &c, const Migration &m, bool down, Findings &out) {
     const std::string &file = down ? m.down_file : m.up_file;
     int off = down ? m.down_line_offset : m.up_line_offset;
     try {
-        auto r = c.exec("SELECT stmt_no, line, transactional, tag FROM mig.split($1)", {sql});
+        auto r = c.exec("SELECT stmt_no, line, transactional, tag FROM mig.split($1)", {Param::ref(sql)});
         for (int i = 0; i < r.rows(); ++i)
             if (r.str(i, 2) == "f")
                 out.notes.push_back(fmt::format(

@@ -153,7 +153,7 @@ Query upload_query(const Migration &m, bool replace) {
     if (replace)
         o["replace"] = true;
     return {"SELECT action FROM mig.upload($1, $2, $3, $4, $5::jsonb)",
-            {m.version, m.name, m.up_sql, m.down_sql, o.dump()}};
+            {m.version, m.name, Param::ref(m.up_sql), Param::ref(m.down_sql), o.dump()}};
 }
 
 void lock_backoff(int attempt) {
@@ -359,7 +359,7 @@ int deploy(Context &ctx, Conn &c, const Folder &f, const DeployOptions &o,
                     for (auto *r : sp.repeatables) {
                         auto res = c.exec(
                             "SELECT action, duration FROM mig.apply_repeatable($1, $2, $3::jsonb)",
-                            {r->name, r->up_sql, nlohmann::json{{"file", r->up_file}}.dump()});
+                            {r->name, Param::ref(r->up_sql), nlohmann::json{{"file", r->up_file}}.dump()});
                         double secs = res.null(0, 1) ? 0 : interval_seconds(res.str(0, 1));
                         report.push_back({{"version", nullptr},
                                           {"name", r->name},
@@ -384,7 +384,7 @@ int deploy(Context &ctx, Conn &c, const Folder &f, const DeployOptions &o,
                 for (auto *r : sp.repeatables) {
                     auto res = c.exec(
                         "SELECT action, duration FROM mig.apply_repeatable($1, $2, $3::jsonb)",
-                        {r->name, r->up_sql, nlohmann::json{{"file", r->up_file}}.dump()});
+                        {r->name, Param::ref(r->up_sql), nlohmann::json{{"file", r->up_file}}.dump()});
                     double secs = res.null(0, 1) ? 0 : interval_seconds(res.str(0, 1));
                     if (res.str(0, 0) == "applied") {
                         print_row(ctx, bar, "repeatable", "R", r->name, secs);
@@ -435,7 +435,7 @@ int deploy(Context &ctx, Conn &c, const Folder &f, const DeployOptions &o,
                 for (auto *rp : sp.repeatables) {
                     auto res = c.exec(
                         "SELECT action, duration FROM mig.apply_repeatable($1, $2, $3::jsonb)",
-                        {rp->name, rp->up_sql, nlohmann::json{{"file", rp->up_file}}.dump()});
+                        {rp->name, Param::ref(rp->up_sql), nlohmann::json{{"file", rp->up_file}}.dump()});
                     double secs = res.null(0, 1) ? 0 : interval_seconds(res.str(0, 1));
                     if (res.str(0, 0) == "applied") {
                         print_row(ctx, bar, "repeatable", "R", rp->name, secs);

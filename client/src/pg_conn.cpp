@@ -94,7 +94,7 @@ Result Conn::exec(const std::string &sql, const Params &params) {
     } else {
         std::vector<const char *> vals;
         for (auto &p : params)
-            vals.push_back(p ? p->c_str() : nullptr);
+            vals.push_back(p.c_str());
         r = PQexecParams(c_.get(), sql.c_str(), static_cast<int>(vals.size()), nullptr,
                          vals.data(), nullptr, nullptr, 0);
     }
@@ -179,7 +179,7 @@ std::vector<Result> Conn::pipeline(const std::vector<Query> &qs) {
     for (const auto &q : qs) {
         std::vector<const char *> vals;
         for (auto &p : q.params)
-            vals.push_back(p ? p->c_str() : nullptr);
+            vals.push_back(p.c_str());
         if (PQsendQueryParams(c, q.sql.c_str(), static_cast<int>(vals.size()), nullptr,
                               vals.data(), nullptr, nullptr, 0) != 1) {
             broken = true;

@@ -41,7 +41,35 @@ private:
     std::shared_ptr<PGresult> r_;
 };
 
-using Params = std::vector<std::optional<std::string>>;
+// A query parameter: NULL, an owned string, or a reference to a string that outlives the query
+// (migration bodies: never copied before libpq's own send buffer).
+class Param {
+public:
+    Param(std::nullopt_t) {}
+    Param(std::string s) : owned_(std::move(s)), null_(false) {}
+    Param(const char *s) : owned_(s), null_(false) {}
+    Param(std::optional<std::string> s) : null_(!s) {
+        if (s)
+            owned_ = std::move(*s);
+    }
+    static Param ref(const std::string &s) {
+        Param p(std::nullopt);
+        p.ref_ = &s;
+        p.null_ = false;
+        return p;
+    }
+    static Param ref(const std::optional<std::string> &s) {
+        return s ? ref(*s) : Param(std::nullopt);
+    }
+    const char *c_str() const { return null_ ? nullptr : (ref_ ? ref_->c_str() : owned_.c_str()); }
+
+private:
+    std::string owned_;
+    const std::string *ref_ = nullptr;
+    bool null_ = true;
+};
+
+using Params = std::vector<Param>;
 
 struct Query {
     std::string sql;

@@ -78,7 +78,7 @@ void print_rows(const Context &ctx, const Result &r, int &count) {
 
 } // namespace
 
-int rollback(Context &ctx, Conn &c, const Folder *f, const RollbackRequest &req) {
+int rollback(Context &ctx, Conn &c, const FolderSource &folder, const RollbackRequest &req) {
     auto t0 = std::chrono::steady_clock::now();
     int count = 0;
     Query q = rollback_query(req);
@@ -100,7 +100,7 @@ int rollback(Context &ctx, Conn &c, const Folder *f, const RollbackRequest &req)
                 continue;
             }
             if (e.sqlstate != "PM004")
-                return report_error(e, f, true, ctx.opt.verbose);
+                return report_error(e, folder(), true, ctx.opt.verbose);
             // a non-transactional down in the range: one migration at a time
             if (ctx.opt.verbose > 0)
                 fmt::print("a migration to undo is non-transactional: rolling back one at a time\n");
@@ -113,10 +113,10 @@ int rollback(Context &ctx, Conn &c, const Folder *f, const RollbackRequest &req)
                 } catch (const PgError &e2) {
                     c.rollback_quietly();
                     if (e2.sqlstate != "PM004")
-                        return report_error(e2, f, true, ctx.opt.verbose);
+                        return report_error(e2, folder(), true, ctx.opt.verbose);
                     if (ctx.show_progress())
                         fmt::print("rolling back {} {} outside a transaction\n", s.version, s.name);
-                    int rc = run_outside_transaction(ctx, c, f, s.version, s.name, true);
+                    int rc = run_outside_transaction(ctx, c, folder(), s.version, s.name, true);
                     if (rc != 0)
                         return rc;
                     if (ctx.show_progress())

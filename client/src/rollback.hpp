@@ -3,6 +3,7 @@
 #include "context.hpp"
 #include "pg_conn.hpp"
 
+#include <functional>
 #include <string>
 
 namespace mig::client {
@@ -15,7 +16,10 @@ struct RollbackRequest {
     std::string version; // for To
 };
 
-// Returns the exit code. `f` (may be null) maps errors back to down files.
-int rollback(Context &ctx, Conn &c, const Folder *f, const RollbackRequest &req);
+// The folder, read only when needed (to point an error at its down file); may return null.
+using FolderSource = std::function<const Folder *()>;
+
+// Returns the exit code.
+int rollback(Context &ctx, Conn &c, const FolderSource &folder, const RollbackRequest &req);
 
 } // namespace mig::client

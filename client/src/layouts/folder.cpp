@@ -91,9 +91,9 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
             if (!text) {
                 k = Kind::Numbered;
             } else {
-                contents[e.name] = *text;
                 k = has_dbmate_marker(*text) ? Kind::Dbmate
                                              : (blank(*text) ? Kind::BlankSql : Kind::Numbered);
+                contents[e.name] = std::move(*text);
             }
         } else {
             k = Kind::Stray;
@@ -161,7 +161,7 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                 m.name = parts->title;
                 m.up_file = join_path(dir, name + "/up.sql");
                 if (auto t = b.read(name + "/up.sql"))
-                    m.up_sql = *t;
+                    m.up_sql = std::move(*t);
                 for (const auto &c : e->children) {
                     if (c == "up.sql")
                         continue;
@@ -212,7 +212,7 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                 m.version = v;
                 m.name = g->parts.title;
                 m.up_file = join_path(dir, name);
-                m.up_sql = *text;
+                m.up_sql = std::move(*text);
                 reg.add(std::move(m));
             } else {
                 std::string key = canonical_version(v);
@@ -220,7 +220,7 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                     b.errors.push_back(fmt::format("duplicate down scripts for version {}: {} and {}",
                                                    v, join_path(dir, downs[key].first),
                                                    join_path(dir, name)));
-                downs[key] = {name, *text};
+                downs[key] = {name, std::move(*text)};
                 down_versions[key] = v;
             }
             break;
@@ -235,18 +235,21 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                 break;
             }
             auto parts = split_version_title(name.substr(0, name.size() - 4));
-            const std::string &text = contents[name];
+            std::string text = std::move(contents[name]);
+            contents.erase(name);
             Migration m;
             m.version = *normalize_version(parts->version_raw);
             m.name = parts->title;
             m.up_file = join_path(dir, name);
             if (k == Kind::Dbmate) {
                 auto s = parse_dbmate(text);
-                m.up_sql = s.up;
+                text.clear();
+                text.shrink_to_fit();
+                m.up_sql = std::move(s.up);
                 m.up_line_offset = s.up_offset;
                 m.no_transaction = s.up_no_transaction;
                 if (s.down) {
-                    m.down_sql = s.down;
+                    m.down_sql = std::move(s.down);
                     m.down_file = m.up_file;
                     m.down_line_offset = s.down_offset;
                 }
@@ -267,7 +270,7 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                 Migration m;
                 m.name = fw->description;
                 m.up_file = join_path(dir, name);
-                m.up_sql = *text;
+                m.up_sql = std::move(*text);
                 m.repeatable = true;
                 for (const auto &r : f.repeatables)
                     if (r.name == m.name)
@@ -279,7 +282,7 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                 m.version = fw->version;
                 m.name = fw->description;
                 m.up_file = join_path(dir, name);
-                m.up_sql = *text;
+                m.up_sql = std::move(*text);
                 reg.add(std::move(m));
             } else {
                 std::string key = canonical_version(fw->version);
@@ -287,7 +290,7 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                     b.errors.push_back(fmt::format("duplicate undo scripts for version {}: {} and {}",
                                                    fw->version, join_path(dir, downs[key].first),
                                                    join_path(dir, name)));
-                downs[key] = {name, *text};
+                downs[key] = {name, std::move(*text)};
                 down_versions[key] = fw->version;
             }
             break;
@@ -330,14 +333,14 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                 m.name = p->title;
                 m.up_file = join_path(dir, n);
                 if (contents.count(n))
-                    m.up_sql = contents[n];
+                    m.up_sql = std::move(contents[n]);
                 reg.add(std::move(m));
             }
             if (dns.size() > 1)
                 b.errors.push_back(fmt::format("duplicate down scripts for version {}: {} and {}",
                                                key, join_path(dir, dns[0]), join_path(dir, dns[1])));
             if (!dns.empty()) {
-                downs[key] = {dns[0], contents.count(dns[0]) ? contents[dns[0]] : ""};
+                downs[key] = {dns[0], contents.count(dns[0]) ? std::move(contents[dns[0]]) : ""};
                 down_versions[key] = key;
             }
         }
@@ -352,7 +355,7 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
             continue;
         }
         it->second.down_file = join_path(dir, d.first);
-        it->second.down_sql = d.second;
+        it->second.down_sql = std::move(d.second);
     }
 
     if (!b.errors.empty())

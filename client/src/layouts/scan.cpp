@@ -87,7 +87,8 @@ std::optional<std::string> read_script_at(int dirfd, const std::string &rel, con
         return std::nullopt;
     }
     std::string text;
-    text.resize(static_cast<size_t>(st.st_size));
+    // one byte more than the size, so that reading the end needs no reallocation
+    text.resize(static_cast<size_t>(st.st_size) + 1);
     size_t got = 0;
     while (true) {
         if (got == text.size())
