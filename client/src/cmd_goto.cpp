@@ -27,7 +27,8 @@ Command register_goto(CLI::App &app) {
                     RollbackRequest r;
                     r.mode = RollbackMode::To;
                     r.version = *v;
-                    if (int rc = rollback(ctx, *c, [&f] { return &f; }, r))
+                    if (int rc = rollback(
+                            ctx, *c, [&f] { return &f; }, r))
                         return rc;
                 }
                 DeployOptions d;

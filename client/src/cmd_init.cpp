@@ -42,7 +42,8 @@ Command register_init(CLI::App &app) {
                     return 0;
                 auto c = ctx.connect();
                 c->exec("CREATE EXTENSION IF NOT EXISTS pgmig");
-                auto r = c->exec("SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'pgmig'");
+                auto r = c->exec(
+                    "SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'pgmig'");
                 fmt::print("extension pgmig {} is installed in database {}\n",
                            r.rows() ? r.str(0, 0) : "?", PQdb(c->raw()));
                 return 0;

@@ -26,7 +26,8 @@ Command register_new(CLI::App &app) {
                 NewFiles nf = plan_new_migration(f, *name, now);
                 for (auto &[rel, text] : nf.files)
                     if (fs::exists(fs::path(ctx.dir()) / rel))
-                        throw InputError(fmt::format("{} already exists", (fs::path(ctx.dir()) / rel).string()));
+                        throw InputError(
+                            fmt::format("{} already exists", (fs::path(ctx.dir()) / rel).string()));
                 for (auto &d : nf.dirs)
                     fs::create_directories(fs::path(ctx.dir()) / d);
                 for (auto &[rel, text] : nf.files) {

@@ -25,7 +25,8 @@ Command register_redo(CLI::App &app) {
                     return 0;
                 }
                 RollbackRequest r;
-                if (int rc = rollback(ctx, *c, [&f] { return &f; }, r))
+                if (int rc = rollback(
+                        ctx, *c, [&f] { return &f; }, r))
                     return rc;
                 DeployOptions d;
                 d.target = last;

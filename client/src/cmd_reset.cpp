@@ -15,7 +15,8 @@ Command register_reset(CLI::App &app) {
                 auto c = ctx.connect();
                 RollbackRequest r;
                 r.mode = RollbackMode::All;
-                if (int rc = rollback(ctx, *c, [&f] { return &f; }, r))
+                if (int rc = rollback(
+                        ctx, *c, [&f] { return &f; }, r))
                     return rc;
                 return deploy(ctx, *c, f, DeployOptions{});
             }};

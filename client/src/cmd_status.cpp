@@ -20,7 +20,9 @@ struct Line {
     bool has_down = false, transactional = true;
 };
 
-std::string short_time(const std::string &ts) { return ts.substr(0, 19); }
+std::string short_time(const std::string &ts) {
+    return ts.substr(0, 19);
+}
 
 } // namespace
 
@@ -88,8 +90,9 @@ Command register_status(CLI::App &app) {
                         l.file = m->up_file;
                         l.local_checksum = m->checksum;
                         if (m->checksum != l.checksum)
-                            l.state = s.state == "applied" ? "modified"
-                                                           : (s.kind == "repeatable" ? "changed" : s.state);
+                            l.state = s.state == "applied"
+                                          ? "modified"
+                                          : (s.kind == "repeatable" ? "changed" : s.state);
                     } else if (f && s.state != "pending") {
                         l.state = s.state == "applied" ? "missing-file" : s.state;
                     }
@@ -130,20 +133,21 @@ Command register_status(CLI::App &app) {
                         auto opt = [](const std::string &s) -> nlohmann::json {
                             return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
                         };
-                        out.push_back({{"version", l.kind == "repeatable" ? nlohmann::json(nullptr)
-                                                                         : nlohmann::json(l.version)},
-                                       {"name", l.name},
-                                       {"state", l.state},
-                                       {"kind", l.kind},
-                                       {"batch", l.batch.empty() ? nlohmann::json(nullptr)
-                                                                 : nlohmann::json(std::stol(l.batch))},
-                                       {"applied_at", opt(l.applied_at)},
-                                       {"duration", opt(l.duration)},
-                                       {"file", opt(l.file)},
-                                       {"checksum", opt(l.checksum)},
-                                       {"local_checksum", opt(l.local_checksum)},
-                                       {"has_down", l.has_down},
-                                       {"transactional", l.transactional}});
+                        out.push_back(
+                            {{"version", l.kind == "repeatable" ? nlohmann::json(nullptr)
+                                                                : nlohmann::json(l.version)},
+                             {"name", l.name},
+                             {"state", l.state},
+                             {"kind", l.kind},
+                             {"batch", l.batch.empty() ? nlohmann::json(nullptr)
+                                                       : nlohmann::json(std::stol(l.batch))},
+                             {"applied_at", opt(l.applied_at)},
+                             {"duration", opt(l.duration)},
+                             {"file", opt(l.file)},
+                             {"checksum", opt(l.checksum)},
+                             {"local_checksum", opt(l.local_checksum)},
+                             {"has_down", l.has_down},
+                             {"transactional", l.transactional}});
                     }
                     fmt::print("{}\n", out.dump(2));
                     return 0;
@@ -154,14 +158,14 @@ Command register_status(CLI::App &app) {
                     wn = std::max(wn, std::min<size_t>(l.name.size(), 40));
                     ws = std::max(ws, l.state.size());
                 }
-                fmt::print("{:<{}}  {:<{}}  {:<{}}  {:>5}  {:<19}  {}\n", "version", wv, "name",
-                           wn, "state", ws, "batch", "applied_at", "duration");
+                fmt::print("{:<{}}  {:<{}}  {:<{}}  {:>5}  {:<19}  {}\n", "version", wv, "name", wn,
+                           "state", ws, "batch", "applied_at", "duration");
                 for (auto &l : lines) {
                     std::string name = l.name.size() > 40 ? l.name.substr(0, 39) + "~" : l.name;
                     std::string state = fmt::format("{:<{}}", l.state, ws);
-                    const char *col = l.state == "applied" ? "32"
+                    const char *col = l.state == "applied"                         ? "32"
                                       : (l.state == "pending" || l.state == "new") ? "33"
-                                                                                    : "31";
+                                                                                   : "31";
                     if (!ctx.stdout_tty)
                         col = "0";
                     fmt::print("{:<{}}  {:<{}}  {}  {:>5}  {:<19}  {}\n",

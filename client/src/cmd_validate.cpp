@@ -24,7 +24,8 @@ void split_check(Conn &c, const Migration &m, bool down, Findings &out) {
     const std::string &file = down ? m.down_file : m.up_file;
     int off = down ? m.down_line_offset : m.up_line_offset;
     try {
-        auto r = c.exec("SELECT stmt_no, line, transactional, tag FROM mig.split($1)", {Param::ref(sql)});
+        auto r = c.exec("SELECT stmt_no, line, transactional, tag FROM mig.split($1)",
+                        {Param::ref(sql)});
         for (int i = 0; i < r.rows(); ++i)
             if (r.str(i, 2) == "f")
                 out.notes.push_back(fmt::format(
@@ -43,9 +44,9 @@ void split_check(Conn &c, const Migration &m, bool down, Findings &out) {
             line = lc.first;
             col = lc.second;
         }
-        out.errors.push_back(line ? fmt::format("{}:{}:{}: {} ({})", file, line + off, col,
-                                                e.message, e.sqlstate)
-                                  : fmt::format("{}: {} ({})", file, e.message, e.sqlstate));
+        out.errors.push_back(
+            line ? fmt::format("{}:{}:{}: {} ({})", file, line + off, col, e.message, e.sqlstate)
+                 : fmt::format("{}: {} ({})", file, e.message, e.sqlstate));
     }
 }
 
@@ -68,7 +69,8 @@ Command register_validate(CLI::App &app) {
                     size_t start = 0;
                     while (start < s.size()) {
                         size_t nl = s.find('\n', start);
-                        fd.errors.push_back(s.substr(start, nl == std::string::npos ? nl : nl - start));
+                        fd.errors.push_back(
+                            s.substr(start, nl == std::string::npos ? nl : nl - start));
                         if (nl == std::string::npos)
                             break;
                         start = nl + 1;
@@ -101,22 +103,21 @@ Command register_validate(CLI::App &app) {
                             for (auto &d : sp.drift)
                                 fd.errors.push_back(d);
                         } catch (const ConnectError &e) {
-                            fd.notes.push_back(fmt::format(
-                                "not connected ({}): offline checks only", e.what()));
+                            fd.notes.push_back(
+                                fmt::format("not connected ({}): offline checks only", e.what()));
                         }
                     }
                 }
                 if (ctx.opt.json) {
-                    nlohmann::json out = {
-                        {"dir", ctx.dir()},
-                        {"layout", f ? layout_name(f->layout) : nullptr},
-                        {"migrations", f ? f->migrations.size() : 0},
-                        {"repeatables", f ? f->repeatables.size() : 0},
-                        {"online", online},
-                        {"ok", fd.errors.empty()},
-                        {"errors", fd.errors},
-                        {"warnings", fd.warnings},
-                        {"notes", fd.notes}};
+                    nlohmann::json out = {{"dir", ctx.dir()},
+                                          {"layout", f ? layout_name(f->layout) : nullptr},
+                                          {"migrations", f ? f->migrations.size() : 0},
+                                          {"repeatables", f ? f->repeatables.size() : 0},
+                                          {"online", online},
+                                          {"ok", fd.errors.empty()},
+                                          {"errors", fd.errors},
+                                          {"warnings", fd.warnings},
+                                          {"notes", fd.notes}};
                     fmt::print("{}\n", out.dump(2));
                 } else {
                     for (auto &e : fd.errors)

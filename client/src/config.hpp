@@ -24,9 +24,9 @@ struct EnvConfig {
 };
 
 struct Config {
-    EnvConfig base;                         // top-level keys
-    std::map<std::string, EnvConfig> envs;  // [env.NAME]
-    std::string path;                       // file it came from, empty when none
+    EnvConfig base;                        // top-level keys
+    std::map<std::string, EnvConfig> envs; // [env.NAME]
+    std::string path;                      // file it came from, empty when none
 };
 
 // Throws InputError (with the file name and line) on a malformed file.

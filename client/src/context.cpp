@@ -73,11 +73,14 @@ void Context::resolve(bool config_may_be_missing) {
     stdout_tty = isatty(1);
     stderr_tty = isatty(2);
     const char *nc = std::getenv("NO_COLOR");
-    color = stderr_tty && !(nc && *nc) && std::getenv("TERM") && std::string(std::getenv("TERM")) != "dumb";
+    color = stderr_tty && !(nc && *nc) && std::getenv("TERM") &&
+            std::string(std::getenv("TERM")) != "dumb";
     set_output_color(color);
 }
 
-bool Context::dir_given() const { return !opt.dir.empty() || env.dir.has_value(); }
+bool Context::dir_given() const {
+    return !opt.dir.empty() || env.dir.has_value();
+}
 
 std::string Context::dir() const {
     if (!opt.dir.empty())
@@ -127,7 +130,8 @@ double Context::lock_wait() const {
 
 void Context::require_yes(const char *verb) const {
     if (env.require_yes && !opt.yes)
-        throw InputError(fmt::format("environment '{}' requires --yes for `pgmig {}`", opt.env, verb));
+        throw InputError(
+            fmt::format("environment '{}' requires --yes for `pgmig {}`", opt.env, verb));
 }
 
 std::unique_ptr<Conn> Context::connect() const {

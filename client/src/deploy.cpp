@@ -21,8 +21,6 @@ double since(Clock::time_point t) {
     return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-
-
 const Migration *find_local(const Folder &f, const std::string &version) {
     std::string key = canonical_version(version);
     for (const auto &m : f.migrations)
@@ -51,8 +49,7 @@ void print_row(const Context &ctx, Progress &bar, const std::string &action,
                const std::string &version, const std::string &name, double secs) {
     bar.clear();
     if (ctx.show_progress())
-        fmt::print("{:<11} {} {} ({})\n", paint(action, "32"), version, name,
-                   human_duration(secs));
+        fmt::print("{:<11} {} {} ({})\n", paint(action, "32"), version, name, human_duration(secs));
     bar.step(version);
 }
 
@@ -69,7 +66,9 @@ void trace(const char *what) {
         fmt::print(stderr, "[trace {:8.3f} ms] {}\n", since(t0) * 1000, what);
 }
 
-std::vector<ServerRow> fetch_status(Conn &c) { return read_status(c.exec(kStatusSql)); }
+std::vector<ServerRow> fetch_status(Conn &c) {
+    return read_status(c.exec(kStatusSql));
+}
 
 std::vector<ServerRow> read_status(const Result &r) {
     std::vector<ServerRow> out;
@@ -220,8 +219,8 @@ int run_outside_transaction(const Context &ctx, Conn &c, const Folder *f,
                 break;
             } catch (const PgError &e) {
                 if (!c.ok())
-                    throw ConnectError(fmt::format("connection lost while running migration {}",
-                                                   version));
+                    throw ConnectError(
+                        fmt::format("connection lost while running migration {}", version));
                 if (e.sqlstate == "55P03" && attempt < 3) {
                     warn(fmt::format("lock timeout in migration {} statement {}; retrying", version,
                                      no));
@@ -269,9 +268,9 @@ int deploy(Context &ctx, Conn &c, const Folder &f, const DeployOptions &o,
     }
     if (sp.upload.empty() && !sp.pending && sp.repeatables.empty()) {
         if (o.dry_run && ctx.opt.json)
-            fmt::print("{}\n", nlohmann::json{{"dry_run", true},
-                                              {"migrations", nlohmann::json::array()}}
-                                   .dump(2));
+            fmt::print(
+                "{}\n",
+                nlohmann::json{{"dry_run", true}, {"migrations", nlohmann::json::array()}}.dump(2));
         else if (ctx.show_progress())
             fmt::print("nothing to do: {} migrations applied\n", f.migrations.size());
         return EXIT_OK;
@@ -359,7 +358,8 @@ int deploy(Context &ctx, Conn &c, const Folder &f, const DeployOptions &o,
                     for (auto *r : sp.repeatables) {
                         auto res = c.exec(
                             "SELECT action, duration FROM mig.apply_repeatable($1, $2, $3::jsonb)",
-                            {r->name, Param::ref(r->up_sql), nlohmann::json{{"file", r->up_file}}.dump()});
+                            {r->name, Param::ref(r->up_sql),
+                             nlohmann::json{{"file", r->up_file}}.dump()});
                         double secs = res.null(0, 1) ? 0 : interval_seconds(res.str(0, 1));
                         report.push_back({{"version", nullptr},
                                           {"name", r->name},
@@ -384,7 +384,8 @@ int deploy(Context &ctx, Conn &c, const Folder &f, const DeployOptions &o,
                 for (auto *r : sp.repeatables) {
                     auto res = c.exec(
                         "SELECT action, duration FROM mig.apply_repeatable($1, $2, $3::jsonb)",
-                        {r->name, Param::ref(r->up_sql), nlohmann::json{{"file", r->up_file}}.dump()});
+                        {r->name, Param::ref(r->up_sql),
+                         nlohmann::json{{"file", r->up_file}}.dump()});
                     double secs = res.null(0, 1) ? 0 : interval_seconds(res.str(0, 1));
                     if (res.str(0, 0) == "applied") {
                         print_row(ctx, bar, "repeatable", "R", r->name, secs);
@@ -435,7 +436,8 @@ int deploy(Context &ctx, Conn &c, const Folder &f, const DeployOptions &o,
                 for (auto *rp : sp.repeatables) {
                     auto res = c.exec(
                         "SELECT action, duration FROM mig.apply_repeatable($1, $2, $3::jsonb)",
-                        {rp->name, Param::ref(rp->up_sql), nlohmann::json{{"file", rp->up_file}}.dump()});
+                        {rp->name, Param::ref(rp->up_sql),
+                         nlohmann::json{{"file", rp->up_file}}.dump()});
                     double secs = res.null(0, 1) ? 0 : interval_seconds(res.str(0, 1));
                     if (res.str(0, 0) == "applied") {
                         print_row(ctx, bar, "repeatable", "R", rp->name, secs);
@@ -459,8 +461,8 @@ int deploy(Context &ctx, Conn &c, const Folder &f, const DeployOptions &o,
                 throw ConnectError("connection lost during the deploy");
             if (e.sqlstate == "55P03" && attempt < 3) {
                 ++attempt;
-                warn(fmt::format("lock timeout ({}); retrying the transaction ({} of 3)",
-                                 e.message, attempt));
+                warn(fmt::format("lock timeout ({}); retrying the transaction ({} of 3)", e.message,
+                                 attempt));
                 lock_backoff(attempt);
                 continue;
             }

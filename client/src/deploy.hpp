@@ -54,8 +54,8 @@ int deploy(Context &ctx, Conn &c, const Folder &f, const DeployOptions &o,
 
 // Runs a non-transactional migration statement by statement at top level, recording progress.
 // Returns 0 or the exit code after reporting the error.
-int run_outside_transaction(const Context &ctx, Conn &c, const Folder *f, const std::string &version,
-                            const std::string &name, bool down);
+int run_outside_transaction(const Context &ctx, Conn &c, const Folder *f,
+                            const std::string &version, const std::string &name, bool down);
 
 // Sleeps before retry `attempt` (1, 2, 3) after a lock_timeout error.
 void lock_backoff(int attempt);

@@ -19,13 +19,13 @@ struct Exit {
 
 // Bad input (files, arguments, configuration): exit code 2, message printed by main().
 class InputError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 // Cannot connect / lock not obtained: exit code 3.
 class ConnectError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 

@@ -18,7 +18,8 @@ struct ErrorSite {
 
 std::optional<ErrorSite> site_from_context(const PgError &e, const Folder *f, bool down);
 void print_pg_error(const PgError &e, const std::optional<ErrorSite> &site, int verbose);
-// 1 for a migration's SQL error; 2 for pgmig input errors (PM001/2/3/5/6/10); 3 for lock/connection.
+// 1 for a migration's SQL error; 2 for pgmig input errors (PM001/2/3/5/6/10); 3 for
+// lock/connection.
 int exit_code_for(const PgError &e);
 // Everything at once; returns the exit code.
 int report_error(const PgError &e, const Folder *f, bool down, int verbose);

@@ -31,9 +31,9 @@ int main(int argc, char **argv) {
     Context ctx;
     add_global_options(app, ctx.opt);
 
-    std::vector<Command> cmds = {register_init(app),   register_new(app),    register_up(app),
-                                 register_down(app),   register_redo(app),   register_reset(app),
-                                 register_goto(app),   register_status(app), register_log(app),
+    std::vector<Command> cmds = {register_init(app),     register_new(app),     register_up(app),
+                                 register_down(app),     register_redo(app),    register_reset(app),
+                                 register_goto(app),     register_status(app),  register_log(app),
                                  register_validate(app), register_baseline(app)};
     for (auto &c : cmds) {
         c.sub->footer(kFooter);

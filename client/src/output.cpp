@@ -10,8 +10,12 @@ namespace {
 bool g_color = false;
 }
 
-void set_output_color(bool on) { g_color = on; }
-bool output_color() { return g_color; }
+void set_output_color(bool on) {
+    g_color = on;
+}
+bool output_color() {
+    return g_color;
+}
 
 std::string paint(const std::string &s, const char *ansi) {
     if (!g_color)
@@ -52,7 +56,9 @@ std::string human_duration(double s) {
 }
 
 Progress::Progress(bool enabled, int total) : enabled_(enabled && total > 1), total_(total) {}
-Progress::~Progress() { clear(); }
+Progress::~Progress() {
+    clear();
+}
 
 void Progress::step(const std::string &label) {
     ++done_;

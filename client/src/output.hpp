@@ -7,21 +7,21 @@ namespace mig::client {
 void set_output_color(bool on);
 bool output_color();
 std::string paint(const std::string &s, const char *ansi); // ansi like "31" (red), "1" (bold)
-void warn(const std::string &msg);                          // "warning: ..." to stderr
-void error_line(const std::string &msg);                    // "error: ..." to stderr
+void warn(const std::string &msg);                         // "warning: ..." to stderr
+void error_line(const std::string &msg);                   // "error: ..." to stderr
 // Server interval text ("00:00:01.5", "1 day 02:00:00") -> seconds.
 double interval_seconds(const std::string &interval);
 std::string human_duration(double seconds); // "12 ms", "1.23 s", "2 min 3 s"
 
 // A one-line progress bar on a terminal (stderr); does nothing otherwise.
 class Progress {
-public:
+  public:
     Progress(bool enabled, int total);
     ~Progress();
     void step(const std::string &label); // one more done
-    void clear();                       // erase the bar before printing a line
+    void clear();                        // erase the bar before printing a line
 
-private:
+  private:
     bool enabled_;
     int total_, done_ = 0;
     bool shown_ = false;

@@ -17,7 +17,9 @@ std::string field(const PGresult *r, int code) {
     return v ? v : "";
 }
 
-void notice_to_stderr(void *, const char *message) { std::fputs(message, stderr); }
+void notice_to_stderr(void *, const char *message) {
+    std::fputs(message, stderr);
+}
 
 std::string trim_nl(std::string s) {
     while (!s.empty() && (s.back() == '\n' || s.back() == '\r'))
@@ -52,7 +54,9 @@ int Result::col(const char *name) const {
     return c;
 }
 
-std::string conn_error_text(PGconn *c) { return mask_password(trim_nl(PQerrorMessage(c))); }
+std::string conn_error_text(PGconn *c) {
+    return mask_password(trim_nl(PQerrorMessage(c)));
+}
 
 Conn::Conn(const std::string &conninfo, double wait_seconds) {
     const char *keys[] = {"dbname", "fallback_application_name", nullptr};
@@ -83,8 +87,8 @@ Conn::Conn(const std::string &conninfo, double wait_seconds) {
 
 void Conn::check_alive(const char *what) {
     if (PQstatus(c_.get()) != CONNECTION_OK)
-        throw ConnectError(fmt::format("connection lost during {}: {}", what,
-                                       conn_error_text(c_.get())));
+        throw ConnectError(
+            fmt::format("connection lost during {}: {}", what, conn_error_text(c_.get())));
 }
 
 Result Conn::exec(const std::string &sql, const Params &params) {
@@ -95,8 +99,8 @@ Result Conn::exec(const std::string &sql, const Params &params) {
         std::vector<const char *> vals;
         for (auto &p : params)
             vals.push_back(p.c_str());
-        r = PQexecParams(c_.get(), sql.c_str(), static_cast<int>(vals.size()), nullptr,
-                         vals.data(), nullptr, nullptr, 0);
+        r = PQexecParams(c_.get(), sql.c_str(), static_cast<int>(vals.size()), nullptr, vals.data(),
+                         nullptr, nullptr, 0);
     }
     Result res(r);
     auto st = PQresultStatus(r);
@@ -180,8 +184,8 @@ std::vector<Result> Conn::pipeline(const std::vector<Query> &qs) {
         std::vector<const char *> vals;
         for (auto &p : q.params)
             vals.push_back(p.c_str());
-        if (PQsendQueryParams(c, q.sql.c_str(), static_cast<int>(vals.size()), nullptr,
-                              vals.data(), nullptr, nullptr, 0) != 1) {
+        if (PQsendQueryParams(c, q.sql.c_str(), static_cast<int>(vals.size()), nullptr, vals.data(),
+                              nullptr, nullptr, 0) != 1) {
             broken = true;
             break;
         }

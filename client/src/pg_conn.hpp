@@ -11,16 +11,17 @@ namespace mig::client {
 
 // A server error with PostgreSQL's diagnostic fields (PG_DIAG_*).
 class PgError : public std::runtime_error {
-public:
+  public:
     explicit PgError(const PGresult *res, const std::string &fallback = {});
-    PgError(std::string msg, std::string sqlstate) : std::runtime_error(msg), sqlstate(std::move(sqlstate)), message(what()) {}
+    PgError(std::string msg, std::string sqlstate)
+        : std::runtime_error(msg), sqlstate(std::move(sqlstate)), message(what()) {}
     std::string sqlstate, message, detail, hint, context, internal_query;
     int statement_position = 0; // 1-based character offset, 0 if none
     int internal_position = 0;
 };
 
 class Result {
-public:
+  public:
     Result() = default;
     explicit Result(PGresult *r) : r_(r, &PQclear) {}
     PGresult *get() const { return r_.get(); }
@@ -37,14 +38,14 @@ public:
     std::optional<std::string> opt(int row, const char *name) const { return opt(row, col(name)); }
     bool boolean(int row, const char *name) const { return str(row, name) == "t"; }
 
-private:
+  private:
     std::shared_ptr<PGresult> r_;
 };
 
 // A query parameter: NULL, an owned string, or a reference to a string that outlives the query
 // (migration bodies: never copied before libpq's own send buffer).
 class Param {
-public:
+  public:
     Param(std::nullopt_t) {}
     Param(std::string s) : owned_(std::move(s)), null_(false) {}
     Param(const char *s) : owned_(s), null_(false) {}
@@ -63,7 +64,7 @@ public:
     }
     const char *c_str() const { return null_ ? nullptr : (ref_ ? ref_->c_str() : owned_.c_str()); }
 
-private:
+  private:
     std::string owned_;
     const std::string *ref_ = nullptr;
     bool null_ = true;
@@ -77,7 +78,7 @@ struct Query {
 };
 
 class Conn {
-public:
+  public:
     // conninfo: URL or key=value string (expand_dbname); "" = libpq defaults (PG* env, service).
     // wait_seconds > 0: wait that long for the server to accept connections.
     // Throws ConnectError with a message that never contains a password.
@@ -101,7 +102,7 @@ public:
     void rollback_quietly();
     int server_pid() const { return PQbackendPID(c_.get()); }
 
-private:
+  private:
     std::unique_ptr<PGconn, decltype(&PQfinish)> c_{nullptr, &PQfinish};
     void check_alive(const char *what);
 };

@@ -34,7 +34,8 @@ std::vector<ServerRow> to_undo(Conn &c, const RollbackRequest &req) {
     auto st = fetch_status(c);
     std::vector<ServerRow> applied;
     for (auto &s : st)
-        if (s.kind != "repeatable" && (s.state == "applied" || s.state == "partial" || s.state == "failed"))
+        if (s.kind != "repeatable" &&
+            (s.state == "applied" || s.state == "partial" || s.state == "failed"))
             applied.push_back(s);
     std::sort(applied.begin(), applied.end(), [](const ServerRow &a, const ServerRow &b) {
         return compare_versions(a.version, b.version) > 0;
@@ -103,7 +104,8 @@ int rollback(Context &ctx, Conn &c, const FolderSource &folder, const RollbackRe
                 return report_error(e, folder(), true, ctx.opt.verbose);
             // a non-transactional down in the range: one migration at a time
             if (ctx.opt.verbose > 0)
-                fmt::print("a migration to undo is non-transactional: rolling back one at a time\n");
+                fmt::print(
+                    "a migration to undo is non-transactional: rolling back one at a time\n");
             for (const auto &s : to_undo(c, req)) {
                 try {
                     begin_locked(c, ctx);
@@ -128,8 +130,10 @@ int rollback(Context &ctx, Conn &c, const FolderSource &folder, const RollbackRe
         }
     }
     if (ctx.show_progress())
-        fmt::print("rolled back {} migration(s) in {}\n", count,
-                   human_duration(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()));
+        fmt::print(
+            "rolled back {} migration(s) in {}\n", count,
+            human_duration(
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()));
     return EXIT_OK;
 }
 

@@ -11,7 +11,7 @@ std::string sha256_hex(std::string_view data) {
     // hashing a small script)
     static const EVP_MD *sha = EVP_sha256();
     thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
-                                                                              &EVP_MD_CTX_free);
+                                                                             &EVP_MD_CTX_free);
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
     if (!ctx || EVP_DigestInit_ex(ctx.get(), sha, nullptr) != 1 ||

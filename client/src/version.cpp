@@ -27,7 +27,6 @@ std::string strip_zeros(const std::string &g) {
     return g.substr(i);
 }
 
-
 } // namespace
 
 std::optional<std::string> normalize_version(const std::string &raw, bool flyway) {

@@ -16,7 +16,9 @@ std::string load_error(const std::string &dir) {
     }
     return "";
 }
-bool contains(const std::string &s, const std::string &p) { return s.find(p) != std::string::npos; }
+bool contains(const std::string &s, const std::string &p) {
+    return s.find(p) != std::string::npos;
+}
 } // namespace
 
 TEST(Names, SplitVersionTitle) {

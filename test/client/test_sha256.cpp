@@ -7,7 +7,8 @@ using namespace mig::client;
 
 TEST(Sha256, KnownVectors) {
     EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-    EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    EXPECT_EQ(sha256_hex("abc"),
+              "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     EXPECT_EQ(sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
               "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
@@ -20,8 +21,8 @@ TEST(Sha256, ExactBytesNoNormalisation) {
 TEST(Text, Utf8Validation) {
     EXPECT_EQ(invalid_utf8_at("héllo ✓ 𝄞"), std::string::npos);
     EXPECT_EQ(invalid_utf8_at(std::string("ab\xff")), 2u);
-    EXPECT_EQ(invalid_utf8_at(std::string("\xc3")), 0u);        // truncated
-    EXPECT_EQ(invalid_utf8_at(std::string("\xc0\xaf")), 0u);    // overlong
+    EXPECT_EQ(invalid_utf8_at(std::string("\xc3")), 0u);         // truncated
+    EXPECT_EQ(invalid_utf8_at(std::string("\xc0\xaf")), 0u);     // overlong
     EXPECT_EQ(invalid_utf8_at(std::string("\xed\xa0\x80")), 0u); // surrogate
 }
 

@@ -5,7 +5,7 @@
 #include <string>
 
 class TmpDir {
-public:
+  public:
     TmpDir() {
         char tmpl[] = "/tmp/pgmig-unit-XXXXXX";
         path_ = mkdtemp(tmpl);
@@ -18,6 +18,6 @@ public:
         std::ofstream(p, std::ios::binary) << text;
     }
 
-private:
+  private:
     std::string path_;
 };

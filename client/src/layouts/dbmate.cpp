@@ -19,8 +19,8 @@ bool has_dbmate_marker(const std::string &text) {
     size_t start = 0;
     while (start <= text.size()) {
         size_t end = text.find('\n', start);
-        std::string line = text.substr(start, end == std::string::npos ? std::string::npos
-                                                                       : end - start);
+        std::string line =
+            text.substr(start, end == std::string::npos ? std::string::npos : end - start);
         std::smatch m;
         if (std::regex_match(line, m, marker_re()) && m[1] == "up")
             return true;
@@ -43,8 +43,8 @@ DbmateScript parse_dbmate(const std::string &text) {
     int idx = 0;
     while (start <= text.size()) {
         size_t end = text.find('\n', start);
-        std::string line = text.substr(start, end == std::string::npos ? std::string::npos
-                                                                       : end - start);
+        std::string line =
+            text.substr(start, end == std::string::npos ? std::string::npos : end - start);
         if (!line.empty() && line.back() == '\r')
             line.pop_back();
         std::smatch m;

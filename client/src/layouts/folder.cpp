@@ -21,7 +21,9 @@ std::string join_path(const std::string &dir, const std::string &rel) {
     return dir + "/" + rel;
 }
 
-bool blank(const std::string &s) { return trim(s).empty(); }
+bool blank(const std::string &s) {
+    return trim(s).empty();
+}
 
 // Collects migrations by canonical version and reports duplicates naming both files.
 struct Registry {
@@ -145,15 +147,16 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
             if (k == Kind::Dir) {
                 auto parts = split_version_title(name);
                 if (!parts) {
-                    b.errors.push_back(fmt::format("{}: directory name has no version (expected "
-                                                   "VERSION_title, e.g. 20240115093000_create_users)",
-                                                   join_path(dir, name)));
+                    b.errors.push_back(
+                        fmt::format("{}: directory name has no version (expected "
+                                    "VERSION_title, e.g. 20240115093000_create_users)",
+                                    join_path(dir, name)));
                     continue;
                 }
                 bool has_up = std::count(e->children.begin(), e->children.end(), "up.sql");
                 if (!has_up) {
-                    b.errors.push_back(
-                        fmt::format("{}: down.sql without up.sql", join_path(dir, name + "/down.sql")));
+                    b.errors.push_back(fmt::format("{}: down.sql without up.sql",
+                                                   join_path(dir, name + "/down.sql")));
                     continue;
                 }
                 Migration m;
@@ -191,7 +194,8 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
         }
         case Layout::GolangMigrate: {
             if (k != Kind::Golang) {
-                b.stray(name, k == Kind::StrayDir ? "directory" : "not VERSION_title.up.sql / .down.sql");
+                b.stray(name,
+                        k == Kind::StrayDir ? "directory" : "not VERSION_title.up.sql / .down.sql");
                 break;
             }
             auto g = parse_golang_name(name);
@@ -217,9 +221,9 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
             } else {
                 std::string key = canonical_version(v);
                 if (downs.count(key))
-                    b.errors.push_back(fmt::format("duplicate down scripts for version {}: {} and {}",
-                                                   v, join_path(dir, downs[key].first),
-                                                   join_path(dir, name)));
+                    b.errors.push_back(
+                        fmt::format("duplicate down scripts for version {}: {} and {}", v,
+                                    join_path(dir, downs[key].first), join_path(dir, name)));
                 downs[key] = {name, std::move(*text)};
                 down_versions[key] = v;
             }
@@ -287,9 +291,9 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
             } else {
                 std::string key = canonical_version(fw->version);
                 if (downs.count(key))
-                    b.errors.push_back(fmt::format("duplicate undo scripts for version {}: {} and {}",
-                                                   fw->version, join_path(dir, downs[key].first),
-                                                   join_path(dir, name)));
+                    b.errors.push_back(
+                        fmt::format("duplicate undo scripts for version {}: {} and {}", fw->version,
+                                    join_path(dir, downs[key].first), join_path(dir, name)));
                 downs[key] = {name, std::move(*text)};
                 down_versions[key] = fw->version;
             }
@@ -338,7 +342,8 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
             }
             if (dns.size() > 1)
                 b.errors.push_back(fmt::format("duplicate down scripts for version {}: {} and {}",
-                                               key, join_path(dir, dns[0]), join_path(dir, dns[1])));
+                                               key, join_path(dir, dns[0]),
+                                               join_path(dir, dns[1])));
             if (!dns.empty()) {
                 downs[key] = {dns[0], contents.count(dns[0]) ? std::move(contents[dns[0]]) : ""};
                 down_versions[key] = key;

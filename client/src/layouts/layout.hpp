@@ -17,7 +17,7 @@ struct Migration {
     std::string down_file; // "" when none
     std::string up_sql;
     std::optional<std::string> down_sql;
-    int up_line_offset = 0;   // lines before the up script in its file (dbmate sections)
+    int up_line_offset = 0; // lines before the up script in its file (dbmate sections)
     int down_line_offset = 0;
     bool no_transaction = false; // declared by dbmate transaction:false / diesel metadata.toml
     bool repeatable = false;     // Flyway R__

@@ -6,12 +6,18 @@ namespace mig::client {
 
 const char *layout_name(Layout l) {
     switch (l) {
-    case Layout::Empty: return "empty";
-    case Layout::GolangMigrate: return "golang-migrate";
-    case Layout::Directory: return "directory";
-    case Layout::Dbmate: return "dbmate";
-    case Layout::Flyway: return "flyway";
-    case Layout::Numbered: return "numbered";
+    case Layout::Empty:
+        return "empty";
+    case Layout::GolangMigrate:
+        return "golang-migrate";
+    case Layout::Directory:
+        return "directory";
+    case Layout::Dbmate:
+        return "dbmate";
+    case Layout::Flyway:
+        return "flyway";
+    case Layout::Numbered:
+        return "numbered";
     }
     return "?";
 }

@@ -12,7 +12,6 @@
 #include <cstring>
 #include <fmt/format.h>
 
-
 namespace mig::client {
 
 namespace {
@@ -71,7 +70,8 @@ std::optional<std::string> read_script(const std::string &path, std::vector<std:
     return read_script_at(AT_FDCWD, path, path, errors);
 }
 
-std::optional<std::string> read_script_at(int dirfd, const std::string &rel, const std::string &path,
+std::optional<std::string> read_script_at(int dirfd, const std::string &rel,
+                                          const std::string &path,
                                           std::vector<std::string> &errors) {
     int fd = ::openat(dirfd, rel.c_str(), O_RDONLY | O_CLOEXEC);
     struct stat st {};

@@ -19,7 +19,8 @@ std::vector<Entry> list_folder(const std::string &dir);
 // Refuses unreadable files, NUL bytes and invalid UTF-8 (naming line and column).
 std::optional<std::string> read_script(const std::string &path, std::vector<std::string> &errors);
 // The same, for `rel` inside an open directory (dirfd); `shown` is the path used in messages.
-std::optional<std::string> read_script_at(int dirfd, const std::string &rel, const std::string &shown,
+std::optional<std::string> read_script_at(int dirfd, const std::string &rel,
+                                          const std::string &shown,
                                           std::vector<std::string> &errors);
 
 } // namespace mig::client
