@@ -10,6 +10,7 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <functional>
 #include <thread>
 
 namespace mig::client {
@@ -49,7 +50,7 @@ void print_row(const Context &ctx, Progress &bar, const std::string &action,
                const std::string &version, const std::string &name, double secs) {
     bar.clear();
     if (ctx.show_progress())
-        fmt::print("{:<11} {} {} ({})\n", paint(action, "32"), version, name, human_duration(secs));
+        fmt::print("{} {} {} ({})\n", paint(fmt::format("{:<11}", action), "32"), version, name, human_duration(secs));
     bar.step(version);
 }
 
@@ -285,8 +286,12 @@ int deploy(Context &ctx, Conn &c, const Folder &f, const DeployOptions &o,
     bool uploaded = uploads.empty();
     int applied = 0, attempt = 0;
     nlohmann::json report = nlohmann::json::array();
-    Progress bar(ctx.stdout_tty && !ctx.opt.quiet && !ctx.opt.json,
-                 static_cast<int>(sp.upload.size()));
+    size_t total = sp.upload.size() + sp.repeatables.size();
+    for (const auto &s : status)
+        if (s.state == "pending" || s.state == "partial" || s.state == "failed")
+            ++total;
+    Progress bar(ctx.stdout_tty && ctx.stderr_tty && !ctx.opt.quiet && !ctx.opt.json,
+                 static_cast<int>(total));
 
     while (true) {
         try {
@@ -423,8 +428,15 @@ int deploy(Context &ctx, Conn &c, const Folder &f, const DeployOptions &o,
                 if (o.per_migration || plan[n - 1].ends_transaction)
                     break;
             }
-            auto r = c.exec("SELECT version, name, action, duration FROM mig.apply($1)",
-                            {plan[n - 1].version});
+            std::function<void()> tick;
+            auto t_apply = Clock::now();
+            if (bar.enabled())
+                tick = [&] {
+                    bar.tick(fmt::format("applying {} migration(s)... {:.1f} s", n,
+                                         since(t_apply)));
+                };
+            auto r = c.exec_ticking("SELECT version, name, action, duration FROM mig.apply($1)",
+                                    {plan[n - 1].version}, tick);
             trace("deploy: applied");
             for (int k = 0; k < r.rows(); ++k) {
                 double secs = r.null(k, 3) ? 0 : interval_seconds(r.str(k, 3));

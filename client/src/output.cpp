@@ -62,6 +62,10 @@ Progress::~Progress() {
 
 void Progress::step(const std::string &label) {
     ++done_;
+    tick(label);
+}
+
+void Progress::tick(const std::string &label) {
     if (!enabled_)
         return;
     int width = 30;

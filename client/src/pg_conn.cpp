@@ -214,6 +214,29 @@ std::vector<Result> Conn::pipeline(const std::vector<Query> &qs) {
     return out;
 }
 
+Result Conn::exec_ticking(const std::string &sql, const Params &params,
+                          const std::function<void()> &tick) {
+    if (!tick)
+        return exec(sql, params);
+    std::vector<const char *> vals;
+    for (auto &p : params)
+        vals.push_back(p.c_str());
+    PGconn *c = c_.get();
+    if (PQsendQueryParams(c, sql.c_str(), static_cast<int>(vals.size()), nullptr, vals.data(),
+                          nullptr, nullptr, 0) != 1)
+        throw PgError(nullptr, "cannot send query: " + conn_error_text(c));
+    while (PQisBusy(c)) {
+        pollfd pfd{PQsocket(c), POLLIN, 0};
+        if (poll(&pfd, 1, 100) == 0) {
+            tick();
+            continue;
+        }
+        if (!PQconsumeInput(c))
+            break;
+    }
+    return receive();
+}
+
 void Conn::send(const std::string &sql) {
     if (PQsendQuery(c_.get(), sql.c_str()) != 1)
         throw PgError(nullptr, "cannot send query: " + conn_error_text(c_.get()));

@@ -1,6 +1,7 @@
 // RAII over libpq: connections, results, server errors as exceptions, pipelines.
 #pragma once
 #include <libpq-fe.h>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -92,6 +93,9 @@ class Conn {
     // Sends a query without waiting (overlap server work with local work); receive() returns
     // its result, throwing PgError on error.
     void send(const std::string &sql);
+    // exec() that calls tick() about every 100 ms while the server works (live progress)
+    Result exec_ticking(const std::string &sql, const Params &params,
+                        const std::function<void()> &tick);
     Result receive();
     bool ok() const { return PQstatus(c_.get()) == CONNECTION_OK; }
     bool in_transaction() const {

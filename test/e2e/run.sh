@@ -2,9 +2,10 @@
 # End-to-end tests of the real `pgmig` binary against a real, throwaway PostgreSQL cluster.
 #
 # Builds nothing: expects the client at $PGMIG_BIN (default build/client/pgmig) and the extension
-# installed (`make install`). Starts its own cluster under .testrun/e2e (scripts/cluster.sh) and
-# stops it at the end. Every test uses its own database. The last line is "N passed, N failed";
-# the exit code is non-zero when anything failed.
+# installed (`make install`). Starts its own cluster under .testrun/e2e-PID (scripts/cluster.sh;
+# one directory per run, so that two runs at once do not stop each other's cluster), stops it at
+# the end and removes the directory when everything passed. Every test uses its own database.
+# The last line is "N passed, N failed"; the exit code is non-zero when anything failed.
 set -uo pipefail
 
 root=$(git -C "$(dirname "$0")" rev-parse --show-toplevel 2>/dev/null) ||
@@ -12,7 +13,7 @@ root=$(git -C "$(dirname "$0")" rev-parse --show-toplevel 2>/dev/null) ||
 cd "$root"
 bin=${PGMIG_BIN:-build/client/pgmig}
 case $bin in /*) ;; *) bin=$root/$bin ;; esac
-run_dir=$root/.testrun/e2e
+run_dir=${E2E_DIR:-$root/.testrun/e2e-$$}
 cluster=$run_dir/cluster
 work=$run_dir/work
 fx=$root/test/fixtures
@@ -35,6 +36,7 @@ cleanup() {
     pids=$(jobs -p)
     [ -n "$pids" ] && kill $pids 2>/dev/null
     bash scripts/cluster.sh stop "$cluster" >/dev/null 2>&1
+    if [ "$failed" -eq 0 ] && [ -z "${E2E_KEEP:-}" ]; then rm -rf "$run_dir"; fi
 }
 trap cleanup EXIT
 
@@ -275,6 +277,20 @@ pg up --per-migration --dir "$work/sqlerr"
 expect_rc "sql error --per-migration: exit 1" 1
 expect_eq "sql error --per-migration: the one before is committed" \
     "$(q -c "SELECT string_agg(version || ':' || state, ',') FROM mig.status() WHERE version = '1'")" "1:applied"
+
+# wrapped in its own BEGIN/COMMIT: wrapper dropped with a server WARNING, forwarded to stderr
+newdb e_wrap
+mkdir -p "$work/wrap" && printf 'BEGIN;\nCREATE TABLE w1(id int);\nCOMMIT;\n' >"$work/wrap/1_w.up.sql"
+pg up --dir "$work/wrap"
+expect_rc "BEGIN/COMMIT wrapper: applied" 0
+expect_err "BEGIN/COMMIT wrapper: server warning forwarded" "WARNING"
+expect_eq "BEGIN/COMMIT wrapper: ran transactionally" "$(q -c "SELECT transactional FROM mig.status()")" t
+# --statement-timeout applies to migration SQL
+newdb e_stmt_timeout
+mkdir -p "$work/sto" && printf 'SELECT pg_sleep(3);\n' >"$work/sto/1_slow.up.sql"
+pg up --statement-timeout 300ms --dir "$work/sto"
+expect_rc "--statement-timeout: migration cancelled, exit 1" 1
+expect_err "--statement-timeout: SQLSTATE 57014" "57014"
 
 # --- 7. --per-migration, --to, down variants, redo, reset, goto --------------------------
 newdb e_verbs
