@@ -93,8 +93,9 @@ start() {
         "The client reads the files, uploads each migration (up and down SQL) into the database," \
         "and applies everything pending in version order, in one transaction: if any migration" \
         "failed, nothing would be left behind. The CREATE INDEX CONCURRENTLY migration cannot run" \
-        "in a transaction, so it runs on its own, after the rest has committed."
-    pgmig up --dir examples
+        "in a transaction, so it runs on its own, after the rest has committed." \
+        "(-v: a line per migration, even when the output is not a terminal.)"
+    pgmig up -v --dir examples
 
     step "Status after the deploy" \
         "Every migration is applied: the first eight in batch 1, committed together; the index" \
@@ -110,7 +111,7 @@ start() {
         "The down scripts come from the database, not from the files: a rollback works even" \
         "where the migration files are not available. They run in reverse version order; the" \
         "index is dropped outside a transaction (its down script is DROP INDEX CONCURRENTLY)."
-    pgmig down --all --dir examples
+    pgmig down --all -v --dir examples
 
     step "Status after the rollback" \
         "Every migration is pending again, and the application tables are gone."
@@ -119,7 +120,7 @@ start() {
 
     step "Deploy again" \
         "The migrations are already uploaded with the same checksums, so up only applies them."
-    pgmig up --dir examples
+    pgmig up -v --dir examples
 
     step "The same information from SQL" \
         "Everything the client shows comes from SQL functions a DBA can call from psql." \
