@@ -50,7 +50,8 @@ void print_row(const Context &ctx, Progress &bar, const std::string &action,
                const std::string &version, const std::string &name, double secs) {
     bar.clear();
     if (ctx.show_progress())
-        fmt::print("{} {} {} ({})\n", paint(fmt::format("{:<11}", action), "32"), version, name, human_duration(secs));
+        fmt::print("{} {} {} ({})\n", paint(fmt::format("{:<11}", action), "32"), version, name,
+                   human_duration(secs));
     bar.step(version);
 }
 
@@ -208,6 +209,11 @@ int run_outside_transaction(const Context &ctx, Conn &c, const Folder *f,
             continue;
         std::string no = r.str(i, 0), sql = r.str(i, 1);
         int line = std::stoi(r.str(i, 2)), col = std::stoi(r.str(i, 3));
+        // another deployer may have run it since mig.statements() was read
+        auto now_done = c.exec("SELECT done FROM mig.statements($1, $2) WHERE stmt_no = $3::int",
+                               {version, std::string(dir), no});
+        if (now_done.rows() == 0 || now_done.str(0, 0) == "t")
+            continue;
         for (int attempt = 0;; ++attempt) {
             auto t0 = Clock::now();
             try {
@@ -244,8 +250,12 @@ int run_outside_transaction(const Context &ctx, Conn &c, const Folder *f,
                     site.line += l - 1;
                     site.col = l == 1 ? col + cc - 1 : cc;
                 }
-                if (m)
-                    site.source = line_of(down ? *m->down_sql : m->up_sql, site.line - off);
+                const std::string *text =
+                    m ? (down ? (m->down_sql ? &*m->down_sql : nullptr) : &m->up_sql) : nullptr;
+                if (text)
+                    site.source = line_of(*text, site.line - off);
+                if (site.file.empty())
+                    site.file = "migration " + version + (down ? " (down)" : "");
                 print_pg_error(e, site, ctx.opt.verbose);
                 return exit_code_for(e);
             }
@@ -432,8 +442,8 @@ int deploy(Context &ctx, Conn &c, const Folder &f, const DeployOptions &o,
             auto t_apply = Clock::now();
             if (bar.enabled())
                 tick = [&] {
-                    bar.tick(fmt::format("applying {} migration(s)... {:.1f} s", n,
-                                         since(t_apply)));
+                    bar.tick(
+                        fmt::format("applying {} migration(s)... {:.1f} s", n, since(t_apply)));
                 };
             auto r = c.exec_ticking("SELECT version, name, action, duration FROM mig.apply($1)",
                                     {plan[n - 1].version}, tick);

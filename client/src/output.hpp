@@ -21,7 +21,7 @@ class Progress {
     void step(const std::string &label); // one more done
     void tick(const std::string &label); // redraw with a label (time elapsed, …)
     bool enabled() const { return enabled_; }
-    void clear();                        // erase the bar before printing a line
+    void clear(); // erase the bar before printing a line
 
   private:
     bool enabled_;

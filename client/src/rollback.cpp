@@ -71,8 +71,8 @@ void print_rows(const Context &ctx, const Result &r, int &count) {
     for (int k = 0; k < r.rows(); ++k) {
         double secs = r.null(k, 3) ? 0 : interval_seconds(r.str(k, 3));
         if (ctx.show_progress())
-            fmt::print("{} {} {} ({})\n", paint(fmt::format("{:<11}", r.str(k, 2)), "33"), r.str(k, 0), r.str(k, 1),
-                       human_duration(secs));
+            fmt::print("{} {} {} ({})\n", paint(fmt::format("{:<11}", r.str(k, 2)), "33"),
+                       r.str(k, 0), r.str(k, 1), human_duration(secs));
         ++count;
     }
 }
@@ -122,7 +122,8 @@ int rollback(Context &ctx, Conn &c, const FolderSource &folder, const RollbackRe
                     if (rc != 0)
                         return rc;
                     if (ctx.show_progress())
-                        fmt::print("{} {} {}\n", paint(fmt::format("{:<11}", "rolled back"), "33"), s.version, s.name);
+                        fmt::print("{} {} {}\n", paint(fmt::format("{:<11}", "rolled back"), "33"),
+                                   s.version, s.name);
                     ++count;
                 }
             }

@@ -442,6 +442,25 @@ expect_eq "kill -9: each migration applied exactly once" \
     "$(q -c "SELECT string_agg(version || ':' || n, ',' ORDER BY version) FROM (SELECT version, count(*) n FROM mig.log WHERE action = 'apply' GROUP BY version) s")" "1:1,2:1,3:1"
 expect_eq "kill -9: tables exist" "$(q -c "SELECT count(*) FROM pg_tables WHERE tablename IN ('k1', 'k2', 'k3')")" 3
 
+# kill -9 in the middle of a non-transactional migration: the rerun resumes after the last
+# statement that was recorded
+newdb e_kill_nt
+mkdir -p "$work/killnt"
+echo 'CREATE TABLE kn(id int);' >"$work/killnt/1_kn.up.sql"
+printf 'VACUUM kn;\nSELECT pg_sleep(2);\nCREATE TABLE kn_after(id int);\n' >"$work/killnt/2_nt.up.sql"
+"$bin" up --dir "$work/killnt" >/dev/null 2>&1 &
+victim=$!
+sleep 1
+kill -9 $victim
+wait $victim 2>/dev/null
+st=$(q -c "SELECT state FROM mig.status() WHERE version = '2'")
+[ "$st" = partial ] && ok "kill -9 (non-transactional): state partial after the kill" || bad "kill -9 (non-transactional): state partial" "$st"
+sleep 1.5
+pg up --dir "$work/killnt"
+expect_rc "kill -9 (non-transactional): rerun completes" 0
+expect_eq "kill -9 (non-transactional): applied once, table created" \
+    "$(q -c "SELECT (SELECT state FROM mig.status() WHERE version = '2') || ',' || (SELECT count(*) FROM mig.log WHERE action = 'apply' AND version = '2') || ',' || (SELECT count(*) FROM pg_tables WHERE tablename = 'kn_after')")" "applied,1,1"
+
 # --- 13. connection, passwords, configuration ----------------------------------------------
 pg status -d 'postgresql://bob:hunter2@/nodb?host=/nonexistent'
 expect_rc "connect: failure is exit 3" 3
