@@ -364,6 +364,16 @@ pg log --limit 1
 expect_rc "log --limit" 0
 [ "$(wc -l <<<"$out")" = 2 ] && ok "log --limit 1: header and one row" || bad "log --limit 1" "$out"
 
+# a pending (uploaded, not applied) migration whose file changed is re-uploaded, not refused
+newdb e_replace
+mkdir -p "$work/repl" && echo 'CREATE TABLE r1();' >"$work/repl/1_a.up.sql" && echo 'CREATE TABLE r2();' >"$work/repl/2_b.up.sql"
+pg up --to 1 --dir "$work/repl"
+echo 'CREATE TABLE r2_fixed();' >"$work/repl/2_b.up.sql"
+pg up --dir "$work/repl"
+expect_rc "pending migration edited: up re-uploads it and applies" 0
+expect_eq "pending migration edited: the new script ran" \
+    "$(q -c "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'")" "r1,r2_fixed"
+
 # --- 9. non-transactional failure, then resume ---------------------------------------------
 newdb e_resume
 mkdir -p "$work/nt"
