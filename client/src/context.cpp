@@ -21,8 +21,11 @@ void add_global_options(CLI::App &app, GlobalOptions &o) {
         ->envname("PGMIG_DSN")
         ->group(g);
     app.add_option("--env", o.env, "environment from pgmig.toml ([env.NAME])")->group(g);
-    app.add_flag("--wait{30}", o.wait,
-                 "wait for the server to accept connections (default 30 seconds)")
+    app.add_option("--wait", o.wait,
+                   "wait for the server to accept connections (30 seconds when no value)")
+        ->expected(0, 1)
+        ->default_str("30")
+        ->option_text("[=SECONDS]")
         ->group(g);
     const char *m = "Migrations";
     app.add_option("--dir", o.dir, "migrations folder (default: pgmig.toml's dir, or migrations)")

@@ -36,6 +36,7 @@ cleanup() {
     pids=$(jobs -p)
     [ -n "$pids" ] && kill $pids 2>/dev/null
     bash scripts/cluster.sh stop "$cluster" >/dev/null 2>&1
+    bash scripts/cluster.sh stop "$run_dir/cluster2" >/dev/null 2>&1
     if [ "$failed" -eq 0 ] && [ -z "${E2E_KEEP:-}" ]; then rm -rf "$run_dir"; fi
 }
 trap cleanup EXIT
@@ -503,6 +504,25 @@ pg --env nope status --config "$work/proj/pgmig.toml"
 expect_rc "config: unknown --env is exit 2" 2
 pg status --wait=5
 expect_rc "connect: --wait on a running server" 0
+# --wait: a server that comes up a moment later
+cluster2=$run_dir/cluster2
+if bash scripts/cluster.sh start "$cluster2" && bash scripts/cluster.sh stop "$cluster2"; then
+    sock2=$cluster2/sock
+    port2=$(cat "$cluster2/port")
+    mkdir -p "$work/wait"
+    (cd "$work/wait" && "$bin" init -d "host=$sock2 port=$port2 dbname=postgres user=postgres" --wait=60 >"$run_dir/wait.out" 2>&1) &
+    waiter=$!
+    sleep 1.5
+    bash scripts/cluster.sh start "$cluster2"
+    wait $waiter
+    rc=$?
+    expect_rc "connect: --wait until the server accepts connections" 0
+    pg status --wait=1 -d "host=/nonexistent dbname=x"
+    expect_rc "connect: --wait gives up with exit 3" 3
+    bash scripts/cluster.sh stop "$cluster2"
+else
+    bad "connect: --wait (cannot start a second cluster)"
+fi
 
 # --- 14. init, new, baseline, validate ---------------------------------------------------------
 newdb e_init noext
