@@ -102,7 +102,8 @@ int exit_code_for(const PgError &e) {
 
 int report_error(const PgError &e, const Folder *f, bool down, int verbose) {
     print_pg_error(e, site_from_context(e, f, down), verbose);
-    if (e.sqlstate == "3F000" && e.message.find("\"mig\"") != std::string::npos) {
+    if ((e.sqlstate == "3F000" && e.message.find("\"mig\"") != std::string::npos) ||
+        (e.sqlstate == "42883" && e.message.find("function mig.") != std::string::npos)) {
         fmt::print(stderr, "HINT: the pgmig extension is not installed in this database: run "
                            "`pgmig init` or CREATE EXTENSION pgmig\n");
         return 2;
