@@ -524,6 +524,21 @@ else
     bad "connect: --wait (cannot start a second cluster)"
 fi
 
+# extension not installed: a hint, exit 2
+newdb e_noext noext
+pg status
+expect_rc "no extension: exit 2" 2
+expect_err "no extension: hint names CREATE EXTENSION" "CREATE EXTENSION pgmig"
+# quiet when piped, a line per migration with -v
+newdb e_quiet
+pg up --dir "$fx/numbered"
+expect_eq "output: nothing on stdout when piped" "$out" ""
+newdb e_verbose
+pg up -v --dir "$fx/numbered"
+[ "$(grep -cE '^applied +00[0-9] ' <<<"$out")" = 4 ] && grep -q 'applied 4 migration(s) in' <<<"$out" &&
+    ok "output: -v prints a line per migration and a summary" || bad "output: -v" "$out"
+grep -q $'\e\[' <<<"$out$err" && bad "output: no colour when not a terminal" "$out$err" || ok "output: no colour when not a terminal"
+
 # --- 14. init, new, baseline, validate ---------------------------------------------------------
 newdb e_init noext
 mkdir -p "$work/init"
