@@ -127,6 +127,11 @@ std::vector<Result> Conn::pipeline(const std::vector<Query> &qs) {
     PQsetnonblocking(c, 1);
     size_t sent = 0, done = 0;
     bool synced = false, sync_seen = false, broken = false;
+    // A run of queries with the same text (1,000 mig.upload calls) is parsed once: the unnamed
+    // prepared statement, which lives only until the next unnamed Parse, so nothing outlives
+    // this pipeline (transaction poolers stay safe). Its Parse result is not returned.
+    std::vector<bool> is_prepare;
+    const Query *prepared = nullptr;
     std::optional<PgError> first;
     auto outstanding = [&] { return done < sent || (synced && !sync_seen); };
     auto drain = [&](bool block) {
@@ -157,6 +162,8 @@ std::vector<Result> Conn::pipeline(const std::vector<Query> &qs) {
             Result res(r);
             if (st == PGRES_PIPELINE_ABORTED)
                 continue;
+            if (done < is_prepare.size() && is_prepare[done] && st == PGRES_COMMAND_OK)
+                continue;
             if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
                 if (!first)
                     first.emplace(r, conn_error_text(c));
@@ -184,11 +191,26 @@ std::vector<Result> Conn::pipeline(const std::vector<Query> &qs) {
         std::vector<const char *> vals;
         for (auto &p : q.params)
             vals.push_back(p.c_str());
-        if (PQsendQueryParams(c, q.sql.c_str(), static_cast<int>(vals.size()), nullptr, vals.data(),
-                              nullptr, nullptr, 0) != 1) {
+        bool repeated = &q != &qs.front() && q.sql == (&q - 1)->sql;
+        if (repeated && prepared != &q - 1) {
+            if (PQsendPrepare(c, "", q.sql.c_str(), static_cast<int>(vals.size()), nullptr) != 1) {
+                broken = true;
+                break;
+            }
+            is_prepare.resize(sent + 1, false);
+            is_prepare[sent] = true;
+            ++sent;
+        }
+        int ok = repeated ? PQsendQueryPrepared(c, "", static_cast<int>(vals.size()), vals.data(),
+                                                nullptr, nullptr, 0)
+                          : PQsendQueryParams(c, q.sql.c_str(), static_cast<int>(vals.size()),
+                                              nullptr, vals.data(), nullptr, nullptr, 0);
+        if (ok != 1) {
             broken = true;
             break;
         }
+        if (repeated)
+            prepared = &q;
         ++sent;
         flush();
         if (broken)
