@@ -24,8 +24,8 @@ static const char *const SQL_BUMP =
 static const char *const SQL_STATE =
     "SELECT s.baseline::pg_catalog.text, s.last_batch FROM mig.state s";
 
-static const char *const SQL_NEW_BATCH =
-    "UPDATE mig.state s SET last_batch = s.last_batch OPERATOR(pg_catalog.+) 1 RETURNING s.last_batch";
+static const char *const SQL_NEW_BATCH = "UPDATE mig.state s SET last_batch = s.last_batch "
+                                         "OPERATOR(pg_catalog.+) 1 RETURNING s.last_batch";
 
 static const char *const SQL_EXISTING =
     "SELECT m.name, m.up_checksum, m.down_checksum, m.transactional, m.statements, "
@@ -37,11 +37,14 @@ static const char *const SQL_INSERT =
     "INSERT INTO mig.migration (vkey, version, name, up_sql, down_sql, up_checksum, down_checksum, "
     "  up_run, down_run, transactional, down_transactional, statements, down_statements, "
     "  ends_transaction, options, up_stmts, down_stmts) "
-    "VALUES ($1::pg_catalog.numeric[], $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)";
+    "VALUES ($1::pg_catalog.numeric[], $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
+    "$15, $16, $17)";
 
 static const char *const SQL_REPLACE =
-    "UPDATE mig.migration SET version = $2, name = $3, up_sql = $4, down_sql = $5, up_checksum = $6, "
-    "  down_checksum = $7, up_run = $8, down_run = $9, transactional = $10, down_transactional = $11, "
+    "UPDATE mig.migration SET version = $2, name = $3, up_sql = $4, down_sql = $5, up_checksum = "
+    "$6, "
+    "  down_checksum = $7, up_run = $8, down_run = $9, transactional = $10, down_transactional = "
+    "$11, "
     "  statements = $12, down_statements = $13, ends_transaction = $14, options = $15, "
     "  up_stmts = $16, down_stmts = $17, "
     "  uploaded_by = CURRENT_USER, uploaded_at = pg_catalog.now() "
@@ -52,52 +55,62 @@ static const char *const SQL_KNOWN =
 
 // $1 target key, $2 baseline key, $3 exact
 static const char *const SQL_PENDING =
-    "SELECT m.version, m.name, coalesce(m.up_run, m.up_sql), m.transactional, m.uploaded_by::pg_catalog.text, "
+    "SELECT m.version, m.name, coalesce(m.up_run, m.up_sql), m.transactional, "
+    "m.uploaded_by::pg_catalog.text, "
     "       m.vkey::pg_catalog.text, m.options OPERATOR(pg_catalog.->>) 'file', m.up_stmts "
     "FROM mig.migration m LEFT JOIN mig.applied a ON a.vkey OPERATOR(pg_catalog.=) m.vkey "
     "WHERE (a.vkey IS NULL OR NOT a.complete) "
-    "  AND ($2::pg_catalog.numeric[] IS NULL OR m.vkey OPERATOR(pg_catalog.>) $2::pg_catalog.numeric[]) "
+    "  AND ($2::pg_catalog.numeric[] IS NULL OR m.vkey OPERATOR(pg_catalog.>) "
+    "$2::pg_catalog.numeric[]) "
     "  AND ($1::pg_catalog.numeric[] IS NULL OR CASE WHEN $3 "
     "        THEN m.vkey OPERATOR(pg_catalog.=) $1::pg_catalog.numeric[] "
     "        ELSE m.vkey OPERATOR(pg_catalog.<=) $1::pg_catalog.numeric[] END) "
     "ORDER BY m.vkey";
 
-static const char *const SQL_SKIPPED =
-    "SELECT a.batch FROM mig.applied a WHERE a.vkey OPERATOR(pg_catalog.=) $1::pg_catalog.numeric[]";
+static const char *const SQL_SKIPPED = "SELECT a.batch FROM mig.applied a WHERE a.vkey "
+                                       "OPERATOR(pg_catalog.=) $1::pg_catalog.numeric[]";
 
 // $1 keys, $2 durations (microseconds), $3 batch
 static const char *const SQL_RECORD_APPLY =
     "WITH u AS (SELECT x.k::pg_catalog.numeric[] AS vkey, x.us, x.ord "
-    "           FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), pg_catalog.unnest($2::pg_catalog.int8[])) "
+    "           FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), "
+    "pg_catalog.unnest($2::pg_catalog.int8[])) "
     "                WITH ORDINALITY AS x(k, us, ord)), "
     "ins AS (INSERT INTO mig.applied (vkey, batch, duration, checksum, method) "
-    "        SELECT u.vkey, $3, u.us::pg_catalog.float8 OPERATOR(pg_catalog.*) '1 microsecond'::pg_catalog.interval, "
+    "        SELECT u.vkey, $3, u.us::pg_catalog.float8 OPERATOR(pg_catalog.*) '1 "
+    "microsecond'::pg_catalog.interval, "
     "               m.up_checksum, 'run' "
     "        FROM u JOIN mig.migration m ON m.vkey OPERATOR(pg_catalog.=) u.vkey) "
     "INSERT INTO mig.log (action, version, name, batch, duration, checksum) "
     "SELECT 'apply', m.version, m.name, $3, "
-    "       u.us::pg_catalog.float8 OPERATOR(pg_catalog.*) '1 microsecond'::pg_catalog.interval, m.up_checksum "
+    "       u.us::pg_catalog.float8 OPERATOR(pg_catalog.*) '1 microsecond'::pg_catalog.interval, "
+    "m.up_checksum "
     "FROM u JOIN mig.migration m ON m.vkey OPERATOR(pg_catalog.=) u.vkey ORDER BY u.ord";
 
 // $1 limit (NULL = all), $2 after key, $3 last batch only
 static const char *const SQL_TO_UNDO =
     "SELECT m.version, m.name, coalesce(m.down_run, m.down_sql), m.down_sql IS NULL, "
-    "       m.down_transactional AND a.complete, m.uploaded_by::pg_catalog.text, m.vkey::pg_catalog.text, "
+    "       m.down_transactional AND a.complete, m.uploaded_by::pg_catalog.text, "
+    "m.vkey::pg_catalog.text, "
     "       m.options OPERATOR(pg_catalog.->>) 'down_file', a.batch, m.down_stmts "
     "FROM mig.applied a JOIN mig.migration m ON m.vkey OPERATOR(pg_catalog.=) a.vkey "
-    "WHERE ($2::pg_catalog.numeric[] IS NULL OR a.vkey OPERATOR(pg_catalog.>) $2::pg_catalog.numeric[]) "
-    "  AND (NOT $3 OR a.batch OPERATOR(pg_catalog.=) (SELECT pg_catalog.max(x.batch) FROM mig.applied x)) "
+    "WHERE ($2::pg_catalog.numeric[] IS NULL OR a.vkey OPERATOR(pg_catalog.>) "
+    "$2::pg_catalog.numeric[]) "
+    "  AND (NOT $3 OR a.batch OPERATOR(pg_catalog.=) (SELECT pg_catalog.max(x.batch) FROM "
+    "mig.applied x)) "
     "ORDER BY a.vkey DESC LIMIT $1";
 
 static const char *const SQL_RECORD_ROLLBACK =
     "WITH u AS (SELECT x.k::pg_catalog.numeric[] AS vkey, x.us, x.ord "
-    "           FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), pg_catalog.unnest($2::pg_catalog.int8[])) "
+    "           FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), "
+    "pg_catalog.unnest($2::pg_catalog.int8[])) "
     "                WITH ORDINALITY AS x(k, us, ord)), "
     "del AS (DELETE FROM mig.applied a USING u WHERE a.vkey OPERATOR(pg_catalog.=) u.vkey "
     "        RETURNING a.vkey, a.batch) "
     "INSERT INTO mig.log (action, version, name, batch, duration, checksum) "
     "SELECT 'rollback', m.version, m.name, d.batch, "
-    "       u.us::pg_catalog.float8 OPERATOR(pg_catalog.*) '1 microsecond'::pg_catalog.interval, m.down_checksum "
+    "       u.us::pg_catalog.float8 OPERATOR(pg_catalog.*) '1 microsecond'::pg_catalog.interval, "
+    "m.down_checksum "
     "FROM u JOIN del d ON d.vkey OPERATOR(pg_catalog.=) u.vkey "
     "JOIN mig.migration m ON m.vkey OPERATOR(pg_catalog.=) u.vkey ORDER BY u.ord";
 
@@ -105,13 +118,16 @@ static const char *const SQL_REPEATABLE_GET =
     "SELECT r.checksum, r.batch FROM mig.repeatable r WHERE r.name OPERATOR(pg_catalog.=) $1";
 
 static const char *const SQL_REPEATABLE_PUT =
-    "WITH up AS (INSERT INTO mig.repeatable AS r (name, up_sql, checksum, options, batch, duration) "
-    "   VALUES ($1, $2, $3, $4, $5, $6::pg_catalog.float8 OPERATOR(pg_catalog.*) '1 microsecond'::pg_catalog.interval) "
+    "WITH up AS (INSERT INTO mig.repeatable AS r (name, up_sql, checksum, options, batch, "
+    "duration) "
+    "   VALUES ($1, $2, $3, $4, $5, $6::pg_catalog.float8 OPERATOR(pg_catalog.*) '1 "
+    "microsecond'::pg_catalog.interval) "
     "   ON CONFLICT (name) DO UPDATE SET up_sql = excluded.up_sql, checksum = excluded.checksum, "
     "     options = excluded.options, batch = excluded.batch, duration = excluded.duration, "
     "     applied_at = pg_catalog.now(), applied_by = CURRENT_USER) "
     "INSERT INTO mig.log (action, version, name, batch, duration, checksum) "
-    "VALUES ('apply', NULL, $1, $5, $6::pg_catalog.float8 OPERATOR(pg_catalog.*) '1 microsecond'::pg_catalog.interval, $3)";
+    "VALUES ('apply', NULL, $1, $5, $6::pg_catalog.float8 OPERATOR(pg_catalog.*) '1 "
+    "microsecond'::pg_catalog.interval, $3)";
 
 static SPIPlanPtr p_bump, p_state, p_new_batch, p_existing, p_insert, p_replace, p_known, p_pending,
     p_skipped, p_record_apply, p_to_undo, p_record_rollback, p_rep_get, p_rep_put;
@@ -120,9 +136,9 @@ static const Oid T1[] = {TEXTOID};
 static const Oid T_PENDING[] = {TEXTOID, TEXTOID, BOOLOID};
 static const Oid T_RECORD[] = {TEXTARRAYOID, INT8ARRAYOID, INT4OID};
 static const Oid T_UNDO[] = {INT8OID, TEXTOID, BOOLOID};
-static const Oid T_STORE[] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID,
-                              TEXTOID, BOOLOID, BOOLOID, INT4OID, INT4OID, BOOLOID, JSONBOID,
-                              INT4ARRAYOID, INT4ARRAYOID};
+static const Oid T_STORE[] = {TEXTOID, TEXTOID, TEXTOID,  TEXTOID,      TEXTOID,     TEXTOID,
+                              TEXTOID, TEXTOID, TEXTOID,  BOOLOID,      BOOLOID,     INT4OID,
+                              INT4OID, BOOLOID, JSONBOID, INT4ARRAYOID, INT4ARRAYOID};
 static const Oid T_REP_PUT[] = {TEXTOID, TEXTOID, TEXTOID, JSONBOID, INT4OID, INT8OID};
 
 // ---------------------------------------------------------------------------------------------
@@ -130,22 +146,26 @@ static const Oid T_REP_PUT[] = {TEXTOID, TEXTOID, TEXTOID, JSONBOID, INT4OID, IN
 // ---------------------------------------------------------------------------------------------
 
 static JsonbValue *opt_get(Jsonb *jb, const char *key) {
-    if (jb == nullptr || !JB_ROOT_IS_OBJECT(jb)) return nullptr;
+    if (jb == nullptr || !JB_ROOT_IS_OBJECT(jb))
+        return nullptr;
     JsonbValue k;
     k.type = jbvString;
     k.val.string.val = const_cast<char *>(key);
-    k.val.string.len = (int) strlen(key);
+    k.val.string.len = (int)strlen(key);
     return findJsonbValueFromContainer(&jb->root, JB_FOBJECT, &k);
 }
 
 static bool opt_bool(Jsonb *jb, const char *key, bool dflt) {
     JsonbValue *v = opt_get(jb, key);
-    if (v == nullptr || v->type == jbvNull) return dflt;
-    if (v->type == jbvBool) return v->val.boolean;
+    if (v == nullptr || v->type == jbvNull)
+        return dflt;
+    if (v->type == jbvBool)
+        return v->val.boolean;
     if (v->type == jbvString) {
         char *s = pnstrdup(v->val.string.val, v->val.string.len);
         bool out;
-        if (parse_bool(s, &out)) return out;
+        if (parse_bool(s, &out))
+            return out;
     }
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                     errmsg("option \"%s\" must be a boolean", key)));
@@ -154,7 +174,8 @@ static bool opt_bool(Jsonb *jb, const char *key, bool dflt) {
 
 static char *opt_str(Jsonb *jb, const char *key) {
     JsonbValue *v = opt_get(jb, key);
-    if (v == nullptr || v->type != jbvString) return nullptr;
+    if (v == nullptr || v->type != jbvString)
+        return nullptr;
     return pnstrdup(v->val.string.val, v->val.string.len);
 }
 
@@ -162,12 +183,21 @@ static void put_row(ReturnSetInfo *rsi, const char *version, const char *name, c
                     int batch, int64 us) {
     Datum values[5];
     bool nulls[5] = {false, false, false, false, false};
-    if (version) values[0] = CStringGetTextDatum(version); else nulls[0] = true;
-    if (name) values[1] = CStringGetTextDatum(name); else nulls[1] = true;
+    if (version)
+        values[0] = CStringGetTextDatum(version);
+    else
+        nulls[0] = true;
+    if (name)
+        values[1] = CStringGetTextDatum(name);
+    else
+        nulls[1] = true;
     values[2] = CStringGetTextDatum(action);
-    if (batch >= 0) values[3] = Int32GetDatum(batch); else nulls[3] = true;
+    if (batch >= 0)
+        values[3] = Int32GetDatum(batch);
+    else
+        nulls[3] = true;
     if (us >= 0) {
-        Interval *iv = (Interval *) palloc0(sizeof(Interval));
+        Interval *iv = (Interval *)palloc0(sizeof(Interval));
         iv->time = us;
         values[4] = IntervalPGetDatum(iv);
     } else {
@@ -177,31 +207,40 @@ static void put_row(ReturnSetInfo *rsi, const char *version, const char *name, c
 }
 
 static void check_uploader(const char *uploaded_by, const char *version, const char *name) {
-    if (g_trust_uploaders || superuser()) return;
+    if (g_trust_uploaders || superuser())
+        return;
     Oid r = get_role_oid(uploaded_by, true);
-    if (OidIsValid(r) && is_member_of_role(GetUserId(), r)) return;
-    ereport(ERROR, (errcode(PM007),
-                    errmsg("migration %s (%s) was uploaded by role \"%s\", of which role \"%s\" is not a member",
-                           version, name, uploaded_by, GetUserNameFromId(GetUserId(), false)),
-                    errhint("Upload it again as this role, or have a superuser set pgmig.trust_uploaders = on.")));
+    if (OidIsValid(r) && is_member_of_role(GetUserId(), r))
+        return;
+    ereport(
+        ERROR,
+        (errcode(PM007),
+         errmsg(
+             "migration %s (%s) was uploaded by role \"%s\", of which role \"%s\" is not a member",
+             version, name, uploaded_by, GetUserNameFromId(GetUserId(), false)),
+         errhint(
+             "Upload it again as this role, or have a superuser set pgmig.trust_uploaders = on.")));
 }
 
 static int new_batch() {
     spi::exec(spi::plan(&p_new_batch, SQL_NEW_BATCH, 0, nullptr), nullptr, nullptr, false, 0,
               SPI_OK_UPDATE_RETURNING, "new batch");
-    if (SPI_processed != 1) elog(ERROR, "pgmig: mig.state has no row");
+    if (SPI_processed != 1)
+        elog(ERROR, "pgmig: mig.state has no row");
     return spi::get_int(0, 1);
 }
 
 static Datum text_array(char **items, int n) {
-    Datum *d = (Datum *) palloc(sizeof(Datum) * (n > 0 ? n : 1));
-    for (int i = 0; i < n; i++) d[i] = CStringGetTextDatum(items[i]);
+    Datum *d = (Datum *)palloc(sizeof(Datum) * (n > 0 ? n : 1));
+    for (int i = 0; i < n; i++)
+        d[i] = CStringGetTextDatum(items[i]);
     return PointerGetDatum(construct_array(d, n, TEXTOID, -1, false, TYPALIGN_INT));
 }
 
 static Datum int8_array(int64 *items, int n) {
-    Datum *d = (Datum *) palloc(sizeof(Datum) * (n > 0 ? n : 1));
-    for (int i = 0; i < n; i++) d[i] = Int64GetDatum(items[i]);
+    Datum *d = (Datum *)palloc(sizeof(Datum) * (n > 0 ? n : 1));
+    for (int i = 0; i < n; i++)
+        d[i] = Int64GetDatum(items[i]);
     return PointerGetDatum(construct_array(d, n, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 }
 
@@ -215,15 +254,15 @@ static SubTransactionId bumped_subxid = InvalidSubTransactionId;
 bool deploy_lock(bool wait) {
     Oid nsp = get_namespace_oid("mig", false);
     Oid rel = get_relname_relid("state", nsp);
-    if (!OidIsValid(rel)) elog(ERROR, "pgmig: table mig.state is missing");
+    if (!OidIsValid(rel))
+        elog(ERROR, "pgmig: table mig.state is missing");
     if (!wait) {
-        if (!ConditionalLockRelationOid(rel, ExclusiveLock)) return false;
+        if (!ConditionalLockRelationOid(rel, ExclusiveLock))
+            return false;
     } else {
         MemoryContext cxt = CurrentMemoryContext;
         PG_TRY();
-        {
-            LockRelationOid(rel, ExclusiveLock);
-        }
+        { LockRelationOid(rel, ExclusiveLock); }
         PG_CATCH();
         {
             MemoryContextSwitchTo(cxt);
@@ -233,20 +272,22 @@ bool deploy_lock(bool wait) {
                 ed->sqlerrcode = PM009;
                 ed->detail = ed->message;
                 ed->message = pstrdup("deploy lock not available");
-                ed->hint = pstrdup("Another transaction holds the deploy lock; see mig.lock_holder().");
+                ed->hint =
+                    pstrdup("Another transaction holds the deploy lock; see mig.lock_holder().");
             }
             ReThrowError(ed);
         }
         PG_END_TRY();
     }
-    if (bumped_lxid == MyProc->lxid && bumped_subxid == GetCurrentSubTransactionId()) return true;
+    if (bumped_lxid == MyProc->lxid && bumped_subxid == GetCurrentSubTransactionId())
+        return true;
 
     int nest = restrict_search_path();
     MemoryContext cxt = CurrentMemoryContext;
     PG_TRY();
     {
-        spi::exec(spi::plan(&p_bump, SQL_BUMP, 0, nullptr), nullptr, nullptr, false, 0, SPI_OK_INSERT,
-                  "bump generation");
+        spi::exec(spi::plan(&p_bump, SQL_BUMP, 0, nullptr), nullptr, nullptr, false, 0,
+                  SPI_OK_INSERT, "bump generation");
     }
     PG_CATCH();
     {
@@ -254,8 +295,9 @@ bool deploy_lock(bool wait) {
         ErrorData *ed = CopyErrorData();
         FlushErrorState();
         if (ed->sqlerrcode == ERRCODE_T_R_SERIALIZATION_FAILURE && ed->hint == nullptr)
-            ed->hint = pstrdup("Another deployer committed after this transaction's snapshot was taken; "
-                               "retry the whole transaction.");
+            ed->hint =
+                pstrdup("Another deployer committed after this transaction's snapshot was taken; "
+                        "retry the whole transaction.");
         ReThrowError(ed);
     }
     PG_END_TRY();
@@ -270,7 +312,8 @@ bool deploy_lock(bool wait) {
 // ---------------------------------------------------------------------------------------------
 
 static bool same_str(const char *a, const char *b) {
-    if (a == nullptr || b == nullptr) return a == b;
+    if (a == nullptr || b == nullptr)
+        return a == b;
     return strcmp(a, b) == 0;
 }
 
@@ -279,21 +322,22 @@ void upload_pg(const UploadArgs *a, UploadResult *r) {
     MemoryContext cxt = CurrentMemoryContext;
     Jsonb *opts = a->options;
     if (opts && !JB_ROOT_IS_OBJECT(opts))
-        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("options must be a JSON object")));
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("options must be a JSON object")));
     bool replace = opt_bool(opts, "replace", false);
     bool force_nontx = !opt_bool(opts, "transaction", true);
     char *file = opt_str(opts, "file");
     char *down_file = opt_str(opts, "down_file");
 
     char *up = text_to_cstring(DatumGetTextPP(a->up));
-    int uplen = (int) strlen(up);
+    int uplen = (int)strlen(up);
     sha256_hex(up, uplen, r->checksum);
     char *down = nullptr;
     int downlen = 0;
     char down_ck[65];
     if (!a->down_null) {
         down = text_to_cstring(DatumGetTextPP(a->down));
-        downlen = (int) strlen(down);
+        downlen = (int)strlen(down);
         sha256_hex(down, downlen, down_ck);
     }
     r->applied = false;
@@ -312,10 +356,11 @@ void upload_pg(const UploadArgs *a, UploadResult *r) {
         bool has_applied = spi::get_bool(0, 6);
         bool complete = spi::get_bool(0, 7);
         if (strcmp(old_name, a->name) != 0)
-            ereport(ERROR, (errcode(PM002),
-                            errmsg("duplicate version %s: already uploaded as \"%s\", now named \"%s\"",
-                                   a->version, old_name, a->name),
-                            errhint("Two migrations whose versions compare equal cannot coexist.")));
+            ereport(ERROR,
+                    (errcode(PM002),
+                     errmsg("duplicate version %s: already uploaded as \"%s\", now named \"%s\"",
+                            a->version, old_name, a->name),
+                     errhint("Two migrations whose versions compare equal cannot coexist.")));
         bool up_same = strcmp(old_up, r->checksum) == 0;
         bool down_same = same_str(old_down, a->down_null ? nullptr : down_ck);
         if (up_same && down_same) {
@@ -329,19 +374,27 @@ void upload_pg(const UploadArgs *a, UploadResult *r) {
         if (has_applied) {
             if (!up_same)
                 ereport(ERROR, (errcode(PM001),
-                                errmsg("checksum mismatch for applied migration %s (%s): applied up script %s, new %s",
+                                errmsg("checksum mismatch for applied migration %s (%s): applied "
+                                       "up script %s, new %s",
                                        a->version, old_name, old_up, r->checksum),
-                                errhint("An applied migration must not be edited; write a new migration instead.")));
-            ereport(ERROR, (errcode(PM001),
-                            errmsg("checksum mismatch for applied migration %s (%s): applied down script %s, new %s",
-                                   a->version, old_name, old_down ? old_down : "(none)",
-                                   a->down_null ? "(none)" : down_ck),
-                            errhint("An applied migration must not be edited; write a new migration instead.")));
+                                errhint("An applied migration must not be edited; write a new "
+                                        "migration instead.")));
+            ereport(
+                ERROR,
+                (errcode(PM001),
+                 errmsg("checksum mismatch for applied migration %s (%s): applied down script %s, "
+                        "new %s",
+                        a->version, old_name, old_down ? old_down : "(none)",
+                        a->down_null ? "(none)" : down_ck),
+                 errhint(
+                     "An applied migration must not be edited; write a new migration instead.")));
         }
         if (!replace)
             ereport(ERROR, (errcode(PM010),
-                            errmsg("pending migration %s (%s) was uploaded with a different script: stored %s, new %s",
-                                   a->version, old_name, up_same ? (old_down ? old_down : "(no down)") : old_up,
+                            errmsg("pending migration %s (%s) was uploaded with a different "
+                                   "script: stored %s, new %s",
+                                   a->version, old_name,
+                                   up_same ? (old_down ? old_down : "(no down)") : old_up,
                                    up_same ? (a->down_null ? "(no down)" : down_ck) : r->checksum),
                             errhint("Pass options {\"replace\": true} to replace it.")));
     }
@@ -349,10 +402,13 @@ void upload_pg(const UploadArgs *a, UploadResult *r) {
 
     ScriptInfo ui = analyze_script(up, uplen, a->version, a->name, file, true);
     if (ui.copy_stmt)
-        ereport(ERROR, (errcode(PM008),
-                        errmsg("migration %s (%s): COPY FROM STDIN / TO STDOUT is not supported (statement %d)",
-                               a->version, a->name, ui.copy_stmt),
-                        errhint("Load data with INSERT, or with COPY from a server-side file.")));
+        ereport(
+            ERROR,
+            (errcode(PM008),
+             errmsg(
+                 "migration %s (%s): COPY FROM STDIN / TO STDOUT is not supported (statement %d)",
+                 a->version, a->name, ui.copy_stmt),
+             errhint("Load data with INSERT, or with COPY from a server-side file.")));
     if (force_nontx) {
         ui.transactional = false;
         ui.wrapped = false;
@@ -363,21 +419,24 @@ void upload_pg(const UploadArgs *a, UploadResult *r) {
     if (down) {
         di = analyze_script(down, downlen, a->version, a->name, down_file, true);
         if (di.copy_stmt)
-            ereport(ERROR, (errcode(PM008),
-                            errmsg("migration %s (%s): COPY FROM STDIN / TO STDOUT is not supported in the down script (statement %d)",
-                                   a->version, a->name, di.copy_stmt)));
+            ereport(ERROR,
+                    (errcode(PM008), errmsg("migration %s (%s): COPY FROM STDIN / TO STDOUT is not "
+                                            "supported in the down script (statement %d)",
+                                            a->version, a->name, di.copy_stmt)));
         if (force_nontx) {
             di.transactional = false;
             di.wrapped = false;
         }
     }
     if (ui.wrapped || di.wrapped)
-        ereport(WARNING, (errmsg("migration %s (%s): the %s own BEGIN/COMMIT wrapper is ignored",
-                                 a->version, a->name,
-                                 ui.wrapped && di.wrapped ? "up and down scripts'"
-                                 : ui.wrapped             ? "up script's"
-                                                          : "down script's"),
-                          errdetail("Its body runs in the caller's transaction, like any other migration.")));
+        ereport(
+            WARNING,
+            (errmsg("migration %s (%s): the %s own BEGIN/COMMIT wrapper is ignored", a->version,
+                    a->name,
+                    ui.wrapped && di.wrapped ? "up and down scripts'"
+                    : ui.wrapped             ? "up script's"
+                                             : "down script's"),
+             errdetail("Its body runs in the caller's transaction, like any other migration.")));
 
     Datum v[17];
     char n[18];
@@ -386,28 +445,47 @@ void upload_pg(const UploadArgs *a, UploadResult *r) {
     v[1] = CStringGetTextDatum(a->version);
     v[2] = CStringGetTextDatum(a->name);
     v[3] = a->up;
-    if (a->down_null) n[4] = 'n'; else v[4] = a->down;
+    if (a->down_null)
+        n[4] = 'n';
+    else
+        v[4] = a->down;
     v[5] = CStringGetTextDatum(r->checksum);
-    if (a->down_null) n[6] = 'n'; else v[6] = CStringGetTextDatum(down_ck);
+    if (a->down_null)
+        n[6] = 'n';
+    else
+        v[6] = CStringGetTextDatum(down_ck);
     if (ui.wrapped)
-        v[7] = PointerGetDatum(cstring_to_text_with_len(up + ui.body_start, ui.body_end - ui.body_start));
+        v[7] = PointerGetDatum(
+            cstring_to_text_with_len(up + ui.body_start, ui.body_end - ui.body_start));
     else
         n[7] = 'n';
     if (down && di.wrapped)
-        v[8] = PointerGetDatum(cstring_to_text_with_len(down + di.body_start, di.body_end - di.body_start));
+        v[8] = PointerGetDatum(
+            cstring_to_text_with_len(down + di.body_start, di.body_end - di.body_start));
     else
         n[8] = 'n';
     v[9] = BoolGetDatum(ui.transactional);
     v[10] = BoolGetDatum(di.transactional);
     v[11] = Int32GetDatum(ui.nstmts);
-    if (down) v[12] = Int32GetDatum(di.nstmts); else n[12] = 'n';
+    if (down)
+        v[12] = Int32GetDatum(di.nstmts);
+    else
+        n[12] = 'n';
     v[13] = BoolGetDatum(ui.ends_transaction);
-    if (opts) v[14] = JsonbPGetDatum(opts);
-    else v[14] = DirectFunctionCall1(jsonb_in, CStringGetDatum("{}"));
+    if (opts)
+        v[14] = JsonbPGetDatum(opts);
+    else
+        v[14] = DirectFunctionCall1(jsonb_in, CStringGetDatum("{}"));
     ArrayType *uo = statement_offsets(&ui);
     ArrayType *dof = down ? statement_offsets(&di) : nullptr;
-    if (uo) v[15] = PointerGetDatum(uo); else n[15] = 'n';
-    if (dof) v[16] = PointerGetDatum(dof); else n[16] = 'n';
+    if (uo)
+        v[15] = PointerGetDatum(uo);
+    else
+        n[15] = 'n';
+    if (dof)
+        v[16] = PointerGetDatum(dof);
+    else
+        n[16] = 'n';
     n[17] = '\0';
 
     nest = restrict_search_path();
@@ -430,18 +508,19 @@ void upload_pg(const UploadArgs *a, UploadResult *r) {
 struct Todo {
     char *version;
     char *name;
-    Datum sql;  // text datum (possibly a TOAST pointer) in the SPI tuptable
+    Datum sql; // text datum (possibly a TOAST pointer) in the SPI tuptable
     bool sql_null;
-    bool ok;    // transactional (apply) / transactional and complete (rollback)
+    bool ok; // transactional (apply) / transactional and complete (rollback)
     char *uploaded_by;
     char *key;
     char *file;
     int batch;
     int64 us;
-    ArrayType *offsets;  // statement byte ranges (NULL: run as a whole)
+    ArrayType *offsets; // statement byte ranges (NULL: run as a whole)
 };
 
-void apply_pg(ReturnSetInfo *rsi, const char *key, const char *target, const char *name, bool exact) {
+void apply_pg(ReturnSetInfo *rsi, const char *key, const char *target, const char *name,
+              bool exact) {
     MemoryContext cxt = CurrentMemoryContext;
     deploy_lock(true);
     int nest = restrict_search_path();
@@ -450,7 +529,7 @@ void apply_pg(ReturnSetInfo *rsi, const char *key, const char *target, const cha
               "state");
     char *baseline = SPI_processed == 1 ? spi::get_text(0, 1, cxt) : nullptr;
 
-    Datum kd = key ? CStringGetTextDatum(key) : (Datum) 0;
+    Datum kd = key ? CStringGetTextDatum(key) : (Datum)0;
     if (key && !exact) {
         spi::exec(spi::plan(&p_known, SQL_KNOWN, 1, T1), &kd, nullptr, false, 1, SPI_OK_SELECT,
                   "known version");
@@ -459,12 +538,12 @@ void apply_pg(ReturnSetInfo *rsi, const char *key, const char *target, const cha
                             errhint("mig.status() lists the uploaded migrations.")));
     }
 
-    Datum pv[3] = {kd, baseline ? CStringGetTextDatum(baseline) : (Datum) 0, BoolGetDatum(exact)};
+    Datum pv[3] = {kd, baseline ? CStringGetTextDatum(baseline) : (Datum)0, BoolGetDatum(exact)};
     char pn[4] = {key ? ' ' : 'n', baseline ? ' ' : 'n', ' ', '\0'};
     spi::exec(spi::plan(&p_pending, SQL_PENDING, 3, T_PENDING), pv, pn, false, 0, SPI_OK_SELECT,
               "pending migrations");
-    int n = (int) SPI_processed;
-    Todo *todo = (Todo *) palloc0(sizeof(Todo) * (n > 0 ? n : 1));
+    int n = (int)SPI_processed;
+    Todo *todo = (Todo *)palloc0(sizeof(Todo) * (n > 0 ? n : 1));
     for (int i = 0; i < n; i++) {
         todo[i].version = spi::get_text(i, 1, cxt);
         todo[i].name = spi::get_text(i, 2, cxt);
@@ -488,15 +567,21 @@ void apply_pg(ReturnSetInfo *rsi, const char *key, const char *target, const cha
     }
     for (int i = 0; i < n; i++)
         if (!todo[i].ok)
-            ereport(ERROR, (errcode(PM004),
-                            errmsg("migration %s (%s) is non-transactional and cannot run inside mig.apply",
-                                   todo[i].version, todo[i].name),
-                            errdetail("Nothing was applied."),
-                            i > 0 ? errhint("Apply up to %s with mig.apply('%s'), commit, then run %s with pgmig up "
-                                            "(statement by statement, outside a transaction block).",
-                                            todo[i - 1].version, todo[i - 1].version, todo[i].version)
-                                  : errhint("Run it with pgmig up (statement by statement, outside a transaction block).")));
-    for (int i = 0; i < n; i++) check_uploader(todo[i].uploaded_by, todo[i].version, todo[i].name);
+            ereport(
+                ERROR,
+                (errcode(PM004),
+                 errmsg("migration %s (%s) is non-transactional and cannot run inside mig.apply",
+                        todo[i].version, todo[i].name),
+                 errdetail("Nothing was applied."),
+                 i > 0
+                     ? errhint(
+                           "Apply up to %s with mig.apply('%s'), commit, then run %s with pgmig up "
+                           "(statement by statement, outside a transaction block).",
+                           todo[i - 1].version, todo[i - 1].version, todo[i].version)
+                     : errhint("Run it with pgmig up (statement by statement, outside a "
+                               "transaction block).")));
+    for (int i = 0; i < n; i++)
+        check_uploader(todo[i].uploaded_by, todo[i].version, todo[i].name);
     if (n == 0) {
         restore_search_path(nest);
         return;
@@ -510,12 +595,13 @@ void apply_pg(ReturnSetInfo *rsi, const char *key, const char *target, const cha
         run_script(sql, todo[i].offsets, todo[i].version, todo[i].name, todo[i].file);
         pfree(sql);
         todo[i].us = GetCurrentTimestamp() - t0;
-        if (todo[i].us < 0) todo[i].us = 0;
+        if (todo[i].us < 0)
+            todo[i].us = 0;
     }
 
     nest = restrict_search_path();
-    char **keys = (char **) palloc(sizeof(char *) * n);
-    int64 *us = (int64 *) palloc(sizeof(int64) * n);
+    char **keys = (char **)palloc(sizeof(char *) * n);
+    int64 *us = (int64 *)palloc(sizeof(int64) * n);
     for (int i = 0; i < n; i++) {
         keys[i] = todo[i].key;
         us[i] = todo[i].us;
@@ -524,7 +610,8 @@ void apply_pg(ReturnSetInfo *rsi, const char *key, const char *target, const cha
     spi::exec(spi::plan(&p_record_apply, SQL_RECORD_APPLY, 3, T_RECORD), rv, nullptr, false, 0,
               SPI_OK_INSERT, "record applied");
     restore_search_path(nest);
-    for (int i = 0; i < n; i++) put_row(rsi, todo[i].version, todo[i].name, "applied", batch, todo[i].us);
+    for (int i = 0; i < n; i++)
+        put_row(rsi, todo[i].version, todo[i].name, "applied", batch, todo[i].us);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -536,12 +623,13 @@ void rollback_pg(ReturnSetInfo *rsi, int64 steps, const char *after_key, const c
     MemoryContext cxt = CurrentMemoryContext;
     deploy_lock(true);
     int nest = restrict_search_path();
-    Datum kd = after_key ? CStringGetTextDatum(after_key) : (Datum) 0;
+    Datum kd = after_key ? CStringGetTextDatum(after_key) : (Datum)0;
     if (after_key) {
         // a known version, or an all-zero version ("0": roll back everything)
         bool zero = true;
         for (const char *p = after_key; *p; p++)
-            if (*p >= '1' && *p <= '9') zero = false;
+            if (*p >= '1' && *p <= '9')
+                zero = false;
         if (!zero) {
             spi::exec(spi::plan(&p_known, SQL_KNOWN, 1, T1), &kd, nullptr, false, 1, SPI_OK_SELECT,
                       "known version");
@@ -554,8 +642,8 @@ void rollback_pg(ReturnSetInfo *rsi, int64 steps, const char *after_key, const c
     char pn[4] = {steps < 0 ? 'n' : ' ', after_key ? ' ' : 'n', ' ', '\0'};
     spi::exec(spi::plan(&p_to_undo, SQL_TO_UNDO, 3, T_UNDO), pv, pn, false, 0, SPI_OK_SELECT,
               "migrations to roll back");
-    int n = (int) SPI_processed;
-    Todo *todo = (Todo *) palloc0(sizeof(Todo) * (n > 0 ? n : 1));
+    int n = (int)SPI_processed;
+    Todo *todo = (Todo *)palloc0(sizeof(Todo) * (n > 0 ? n : 1));
     StringInfoData missing;
     initStringInfo(&missing);
     for (int i = 0; i < n; i++) {
@@ -571,7 +659,9 @@ void rollback_pg(ReturnSetInfo *rsi, int64 steps, const char *after_key, const c
         bool onull;
         Datum od = spi::get_datum(i, 10, &onull);
         todo[i].offsets = onull ? nullptr : DatumGetArrayTypePCopy(od);
-        if (nodown) appendStringInfo(&missing, "%s%s (%s)", missing.len ? ", " : "", todo[i].version, todo[i].name);
+        if (nodown)
+            appendStringInfo(&missing, "%s%s (%s)", missing.len ? ", " : "", todo[i].version,
+                             todo[i].name);
     }
     if (missing.len)
         ereport(ERROR, (errcode(PM003), errmsg("no down script for %s", missing.data),
@@ -579,13 +669,17 @@ void rollback_pg(ReturnSetInfo *rsi, int64 steps, const char *after_key, const c
     for (int i = 0; i < n; i++)
         if (!todo[i].ok)
             ereport(ERROR, (errcode(PM004),
-                            errmsg("migration %s (%s) has a non-transactional (or partially applied) down and cannot be rolled back inside mig.rollback",
+                            errmsg("migration %s (%s) has a non-transactional (or partially "
+                                   "applied) down and cannot be rolled back inside mig.rollback",
                                    todo[i].version, todo[i].name),
                             errdetail("Nothing was rolled back."),
-                            errhint("Roll it back with pgmig down (statement by statement, outside a transaction block).")));
-    for (int i = 0; i < n; i++) check_uploader(todo[i].uploaded_by, todo[i].version, todo[i].name);
+                            errhint("Roll it back with pgmig down (statement by statement, outside "
+                                    "a transaction block).")));
+    for (int i = 0; i < n; i++)
+        check_uploader(todo[i].uploaded_by, todo[i].version, todo[i].name);
     restore_search_path(nest);
-    if (n == 0) return;
+    if (n == 0)
+        return;
 
     for (int i = 0; i < n; i++) {
         TimestampTz t0 = GetCurrentTimestamp();
@@ -593,19 +687,20 @@ void rollback_pg(ReturnSetInfo *rsi, int64 steps, const char *after_key, const c
         run_script(sql, todo[i].offsets, todo[i].version, todo[i].name, todo[i].file);
         pfree(sql);
         todo[i].us = GetCurrentTimestamp() - t0;
-        if (todo[i].us < 0) todo[i].us = 0;
+        if (todo[i].us < 0)
+            todo[i].us = 0;
     }
 
     nest = restrict_search_path();
-    char **keys = (char **) palloc(sizeof(char *) * n);
-    int64 *us = (int64 *) palloc(sizeof(int64) * n);
+    char **keys = (char **)palloc(sizeof(char *) * n);
+    int64 *us = (int64 *)palloc(sizeof(int64) * n);
     for (int i = 0; i < n; i++) {
         keys[i] = todo[i].key;
         us[i] = todo[i].us;
     }
     Datum rv[3] = {text_array(keys, n), int8_array(us, n), Int32GetDatum(0)};
-    spi::exec(spi::plan(&p_record_rollback, SQL_RECORD_ROLLBACK, 2, T_RECORD), rv, nullptr, false, 0,
-              SPI_OK_INSERT, "record rollback");
+    spi::exec(spi::plan(&p_record_rollback, SQL_RECORD_ROLLBACK, 2, T_RECORD), rv, nullptr, false,
+              0, SPI_OK_INSERT, "record rollback");
     restore_search_path(nest);
     for (int i = 0; i < n; i++)
         put_row(rsi, todo[i].version, todo[i].name, "rolled back", todo[i].batch, todo[i].us);
@@ -618,17 +713,18 @@ void rollback_pg(ReturnSetInfo *rsi, int64 steps, const char *after_key, const c
 void repeatable_pg(ReturnSetInfo *rsi, const char *name, Datum up, Jsonb *options) {
     deploy_lock(true);
     if (options && !JB_ROOT_IS_OBJECT(options))
-        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("options must be a JSON object")));
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("options must be a JSON object")));
     char *file = opt_str(options, "file");
     char *sql = text_to_cstring(DatumGetTextPP(up));
-    int len = (int) strlen(sql);
+    int len = (int)strlen(sql);
     char ck[65];
     sha256_hex(sql, len, ck);
 
     int nest = restrict_search_path();
     Datum nd = CStringGetTextDatum(name);
-    spi::exec(spi::plan(&p_rep_get, SQL_REPEATABLE_GET, 1, T1), &nd, nullptr, false, 1, SPI_OK_SELECT,
-              "repeatable");
+    spi::exec(spi::plan(&p_rep_get, SQL_REPEATABLE_GET, 1, T1), &nd, nullptr, false, 1,
+              SPI_OK_SELECT, "repeatable");
     if (SPI_processed == 1) {
         char *old = spi::get_text(0, 1, CurrentMemoryContext);
         if (strcmp(old, ck) == 0) {
@@ -642,15 +738,17 @@ void repeatable_pg(ReturnSetInfo *rsi, const char *name, Datum up, Jsonb *option
 
     ScriptInfo si = analyze_script(sql, len, nullptr, name, file);
     if (si.copy_stmt)
-        ereport(ERROR, (errcode(PM008),
-                        errmsg("repeatable migration %s: COPY FROM STDIN / TO STDOUT is not supported (statement %d)",
-                               name, si.copy_stmt)));
+        ereport(ERROR, (errcode(PM008), errmsg("repeatable migration %s: COPY FROM STDIN / TO "
+                                               "STDOUT is not supported (statement %d)",
+                                               name, si.copy_stmt)));
     if (!si.transactional || !opt_bool(options, "transaction", true))
-        ereport(ERROR, (errcode(PM004),
-                        errmsg("repeatable migration %s is non-transactional and cannot run inside mig.apply_repeatable",
-                               name)));
+        ereport(ERROR, (errcode(PM004), errmsg("repeatable migration %s is non-transactional and "
+                                               "cannot run inside mig.apply_repeatable",
+                                               name)));
     if (si.wrapped)
-        ereport(WARNING, (errmsg("repeatable migration %s: the script's own BEGIN/COMMIT wrapper is ignored", name)));
+        ereport(WARNING,
+                (errmsg("repeatable migration %s: the script's own BEGIN/COMMIT wrapper is ignored",
+                        name)));
 
     nest = restrict_search_path();
     int batch = new_batch();
@@ -660,16 +758,21 @@ void repeatable_pg(ReturnSetInfo *rsi, const char *name, Datum up, Jsonb *option
     char *body = si.wrapped ? pnstrdup(sql + si.body_start, si.body_end - si.body_start) : sql;
     run_script(body, statement_offsets(&si), nullptr, name, file);
     int64 us = GetCurrentTimestamp() - t0;
-    if (us < 0) us = 0;
+    if (us < 0)
+        us = 0;
 
     nest = restrict_search_path();
-    Datum v[6] = {nd, up, CStringGetTextDatum(ck),
-                  options ? JsonbPGetDatum(options) : DirectFunctionCall1(jsonb_in, CStringGetDatum("{}")),
-                  Int32GetDatum(batch), Int64GetDatum(us)};
+    Datum v[6] = {nd,
+                  up,
+                  CStringGetTextDatum(ck),
+                  options ? JsonbPGetDatum(options)
+                          : DirectFunctionCall1(jsonb_in, CStringGetDatum("{}")),
+                  Int32GetDatum(batch),
+                  Int64GetDatum(us)};
     spi::exec(spi::plan(&p_rep_put, SQL_REPEATABLE_PUT, 6, T_REP_PUT), v, nullptr, false, 0,
               SPI_OK_INSERT, "record repeatable");
     restore_search_path(nest);
     put_row(rsi, nullptr, name, "applied", batch, us);
 }
 
-}  // namespace mig
+} // namespace mig

@@ -14,20 +14,20 @@ extern bool g_trust_uploaders;
 bool deploy_lock(bool wait);
 
 struct UploadArgs {
-    const char *version;  // as given
-    const char *key;      // numeric[] literal of the version
+    const char *version; // as given
+    const char *key;     // numeric[] literal of the version
     const char *name;
     Datum up;
     Datum down;
     bool down_null;
-    Jsonb *options;       // NULL = {}
+    Jsonb *options; // NULL = {}
 };
 
 struct UploadResult {
-    const char *action;   // static string
+    const char *action; // static string
     bool transactional;
     int statements;
-    bool applied;         // already applied (complete)
+    bool applied; // already applied (complete)
     char checksum[65];
 };
 
@@ -36,7 +36,8 @@ void upload_pg(const UploadArgs *a, UploadResult *r);
 
 // mig.apply(target) (exact = false) or the apply half of the one-shot mig.apply (exact = true).
 // key = NULL: everything pending. Rows go to rsi's tuplestore. SPI connected.
-void apply_pg(ReturnSetInfo *rsi, const char *key, const char *target, const char *name, bool exact);
+void apply_pg(ReturnSetInfo *rsi, const char *key, const char *target, const char *name,
+              bool exact);
 
 // mig.rollback*: steps < 0 = no limit; after_key: versions greater than it; last_batch: only the
 // last batch. SPI connected.
@@ -46,4 +47,4 @@ void rollback_pg(ReturnSetInfo *rsi, int64 steps, const char *after_key, const c
 // mig.apply_repeatable. SPI connected.
 void repeatable_pg(ReturnSetInfo *rsi, const char *name, Datum up, Jsonb *options);
 
-}  // namespace mig
+} // namespace mig

@@ -5,11 +5,13 @@ namespace mig {
 
 int restrict_search_path() {
     int nest = NewGUCNestLevel();
-    (void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
-                             GUC_ACTION_SAVE, true, 0, false);
+    (void)set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
+                            GUC_ACTION_SAVE, true, 0, false);
     return nest;
 }
 
-void restore_search_path(int nest) { AtEOXact_GUC(true, nest); }
+void restore_search_path(int nest) {
+    AtEOXact_GUC(true, nest);
+}
 
-}  // namespace mig
+} // namespace mig

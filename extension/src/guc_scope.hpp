@@ -9,4 +9,4 @@
 namespace mig {
 int restrict_search_path();
 void restore_search_path(int nest);
-}  // namespace mig
+} // namespace mig

@@ -1,7 +1,7 @@
 // mig.cpp: module magic, _PG_init (GUCs, hooks) and the SQL entry points.
 // Every extern "C" function is pg_entry(...): C++ zone code that reaches PostgreSQL only
 // through pg_call (pg_boundary.hpp).
-#include "version.hpp"  // pure C++: must come before any PostgreSQL header
+#include "version.hpp" // pure C++: must come before any PostgreSQL header
 
 #include "deploy.hpp"
 #include "guc_scope.hpp"
@@ -16,7 +16,9 @@ static bool g_debug_functions = false;
 
 // --- argument helpers (C++ zone) -------------------------------------------------------------
 
-static bool arg_null(FunctionCallInfo fcinfo, int i) { return PG_ARGISNULL(i); }
+static bool arg_null(FunctionCallInfo fcinfo, int i) {
+    return PG_ARGISNULL(i);
+}
 
 static std::string arg_string(FunctionCallInfo fcinfo, int i) {
     char *s = pg_call([&]() noexcept { return text_to_cstring(PG_GETARG_TEXT_PP(i)); });
@@ -27,14 +29,15 @@ static std::string version_key_or_throw(const std::string &v) {
     auto groups = parse_version(v);
     if (!groups)
         throw UserError(PM005, "invalid version \"" + v + "\"",
-                        "A version is digits, optionally in dot-separated groups (1, 0001, 20240115093000, 1.2.3); '-' is ignored.");
+                        "A version is digits, optionally in dot-separated groups (1, 0001, "
+                        "20240115093000, 1.2.3); '-' is ignored.");
     return version_key_literal(*groups);
 }
 
 static ReturnSetInfo *init_srf(FunctionCallInfo fcinfo) {
     return pg_call([&]() noexcept {
         InitMaterializedSRF(fcinfo, 0);
-        return (ReturnSetInfo *) fcinfo->resultinfo;
+        return (ReturnSetInfo *)fcinfo->resultinfo;
     });
 }
 
@@ -46,24 +49,24 @@ static Datum upload_tuple(FunctionCallInfo fcinfo, const UploadArgs *a, const Up
         elog(ERROR, "pgmig: return type must be a row type");
     td = BlessTupleDesc(td);
     Datum v[6] = {CStringGetTextDatum(a->version), CStringGetTextDatum(a->name),
-                  CStringGetTextDatum(r->action), BoolGetDatum(r->transactional),
-                  Int32GetDatum(r->statements), CStringGetTextDatum(r->checksum)};
+                  CStringGetTextDatum(r->action),  BoolGetDatum(r->transactional),
+                  Int32GetDatum(r->statements),    CStringGetTextDatum(r->checksum)};
     bool nulls[6] = {false, false, false, false, false, false};
     return HeapTupleGetDatum(heap_form_tuple(td, v, nulls));
 }
 
-static void fill_upload_args(FunctionCallInfo fcinfo, UploadArgs *a, const char *version, const char *key,
-                             const char *name) {
+static void fill_upload_args(FunctionCallInfo fcinfo, UploadArgs *a, const char *version,
+                             const char *key, const char *name) {
     a->version = version;
     a->key = key;
     a->name = name;
     a->up = PG_GETARG_DATUM(2);
     a->down_null = PG_ARGISNULL(3);
-    a->down = a->down_null ? (Datum) 0 : PG_GETARG_DATUM(3);
+    a->down = a->down_null ? (Datum)0 : PG_GETARG_DATUM(3);
     a->options = PG_ARGISNULL(4) ? nullptr : PG_GETARG_JSONB_P(4);
 }
 
-}  // namespace mig
+} // namespace mig
 
 // --- entry points --------------------------------------------------------------------------------
 
@@ -73,11 +76,13 @@ PG_MODULE_MAGIC;
 
 void _PG_init(void);
 void _PG_init(void) {
-    DefineCustomBoolVariable("pgmig.trust_uploaders",
-                             "Lets any caller apply migrations uploaded by roles it is not a member of.",
-                             nullptr, &mig::g_trust_uploaders, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
-    DefineCustomBoolVariable("pgmig.debug_functions", "Enables pgmig's test-only functions (mig._debug_raise).",
-                             nullptr, &mig::g_debug_functions, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomBoolVariable(
+        "pgmig.trust_uploaders",
+        "Lets any caller apply migrations uploaded by roles it is not a member of.", nullptr,
+        &mig::g_trust_uploaders, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomBoolVariable(
+        "pgmig.debug_functions", "Enables pgmig's test-only functions (mig._debug_raise).", nullptr,
+        &mig::g_debug_functions, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
     MarkGUCPrefixReserved("pgmig");
 }
 
@@ -95,7 +100,8 @@ Datum mig_version_key(PG_FUNCTION_ARGS) {
 
 PG_FUNCTION_INFO_V1(mig_checksum);
 Datum mig_checksum(PG_FUNCTION_ARGS) {
-    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
+    if (PG_ARGISNULL(0))
+        PG_RETURN_NULL();
     return mig::pg_entry(fcinfo, [](FunctionCallInfo fc) -> Datum {
         return mig::pg_call([&]() noexcept {
             text *t = DatumGetTextPP(fc->args[0].value);
@@ -112,21 +118,25 @@ Datum mig_split(PG_FUNCTION_ARGS) {
         ReturnSetInfo *rsi = mig::init_srf(fc);
         mig::pg_call([&]() noexcept {
             char *sql = text_to_cstring(DatumGetTextPP(fc->args[0].value));
-            int len = (int) strlen(sql);
+            int len = (int)strlen(sql);
             mig::ScriptInfo si = mig::analyze_script(sql, len, nullptr, nullptr, nullptr);
             mig::TextWalker w(sql);
             for (int i = 0; i < si.nstmts; i++) {
                 const mig::StmtInfo *st = &si.stmts[i];
                 w.advance_to(st->start);
-                Datum v[7] = {Int32GetDatum(i + 1),
-                              PointerGetDatum(cstring_to_text_with_len(sql + st->start, st->end - st->start)),
-                              Int32GetDatum(w.chars), Int32GetDatum(w.line), Int32GetDatum(w.col),
-                              BoolGetDatum(st->transactional), CStringGetTextDatum(st->tag)};
+                Datum v[7] = {
+                    Int32GetDatum(i + 1),
+                    PointerGetDatum(cstring_to_text_with_len(sql + st->start, st->end - st->start)),
+                    Int32GetDatum(w.chars),
+                    Int32GetDatum(w.line),
+                    Int32GetDatum(w.col),
+                    BoolGetDatum(st->transactional),
+                    CStringGetTextDatum(st->tag)};
                 bool nulls[7] = {false, false, false, false, false, false, false};
                 tuplestore_putvalues(rsi->setResult, rsi->setDesc, v, nulls);
             }
         });
-        return (Datum) 0;
+        return (Datum)0;
     });
 }
 
@@ -134,7 +144,8 @@ PG_FUNCTION_INFO_V1(mig_upload);
 Datum mig_upload(PG_FUNCTION_ARGS) {
     return mig::pg_entry(fcinfo, [](FunctionCallInfo fc) -> Datum {
         if (mig::arg_null(fc, 0) || mig::arg_null(fc, 1) || mig::arg_null(fc, 2))
-            throw mig::UserError(ERRCODE_NULL_VALUE_NOT_ALLOWED, "version, name and up_sql must not be NULL");
+            throw mig::UserError(ERRCODE_NULL_VALUE_NOT_ALLOWED,
+                                 "version, name and up_sql must not be NULL");
         std::string version = mig::arg_string(fc, 0);
         std::string key = mig::version_key_or_throw(version);
         std::string name = mig::arg_string(fc, 1);
@@ -155,7 +166,8 @@ PG_FUNCTION_INFO_V1(mig_apply_one);
 Datum mig_apply_one(PG_FUNCTION_ARGS) {
     return mig::pg_entry(fcinfo, [](FunctionCallInfo fc) -> Datum {
         if (mig::arg_null(fc, 0) || mig::arg_null(fc, 1) || mig::arg_null(fc, 2))
-            throw mig::UserError(ERRCODE_NULL_VALUE_NOT_ALLOWED, "version, name and up_sql must not be NULL");
+            throw mig::UserError(ERRCODE_NULL_VALUE_NOT_ALLOWED,
+                                 "version, name and up_sql must not be NULL");
         std::string version = mig::arg_string(fc, 0);
         std::string key = mig::version_key_or_throw(version);
         std::string name = mig::arg_string(fc, 1);
@@ -170,7 +182,7 @@ Datum mig_apply_one(PG_FUNCTION_ARGS) {
             mig::apply_pg(rsi, pk, pv, pn, true);
             mig::spi::finish();
         });
-        return (Datum) 0;
+        return (Datum)0;
     });
 }
 
@@ -191,7 +203,7 @@ Datum mig_apply(PG_FUNCTION_ARGS) {
             mig::apply_pg(rsi, pk, pt, nullptr, false);
             mig::spi::finish();
         });
-        return (Datum) 0;
+        return (Datum)0;
     });
 }
 
@@ -199,7 +211,8 @@ PG_FUNCTION_INFO_V1(mig_apply_repeatable);
 Datum mig_apply_repeatable(PG_FUNCTION_ARGS) {
     return mig::pg_entry(fcinfo, [](FunctionCallInfo fc) -> Datum {
         if (mig::arg_null(fc, 0) || mig::arg_null(fc, 1))
-            throw mig::UserError(ERRCODE_NULL_VALUE_NOT_ALLOWED, "name and up_sql must not be NULL");
+            throw mig::UserError(ERRCODE_NULL_VALUE_NOT_ALLOWED,
+                                 "name and up_sql must not be NULL");
         std::string name = mig::arg_string(fc, 0);
         const char *pn = name.c_str();
         ReturnSetInfo *rsi = mig::init_srf(fc);
@@ -209,7 +222,7 @@ Datum mig_apply_repeatable(PG_FUNCTION_ARGS) {
             mig::repeatable_pg(rsi, pn, fc->args[1].value, opts);
             mig::spi::finish();
         });
-        return (Datum) 0;
+        return (Datum)0;
     });
 }
 
@@ -218,11 +231,15 @@ static Datum rollback_entry(FunctionCallInfo fcinfo, int mode) {
         int64 steps = -1;
         std::string version, key;
         if (mode == 0) {
-            if (mig::arg_null(fc, 0)) throw mig::UserError(ERRCODE_NULL_VALUE_NOT_ALLOWED, "steps must not be NULL");
-            steps = mig::pg_call([&]() noexcept { return (int64) DatumGetInt32(fc->args[0].value); });
-            if (steps < 0) throw mig::UserError(ERRCODE_INVALID_PARAMETER_VALUE, "steps must not be negative");
+            if (mig::arg_null(fc, 0))
+                throw mig::UserError(ERRCODE_NULL_VALUE_NOT_ALLOWED, "steps must not be NULL");
+            steps =
+                mig::pg_call([&]() noexcept { return (int64)DatumGetInt32(fc->args[0].value); });
+            if (steps < 0)
+                throw mig::UserError(ERRCODE_INVALID_PARAMETER_VALUE, "steps must not be negative");
         } else if (mode == 1) {
-            if (mig::arg_null(fc, 0)) throw mig::UserError(ERRCODE_NULL_VALUE_NOT_ALLOWED, "version must not be NULL");
+            if (mig::arg_null(fc, 0))
+                throw mig::UserError(ERRCODE_NULL_VALUE_NOT_ALLOWED, "version must not be NULL");
             version = mig::arg_string(fc, 0);
             key = mig::version_key_or_throw(version);
         }
@@ -234,23 +251,31 @@ static Datum rollback_entry(FunctionCallInfo fcinfo, int mode) {
             mig::rollback_pg(rsi, steps, pk, pv, mode == 2);
             mig::spi::finish();
         });
-        return (Datum) 0;
+        return (Datum)0;
     });
 }
 
 PG_FUNCTION_INFO_V1(mig_rollback);
-Datum mig_rollback(PG_FUNCTION_ARGS) { return rollback_entry(fcinfo, 0); }
+Datum mig_rollback(PG_FUNCTION_ARGS) {
+    return rollback_entry(fcinfo, 0);
+}
 
 PG_FUNCTION_INFO_V1(mig_rollback_to);
-Datum mig_rollback_to(PG_FUNCTION_ARGS) { return rollback_entry(fcinfo, 1); }
+Datum mig_rollback_to(PG_FUNCTION_ARGS) {
+    return rollback_entry(fcinfo, 1);
+}
 
 PG_FUNCTION_INFO_V1(mig_rollback_batch);
-Datum mig_rollback_batch(PG_FUNCTION_ARGS) { return rollback_entry(fcinfo, 2); }
+Datum mig_rollback_batch(PG_FUNCTION_ARGS) {
+    return rollback_entry(fcinfo, 2);
+}
 
 PG_FUNCTION_INFO_V1(mig_lock);
 Datum mig_lock(PG_FUNCTION_ARGS) {
     return mig::pg_entry(fcinfo, [](FunctionCallInfo fc) -> Datum {
-        bool wait = mig::arg_null(fc, 0) ? true : mig::pg_call([&]() noexcept { return DatumGetBool(fc->args[0].value); });
+        bool wait = mig::arg_null(fc, 0)
+                        ? true
+                        : mig::pg_call([&]() noexcept { return DatumGetBool(fc->args[0].value); });
         return mig::pg_call([&]() noexcept {
             mig::spi::connect();
             bool got = mig::deploy_lock(wait);
@@ -264,22 +289,23 @@ Datum mig_lock(PG_FUNCTION_ARGS) {
 namespace {
 int g_destructors_run = 0;
 struct CountsDestruction {
-    std::string payload = std::string(64, 'x');  // a real heap-owning C++ object
+    std::string payload = std::string(64, 'x'); // a real heap-owning C++ object
     ~CountsDestruction() { g_destructors_run++; }
 };
-}  // namespace
+} // namespace
 
 PG_FUNCTION_INFO_V1(mig_debug_raise);
 Datum mig_debug_raise(PG_FUNCTION_ARGS) {
     return mig::pg_entry(fcinfo, [](FunctionCallInfo fc) -> Datum {
         if (!mig::g_debug_functions)
-            throw mig::UserError(ERRCODE_INSUFFICIENT_PRIVILEGE, "mig._debug_raise requires pgmig.debug_functions = on");
+            throw mig::UserError(ERRCODE_INSUFFICIENT_PRIVILEGE,
+                                 "mig._debug_raise requires pgmig.debug_functions = on");
         std::string kind = mig::arg_string(fc, 0);
         CountsDestruction guard;
         if (kind == "pg_error") {
             // a PostgreSQL error (division by zero, 22012) raised deep inside C++ frames
             mig::pg_call([&]() noexcept {
-                (void) DirectFunctionCall2(int4div, Int32GetDatum(1), Int32GetDatum(0));
+                (void)DirectFunctionCall2(int4div, Int32GetDatum(1), Int32GetDatum(0));
             });
         } else if (kind == "pg_error_in_spi") {
             mig::pg_call([&]() noexcept {
@@ -290,7 +316,8 @@ Datum mig_debug_raise(PG_FUNCTION_ARGS) {
         } else if (kind == "cpp_exception") {
             throw std::runtime_error("C++ exception from mig._debug_raise");
         } else if (kind == "user_error") {
-            throw mig::UserError(mig::PM005, "user error from mig._debug_raise", "Raised on purpose.");
+            throw mig::UserError(mig::PM005, "user error from mig._debug_raise",
+                                 "Raised on purpose.");
         } else if (kind == "bad_alloc") {
             throw std::bad_alloc();
         } else if (kind == "destructors") {
@@ -302,4 +329,4 @@ Datum mig_debug_raise(PG_FUNCTION_ARGS) {
     });
 }
 
-}  // extern "C"
+} // extern "C"

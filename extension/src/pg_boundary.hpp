@@ -23,37 +23,38 @@ constexpr int PM010 = MAKE_SQLSTATE('P', 'M', '0', '1', '0');
 
 // A PostgreSQL error caught by pg_call; exists only to unwind C++ frames.
 class PgError final : public std::exception {
-public:
+  public:
     explicit PgError(ErrorData *ed) noexcept : ed_(ed) {}
     ErrorData *data() const noexcept { return ed_; }
     const char *what() const noexcept override { return ed_->message ? ed_->message : "error"; }
 
-private:
-    ErrorData *ed_;  // palloc'd in the caller's memory context
+  private:
+    ErrorData *ed_; // palloc'd in the caller's memory context
 };
 
 // pgmig's own errors raised from C++ zone code.
 class UserError : public std::runtime_error {
-public:
+  public:
     UserError(int sqlstate, const std::string &msg, std::string detail = {}, std::string hint = {})
-        : std::runtime_error(msg), sqlstate_(sqlstate), detail_(std::move(detail)), hint_(std::move(hint)) {}
+        : std::runtime_error(msg), sqlstate_(sqlstate), detail_(std::move(detail)),
+          hint_(std::move(hint)) {}
     int sqlstate() const noexcept { return sqlstate_; }
     const std::string &detail() const noexcept { return detail_; }
     const std::string &hint() const noexcept { return hint_; }
 
-private:
+  private:
     int sqlstate_;
     std::string detail_;
     std::string hint_;
 };
 
-template <typename F>
-auto pg_call(F &&f) -> std::invoke_result_t<F &> {
+template <typename F> auto pg_call(F &&f) -> std::invoke_result_t<F &> {
     static_assert(std::is_nothrow_invocable_v<F &>, "pg_call body must be noexcept");
     using R = std::invoke_result_t<F &>;
-    static_assert(std::is_void_v<R> || std::is_scalar_v<R>, "pg_call returns void or a scalar (Datum, pointer, bool, int)");
+    static_assert(std::is_void_v<R> || std::is_scalar_v<R>,
+                  "pg_call returns void or a scalar (Datum, pointer, bool, int)");
     MemoryContext caller_cxt = CurrentMemoryContext;
-    ErrorData *volatile captured = nullptr;  // volatile: assigned after the longjmp
+    ErrorData *volatile captured = nullptr; // volatile: assigned after the longjmp
     volatile std::conditional_t<std::is_void_v<R>, char, R> out{};
     PG_TRY();
     {
@@ -69,17 +70,18 @@ auto pg_call(F &&f) -> std::invoke_result_t<F &> {
         FlushErrorState();
     }
     PG_END_TRY();
-    if (captured) throw PgError(captured);
-    if constexpr (!std::is_void_v<R>) return out;
+    if (captured)
+        throw PgError(captured);
+    if constexpr (!std::is_void_v<R>)
+        return out;
 }
 
 // Raises the pending error described by the arguments; never returns. (PG zone)
-[[noreturn]] void raise_boundary_error(ErrorData *pg_err, int code, const char *msg, const char *detail,
-                                       const char *hint) noexcept;
+[[noreturn]] void raise_boundary_error(ErrorData *pg_err, int code, const char *msg,
+                                       const char *detail, const char *hint) noexcept;
 
-template <typename Impl>
-Datum pg_entry(FunctionCallInfo fcinfo, Impl &&impl) noexcept {
-    static char msg[1024];  // no palloc inside catch (OOM would longjmp)
+template <typename Impl> Datum pg_entry(FunctionCallInfo fcinfo, Impl &&impl) noexcept {
+    static char msg[1024]; // no palloc inside catch (OOM would longjmp)
     static char det[1024];
     static char hint[1024];
     ErrorData *pg_err = nullptr;
@@ -107,4 +109,4 @@ Datum pg_entry(FunctionCallInfo fcinfo, Impl &&impl) noexcept {
     raise_boundary_error(pg_err, code, msg, det, hint);
 }
 
-}  // namespace mig
+} // namespace mig

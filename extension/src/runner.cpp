@@ -7,20 +7,24 @@
 namespace mig {
 
 // Runs sql[start, end) (sql[end] is temporarily '\0'; `saved` is the byte that belongs there).
-static void run_piece(char *sql, int start, int end, char saved, const char *version, const char *name,
-                      const char *file) {
+static void run_piece(char *sql, int start, int end, char saved, const char *version,
+                      const char *name, const char *file) {
     const char *stmt = sql + start;
     MemoryContext cxt = CurrentMemoryContext;
     PG_TRY();
     {
         int rc = SPI_execute(stmt, false, 0);
         if (rc == SPI_ERROR_TRANSACTION)
-            ereport(ERROR, (errcode(PM004),
-                            errmsg("transaction control statements cannot run inside mig.apply"),
-                            errhint("Such a migration is non-transactional; run it with pgmig up.")));
+            ereport(ERROR,
+                    (errcode(PM004),
+                     errmsg("transaction control statements cannot run inside mig.apply"),
+                     errhint("Such a migration is non-transactional; run it with pgmig up.")));
         if (rc == SPI_ERROR_COPY)
-            ereport(ERROR, (errcode(PM008), errmsg("COPY FROM STDIN and COPY TO STDOUT are not supported in migrations")));
-        if (rc < 0) elog(ERROR, "pgmig: SPI_execute failed: %s", SPI_result_code_string(rc));
+            ereport(ERROR,
+                    (errcode(PM008),
+                     errmsg("COPY FROM STDIN and COPY TO STDOUT are not supported in migrations")));
+        if (rc < 0)
+            elog(ERROR, "pgmig: SPI_execute failed: %s", SPI_result_code_string(rc));
         SPI_freetuptable(SPI_tuptable);
     }
     PG_CATCH();
@@ -29,24 +33,26 @@ static void run_piece(char *sql, int start, int end, char saved, const char *ver
         ErrorData *ed = CopyErrorData();
         FlushErrorState();
         char *piece = pnstrdup(sql + start, end - start);
-        sql[end] = saved;  // report positions against the whole script
+        sql[end] = saved; // report positions against the whole script
         decorate_script_error(ed, sql, piece, start, 0, version, name, file);
         ReThrowError(ed);
     }
     PG_END_TRY();
 }
 
-void run_script(char *sql, ArrayType *offsets, const char *version, const char *name, const char *file) {
+void run_script(char *sql, ArrayType *offsets, const char *version, const char *name,
+                const char *file) {
     int n = offsets ? ArrayGetNItems(ARR_NDIM(offsets), ARR_DIMS(offsets)) / 2 : 0;
     if (n <= 1) {
-        run_piece(sql, 0, (int) strlen(sql), '\0', version, name, file);
+        run_piece(sql, 0, (int)strlen(sql), '\0', version, name, file);
         return;
     }
-    const int32 *o = (const int32 *) ARR_DATA_PTR(offsets);
-    int len = (int) strlen(sql);
+    const int32 *o = (const int32 *)ARR_DATA_PTR(offsets);
+    int len = (int)strlen(sql);
     for (int i = 0; i < n; i++) {
         int start = o[2 * i], end = o[2 * i + 1];
-        if (start < 0 || end < start || end > len) elog(ERROR, "pgmig: invalid statement offsets");
+        if (start < 0 || end < start || end > len)
+            elog(ERROR, "pgmig: invalid statement offsets");
         char saved = sql[end];
         sql[end] = '\0';
         run_piece(sql, start, end, saved, version, name, file);
@@ -60,7 +66,7 @@ void sha256_hex(const char *data, size_t len, char out[65]) {
     uint8 digest[32];
     pg_cryptohash_ctx *ctx = pg_cryptohash_create(PG_SHA256);
     if (ctx == nullptr || pg_cryptohash_init(ctx) < 0 ||
-        pg_cryptohash_update(ctx, (const uint8 *) data, len) < 0 ||
+        pg_cryptohash_update(ctx, (const uint8 *)data, len) < 0 ||
         pg_cryptohash_final(ctx, digest, sizeof digest) < 0) {
         const char *why = ctx ? pg_cryptohash_error(ctx) : "out of memory";
         pg_cryptohash_free(ctx);
@@ -74,4 +80,4 @@ void sha256_hex(const char *data, size_t len, char out[65]) {
     out[64] = '\0';
 }
 
-}  // namespace mig
+} // namespace mig

@@ -11,9 +11,10 @@ namespace mig {
 // once (SPI_execute of a whole script keeps every statement's plan until it ends) and tell us
 // which statement failed. Errors keep their SQLSTATE/message/detail/hint and get a context line
 // naming the migration, line and column.
-void run_script(char *sql, ArrayType *offsets, const char *version, const char *name, const char *file);
+void run_script(char *sql, ArrayType *offsets, const char *version, const char *name,
+                const char *file);
 
 // Lower-case hex SHA-256 of `len` bytes into out[65].
 void sha256_hex(const char *data, size_t len, char out[65]);
 
-}  // namespace mig
+} // namespace mig

@@ -24,7 +24,8 @@ static int skip_space_and_comments(const char *s, int i, int len) {
                            s[i] == '\f' || s[i] == '\v'))
             i++;
         if (i + 1 < len && s[i] == '-' && s[i + 1] == '-') {
-            while (i < len && s[i] != '\n') i++;
+            while (i < len && s[i] != '\n')
+                i++;
             continue;
         }
         if (i + 1 < len && s[i] == '/' && s[i + 1] == '*') {
@@ -55,7 +56,8 @@ static void classify(Node *n, StmtInfo *si) {
     si->adds_enum_value = false;
     switch (nodeTag(n)) {
     case T_IndexStmt:
-        if (castNode(IndexStmt, n)->concurrent) si->transactional = false;
+        if (castNode(IndexStmt, n)->concurrent)
+            si->transactional = false;
         break;
     case T_ReindexStmt: {
         ReindexStmt *r = castNode(ReindexStmt, n);
@@ -63,7 +65,7 @@ static void classify(Node *n, StmtInfo *si) {
             r->kind == REINDEX_OBJECT_DATABASE)
             si->transactional = false;
         for (int i = 0; i < list_length(r->params); i++) {
-            DefElem *d = (DefElem *) list_nth(r->params, i);
+            DefElem *d = (DefElem *)list_nth(r->params, i);
             if (strcmp(d->defname, "concurrently") == 0) {
                 bool on = true;
                 if (d->arg && IsA(d->arg, String)) {
@@ -74,16 +76,19 @@ static void classify(Node *n, StmtInfo *si) {
                 } else if (d->arg && IsA(d->arg, Boolean)) {
                     on = boolVal(d->arg);
                 }
-                if (on) si->transactional = false;
+                if (on)
+                    si->transactional = false;
             }
         }
         break;
     }
     case T_DropStmt:
-        if (castNode(DropStmt, n)->concurrent) si->transactional = false;
+        if (castNode(DropStmt, n)->concurrent)
+            si->transactional = false;
         break;
     case T_VacuumStmt:
-        if (castNode(VacuumStmt, n)->is_vacuumcmd) si->transactional = false;
+        if (castNode(VacuumStmt, n)->is_vacuumcmd)
+            si->transactional = false;
         break;
     case T_CreatedbStmt:
     case T_DropdbStmt:
@@ -96,15 +101,17 @@ static void classify(Node *n, StmtInfo *si) {
     case T_TransactionStmt:
         si->transactional = false;
         si->txcontrol = true;
-        si->txkind = (int) castNode(TransactionStmt, n)->kind;
+        si->txkind = (int)castNode(TransactionStmt, n)->kind;
         break;
     case T_CopyStmt: {
         CopyStmt *c = castNode(CopyStmt, n);
-        if (c->filename == nullptr && !c->is_program) si->copy_stdio = true;
+        if (c->filename == nullptr && !c->is_program)
+            si->copy_stdio = true;
         break;
     }
     case T_AlterEnumStmt:
-        if (castNode(AlterEnumStmt, n)->oldVal == nullptr) si->adds_enum_value = true;
+        if (castNode(AlterEnumStmt, n)->oldVal == nullptr)
+            si->adds_enum_value = true;
         break;
     default:
         break;
@@ -113,14 +120,15 @@ static void classify(Node *n, StmtInfo *si) {
 
 static bool word_at(const char *s, int loc, char *out, int outlen) {
     int i = 0;
-    unsigned char c = (unsigned char) s[loc];
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_')) return false;
+    unsigned char c = (unsigned char)s[loc];
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'))
+        return false;
     while (i < outlen - 1) {
-        c = (unsigned char) s[loc + i];
+        c = (unsigned char)s[loc + i];
         if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '$')
-            out[i] = (char) c;
+            out[i] = (char)c;
         else if (c >= 'A' && c <= 'Z')
-            out[i] = (char) (c - 'A' + 'a');
+            out[i] = (char)(c - 'A' + 'a');
         else
             break;
         i++;
@@ -131,35 +139,38 @@ static bool word_at(const char *s, int loc, char *out, int outlen) {
 
 static bool in_list(const char *w, const char *const *list) {
     for (; *list; list++)
-        if ((*list)[0] == w[0] && strcmp(w, *list) == 0) return true;
+        if ((*list)[0] == w[0] && strcmp(w, *list) == 0)
+            return true;
     return false;
 }
 
 // See FAST_SCAN_MIN_BYTES. Returns false when the full parser must decide.
 static bool fast_scan(const char *sql, int len, ScriptInfo *info, MemoryContext out_cxt) {
-    static const char *const first_ok[] = {"insert", "update", "delete", "select", "with", "values",
-                                           "create", "alter", "drop", "comment", "grant", "revoke",
-                                           "truncate", "analyze", "lock", "table", nullptr};
-    static const char *const banned[] = {"concurrently", "vacuum", "database", "tablespace", "system",
-                                         "subscription", "atomic", "copy", "type", "reindex", "begin",
-                                         "start", "commit", "end", "rollback", "abort", "savepoint",
-                                         "release", "prepare", "transaction", "rule", "enum", nullptr};
+    static const char *const first_ok[] = {
+        "insert",  "update", "delete", "select",   "with",    "values", "create", "alter", "drop",
+        "comment", "grant",  "revoke", "truncate", "analyze", "lock",   "table",  nullptr};
+    static const char *const banned[] = {
+        "concurrently", "vacuum",      "database", "tablespace", "system",    "subscription",
+        "atomic",       "copy",        "type",     "reindex",    "begin",     "start",
+        "commit",       "end",         "rollback", "abort",      "savepoint", "release",
+        "prepare",      "transaction", "rule",     "enum",       nullptr};
     core_yy_extra_type extra;
     core_yyscan_t sc = scanner_init(sql, &extra, &ScanKeywords, ScanKeywordTokens);
     core_YYSTYPE lval;
     YYLTYPE loc;
     int cap = 1024, n = 0, depth = 0, cur = -1;
-    StmtInfo *st = (StmtInfo *) MemoryContextAllocZero(out_cxt, sizeof(StmtInfo) * cap);
+    StmtInfo *st = (StmtInfo *)MemoryContextAllocZero(out_cxt, sizeof(StmtInfo) * cap);
     bool ok = true;
     char w[32];
     for (;;) {
         int tok = core_yylex(&lval, &loc, sc);
-        if (tok == 0) break;
+        if (tok == 0)
+            break;
         if (tok == ';' && depth == 0) {
             if (cur >= 0) {
                 if (n == cap) {
                     cap *= 2;
-                    st = (StmtInfo *) repalloc(st, sizeof(StmtInfo) * cap);
+                    st = (StmtInfo *)repalloc(st, sizeof(StmtInfo) * cap);
                 }
                 st[n].start = cur;
                 st[n].end = loc;
@@ -171,16 +182,26 @@ static bool fast_scan(const char *sql, int len, ScriptInfo *info, MemoryContext 
         bool is_word = word_at(sql, loc, w, sizeof w);
         if (cur < 0) {
             cur = loc;
-            if (!is_word || !in_list(w, first_ok)) { ok = false; break; }
+            if (!is_word || !in_list(w, first_ok)) {
+                ok = false;
+                break;
+            }
         }
-        if (tok == '(') depth++;
-        else if (tok == ')') depth--;
-        else if (is_word && in_list(w, banned)) { ok = false; break; }
+        if (tok == '(')
+            depth++;
+        else if (tok == ')')
+            depth--;
+        else if (is_word && in_list(w, banned)) {
+            ok = false;
+            break;
+        }
     }
     scanner_finish(sc);
-    if (!ok || depth != 0) return false;
+    if (!ok || depth != 0)
+        return false;
     if (cur >= 0) {
-        if (n == cap) st = (StmtInfo *) repalloc(st, sizeof(StmtInfo) * (cap + 1));
+        if (n == cap)
+            st = (StmtInfo *)repalloc(st, sizeof(StmtInfo) * (cap + 1));
         st[n].start = cur;
         st[n].end = len;
         n++;
@@ -213,9 +234,10 @@ ScriptInfo analyze_script(const char *sql, int len, const char *version, const c
     PG_TRY();
     {
         if (allow_fast && len >= FAST_SCAN_MIN_BYTES) {
-            fast = fast_scan(sql, len, &info, caller);  // statements outlive parse_cxt
+            fast = fast_scan(sql, len, &info, caller); // statements outlive parse_cxt
         }
-        if (!fast) raw = raw_parser(sql, RAW_PARSE_DEFAULT);
+        if (!fast)
+            raw = raw_parser(sql, RAW_PARSE_DEFAULT);
     }
     PG_CATCH();
     {
@@ -234,10 +256,10 @@ ScriptInfo analyze_script(const char *sql, int len, const char *version, const c
 
     int n = list_length(raw);
     info.nstmts = n;
-    info.stmts = (StmtInfo *) palloc0(sizeof(StmtInfo) * (n > 0 ? n : 1));
+    info.stmts = (StmtInfo *)palloc0(sizeof(StmtInfo) * (n > 0 ? n : 1));
     int ntx = 0;
     for (int i = 0; i < n; i++) {
-        RawStmt *rs = (RawStmt *) list_nth(raw, i);
+        RawStmt *rs = (RawStmt *)list_nth(raw, i);
         StmtInfo *si = &info.stmts[i];
         classify(rs->stmt, si);
         si->tag = GetCommandTagName(CreateCommandTag(rs->stmt));
@@ -248,9 +270,12 @@ ScriptInfo analyze_script(const char *sql, int len, const char *version, const c
                                    sql[end - 1] == '\n' || sql[end - 1] == '\r'))
             end--;
         si->end = end;
-        if (si->txcontrol) ntx++;
-        if (si->copy_stdio && info.copy_stmt == 0) info.copy_stmt = i + 1;
-        if (si->adds_enum_value) info.ends_transaction = true;
+        if (si->txcontrol)
+            ntx++;
+        if (si->copy_stdio && info.copy_stmt == 0)
+            info.copy_stmt = i + 1;
+        if (si->adds_enum_value)
+            info.ends_transaction = true;
     }
     MemoryContextDelete(parse_cxt);
 
@@ -263,23 +288,29 @@ ScriptInfo analyze_script(const char *sql, int len, const char *version, const c
     }
     info.transactional = true;
     for (int i = info.wrapped ? 1 : 0; i < (info.wrapped ? n - 1 : n); i++)
-        if (!info.stmts[i].transactional) info.transactional = false;
-    if (!info.transactional) info.wrapped = false;
+        if (!info.stmts[i].transactional)
+            info.transactional = false;
+    if (!info.transactional)
+        info.wrapped = false;
     return info;
 }
 
 void decorate_script_error(ErrorData *ed, const char *sql, const char *stmt, int stmt_start,
-                           int cursor_pos, const char *version, const char *name, const char *file) {
+                           int cursor_pos, const char *version, const char *name,
+                           const char *file) {
     if (ed->context) {
         char *needle = psprintf("SQL statement \"%s\"", stmt);
         char *hit = strstr(ed->context, needle);
         if (hit) {
             size_t nl = strlen(needle);
             const char *rest = hit + nl;
-            if (*rest == '\n') rest++;
-            else if (hit > ed->context && hit[-1] == '\n') hit--;
+            if (*rest == '\n')
+                rest++;
+            else if (hit > ed->context && hit[-1] == '\n')
+                hit--;
             memmove(hit, rest, strlen(rest) + 1);
-            if (ed->context[0] == '\0') ed->context = nullptr;
+            if (ed->context[0] == '\0')
+                ed->context = nullptr;
         }
         pfree(needle);
     }
@@ -293,16 +324,19 @@ void decorate_script_error(ErrorData *ed, const char *sql, const char *stmt, int
     int line_start = -1;
     TextWalker w(sql);
     if (pos_chars > 0) {
-        while (w.chars < pos_chars - 1 && w.s[w.byte] != '\0') w.advance_to(w.byte + 1);
+        while (w.chars < pos_chars - 1 && w.s[w.byte] != '\0')
+            w.advance_to(w.byte + 1);
         line = w.line;
         col = w.col;
         line_start = w.byte;
-        while (line_start > 0 && sql[line_start - 1] != '\n') line_start--;
+        while (line_start > 0 && sql[line_start - 1] != '\n')
+            line_start--;
         size_t slen = strlen(sql);
         if (slen > 4096) {
             // keep only the failing line (at most 1000 bytes of it)
             int e = line_start;
-            while (sql[e] != '\0' && sql[e] != '\n' && e - line_start < 1000) e++;
+            while (sql[e] != '\0' && sql[e] != '\n' && e - line_start < 1000)
+                e++;
             ed->internalquery = pnstrdup(sql + line_start, e - line_start);
             ed->internalpos = col;
         } else {
@@ -311,7 +345,7 @@ void decorate_script_error(ErrorData *ed, const char *sql, const char *stmt, int
         }
         ed->cursorpos = 0;
     } else {
-        int start = skip_space_and_comments(sql, stmt_start, (int) strlen(sql));
+        int start = skip_space_and_comments(sql, stmt_start, (int)strlen(sql));
         w.advance_to(start);
         line = w.line;
         col = w.col;
@@ -320,7 +354,8 @@ void decorate_script_error(ErrorData *ed, const char *sql, const char *stmt, int
     char *where;
     const char *f = file && file[0] ? file : nullptr;
     if (version)
-        where = f ? psprintf("migration %s (%s), file %s, line %d, column %d", version, name, f, line, col)
+        where = f ? psprintf("migration %s (%s), file %s, line %d, column %d", version, name, f,
+                             line, col)
                   : psprintf("migration %s (%s), line %d, column %d", version, name, line, col);
     else if (name)
         where = psprintf("repeatable migration %s, line %d, column %d", name, line, col);
@@ -333,9 +368,10 @@ ArrayType *statement_offsets(const ScriptInfo *info) {
     int from = info->wrapped ? 1 : 0;
     int to = info->wrapped ? info->nstmts - 1 : info->nstmts;
     int n = to - from;
-    if (n <= 1) return nullptr;
+    if (n <= 1)
+        return nullptr;
     int base = info->wrapped ? info->body_start : 0;
-    Datum *d = (Datum *) palloc(sizeof(Datum) * 2 * n);
+    Datum *d = (Datum *)palloc(sizeof(Datum) * 2 * n);
     for (int i = 0; i < n; i++) {
         d[2 * i] = Int32GetDatum(info->stmts[from + i].start - base);
         d[2 * i + 1] = Int32GetDatum(info->stmts[from + i].end - base);
@@ -343,4 +379,4 @@ ArrayType *statement_offsets(const ScriptInfo *info) {
     return construct_array(d, 2 * n, INT4OID, 4, true, TYPALIGN_INT);
 }
 
-}  // namespace mig
+} // namespace mig

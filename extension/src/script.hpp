@@ -19,10 +19,10 @@ struct StmtInfo {
 
 struct ScriptInfo {
     int nstmts;
-    StmtInfo *stmts;       // palloc'd in the caller's context
-    bool transactional;    // every statement (wrapper excluded) may run in a transaction block
-    bool wrapped;          // BEGIN; ... COMMIT; wrapper detected (and transactional body)
-    int body_start;        // byte range of the body when wrapped
+    StmtInfo *stmts;    // palloc'd in the caller's context
+    bool transactional; // every statement (wrapper excluded) may run in a transaction block
+    bool wrapped;       // BEGIN; ... COMMIT; wrapper detected (and transactional body)
+    int body_start;     // byte range of the body when wrapped
     int body_end;
     bool ends_transaction; // adds an enum label
     int copy_stmt;         // 1-based number of the first COPY FROM STDIN/TO STDOUT, 0 if none
@@ -69,4 +69,4 @@ void decorate_script_error(ErrorData *ed, const char *sql, const char *stmt, int
 // that runs (the body of a wrapped script); NULL when the script has at most one statement.
 ArrayType *statement_offsets(const ScriptInfo *info);
 
-}  // namespace mig
+} // namespace mig

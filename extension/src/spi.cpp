@@ -4,12 +4,15 @@
 namespace mig::spi {
 
 SPIPlanPtr plan(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtypes) {
-    if (*slot) return *slot;
+    if (*slot)
+        return *slot;
     // Generic plan: a custom plan would copy every parameter value (a 50 MB script) into Consts.
-    SPIPlanPtr p = SPI_prepare_cursor(sql, nargs, const_cast<Oid *>(argtypes), CURSOR_OPT_GENERIC_PLAN);
+    SPIPlanPtr p =
+        SPI_prepare_cursor(sql, nargs, const_cast<Oid *>(argtypes), CURSOR_OPT_GENERIC_PLAN);
     if (p == nullptr)
         elog(ERROR, "pgmig: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-    if (SPI_keepplan(p) != 0) elog(ERROR, "pgmig: SPI_keepplan failed");
+    if (SPI_keepplan(p) != 0)
+        elog(ERROR, "pgmig: SPI_keepplan failed");
     *slot = p;
     return p;
 }
@@ -23,12 +26,14 @@ void exec(SPIPlanPtr plan, const Datum *values, const char *nulls, bool read_onl
 
 void connect() {
     int rc = SPI_connect();
-    if (rc != SPI_OK_CONNECT) elog(ERROR, "pgmig: SPI_connect failed: %s", SPI_result_code_string(rc));
+    if (rc != SPI_OK_CONNECT)
+        elog(ERROR, "pgmig: SPI_connect failed: %s", SPI_result_code_string(rc));
 }
 
 void finish() {
     int rc = SPI_finish();
-    if (rc != SPI_OK_FINISH) elog(ERROR, "pgmig: SPI_finish failed: %s", SPI_result_code_string(rc));
+    if (rc != SPI_OK_FINISH)
+        elog(ERROR, "pgmig: SPI_finish failed: %s", SPI_result_code_string(rc));
 }
 
 Datum get_datum(int row, int col, bool *isnull) {
@@ -38,7 +43,8 @@ Datum get_datum(int row, int col, bool *isnull) {
 char *get_text(int row, int col, MemoryContext cxt) {
     bool isnull;
     Datum d = get_datum(row, col, &isnull);
-    if (isnull) return nullptr;
+    if (isnull)
+        return nullptr;
     MemoryContext old = MemoryContextSwitchTo(cxt);
     char *s = text_to_cstring(DatumGetTextPP(d));
     MemoryContextSwitchTo(old);
@@ -48,15 +54,17 @@ char *get_text(int row, int col, MemoryContext cxt) {
 bool get_bool(int row, int col, bool *isnull) {
     bool n;
     Datum d = get_datum(row, col, &n);
-    if (isnull) *isnull = n;
+    if (isnull)
+        *isnull = n;
     return n ? false : DatumGetBool(d);
 }
 
 int32 get_int(int row, int col, bool *isnull) {
     bool n;
     Datum d = get_datum(row, col, &n);
-    if (isnull) *isnull = n;
+    if (isnull)
+        *isnull = n;
     return n ? 0 : DatumGetInt32(d);
 }
 
-}  // namespace mig::spi
+} // namespace mig::spi

@@ -23,4 +23,4 @@ bool get_bool(int row, int col, bool *isnull = nullptr);
 int32 get_int(int row, int col, bool *isnull = nullptr);
 Datum get_datum(int row, int col, bool *isnull);
 
-}  // namespace mig::spi
+} // namespace mig::spi

@@ -18,14 +18,16 @@ std::optional<std::vector<std::string>> parse_version(const std::string &v) {
         } else if (c == '-') {
             continue;
         } else if (c == '.') {
-            if (cur.empty()) return std::nullopt;
+            if (cur.empty())
+                return std::nullopt;
             groups.push_back(std::move(cur));
             cur.clear();
         } else {
             return std::nullopt;
         }
     }
-    if (!any_digit || cur.empty()) return std::nullopt;
+    if (!any_digit || cur.empty())
+        return std::nullopt;
     groups.push_back(std::move(cur));
     for (auto &g : groups) {
         std::size_t nz = g.find_first_not_of('0');
@@ -37,11 +39,12 @@ std::optional<std::vector<std::string>> parse_version(const std::string &v) {
 std::string version_key_literal(const std::vector<std::string> &groups) {
     std::string out = "{";
     for (std::size_t i = 0; i < groups.size(); ++i) {
-        if (i) out.push_back(',');
+        if (i)
+            out.push_back(',');
         out += groups[i];
     }
     out.push_back('}');
     return out;
 }
 
-}  // namespace mig
+} // namespace mig

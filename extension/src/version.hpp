@@ -19,4 +19,4 @@ std::optional<std::vector<std::string>> parse_version(const std::string &v);
 // The key as a PostgreSQL array literal of numeric: "{2017,9}". Throws nothing.
 std::string version_key_literal(const std::vector<std::string> &groups);
 
-}  // namespace mig
+} // namespace mig
