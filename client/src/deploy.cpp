@@ -37,6 +37,7 @@ struct PlanRow {
 
 std::vector<PlanRow> read_plan(const Result &r) {
     std::vector<PlanRow> out;
+    out.reserve(static_cast<size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i)
         out.push_back({r.str(i, "version"), r.str(i, "name"), r.str(i, "action"),
                        r.boolean(i, "transactional"), r.boolean(i, "ends_transaction")});

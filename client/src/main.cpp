@@ -21,7 +21,9 @@ Global options may come before or after the verb. See docs/cli.md.)";
 
 } // namespace
 
-int main(int argc, char **argv) {
+// Everything inside is caught and mapped to exit codes; only constructing CLI::App could throw
+// (std::bad_alloc), and then terminating is right.
+int main(int argc, char **argv) { // NOLINT(bugprone-exception-escape)
     using namespace mig::client;
     CLI::App app{"pgmig: schema migrations that live inside PostgreSQL"};
     app.set_version_flag("--version", "pgmig 0.1.0");

@@ -1,3 +1,4 @@
+#include <cmath>
 #include "output.hpp"
 
 #include <cstdio>
@@ -49,7 +50,7 @@ double interval_seconds(const std::string &iv) {
 
 std::string human_duration(double s) {
     if (s < 1)
-        return fmt::format("{} ms", static_cast<long>(s * 1000 + 0.5));
+        return fmt::format("{} ms", std::lround(s * 1000));
     if (s < 60)
         return fmt::format("{:.2f} s", s);
     return fmt::format("{} min {} s", static_cast<long>(s) / 60, static_cast<long>(s) % 60);

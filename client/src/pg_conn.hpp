@@ -14,7 +14,7 @@ namespace mig::client {
 class PgError : public std::runtime_error {
   public:
     explicit PgError(const PGresult *res, const std::string &fallback = {});
-    PgError(std::string msg, std::string sqlstate)
+    PgError(const std::string &msg, std::string sqlstate)
         : std::runtime_error(msg), sqlstate(std::move(sqlstate)), message(what()) {}
     std::string sqlstate, message, detail, hint, context, internal_query;
     int statement_position = 0; // 1-based character offset, 0 if none

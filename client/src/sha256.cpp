@@ -20,7 +20,7 @@ std::string sha256_hex(std::string_view data) {
         throw std::runtime_error("SHA-256 failed");
     static const char hex[] = "0123456789abcdef";
     std::string out;
-    out.reserve(len * 2);
+    out.reserve(static_cast<size_t>(len) * 2);
     for (unsigned int i = 0; i < len; ++i) {
         out += hex[md[i] >> 4];
         out += hex[md[i] & 0xf];

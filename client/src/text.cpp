@@ -11,7 +11,8 @@ size_t invalid_utf8_at(std::string_view s) {
         if (c < 0x80) {
             ++i;
             continue;
-        } else if ((c & 0xE0) == 0xC0) {
+        }
+        if ((c & 0xE0) == 0xC0) {
             len = 2;
             cp = c & 0x1F;
         } else if ((c & 0xF0) == 0xE0) {

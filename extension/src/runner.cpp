@@ -50,7 +50,7 @@ void run_script(char *sql, ArrayType *offsets, const char *version, const char *
     const int32 *o = (const int32 *)ARR_DATA_PTR(offsets);
     int len = (int)strlen(sql);
     for (int i = 0; i < n; i++) {
-        int start = o[2 * i], end = o[2 * i + 1];
+        int start = o[2 * (size_t)i], end = o[2 * (size_t)i + 1];
         if (start < 0 || end < start || end > len)
             elog(ERROR, "pgmig: invalid statement offsets");
         char saved = sql[end];
@@ -74,7 +74,7 @@ void sha256_hex(const char *data, size_t len, char out[65]) {
     }
     pg_cryptohash_free(ctx);
     for (int i = 0; i < 32; i++) {
-        out[2 * i] = hex[digest[i] >> 4];
+        out[2 * (size_t)i] = hex[digest[i] >> 4];
         out[2 * i + 1] = hex[digest[i] & 0xf];
     }
     out[64] = '\0';

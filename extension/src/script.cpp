@@ -373,7 +373,7 @@ ArrayType *statement_offsets(const ScriptInfo *info) {
     int base = info->wrapped ? info->body_start : 0;
     Datum *d = (Datum *)palloc(sizeof(Datum) * 2 * n);
     for (int i = 0; i < n; i++) {
-        d[2 * i] = Int32GetDatum(info->stmts[from + i].start - base);
+        d[2 * (size_t)i] = Int32GetDatum(info->stmts[from + i].start - base);
         d[2 * i + 1] = Int32GetDatum(info->stmts[from + i].end - base);
     }
     return construct_array(d, 2 * n, INT4OID, 4, true, TYPALIGN_INT);
