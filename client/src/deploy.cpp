@@ -162,6 +162,31 @@ void lock_backoff(int attempt) {
     std::this_thread::sleep_for(std::chrono::milliseconds(500 << (attempt - 1)));
 }
 
+namespace {
+
+// Runs one Flyway R__ migration (the server skips it when its checksum was applied already);
+// returns whether it ran and how long it took.
+std::pair<bool, double> apply_repeatable(Conn &c, const Migration &r) {
+    auto res = c.exec("SELECT action, duration FROM mig.apply_repeatable($1, $2, $3::jsonb)",
+                      {r.name, Param::ref(r.up_sql), nlohmann::json{{"file", r.up_file}}.dump()});
+    double secs = res.null(0, 1) ? 0 : interval_seconds(res.str(0, 1));
+    return {res.str(0, 0) == "applied", secs};
+}
+
+// Applies the repeatables still to do (after every versioned migration), printing a row each.
+void apply_repeatables(const Context &ctx, Conn &c, Progress &bar, SyncPlan &sp, int &applied) {
+    for (auto *r : sp.repeatables) {
+        auto [ran, secs] = apply_repeatable(c, *r);
+        if (ran) {
+            print_row(ctx, bar, "repeatable", "R", r->name, secs);
+            ++applied;
+        }
+    }
+    sp.repeatables.clear();
+}
+
+} // namespace
+
 void begin_locked(Conn &c, const Context &ctx) {
     auto start = Clock::now();
     std::string last_holder;
@@ -372,11 +397,7 @@ int deploy(Context &ctx, Conn &c, const Folder &f, const DeployOptions &o,
                 }
                 if (!blocked)
                     for (auto *r : sp.repeatables) {
-                        auto res = c.exec(
-                            "SELECT action, duration FROM mig.apply_repeatable($1, $2, $3::jsonb)",
-                            {r->name, Param::ref(r->up_sql),
-                             nlohmann::json{{"file", r->up_file}}.dump()});
-                        double secs = res.null(0, 1) ? 0 : interval_seconds(res.str(0, 1));
+                        double secs = apply_repeatable(c, *r).second;
                         report.push_back({{"version", nullptr},
                                           {"name", r->name},
                                           {"file", r->up_file},
@@ -397,18 +418,7 @@ int deploy(Context &ctx, Conn &c, const Folder &f, const DeployOptions &o,
             }
 
             if (plan.empty()) {
-                for (auto *r : sp.repeatables) {
-                    auto res = c.exec(
-                        "SELECT action, duration FROM mig.apply_repeatable($1, $2, $3::jsonb)",
-                        {r->name, Param::ref(r->up_sql),
-                         nlohmann::json{{"file", r->up_file}}.dump()});
-                    double secs = res.null(0, 1) ? 0 : interval_seconds(res.str(0, 1));
-                    if (res.str(0, 0) == "applied") {
-                        print_row(ctx, bar, "repeatable", "R", r->name, secs);
-                        ++applied;
-                    }
-                }
-                sp.repeatables.clear();
+                apply_repeatables(ctx, c, bar, sp, applied);
                 c.exec("COMMIT");
                 uploaded = true;
                 break;
@@ -455,20 +465,8 @@ int deploy(Context &ctx, Conn &c, const Folder &f, const DeployOptions &o,
                 ++applied;
             }
             bool last = n == plan.size();
-            if (last) {
-                for (auto *rp : sp.repeatables) {
-                    auto res = c.exec(
-                        "SELECT action, duration FROM mig.apply_repeatable($1, $2, $3::jsonb)",
-                        {rp->name, Param::ref(rp->up_sql),
-                         nlohmann::json{{"file", rp->up_file}}.dump()});
-                    double secs = res.null(0, 1) ? 0 : interval_seconds(res.str(0, 1));
-                    if (res.str(0, 0) == "applied") {
-                        print_row(ctx, bar, "repeatable", "R", rp->name, secs);
-                        ++applied;
-                    }
-                }
-                sp.repeatables.clear();
-            }
+            if (last)
+                apply_repeatables(ctx, c, bar, sp, applied);
             c.exec("COMMIT");
             trace("deploy: committed");
             uploaded = true;
