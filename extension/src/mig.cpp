@@ -66,6 +66,21 @@ static void fill_upload_args(FunctionCallInfo fcinfo, UploadArgs *a, const char 
     a->options = PG_ARGISNULL(4) ? nullptr : PG_GETARG_JSONB_P(4);
 }
 
+// The version, its sort key and the name of mig.upload / mig.apply(version, name, ...). C++ zone.
+struct UploadKeys {
+    std::string version, key, name;
+};
+static UploadKeys upload_keys(FunctionCallInfo fc) {
+    if (arg_null(fc, 0) || arg_null(fc, 1) || arg_null(fc, 2))
+        throw UserError(ERRCODE_NULL_VALUE_NOT_ALLOWED,
+                        "version, name and up_sql must not be NULL");
+    UploadKeys k;
+    k.version = arg_string(fc, 0);
+    k.key = version_key_or_throw(k.version);
+    k.name = arg_string(fc, 1);
+    return k;
+}
+
 } // namespace mig
 
 // --- entry points --------------------------------------------------------------------------------
@@ -143,13 +158,8 @@ Datum mig_split(PG_FUNCTION_ARGS) {
 PG_FUNCTION_INFO_V1(mig_upload);
 Datum mig_upload(PG_FUNCTION_ARGS) {
     return mig::pg_entry(fcinfo, [](FunctionCallInfo fc) -> Datum {
-        if (mig::arg_null(fc, 0) || mig::arg_null(fc, 1) || mig::arg_null(fc, 2))
-            throw mig::UserError(ERRCODE_NULL_VALUE_NOT_ALLOWED,
-                                 "version, name and up_sql must not be NULL");
-        std::string version = mig::arg_string(fc, 0);
-        std::string key = mig::version_key_or_throw(version);
-        std::string name = mig::arg_string(fc, 1);
-        const char *pv = version.c_str(), *pk = key.c_str(), *pn = name.c_str();
+        mig::UploadKeys k = mig::upload_keys(fc);
+        const char *pv = k.version.c_str(), *pk = k.key.c_str(), *pn = k.name.c_str();
         return mig::pg_call([&]() noexcept {
             mig::UploadArgs a;
             mig::UploadResult r;
@@ -165,13 +175,8 @@ Datum mig_upload(PG_FUNCTION_ARGS) {
 PG_FUNCTION_INFO_V1(mig_apply_one);
 Datum mig_apply_one(PG_FUNCTION_ARGS) {
     return mig::pg_entry(fcinfo, [](FunctionCallInfo fc) -> Datum {
-        if (mig::arg_null(fc, 0) || mig::arg_null(fc, 1) || mig::arg_null(fc, 2))
-            throw mig::UserError(ERRCODE_NULL_VALUE_NOT_ALLOWED,
-                                 "version, name and up_sql must not be NULL");
-        std::string version = mig::arg_string(fc, 0);
-        std::string key = mig::version_key_or_throw(version);
-        std::string name = mig::arg_string(fc, 1);
-        const char *pv = version.c_str(), *pk = key.c_str(), *pn = name.c_str();
+        mig::UploadKeys k = mig::upload_keys(fc);
+        const char *pv = k.version.c_str(), *pk = k.key.c_str(), *pn = k.name.c_str();
         ReturnSetInfo *rsi = mig::init_srf(fc);
         mig::pg_call([&]() noexcept {
             mig::UploadArgs a;
