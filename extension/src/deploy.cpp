@@ -519,6 +519,27 @@ struct Todo {
     ArrayType *offsets; // statement byte ranges (NULL: run as a whole)
 };
 
+// Runs each migration's script (up or down) through SPI, timing it. PG zone.
+static void run_todos(Todo *todo, int n) {
+    for (int i = 0; i < n; i++) {
+        TimestampTz t0 = GetCurrentTimestamp();
+        char *sql = text_to_cstring(DatumGetTextPP(todo[i].sql));
+        run_script(sql, todo[i].offsets, todo[i].version, todo[i].name, todo[i].file);
+        pfree(sql);
+        todo[i].us = GetCurrentTimestamp() - t0;
+        if (todo[i].us < 0)
+            todo[i].us = 0;
+    }
+}
+
+// The version keys and durations of the batch, for the bulk bookkeeping statement.
+static void todo_keys_and_durations(const Todo *todo, int n, char **keys, int64 *us) {
+    for (int i = 0; i < n; i++) {
+        keys[i] = todo[i].key;
+        us[i] = todo[i].us;
+    }
+}
+
 void apply_pg(ReturnSetInfo *rsi, const char *key, const char *target, const char *name,
               bool exact) {
     MemoryContext cxt = CurrentMemoryContext;
@@ -589,23 +610,12 @@ void apply_pg(ReturnSetInfo *rsi, const char *key, const char *target, const cha
     int batch = new_batch();
     restore_search_path(nest);
 
-    for (int i = 0; i < n; i++) {
-        TimestampTz t0 = GetCurrentTimestamp();
-        char *sql = text_to_cstring(DatumGetTextPP(todo[i].sql));
-        run_script(sql, todo[i].offsets, todo[i].version, todo[i].name, todo[i].file);
-        pfree(sql);
-        todo[i].us = GetCurrentTimestamp() - t0;
-        if (todo[i].us < 0)
-            todo[i].us = 0;
-    }
+    run_todos(todo, n);
 
     nest = restrict_search_path();
     char **keys = (char **)palloc(sizeof(char *) * n);
     int64 *us = (int64 *)palloc(sizeof(int64) * n);
-    for (int i = 0; i < n; i++) {
-        keys[i] = todo[i].key;
-        us[i] = todo[i].us;
-    }
+    todo_keys_and_durations(todo, n, keys, us);
     Datum rv[3] = {text_array(keys, n), int8_array(us, n), Int32GetDatum(batch)};
     spi::exec(spi::plan(&p_record_apply, SQL_RECORD_APPLY, 3, T_RECORD), rv, nullptr, false, 0,
               SPI_OK_INSERT, "record applied");
@@ -681,23 +691,12 @@ void rollback_pg(ReturnSetInfo *rsi, int64 steps, const char *after_key, const c
     if (n == 0)
         return;
 
-    for (int i = 0; i < n; i++) {
-        TimestampTz t0 = GetCurrentTimestamp();
-        char *sql = text_to_cstring(DatumGetTextPP(todo[i].sql));
-        run_script(sql, todo[i].offsets, todo[i].version, todo[i].name, todo[i].file);
-        pfree(sql);
-        todo[i].us = GetCurrentTimestamp() - t0;
-        if (todo[i].us < 0)
-            todo[i].us = 0;
-    }
+    run_todos(todo, n);
 
     nest = restrict_search_path();
     char **keys = (char **)palloc(sizeof(char *) * n);
     int64 *us = (int64 *)palloc(sizeof(int64) * n);
-    for (int i = 0; i < n; i++) {
-        keys[i] = todo[i].key;
-        us[i] = todo[i].us;
-    }
+    todo_keys_and_durations(todo, n, keys, us);
     Datum rv[3] = {text_array(keys, n), int8_array(us, n), Int32GetDatum(0)};
     spi::exec(spi::plan(&p_record_rollback, SQL_RECORD_ROLLBACK, 2, T_RECORD), rv, nullptr, false,
               0, SPI_OK_INSERT, "record rollback");
