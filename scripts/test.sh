@@ -51,7 +51,10 @@ note "setup: packages"
 bash scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
 
 note "build and install (extension and client)"
-if ! { make -s -j2 && make -s install; } >"$root/.build.log" 2>&1; then
+# Installing into PostgreSQL's directories needs root: as another user, through sudo.
+install_cmd=(make -s install)
+if [ "$(id -u)" != 0 ]; then install_cmd=(sudo make -s install PG_CONFIG="$PG_CONFIG"); fi
+if ! { make -s -j2 && "${install_cmd[@]}"; } >"$root/.build.log" 2>&1; then
     cat "$root/.build.log"
     echo "build failed"
     echo "0 passed, 1 failed"
