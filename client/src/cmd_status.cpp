@@ -38,6 +38,7 @@ Command register_status(CLI::App &app) {
                 std::optional<Folder> f;
                 LoadOptions lo;
                 lo.read_downs = false;
+                lo.use_cache = !ctx.opt.no_cache;
                 if (ctx.dir_given()) {
                     f = load_folder(ctx.dir(), lo);
                     for (auto &w : f->warnings)

@@ -46,6 +46,9 @@ void add_global_options(CLI::App &app, GlobalOptions &o) {
     app.add_flag("-v,--verbose", o.verbose, "more output (a line per migration even when piped)")
         ->group(out);
     app.add_flag("-q,--quiet", o.quiet, "only errors")->group(out);
+    app.add_flag("--no-cache", o.no_cache,
+                 "read every script instead of trusting the stat cache (see docs/cli.md)")
+        ->group(out);
     app.add_flag("--json", o.json, "JSON output (status, log, validate, up --dry-run)")->group(out);
 }
 
@@ -142,7 +145,9 @@ std::unique_ptr<Conn> Context::connect() const {
 }
 
 Folder Context::load() const {
-    Folder f = load_folder(dir());
+    LoadOptions lo;
+    lo.use_cache = !opt.no_cache;
+    Folder f = load_folder(dir(), lo);
     for (auto &w : f.warnings)
         warn(w);
     return f;

@@ -22,6 +22,7 @@ struct GlobalOptions {
     int verbose = 0;          // -v
     bool quiet = false;       // -q
     bool json = false;        // --json
+    bool no_cache = false;    // --no-cache
     bool yes = false;         // --yes
     double wait = 0;          // --wait[=SECONDS]
     std::string lock_timeout; // --lock-timeout (default 5s)

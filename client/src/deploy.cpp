@@ -5,7 +5,11 @@
 #include "text.hpp"
 #include "version.hpp"
 
+#include "layouts/scan.hpp"
+#include "sha256.hpp"
+
 #include <chrono>
+#include <fcntl.h>
 #include <cstdlib>
 #include <cmath>
 #include <fmt/format.h>
@@ -145,7 +149,8 @@ SyncPlan compute_sync(const Folder &f, const std::vector<ServerRow> &status) {
     return p;
 }
 
-Query upload_query(const Migration &m, bool replace) {
+namespace {
+std::string upload_options(const Migration &m, bool replace) {
     nlohmann::json o = nlohmann::json::object();
     o["file"] = m.up_file;
     if (!m.down_file.empty())
@@ -154,8 +159,102 @@ Query upload_query(const Migration &m, bool replace) {
         o["transaction"] = false;
     if (replace)
         o["replace"] = true;
+    return o.dump();
+}
+
+// COPY text format: backslash, newline, carriage return and tab escaped
+void copy_escape(std::string_view in, std::string &out) {
+    out.clear();
+    out.reserve(in.size() + in.size() / 8 + 16);
+    size_t from = 0;
+    for (size_t i = 0; i < in.size(); ++i) {
+        char e;
+        switch (in[i]) {
+        case '\\': e = '\\'; break;
+        case '\n': e = 'n'; break;
+        case '\r': e = 'r'; break;
+        case '\t': e = 't'; break;
+        default: continue;
+        }
+        out.append(in.data() + from, i - from);
+        out += '\\';
+        out += e;
+        from = i + 1;
+    }
+    out.append(in.data() + from, in.size() - from);
+}
+} // namespace
+
+Query upload_query(const Migration &m, bool replace) {
+    Param body = Param::ref(m.up_sql);
+    if (m.up_streamed) {
+        // not in memory (its checksum came from the stat cache): read it now
+        std::vector<std::string> errors;
+        auto text = read_script(m.up_file, errors);
+        if (!text)
+            throw InputError(fmt::format("{}", fmt::join(errors, "\n")));
+        if (sha256_hex(*text) != m.checksum)
+            throw InputError(fmt::format("{}: the file changed while pgmig was running; run "
+                                         "again",
+                                         m.up_file));
+        body = Param(std::move(*text));
+    }
     return {"SELECT action FROM mig.upload($1, $2, $3, $4, $5::jsonb)",
-            {m.version, m.name, Param::ref(m.up_sql), Param::ref(m.down_sql), o.dump()}};
+            {m.version, m.name, std::move(body), Param::ref(m.down_sql),
+             upload_options(m, replace)}};
+}
+
+bool upload_streams(const Migration &m) {
+    return m.up_streamed && m.up_size > LoadOptions::default_stream_above();
+}
+
+void upload_streamed(Conn &c, const Migration &m, bool replace, bool first) {
+    // The body goes through COPY into a temporary table of this transaction, read from the file
+    // in 1 MB chunks: the client never holds it whole (SPEC 5, W4), and nothing outlives the
+    // transaction (safe behind a transaction pooler).
+    if (first)
+        c.exec("CREATE TEMP TABLE pgmig_upload_body (up text, down text) ON COMMIT DROP; "
+               "ALTER TABLE pgmig_upload_body ALTER up SET STORAGE EXTERNAL, "
+               "ALTER down SET STORAGE EXTERNAL");
+    else
+        c.exec("TRUNCATE pgmig_upload_body");
+    trace("upload: temp table");
+    std::string shown = m.up_file;
+    Sha256 h;
+    c.copy_in("COPY pgmig_upload_body (up, down) FROM STDIN", [&](const Conn::CopyPut &put) {
+        std::string esc;
+        std::vector<std::string> errors;
+        if (!stream_script_at(AT_FDCWD, m.up_file, shown, errors, [&](std::string_view part) {
+                h.update(part);
+                copy_escape(part, esc);
+                put(esc);
+            }))
+            throw InputError(fmt::format("{}", fmt::join(errors, "\n")));
+        put("\t");
+        if (m.down_sql) {
+            copy_escape(*m.down_sql, esc);
+            put(esc);
+        } else {
+            put("\\N");
+        }
+        put("\n");
+    });
+    trace("upload: copied");
+    std::string sum = h.hex();
+    if (sum != m.checksum)
+        throw InputError(fmt::format("{}: the file changed while pgmig was running (checksum {} "
+                                     "when read, {} when uploaded); nothing was applied",
+                                     m.up_file, m.checksum, sum));
+    auto r = c.exec("SELECT action, checksum FROM mig.upload($1, $2, "
+                    "(SELECT up FROM pgmig_upload_body), (SELECT down FROM pgmig_upload_body), "
+                    "$3::jsonb)",
+                    {m.version, m.name, upload_options(m, replace)});
+    trace("upload: registered");
+    if (r.rows() != 1 || r.str(0, 1) != m.checksum)
+        throw PgError(fmt::format("migration {}: the server's checksum of the streamed body ({}) "
+                                  "differs from the file's ({})",
+                                  m.version, r.rows() == 1 ? r.str(0, 1) : "none", m.checksum),
+                      "XX000");
 }
 
 void lock_backoff(int attempt) {
@@ -276,10 +375,8 @@ int run_outside_transaction(const Context &ctx, Conn &c, const Folder *f,
                     site.line += l - 1;
                     site.col = l == 1 ? col + cc - 1 : cc;
                 }
-                const std::string *text =
-                    m ? (down ? (m->down_sql ? &*m->down_sql : nullptr) : &m->up_sql) : nullptr;
-                if (text)
-                    site.source = line_of(*text, site.line - off);
+                if (m)
+                    site.source = script_line(*m, down, site.line - off);
                 if (site.file.empty())
                     site.file = "migration " + version + (down ? " (down)" : "");
                 print_pg_error(e, site, ctx.opt.verbose);
@@ -316,10 +413,15 @@ int deploy(Context &ctx, Conn &c, const Folder &f, const DeployOptions &o,
         ctx.require_yes("up");
 
     std::vector<Query> uploads;
-    for (size_t i = 0; i < sp.upload.size(); ++i)
-        uploads.push_back(upload_query(*sp.upload[i], sp.replace[i]));
+    std::vector<std::pair<const Migration *, bool>> streamed; // big bodies: COPY, one by one
+    for (size_t i = 0; i < sp.upload.size(); ++i) {
+        if (upload_streams(*sp.upload[i]))
+            streamed.emplace_back(sp.upload[i], sp.replace[i]);
+        else
+            uploads.push_back(upload_query(*sp.upload[i], sp.replace[i]));
+    }
     std::optional<std::string> target = o.target;
-    bool uploaded = uploads.empty();
+    bool uploaded = uploads.empty() && streamed.empty();
     int applied = 0, attempt = 0;
     nlohmann::json report = nlohmann::json::array();
     size_t total = sp.upload.size() + sp.repeatables.size();
@@ -333,13 +435,16 @@ int deploy(Context &ctx, Conn &c, const Folder &f, const DeployOptions &o,
         try {
             begin_locked(c, ctx);
             trace("deploy: locked");
+            if (!uploaded)
+                for (size_t i = 0; i < streamed.size(); ++i)
+                    upload_streamed(c, *streamed[i].first, streamed[i].second, i == 0);
             std::vector<Query> qs = uploaded ? std::vector<Query>{} : uploads;
             qs.push_back({kPlanSql, {target}});
             auto rs = c.pipeline(qs);
             trace("deploy: uploaded and planned");
             auto plan = read_plan(rs.back());
             if (!uploaded && ctx.opt.verbose > 0)
-                fmt::print("uploaded {} migration(s)\n", uploads.size());
+                fmt::print("uploaded {} migration(s)\n", uploads.size() + streamed.size());
 
             if (o.dry_run) {
                 // Runs what one transaction can: up to a non-transactional migration, or up to

@@ -35,7 +35,13 @@ struct SyncPlan {
 };
 SyncPlan compute_sync(const Folder &f, const std::vector<ServerRow> &status);
 
+// mig.upload() with the body as a parameter (read from the file when not in memory)
 Query upload_query(const Migration &m, bool replace);
+// Whether m's body is too big for a parameter: upload_streamed() sends it by COPY.
+bool upload_streams(const Migration &m);
+// Uploads a big body by COPY into a temporary table, in the open transaction. `first`: the
+// first such upload of the transaction (creates the table).
+void upload_streamed(Conn &c, const Migration &m, bool replace, bool first);
 
 // BEGIN; takes the deploy lock (polling while another deployer holds it, showing who) and sets
 // lock_timeout/statement_timeout for the transaction. Throws ConnectError after --lock-wait.

@@ -31,8 +31,7 @@ std::optional<ErrorSite> site_from_context(const PgError &e, const Folder *f, bo
                     const std::string &file = down ? mg.down_file : mg.up_file;
                     if (file.empty())
                         break;
-                    const std::string &text = down ? *mg.down_sql : mg.up_sql;
-                    s.source = line_of(text, s.line);
+                    s.source = script_line(mg, down, s.line);
                     s.file = file;
                     s.line += down ? mg.down_line_offset : mg.up_line_offset;
                     break;

@@ -288,3 +288,46 @@ void Conn::rollback_quietly() {
 }
 
 } // namespace mig::client
+
+namespace mig::client {
+
+Result Conn::copy_in(const std::string &sql, const std::function<void(const CopyPut &)> &write) {
+    PGconn *c = c_.get();
+    Result start(PQexec(c, sql.c_str()));
+    if (PQresultStatus(start.get()) != PGRES_COPY_IN) {
+        if (PQresultStatus(start.get()) == PGRES_FATAL_ERROR)
+            throw PgError(start.get(), conn_error_text(c));
+        check_alive("COPY");
+        throw PgError(start.get(), "COPY did not start: " + conn_error_text(c));
+    }
+    std::string failure;
+    std::exception_ptr thrown;
+    try {
+        write([&](std::string_view data) {
+            if (!data.empty() &&
+                PQputCopyData(c, data.data(), static_cast<int>(data.size())) != 1)
+                throw PgError(nullptr, "COPY failed: " + conn_error_text(c));
+        });
+    } catch (...) {
+        thrown = std::current_exception();
+        failure = "COPY aborted by pgmig";
+    }
+    PQputCopyEnd(c, failure.empty() ? nullptr : failure.c_str());
+    Result last;
+    while (PGresult *r = PQgetResult(c))
+        last = Result(r);
+    if (thrown)
+        std::rethrow_exception(thrown);
+    auto st = PQresultStatus(last.get());
+    if (st != PGRES_COMMAND_OK) {
+        check_alive("COPY");
+        if (!failure.empty())
+            throw PgError(failure, "");
+        throw PgError(last.get(), conn_error_text(c));
+    }
+    if (!failure.empty())
+        throw PgError(failure, "");
+    return last;
+}
+
+} // namespace mig::client

@@ -6,6 +6,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace mig::client {
@@ -97,6 +98,11 @@ class Conn {
     Result exec_ticking(const std::string &sql, const Params &params,
                         const std::function<void()> &tick);
     Result receive();
+    // COPY ... FROM STDIN: write(put) calls put(data) for each piece of COPY data (sent as it
+    // comes, never gathered). An exception from write aborts the COPY and is rethrown.
+    // Returns the COPY's result; throws PgError on a server error.
+    using CopyPut = std::function<void(std::string_view)>;
+    Result copy_in(const std::string &sql, const std::function<void(const CopyPut &)> &write);
     bool ok() const { return PQstatus(c_.get()) == CONNECTION_OK; }
     bool in_transaction() const {
         auto s = PQtransactionStatus(c_.get());

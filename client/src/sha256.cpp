@@ -6,6 +6,19 @@
 
 namespace mig::client {
 
+namespace {
+std::string to_hex(const unsigned char *md, unsigned int len) {
+    static const char hex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(static_cast<size_t>(len) * 2);
+    for (unsigned int i = 0; i < len; ++i) {
+        out += hex[md[i] >> 4];
+        out += hex[md[i] & 0xf];
+    }
+    return out;
+}
+} // namespace
+
 std::string sha256_hex(std::string_view data) {
     // one context and one digest object for the whole run (fetching them costs more than
     // hashing a small script)
@@ -18,14 +31,29 @@ std::string sha256_hex(std::string_view data) {
         EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 ||
         EVP_DigestFinal_ex(ctx.get(), md, &len) != 1)
         throw std::runtime_error("SHA-256 failed");
-    static const char hex[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(static_cast<size_t>(len) * 2);
-    for (unsigned int i = 0; i < len; ++i) {
-        out += hex[md[i] >> 4];
-        out += hex[md[i] & 0xf];
-    }
-    return out;
+    return to_hex(md, len);
+}
+
+Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
+    if (!ctx_ || EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr) != 1)
+        throw std::runtime_error("SHA-256 failed");
+}
+
+Sha256::~Sha256() {
+    EVP_MD_CTX_free(ctx_);
+}
+
+void Sha256::update(std::string_view data) {
+    if (EVP_DigestUpdate(ctx_, data.data(), data.size()) != 1)
+        throw std::runtime_error("SHA-256 failed");
+}
+
+std::string Sha256::hex() {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (EVP_DigestFinal_ex(ctx_, md, &len) != 1)
+        throw std::runtime_error("SHA-256 failed");
+    return to_hex(md, len);
 }
 
 } // namespace mig::client

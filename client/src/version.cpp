@@ -49,13 +49,22 @@ std::optional<std::string> normalize_version(const std::string &raw, bool flyway
 }
 
 std::string canonical_version(const std::string &version) {
+    // leading zeros of each '.'-separated group dropped; no temporary strings
     std::string out;
-    bool first = true;
-    for (const auto &g : groups(version)) {
-        if (!first)
-            out += '.';
-        out += strip_zeros(g);
-        first = false;
+    out.reserve(version.size());
+    size_t i = 0, n = version.size();
+    while (true) {
+        size_t e = version.find('.', i);
+        if (e == std::string::npos)
+            e = n;
+        size_t z = i;
+        while (z + 1 < e && version[z] == '0')
+            ++z;
+        out.append(version, z, e - z);
+        if (e >= n)
+            break;
+        out += '.';
+        i = e + 1;
     }
     return out;
 }

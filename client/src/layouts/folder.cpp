@@ -2,11 +2,14 @@
 #include "errors.hpp"
 #include "layouts/layout.hpp"
 #include "layouts/scan.hpp"
+#include "layouts/stat_cache.hpp"
 #include "sha256.hpp"
 #include "text.hpp"
 #include "version.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <sys/stat.h>
 #include <fmt/format.h>
 #include <map>
 #include <fcntl.h>
@@ -54,9 +57,47 @@ struct Builder {
 
     int dirfd = -1;
 
+    size_t stream_above = SIZE_MAX;
+
     std::optional<std::string> read(const std::string &rel) {
         return read_script_at(dirfd, rel, join_path(dir, rel), errors);
     }
+    // An up script: read whole, or (above stream_above bytes) checked and hashed in chunks and
+    // not kept. False when unreadable (the error is recorded).
+    bool read_up(const std::string &rel, Migration &m) {
+        struct stat st {};
+        bool have = ::fstatat(dirfd, rel.c_str(), &st, 0) == 0 && S_ISREG(st.st_mode);
+        if (have && cache) {
+            if (auto sum = cache->lookup(rel, st)) {
+                m.checksum = std::move(*sum);
+                m.up_streamed = true;
+                m.up_size = static_cast<unsigned long long>(st.st_size);
+                return true;
+            }
+        }
+        if (have && stream_above != SIZE_MAX &&
+            static_cast<uint64_t>(st.st_size) > stream_above) {
+            Sha256 h;
+            if (!stream_script_at(dirfd, rel, join_path(dir, rel), errors,
+                                  [&](std::string_view part) { h.update(part); }))
+                return false;
+            m.up_streamed = true;
+            m.up_size = static_cast<unsigned long long>(st.st_size);
+            m.checksum = h.hex();
+        } else {
+            auto t = read(rel);
+            if (!t)
+                return false;
+            m.up_sql = std::move(*t);
+            m.checksum = sha256_hex(m.up_sql);
+        }
+        if (have && cache)
+            cache->store(rel, st, m.checksum);
+        return true;
+    }
+
+    StatCache *cache = nullptr;
+
     ~Builder() {
         if (dirfd >= 0)
             ::close(dirfd);
@@ -68,9 +109,37 @@ enum class Kind { Golang, Flyway, Dbmate, Numbered, BlankSql, Stray, Dir, StrayD
 
 } // namespace
 
+size_t LoadOptions::default_stream_above() {
+    static const size_t v = [] {
+        const char *e = std::getenv("PGMIG_STREAM_ABOVE");
+        if (e && *e) {
+            char *end = nullptr;
+            unsigned long long n = std::strtoull(e, &end, 10);
+            if (end && *end == '\0')
+                return static_cast<size_t>(n);
+        }
+        return static_cast<size_t>(4) << 20;
+    }();
+    return v;
+}
+
+std::string script_line(const Migration &m, bool down, int n) {
+    if (down)
+        return m.down_sql ? line_of(*m.down_sql, n) : std::string();
+    if (m.up_streamed)
+        return line_of_file(m.up_file, n);
+    return line_of(m.up_sql, n);
+}
+
 Folder load_folder(const std::string &dir, const LoadOptions &opt) {
     auto entries = list_folder(dir);
     Builder b{dir, {}, {}, opt.read_downs};
+    b.stream_above = opt.stream_above;
+    std::optional<StatCache> cache;
+    if (opt.use_cache) {
+        cache.emplace(dir);
+        b.cache = &*cache;
+    }
     b.dirfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (b.dirfd < 0)
         throw InputError(fmt::format("{}: cannot open the folder", dir));
@@ -163,8 +232,7 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                 m.version = *normalize_version(parts->version_raw);
                 m.name = parts->title;
                 m.up_file = join_path(dir, name + "/up.sql");
-                if (auto t = b.read(name + "/up.sql"))
-                    m.up_sql = std::move(*t);
+                b.read_up(name + "/up.sql", m);
                 for (const auto &c : e->children) {
                     if (c == "up.sql")
                         continue;
@@ -207,18 +275,18 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                                                g->dir == Direction::Up ? "up" : "down"));
                 break;
             }
-            auto text = g->dir == Direction::Up || b.read_downs ? b.read(name) : std::string();
-            if (!text)
-                break;
             std::string v = *normalize_version(g->parts.version_raw);
             if (g->dir == Direction::Up) {
                 Migration m;
                 m.version = v;
                 m.name = g->parts.title;
                 m.up_file = join_path(dir, name);
-                m.up_sql = std::move(*text);
-                reg.add(std::move(m));
+                if (b.read_up(name, m))
+                    reg.add(std::move(m));
             } else {
+                auto text = b.read_downs ? b.read(name) : std::string();
+                if (!text)
+                    break;
                 std::string key = canonical_version(v);
                 if (downs.count(key))
                     b.errors.push_back(
@@ -267,6 +335,15 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                 b.stray(name, "not V{version}__{description}.sql, U…, or R__…");
                 break;
             }
+            if (fw->kind == FlywayKind::Versioned) {
+                Migration m;
+                m.version = fw->version;
+                m.name = fw->description;
+                m.up_file = join_path(dir, name);
+                if (b.read_up(name, m))
+                    reg.add(std::move(m));
+                break;
+            }
             auto text = b.read(name);
             if (!text)
                 break;
@@ -281,13 +358,6 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                         b.errors.push_back(fmt::format("duplicate repeatable migration: {} and {}",
                                                        r.up_file, m.up_file));
                 f.repeatables.push_back(std::move(m));
-            } else if (fw->kind == FlywayKind::Versioned) {
-                Migration m;
-                m.version = fw->version;
-                m.name = fw->description;
-                m.up_file = join_path(dir, name);
-                m.up_sql = std::move(*text);
-                reg.add(std::move(m));
             } else {
                 std::string key = canonical_version(fw->version);
                 if (downs.count(key))
@@ -367,7 +437,8 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
         throw InputError(fmt::format("{}", fmt::join(b.errors, "\n")));
 
     for (auto &[key, m] : reg.by_version) {
-        m.checksum = sha256_hex(m.up_sql);
+        if (m.checksum.empty())
+            m.checksum = sha256_hex(m.up_sql);
         if (m.down_sql && b.read_downs)
             m.down_checksum = sha256_hex(*m.down_sql);
         f.migrations.push_back(std::move(m));
@@ -380,6 +451,8 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
     std::sort(f.repeatables.begin(), f.repeatables.end(),
               [](const Migration &a, const Migration &c) { return a.name < c.name; });
     f.warnings = std::move(b.warnings);
+    if (cache)
+        cache->save();
     return f;
 }
 

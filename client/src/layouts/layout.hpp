@@ -15,12 +15,17 @@ struct Migration {
     std::string name;      // title from the file name ("" when none)
     std::string up_file;   // path shown in messages (folder/…)
     std::string down_file; // "" when none
-    std::string up_sql;
+    std::string up_sql;    // "" when up_streamed
     std::optional<std::string> down_sql;
     int up_line_offset = 0; // lines before the up script in its file (dbmate sections)
     int down_line_offset = 0;
     bool no_transaction = false; // declared by dbmate transaction:false / diesel metadata.toml
     bool repeatable = false;     // Flyway R__
+    // The up script is not in memory (up_sql stays ""): a big one (LoadOptions::stream_above),
+    // hashed while read in chunks, or one whose checksum came from the stat cache. deploy()
+    // reads it from up_file when it uploads it (streaming it when big).
+    bool up_streamed = false;
+    unsigned long long up_size = 0; // bytes of up_file (when up_streamed)
     std::string checksum;        // SHA-256 of up_sql
     std::optional<std::string> down_checksum;
 };
@@ -37,7 +42,19 @@ struct LoadOptions {
     // false: down scripts are found but not read (down_sql stays "" and down_checksum empty);
     // enough for `pgmig status`, and half the reading
     bool read_downs = true;
+    // Up scripts larger than this (bytes) are checked and hashed in chunks and not kept
+    // (golang-migrate, directory and Flyway V layouts; dbmate and numbered files are parsed
+    // whole). Default 4 MiB, or PGMIG_STREAM_ABOVE; SIZE_MAX keeps every body.
+    size_t stream_above = default_stream_above();
+    static size_t default_stream_above();
+    // Use the stat cache (stat_cache.hpp) for up scripts' checksums: their bodies are then not
+    // read (up_streamed). For `status` and `up`; off with --no-cache.
+    bool use_cache = false;
 };
+
+// Line n (1-based) of a migration's script: from memory, or re-read from its file when the
+// body was streamed.
+std::string script_line(const Migration &m, bool down, int n);
 
 // Reads and checks a whole folder. Throws InputError listing every problem found (missing
 // folder, unreadable / non-UTF-8 files, mixed layouts, duplicate versions, unversioned up files).

@@ -123,3 +123,137 @@ std::optional<std::string> read_script_at(int dirfd, const std::string &rel,
 }
 
 } // namespace mig::client
+
+namespace mig::client {
+
+namespace {
+// Length a UTF-8 sequence starting with lead byte c claims (1 for ASCII and invalid leads).
+size_t utf8_len(unsigned char c) {
+    if ((c & 0xE0) == 0xC0)
+        return 2;
+    if ((c & 0xF0) == 0xE0)
+        return 3;
+    if ((c & 0xF8) == 0xF0)
+        return 4;
+    return 1;
+}
+} // namespace
+
+bool stream_script_at(int dirfd, const std::string &rel, const std::string &path,
+                      std::vector<std::string> &errors,
+                      const std::function<void(std::string_view)> &fn, size_t chunk) {
+    int fd = ::openat(dirfd, rel.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat st {};
+    if (fd < 0 || ::fstat(fd, &st) != 0) {
+        errors.push_back(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
+        if (fd >= 0)
+            ::close(fd);
+        return false;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        ::close(fd);
+        errors.push_back(fmt::format("{}: is a directory, not a script", path));
+        return false;
+    }
+    if (chunk < 8)
+        chunk = 8;
+    std::string buf(chunk + 4, '\0');
+    size_t have = 0; // bytes in buf (an incomplete UTF-8 sequence carried over, then new data)
+    long line = 1;   // line of buf[0]
+    long col = 1;    // column (characters) of buf[0]
+    bool eof = false;
+    auto fail_at = [&](size_t off, const std::string &what) {
+        auto [l, c] = line_col_at(std::string_view(buf.data(), have), off);
+        long ln = line + l - 1, cn = l == 1 ? col + c - 1 : c;
+        errors.push_back(fmt::format("{}:{}:{}: {}", path, ln, cn, what));
+        ::close(fd);
+        return false;
+    };
+    while (!eof) {
+        while (have < chunk) {
+            ssize_t n = ::read(fd, &buf[have], chunk - have);
+            if (n < 0) {
+                if (errno == EINTR)
+                    continue;
+                errors.push_back(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
+                ::close(fd);
+                return false;
+            }
+            if (n == 0) {
+                eof = true;
+                break;
+            }
+            have += static_cast<size_t>(n);
+        }
+        // cut before a sequence the next read completes
+        size_t cut = have;
+        if (!eof)
+            for (size_t back = 1; back <= 3 && back <= have; ++back) {
+                unsigned char c = static_cast<unsigned char>(buf[have - back]);
+                if ((c & 0xC0) == 0x80)
+                    continue;
+                if (c >= 0xC0 && utf8_len(c) > back)
+                    cut = have - back;
+                break;
+            }
+        std::string_view part(buf.data(), cut);
+        if (const void *z = std::memchr(part.data(), '\0', part.size()))
+            return fail_at(static_cast<const char *>(z) - part.data(),
+                           "contains a NUL byte (binary file?)");
+        if (size_t bad = invalid_utf8_at(part); bad != std::string_view::npos)
+            return fail_at(bad, fmt::format("not valid UTF-8 (byte 0x{:02x}); save the file as UTF-8",
+                                            static_cast<unsigned char>(part[bad])));
+        fn(part);
+        size_t last_nl = part.rfind('\n');
+        size_t from = 0;
+        if (last_nl != std::string_view::npos) {
+            line += static_cast<long>(std::count(part.begin(), part.end(), '\n'));
+            col = 1;
+            from = last_nl + 1;
+        }
+        for (size_t i = from; i < part.size(); ++i)
+            if ((static_cast<unsigned char>(part[i]) & 0xC0) != 0x80)
+                ++col;
+        std::memmove(&buf[0], &buf[cut], have - cut);
+        have -= cut;
+    }
+    ::close(fd);
+    return true;
+}
+
+std::string line_of_file(const std::string &path, int n) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || n < 1) {
+        if (fd >= 0)
+            ::close(fd);
+        return {};
+    }
+    constexpr size_t kMax = 4096; // the caret display needs no more
+    std::string out, buf(1 << 16, '\0');
+    int line = 1;
+    bool done = false;
+    while (!done) {
+        ssize_t got = ::read(fd, &buf[0], buf.size());
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            break;
+        for (ssize_t i = 0; i < got; ++i) {
+            if (buf[i] == '\n') {
+                if (line == n) {
+                    done = true;
+                    break;
+                }
+                ++line;
+            } else if (line == n && out.size() < kMax) {
+                out += buf[i];
+            }
+        }
+    }
+    ::close(fd);
+    if (!out.empty() && out.back() == '\r')
+        out.pop_back();
+    return out;
+}
+
+} // namespace mig::client

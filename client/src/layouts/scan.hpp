@@ -1,5 +1,6 @@
 // Reading a folder's entries and script files, with the checks every layout shares.
 #pragma once
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,5 +23,17 @@ std::optional<std::string> read_script(const std::string &path, std::vector<std:
 std::optional<std::string> read_script_at(int dirfd, const std::string &rel,
                                           const std::string &shown,
                                           std::vector<std::string> &errors);
+
+// Big scripts, never held whole: reads `rel` in chunks of `chunk` bytes, passing each to fn,
+// with the same checks as read_script_at (NUL bytes, UTF-8 split across chunks, naming line and
+// column). A chunk never ends inside a UTF-8 sequence. On failure appends "PATH: reason" to
+// errors and returns false (fn may have seen earlier chunks).
+bool stream_script_at(int dirfd, const std::string &rel, const std::string &shown,
+                      std::vector<std::string> &errors,
+                      const std::function<void(std::string_view)> &fn, size_t chunk = 1 << 20);
+
+// Line n (1-based) of a file, without its newline, reading it in chunks (error reports for
+// scripts that are not kept in memory); "" when absent or unreadable. Long lines are cut.
+std::string line_of_file(const std::string &path, int n);
 
 } // namespace mig::client

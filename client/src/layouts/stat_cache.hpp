@@ -1,0 +1,45 @@
+// The stat cache: SHA-256 of up scripts, keyed like git's index by (name, size, mtime, ctime,
+// inode), so that `pgmig status` and a no-op `pgmig up` need not read every file (SPEC 5, W6).
+// One file per migrations folder in $XDG_CACHE_HOME/pgmig (or ~/.cache/pgmig), named after the
+// folder's absolute path. Never a correctness risk:
+// - an entry is used only when every stat field matches, and only when the file's mtime and
+//   ctime are older than the cache file's own mtime (git's "racy" rule: a file changed in the
+//   same clock tick as the cache was written is hashed again);
+// - a missing, unreadable, truncated or corrupt cache is ignored (and rewritten);
+// - it is written to a temporary file and renamed into place, so readers see old or new.
+#pragma once
+#include <optional>
+#include <string>
+#include <sys/stat.h>
+#include <unordered_map>
+
+namespace mig::client {
+
+class StatCache {
+  public:
+    // Loads the cache for `dir` (nothing when there is none or it is unusable).
+    explicit StatCache(const std::string &dir);
+    // Checksum of `rel` when the cache has it for exactly this stat, else nullopt.
+    std::optional<std::string> lookup(const std::string &rel, const struct stat &st) const;
+    // Records a checksum computed from the file's contents read after `st` was taken.
+    void store(const std::string &rel, const struct stat &st, const std::string &checksum);
+    // Writes the cache back if anything changed or was not used (entries not looked up or
+    // stored since loading are dropped). Errors are ignored.
+    void save();
+    // Where the cache of `dir` lives ("" when there is no cache directory).
+    static std::string path_for(const std::string &dir);
+
+  private:
+    struct Entry {
+        long long size = 0, mtime_ns = 0, ctime_ns = 0;
+        unsigned long long ino = 0;
+        std::string checksum;
+        mutable bool used = false;
+    };
+    std::string path_, abs_;
+    long long written_ns_ = 0; // the cache file's mtime
+    std::unordered_map<std::string, Entry> entries_;
+    bool dirty_ = false;
+};
+
+} // namespace mig::client
