@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <map>
+#include <thread>
+#include <unordered_map>
 #include <nlohmann/json.hpp>
 
 namespace mig::client {
@@ -35,6 +37,24 @@ Command register_status(CLI::App &app) {
                 auto c = ctx.connect();
                 trace("status: connected");
                 c->send(kStatusSql);
+                // ... and its rows are received (and converted) by a second thread, so that the
+                // server never waits for a full socket buffer to be read
+                std::vector<ServerRow> rows;
+                std::exception_ptr recv_error;
+                std::thread receiver([&] {
+                    try {
+                        rows = read_status(c->receive());
+                    } catch (...) {
+                        recv_error = std::current_exception();
+                    }
+                });
+                struct Joiner {
+                    std::thread &t;
+                    ~Joiner() {
+                        if (t.joinable())
+                            t.join();
+                    }
+                } joiner{receiver};
                 std::optional<Folder> f;
                 LoadOptions lo;
                 lo.read_downs = false;
@@ -50,12 +70,16 @@ Command register_status(CLI::App &app) {
                     }
                 }
                 trace("status: folder read");
-                auto rows = read_status(c->receive());
+                receiver.join();
+                if (recv_error)
+                    std::rethrow_exception(recv_error);
                 trace("status: rows received");
                 std::vector<Line> lines;
-                std::map<std::string, const Migration *> local;
-                std::map<std::string, const Migration *> local_rep;
+                lines.reserve(rows.size() + (f ? f->migrations.size() : 0));
+                std::unordered_map<std::string, const Migration *> local;
+                std::unordered_map<std::string, const Migration *> local_rep;
                 if (f) {
+                    local.reserve(f->migrations.size());
                     for (auto &m : f->migrations)
                         local[canonical_version(m.version)] = &m;
                     for (auto &m : f->repeatables)
@@ -120,13 +144,17 @@ Command register_status(CLI::App &app) {
                     l.kind = "repeatable";
                     lines.push_back(std::move(l));
                 }
-                std::stable_sort(lines.begin(), lines.end(), [](const Line &a, const Line &b) {
+                auto before = [](const Line &a, const Line &b) {
                     if (a.kind != b.kind)
                         return a.kind == "versioned";
                     if (a.kind == "repeatable")
                         return a.name < b.name;
                     return compare_versions(a.version, b.version) < 0;
-                });
+                };
+                // the server's rows come in order: sorting is needed only when local-only
+                // migrations were appended
+                if (!std::is_sorted(lines.begin(), lines.end(), before))
+                    std::stable_sort(lines.begin(), lines.end(), before);
                 trace("status: merged");
                 if (ctx.opt.json) {
                     nlohmann::json out = nlohmann::json::array();

@@ -5,32 +5,11 @@
 namespace mig::client {
 namespace {
 
-std::vector<std::string> groups(const std::string &v) {
-    std::vector<std::string> out;
-    std::string cur;
-    for (char c : v) {
-        if (c == '.') {
-            out.push_back(cur);
-            cur.clear();
-        } else {
-            cur += c;
-        }
-    }
-    out.push_back(cur);
-    return out;
-}
-
-std::string strip_zeros(const std::string &g) {
-    size_t i = 0;
-    while (i + 1 < g.size() && g[i] == '0')
-        ++i;
-    return g.substr(i);
-}
-
 } // namespace
 
 std::optional<std::string> normalize_version(const std::string &raw, bool flyway) {
     std::string out;
+    out.reserve(raw.size());
     for (char c : raw) {
         if (c == '-')
             continue;
@@ -40,11 +19,10 @@ std::optional<std::string> normalize_version(const std::string &raw, bool flyway
             return std::nullopt;
         out += c;
     }
-    if (out.empty())
+    // no empty group: not empty, no leading or trailing '.', no ".."
+    if (out.empty() || out.front() == '.' || out.back() == '.' ||
+        out.find("..") != std::string::npos)
         return std::nullopt;
-    for (const auto &g : groups(out))
-        if (g.empty())
-            return std::nullopt;
     return out;
 }
 

@@ -57,6 +57,8 @@ fi
 eval "$(bash scripts/cluster.sh env "$cluster")"
 unset DATABASE_URL PGMIG_DSN PGMIG_CONFIG PGSERVICE
 export NO_COLOR=1 LC_ALL=C
+# the stat cache (docs/cli.md) of this run, not the user's
+export XDG_CACHE_HOME=$run_dir/cache
 
 # --- helpers --------------------------------------------------------------------------------
 # pg ARGS: runs pgmig; sets $rc, $out (stdout) and $err (stderr)
@@ -590,5 +592,91 @@ expect_err "validate: non-transactional statement reported" "2_i.up.sql:1: CREAT
 expect_err "validate: missing down reported as a warning" "warning: .*1_v.up.sql.*no down script"
 pg validate --offline --dir "$work/val"
 expect_rc "validate --offline: names only" 0
+
+# --- 15. stat cache: never trusted over a changed file; a corrupt cache is ignored -------------
+newdb e_cache
+fresh cache golang-migrate
+pg up --dir "$work/cache"
+expect_rc "cache: up" 0
+sleep 0.05 # the cache written after this is newer than every file (racy rule)
+pg status --dir "$work/cache"
+pg status --dir "$work/cache"
+cache_files=$(ls "$XDG_CACHE_HOME/pgmig" 2>/dev/null | wc -l)
+[ "$cache_files" -ge 1 ] && ok "cache: status wrote a cache file" || bad "cache: status wrote a cache file" "$(ls -la "$XDG_CACHE_HOME" 2>&1)"
+grep -qE '^20240115090000 +create_users +applied' <<<"$out" && ok "cache: applied while unchanged" || bad "cache: applied while unchanged" "$out"
+f_up=$work/cache/20240115090000_create_users.up.sql
+size_before=$(stat -c %s "$f_up")
+sed -i 's/users/usurs/' "$f_up" # same size, new contents, new mtime
+expect_eq "cache: the edit kept the size" "$(stat -c %s "$f_up")" "$size_before"
+pg status --dir "$work/cache"
+grep -qE '^20240115090000 +create_users +modified' <<<"$out" && ok "cache: same-size edit is flagged modified" || bad "cache: same-size edit is flagged modified" "$out"
+sed -i 's/usurs/users/' "$f_up"
+sleep 0.05
+pg status --dir "$work/cache"
+pg status --dir "$work/cache"
+grep -qE '^20240115090000 +create_users +applied' <<<"$out" && ok "cache: edit undone, applied again" || bad "cache: edit undone, applied again" "$out"
+cp -p "$f_up" "$work/cache_ref"
+sed -i 's/users/usurs/' "$f_up"
+touch -r "$work/cache_ref" "$f_up" # same size AND the old mtime: only ctime tells
+pg status --dir "$work/cache"
+grep -qE '^20240115090000 +create_users +modified' <<<"$out" && ok "cache: same size and mtime restored is still modified" || bad "cache: same size and mtime restored is still modified" "$out"
+pg up --dir "$work/cache"
+expect_rc "cache: up refuses the edited applied migration" 2
+expect_err "cache: up names the edited file" "20240115090000_create_users.up.sql"
+cp -p "$work/cache_ref" "$f_up"
+for c in "$XDG_CACHE_HOME"/pgmig/*; do printf 'garbage\n\0\377 not a cache\n' >"$c"; done
+pg status --dir "$work/cache"
+expect_rc "cache: a corrupt cache is ignored" 0
+grep -qE '^20240115090000 +create_users +applied' <<<"$out" && ok "cache: corrupt cache, states still right" || bad "cache: corrupt cache, states still right" "$out"
+head -1 "$XDG_CACHE_HOME"/pgmig/* | grep -q '^pgmig-stat-cache 1' && ok "cache: a corrupt cache is rewritten" || bad "cache: a corrupt cache is rewritten" "$(head -c 200 "$XDG_CACHE_HOME"/pgmig/*)"
+# a cache whose checksums lie (stat fields still matching) is what --no-cache is for
+for c in "$XDG_CACHE_HOME"/pgmig/*; do sed -i -E 's/\t[0-9a-f]{64}$/\t0000000000000000000000000000000000000000000000000000000000000000/' "$c"; done
+pg status --no-cache --dir "$work/cache"
+grep -qE '^20240115090000 +create_users +applied' <<<"$out" && ok "cache: --no-cache reads every file" || bad "cache: --no-cache reads every file" "$out"
+pg up --no-cache --dir "$work/cache"
+expect_rc "cache: no-op up --no-cache" 0
+
+# --- 16. big scripts are streamed (COPY), never held whole; errors still name the line -------
+newdb e_stream
+mkdir -p "$work/stream"
+{
+    printf 'CREATE TABLE s (id int, t text);\n'
+    for i in $(seq 1 300); do printf "INSERT INTO s VALUES (%d, E'tab\\\\there\\\\\\\\ back\tslash %d');\n" "$i" "$i"; done
+    printf 'INSERT INTO s VALUES (0, $$multi\r\nline \\\\N é$$);\n'
+} >"$work/stream/1_big.up.sql"
+printf 'DROP TABLE s;\n' >"$work/stream/1_big.down.sql"
+PGMIG_STREAM_ABOVE=1000 pg up --dir "$work/stream"
+expect_rc "stream: up of a script above the threshold" 0
+expect_eq "stream: every row arrived" "$(q -c "SELECT count(*) FROM s")" 301
+expect_eq "stream: backslashes, tabs, CR and non-ASCII intact" \
+    "$(q -c "SELECT t FROM s WHERE id = 0" | od -c | head -2 | tr -s ' ')" \
+    "$(printf 'multi\r\nline \\\\N é\n' | od -c | head -2 | tr -s ' ')"
+pg status --no-cache --dir "$work/stream"
+grep -qE '^1 +big +applied' <<<"$out" && ok "stream: the server's checksum equals the whole file's" || bad "stream: checksum" "$out"
+pg down --dir "$work/stream"
+expect_rc "stream: down" 0
+{
+    printf 'CREATE TABLE s2 (id int);\n'
+    for i in $(seq 1 200); do printf 'INSERT INTO s2 VALUES (%d);\n' "$i"; done
+    printf 'INSERT INTO s2 VALUES (1) (2);\n'
+} >"$work/stream/2_bad.up.sql"
+PGMIG_STREAM_ABOVE=1000 pg up --dir "$work/stream"
+expect_rc "stream: syntax error in a streamed script: exit 1" 1
+expect_err "stream: error names file and line" "2_bad.up.sql:202:"
+expect_err "stream: the line is re-read from the file" "202 \\| INSERT INTO s2 VALUES \\(1\\) \\(2\\);"
+expect_eq "stream: nothing applied" "$(q -c "SELECT count(*) FROM mig.status() WHERE state = 'applied'")" 0
+{
+    for i in $(seq 1 100); do printf 'SELECT %d;\n' "$i"; done
+    printf 'SELECT 1; -- caf\351\n'
+} >"$work/stream/2_bad.up.sql"
+PGMIG_STREAM_ABOVE=100 pg up --dir "$work/stream"
+expect_rc "stream: invalid UTF-8 in a streamed script: exit 2" 2
+expect_err "stream: invalid UTF-8 named with line and column" "2_bad.up.sql:101:17: not valid UTF-8"
+rm "$work/stream/2_bad.up.sql"
+PGMIG_STREAM_ABOVE=100 pg up --dir "$work/stream"
+expect_rc "stream: up again" 0
+sed -i 's/^CREATE TABLE s (id int, t text);/CREATE TABLE s (id int, t text, x int);/' "$work/stream/1_big.up.sql"
+PGMIG_STREAM_ABOVE=100 pg up --dir "$work/stream"
+expect_rc "stream: an applied streamed script edited is refused" 2
 
 finish

@@ -28,20 +28,26 @@ bool blank(const std::string &s) {
     return trim(s).empty();
 }
 
+// Canonical versions in version order (files usually come in that order: inserting at the end
+// is then one comparison, and the result needs no sorting).
+template <class T> using VersionMap = std::map<std::string, T, VersionLess>;
+
 // Collects migrations by canonical version and reports duplicates naming both files.
 struct Registry {
-    std::map<std::string, Migration> by_version; // canonical -> migration
+    VersionMap<Migration> by_version; // canonical -> migration
     std::vector<std::string> &errors;
 
     void add(Migration m) {
         std::string key = canonical_version(m.version);
-        auto it = by_version.find(key);
-        if (it != by_version.end()) {
+        auto it = by_version.empty() || VersionLess{}(by_version.rbegin()->first, key)
+                      ? by_version.end()
+                      : by_version.lower_bound(key);
+        if (it != by_version.end() && it->first == key) {
             errors.push_back(fmt::format("duplicate version {}: {} and {}", m.version,
                                          it->second.up_file, m.up_file));
             return;
         }
-        by_version.emplace(key, std::move(m));
+        by_version.emplace_hint(it, std::move(key), std::move(m));
     }
 };
 
@@ -206,8 +212,25 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
     f.layout = seen.empty() ? Layout::Empty : seen[0].first;
 
     Registry reg{{}, b.errors};
-    std::map<std::string, std::pair<std::string, std::string>> downs; // canonical -> (rel, text)
-    std::map<std::string, std::string> down_versions;                 // canonical -> raw version
+    struct Down {
+        std::string rel, text, version; // version as written
+    };
+    VersionMap<Down> downs; // canonical -> down script
+    // a later duplicate replaces the first (both named in the error)
+    auto add_down = [&](std::string key, const std::string &rel, std::string text,
+                        const std::string &version, const char *what) {
+        auto it = downs.empty() || VersionLess{}(downs.rbegin()->first, key)
+                      ? downs.end()
+                      : downs.lower_bound(key);
+        if (it != downs.end() && it->first == key) {
+            b.errors.push_back(fmt::format("duplicate {} scripts for version {}: {} and {}", what,
+                                           version, join_path(dir, it->second.rel),
+                                           join_path(dir, rel)));
+            it->second = {rel, std::move(text), version};
+            return;
+        }
+        downs.emplace_hint(it, std::move(key), Down{rel, std::move(text), version});
+    };
 
     for (auto &[k, e] : kinds) {
         const std::string &name = e->name;
@@ -287,13 +310,7 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                 auto text = b.read_downs ? b.read(name) : std::string();
                 if (!text)
                     break;
-                std::string key = canonical_version(v);
-                if (downs.count(key))
-                    b.errors.push_back(
-                        fmt::format("duplicate down scripts for version {}: {} and {}", v,
-                                    join_path(dir, downs[key].first), join_path(dir, name)));
-                downs[key] = {name, std::move(*text)};
-                down_versions[key] = v;
+                add_down(canonical_version(v), name, std::move(*text), v, "down");
             }
             break;
         }
@@ -359,13 +376,8 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                                                        r.up_file, m.up_file));
                 f.repeatables.push_back(std::move(m));
             } else {
-                std::string key = canonical_version(fw->version);
-                if (downs.count(key))
-                    b.errors.push_back(
-                        fmt::format("duplicate undo scripts for version {}: {} and {}", fw->version,
-                                    join_path(dir, downs[key].first), join_path(dir, name)));
-                downs[key] = {name, std::move(*text)};
-                down_versions[key] = fw->version;
+                add_down(canonical_version(fw->version), name, std::move(*text), fw->version,
+                         "undo");
             }
             break;
         }
@@ -415,22 +427,26 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                                                key, join_path(dir, dns[0]),
                                                join_path(dir, dns[1])));
             if (!dns.empty()) {
-                downs[key] = {dns[0], contents.count(dns[0]) ? std::move(contents[dns[0]]) : ""};
-                down_versions[key] = key;
+                add_down(key, dns[0], contents.count(dns[0]) ? std::move(contents[dns[0]]) : "",
+                         key, "down");
             }
         }
     }
 
     // Pair downs with ups by version (titles may differ).
+    // (both maps in version order: one walk)
+    auto walk = reg.by_version.begin();
     for (auto &[key, d] : downs) {
-        auto it = reg.by_version.find(key);
+        while (walk != reg.by_version.end() && VersionLess{}(walk->first, key))
+            ++walk;
+        auto it = walk != reg.by_version.end() && walk->first == key ? walk : reg.by_version.end();
         if (it == reg.by_version.end()) {
-            b.stray(d.first, fmt::format("down script for version {}, which has no up script",
-                                         down_versions[key]));
+            b.stray(d.rel,
+                    fmt::format("down script for version {}, which has no up script", d.version));
             continue;
         }
-        it->second.down_file = join_path(dir, d.first);
-        it->second.down_sql = std::move(d.second);
+        it->second.down_file = join_path(dir, d.rel);
+        it->second.down_sql = std::move(d.text);
     }
 
     if (!b.errors.empty())
@@ -443,9 +459,12 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
             m.down_checksum = sha256_hex(*m.down_sql);
         f.migrations.push_back(std::move(m));
     }
-    std::sort(f.migrations.begin(), f.migrations.end(), [](const Migration &a, const Migration &c) {
+    auto by_version = [](const Migration &a, const Migration &c) {
         return compare_versions(a.version, c.version) < 0;
-    });
+    };
+    // canonical keys of equal-width versions are already in order (one pass checks it)
+    if (!std::is_sorted(f.migrations.begin(), f.migrations.end(), by_version))
+        std::sort(f.migrations.begin(), f.migrations.end(), by_version);
     for (auto &r : f.repeatables)
         r.checksum = sha256_hex(r.up_sql);
     std::sort(f.repeatables.begin(), f.repeatables.end(),
