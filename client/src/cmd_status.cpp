@@ -8,7 +8,9 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <fmt/format.h>
+#include <cstdio>
 #include <map>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <nlohmann/json.hpp>
@@ -16,13 +18,16 @@
 namespace mig::client {
 namespace {
 
+// One output row; text fields point into the server's result or the loaded folder (both outlive
+// the lines), so merging 10,000 rows copies no strings.
 struct Line {
-    std::string version, name, state, batch, applied_at, duration, file, local_checksum, checksum,
-        kind;
+    std::string_view version, name, state, kind, batch, applied_at, file, local_checksum,
+        checksum;
+    std::string duration;
     bool has_down = false, transactional = true;
 };
 
-std::string short_time(const std::string &ts) {
+std::string_view short_time(std::string_view ts) {
     return ts.substr(0, 19);
 }
 
@@ -39,11 +44,11 @@ Command register_status(CLI::App &app) {
                 c->send(kStatusSql);
                 // ... and its rows are received (and converted) by a second thread, so that the
                 // server never waits for a full socket buffer to be read
-                std::vector<ServerRow> rows;
+                Result res;
                 std::exception_ptr recv_error;
                 std::thread receiver([&] {
                     try {
-                        rows = read_status(c->receive());
+                        res = c->receive();
                     } catch (...) {
                         recv_error = std::current_exception();
                     }
@@ -74,38 +79,51 @@ Command register_status(CLI::App &app) {
                 if (recv_error)
                     std::rethrow_exception(recv_error);
                 trace("status: rows received");
+                PGresult *r = res.get();
+                int nrows = PQntuples(r);
+                auto val = [r](int i, int col) -> std::string_view {
+                    return PQgetisnull(r, i, col) ? std::string_view()
+                                                  : std::string_view(PQgetvalue(r, i, col),
+                                                                     PQgetlength(r, i, col));
+                };
+                // columns of kStatusSql
+                enum { V, N, S, K, B, AT, D, CK, DCK, HD, TX };
                 std::vector<Line> lines;
-                lines.reserve(rows.size() + (f ? f->migrations.size() : 0));
+                lines.reserve(nrows + (f ? f->migrations.size() + f->repeatables.size() : 0));
                 std::unordered_map<std::string, const Migration *> local;
-                std::unordered_map<std::string, const Migration *> local_rep;
+                std::unordered_map<std::string_view, const Migration *> local_rep;
                 if (f) {
                     local.reserve(f->migrations.size());
                     for (auto &m : f->migrations)
-                        local[canonical_version(m.version)] = &m;
+                        local.emplace(canonical_version(m.version), &m);
                     for (auto &m : f->repeatables)
-                        local_rep[m.name] = &m;
+                        local_rep.emplace(m.name, &m);
                 }
-                for (auto &s : rows) {
+                std::string key;
+                for (int i = 0; i < nrows; ++i) {
                     Line l;
-                    l.version = s.version;
-                    l.name = s.name;
-                    l.state = s.state;
-                    l.kind = s.kind;
-                    l.batch = s.batch.value_or("");
-                    l.applied_at = s.applied_at.value_or("");
-                    l.duration = s.duration ? human_duration(interval_seconds(*s.duration)) : "";
-                    l.checksum = s.checksum.value_or("");
-                    l.has_down = s.has_down;
-                    l.transactional = s.transactional;
+                    l.version = val(i, V);
+                    l.name = val(i, N);
+                    l.state = val(i, S);
+                    l.kind = PQgetisnull(r, i, K) ? std::string_view("versioned") : val(i, K);
+                    l.batch = val(i, B);
+                    l.applied_at = val(i, AT);
+                    if (!PQgetisnull(r, i, D))
+                        l.duration = human_duration(interval_seconds(PQgetvalue(r, i, D)));
+                    l.checksum = val(i, CK);
+                    l.has_down = val(i, HD) == "t";
+                    l.transactional = val(i, TX) != "f";
+                    bool repeatable = l.kind == "repeatable";
                     const Migration *m = nullptr;
-                    if (s.kind == "repeatable") {
-                        auto it = local_rep.find(s.name);
+                    if (repeatable) {
+                        auto it = local_rep.find(l.name);
                         if (it != local_rep.end()) {
                             m = it->second;
                             local_rep.erase(it);
                         }
                     } else {
-                        auto it = local.find(canonical_version(s.version));
+                        key = canonical_version(std::string(l.version));
+                        auto it = local.find(key);
                         if (it != local.end()) {
                             m = it->second;
                             local.erase(it);
@@ -115,11 +133,12 @@ Command register_status(CLI::App &app) {
                         l.file = m->up_file;
                         l.local_checksum = m->checksum;
                         if (m->checksum != l.checksum)
-                            l.state = s.state == "applied"
-                                          ? "modified"
-                                          : (s.kind == "repeatable" ? "changed" : s.state);
-                    } else if (f && s.state != "pending") {
-                        l.state = s.state == "applied" ? "missing-file" : s.state;
+                            l.state = l.state == "applied"
+                                          ? std::string_view("modified")
+                                          : (repeatable ? std::string_view("changed") : l.state);
+                    } else if (f && l.state != "pending") {
+                        if (l.state == "applied")
+                            l.state = "missing-file";
                     }
                     lines.push_back(std::move(l));
                 }
@@ -149,7 +168,7 @@ Command register_status(CLI::App &app) {
                         return a.kind == "versioned";
                     if (a.kind == "repeatable")
                         return a.name < b.name;
-                    return compare_versions(a.version, b.version) < 0;
+                    return compare_versions(std::string(a.version), std::string(b.version)) < 0;
                 };
                 // the server's rows come in order: sorting is needed only when local-only
                 // migrations were appended
@@ -158,18 +177,19 @@ Command register_status(CLI::App &app) {
                 trace("status: merged");
                 if (ctx.opt.json) {
                     nlohmann::json out = nlohmann::json::array();
+                    auto opt = [](std::string_view s) -> nlohmann::json {
+                        return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
+                    };
                     for (auto &l : lines) {
-                        auto opt = [](const std::string &s) -> nlohmann::json {
-                            return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
-                        };
                         out.push_back(
                             {{"version", l.kind == "repeatable" ? nlohmann::json(nullptr)
                                                                 : nlohmann::json(l.version)},
                              {"name", l.name},
                              {"state", l.state},
                              {"kind", l.kind},
-                             {"batch", l.batch.empty() ? nlohmann::json(nullptr)
-                                                       : nlohmann::json(std::stol(l.batch))},
+                             {"batch", l.batch.empty()
+                                           ? nlohmann::json(nullptr)
+                                           : nlohmann::json(std::stol(std::string(l.batch)))},
                              {"applied_at", opt(l.applied_at)},
                              {"duration", opt(l.duration)},
                              {"file", opt(l.file)},
@@ -187,21 +207,39 @@ Command register_status(CLI::App &app) {
                     wn = std::max(wn, std::min<size_t>(l.name.size(), 40));
                     ws = std::max(ws, l.state.size());
                 }
-                fmt::print("{:<{}}  {:<{}}  {:<{}}  {:>5}  {:<19}  {}\n", "version", wv, "name", wn,
-                           "state", ws, "batch", "applied_at", "duration");
+                // the whole table is formatted into one buffer and written at once
+                fmt::memory_buffer buf;
+                fmt::format_to(std::back_inserter(buf),
+                               FMT_STRING("{:<{}}  {:<{}}  {:<{}}  {:>5}  {:<19}  {}\n"),
+                               "version", wv, "name", wn, "state", ws, "batch", "applied_at",
+                               "duration");
+                bool colour = ctx.stdout_tty && output_color();
+                std::string name;
                 for (auto &l : lines) {
-                    std::string name = l.name.size() > 40 ? l.name.substr(0, 39) + "~" : l.name;
-                    std::string state = fmt::format("{:<{}}", l.state, ws);
-                    const char *col = l.state == "applied"                         ? "32"
-                                      : (l.state == "pending" || l.state == "new") ? "33"
-                                                                                   : "31";
-                    if (!ctx.stdout_tty)
-                        col = "0";
-                    fmt::print("{:<{}}  {:<{}}  {}  {:>5}  {:<19}  {}\n",
-                               l.kind == "repeatable" ? "R" : l.version, wv, name, wn,
-                               ctx.stdout_tty && output_color() ? paint(state, col) : state,
-                               l.batch, short_time(l.applied_at), l.duration);
+                    std::string_view shown = l.name;
+                    if (l.name.size() > 40) {
+                        name.assign(l.name.substr(0, 39));
+                        name += '~';
+                        shown = name;
+                    }
+                    std::string_view ver = l.kind == "repeatable" ? "R" : l.version;
+                    if (colour) {
+                        const char *col = l.state == "applied"                         ? "32"
+                                          : (l.state == "pending" || l.state == "new") ? "33"
+                                                                                       : "31";
+                        std::string state = paint(fmt::format("{:<{}}", l.state, ws), col);
+                        fmt::format_to(std::back_inserter(buf),
+                                       FMT_STRING("{:<{}}  {:<{}}  {}  {:>5}  {:<19}  {}\n"), ver,
+                                       wv, shown, wn, state, l.batch, short_time(l.applied_at),
+                                       l.duration);
+                    } else {
+                        fmt::format_to(std::back_inserter(buf),
+                                       FMT_STRING("{:<{}}  {:<{}}  {:<{}}  {:>5}  {:<19}  {}\n"),
+                                       ver, wv, shown, wn, l.state, ws, l.batch,
+                                       short_time(l.applied_at), l.duration);
+                    }
                 }
+                std::fwrite(buf.data(), 1, buf.size(), stdout);
                 return 0;
             }};
 }

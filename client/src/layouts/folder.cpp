@@ -141,14 +141,14 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
     auto entries = list_folder(dir);
     Builder b{dir, {}, {}, opt.read_downs};
     b.stream_above = opt.stream_above;
+    b.dirfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (b.dirfd < 0)
+        throw InputError(fmt::format("{}: cannot open the folder", dir));
     std::optional<StatCache> cache;
     if (opt.use_cache) {
         cache.emplace(dir);
         b.cache = &*cache;
     }
-    b.dirfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (b.dirfd < 0)
-        throw InputError(fmt::format("{}: cannot open the folder", dir));
     std::map<std::string, std::string> contents; // rel path -> text (top-level .sql files)
     std::vector<std::pair<Kind, const Entry *>> kinds;
 
@@ -452,6 +452,7 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
     if (!b.errors.empty())
         throw InputError(fmt::format("{}", fmt::join(b.errors, "\n")));
 
+    f.migrations.reserve(reg.by_version.size());
     for (auto &[key, m] : reg.by_version) {
         if (m.checksum.empty())
             m.checksum = sha256_hex(m.up_sql);

@@ -19,6 +19,7 @@ namespace {
 // names in a directory (no "." / ".."), with whether each is a directory
 std::vector<std::pair<std::string, bool>> read_dir(const std::string &dir) {
     std::vector<std::pair<std::string, bool>> out;
+    out.reserve(64);
     DIR *d = ::opendir(dir.c_str());
     if (!d)
         throw InputError(fmt::format("{}: cannot list: {}", dir, std::strerror(errno)));
@@ -48,17 +49,19 @@ std::vector<Entry> list_folder(const std::string &dir) {
     if (!S_ISDIR(st.st_mode))
         throw InputError(fmt::format("'{}' is not a directory", dir));
     std::vector<Entry> out;
-    for (auto &[name, is_dir] : read_dir(dir)) {
+    auto names = read_dir(dir);
+    out.reserve(names.size());
+    for (auto &[name, is_dir] : names) {
         if (name.empty() || name[0] == '.')
             continue;
         Entry e;
-        e.name = name;
         e.is_dir = is_dir;
         if (is_dir) {
             for (auto &[child, cdir] : read_dir(dir + "/" + name))
-                e.children.push_back(child);
+                e.children.push_back(std::move(child));
             std::sort(e.children.begin(), e.children.end());
         }
+        e.name = std::move(name);
         out.push_back(std::move(e));
     }
     std::sort(out.begin(), out.end(),

@@ -83,13 +83,14 @@ StatCache::StatCache(const std::string &dir) {
     if (abs_.empty() || base.empty())
         return;
     path_ = base + "/" + sha256_hex(abs_).substr(0, 32);
-    std::string text;
+    std::string &text = text_;
     if (!read_all(path_, text, written_ns_)) {
         dirty_ = true;
         return;
     }
     // header line, entry lines "name\tsize\tmtime_ns\tctime_ns\tino\tsha256", trailer "end\tN"
-    std::unordered_map<std::string, Entry> got;
+    std::unordered_map<std::string_view, Entry> got;
+    got.reserve(text.size() / 100 + 16);
     std::string_view rest(text);
     auto next_line = [&](std::string_view &line) {
         size_t nl = rest.find('\n');
@@ -127,13 +128,15 @@ StatCache::StatCache(const std::string &dir) {
             ok = false;
             break;
         }
-        e.checksum = std::string(f[5]);
-        got.emplace(std::string(f[0]), std::move(e));
+        e.checksum = f[5];
+        got.emplace(f[0], e);
     }
-    if (ok && ended)
+    if (ok && ended) {
         entries_ = std::move(got);
-    else
+    } else {
         dirty_ = true; // corrupt or truncated: ignored, rewritten
+        text_.clear();
+    }
 }
 
 std::optional<std::string> StatCache::lookup(const std::string &rel, const struct stat &st) const {
@@ -147,7 +150,7 @@ std::optional<std::string> StatCache::lookup(const std::string &rel, const struc
         c >= written_ns_)
         return std::nullopt;
     e.used = true;
-    return e.checksum;
+    return std::string(e.checksum);
 }
 
 void StatCache::store(const std::string &rel, const struct stat &st, const std::string &checksum) {
@@ -158,9 +161,10 @@ void StatCache::store(const std::string &rel, const struct stat &st, const std::
     e.mtime_ns = ns_of(st.st_mtim);
     e.ctime_ns = ns_of(st.st_ctim);
     e.ino = static_cast<unsigned long long>(st.st_ino);
-    e.checksum = checksum;
     e.used = true;
-    entries_[rel] = std::move(e);
+    const std::string &name = stored_.emplace_back(rel);
+    e.checksum = stored_.emplace_back(checksum);
+    entries_.insert_or_assign(std::string_view(name), e);
     dirty_ = true;
 }
 

@@ -11,6 +11,8 @@
 #include <optional>
 #include <string>
 #include <sys/stat.h>
+#include <deque>
+#include <string_view>
 #include <unordered_map>
 
 namespace mig::client {
@@ -33,12 +35,14 @@ class StatCache {
     struct Entry {
         long long size = 0, mtime_ns = 0, ctime_ns = 0;
         unsigned long long ino = 0;
-        std::string checksum;
+        std::string_view checksum; // into text_ or stored_
         mutable bool used = false;
     };
     std::string path_, abs_;
     long long written_ns_ = 0; // the cache file's mtime
-    std::unordered_map<std::string, Entry> entries_;
+    std::string text_;         // the cache file as read: names and checksums point into it
+    std::deque<std::string> stored_; // names and checksums added by store()
+    std::unordered_map<std::string_view, Entry> entries_;
     bool dirty_ = false;
 };
 
