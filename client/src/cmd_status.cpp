@@ -240,6 +240,7 @@ Command register_status(CLI::App &app) {
                     }
                 }
                 std::fwrite(buf.data(), 1, buf.size(), stdout);
+                trace("status: printed");
                 return 0;
             }};
 }

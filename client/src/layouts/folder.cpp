@@ -151,6 +151,8 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
     }
     std::map<std::string, std::string> contents; // rel path -> text (top-level .sql files)
     std::vector<std::pair<Kind, const Entry *>> kinds;
+    kinds.reserve(entries.size());
+    std::vector<std::optional<GolangName>> golang(entries.size()); // parsed once, by entry
 
     for (const auto &e : entries) {
         Kind k;
@@ -158,7 +160,7 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
             bool has = std::count(e.children.begin(), e.children.end(), "up.sql") ||
                        std::count(e.children.begin(), e.children.end(), "down.sql");
             k = has ? Kind::Dir : Kind::StrayDir;
-        } else if (parse_golang_name(e.name)) {
+        } else if ((golang[&e - entries.data()] = parse_golang_name(e.name))) {
             k = Kind::Golang;
         } else if (parse_flyway_name(e.name)) {
             k = Kind::Flyway;
@@ -289,7 +291,7 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                         k == Kind::StrayDir ? "directory" : "not VERSION_title.up.sql / .down.sql");
                 break;
             }
-            auto g = parse_golang_name(name);
+            auto &g = golang[e - entries.data()];
             if (!g->versioned) {
                 b.errors.push_back(fmt::format("{}: {} file name has no version (expected "
                                                "VERSION_title.{}.sql)",
