@@ -112,7 +112,9 @@ struct CacheHome {
     TmpDir home;
     std::string old;
     bool had = false;
+    long long settle = StatCache::settle_ns;
     CacheHome() {
+        StatCache::settle_ns = 0;
         if (const char *o = std::getenv("XDG_CACHE_HOME")) {
             old = o;
             had = true;
@@ -120,6 +122,7 @@ struct CacheHome {
         ::setenv("XDG_CACHE_HOME", home.path().c_str(), 1);
     }
     ~CacheHome() {
+        StatCache::settle_ns = settle;
         if (had)
             ::setenv("XDG_CACHE_HOME", old.c_str(), 1);
         else
@@ -215,4 +218,20 @@ TEST(StatCache, LoadFolderUsesItWithoutReadingTheBody) {
     lo.use_cache = false;
     Folder f3 = load_folder(d.path(), lo);
     EXPECT_FALSE(f3.migrations[0].up_streamed);
+}
+
+TEST(StatCache, RecentlyChangedFilesAreNotStored) {
+    CacheHome ch;
+    StatCache::settle_ns = 2000000000LL;
+    TmpDir d;
+    d.write("1_a.up.sql", "SELECT 1;\n");
+    std::string f = d.path() + "/1_a.up.sql";
+    {
+        StatCache c(d.path());
+        c.store("1_a.up.sql", stat_of(f), std::string(64, 'a'));
+        c.save();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    StatCache c(d.path());
+    EXPECT_FALSE(c.lookup("1_a.up.sql", stat_of(f))); // its ctime is seconds young
 }

@@ -598,11 +598,14 @@ newdb e_cache
 fresh cache golang-migrate
 pg up --dir "$work/cache"
 expect_rc "cache: up" 0
-sleep 0.05 # the cache written after this is newer than every file (racy rule)
+sleep 2.1 # only files changed at least 2 s ago are cached
 pg status --dir "$work/cache"
 pg status --dir "$work/cache"
-cache_files=$(ls "$XDG_CACHE_HOME/pgmig" 2>/dev/null | wc -l)
-[ "$cache_files" -ge 1 ] && ok "cache: status wrote a cache file" || bad "cache: status wrote a cache file" "$(ls -la "$XDG_CACHE_HOME" 2>&1)"
+if grep -q '^20240115090000_create_users.up.sql	' "$XDG_CACHE_HOME"/pgmig/* 2>/dev/null; then
+    ok "cache: status wrote a cache with the up scripts"
+else
+    bad "cache: status wrote a cache with the up scripts" "$(ls -la "$XDG_CACHE_HOME"/pgmig 2>&1; cat "$XDG_CACHE_HOME"/pgmig/* 2>&1 | head)"
+fi
 grep -qE '^20240115090000 +create_users +applied' <<<"$out" && ok "cache: applied while unchanged" || bad "cache: applied while unchanged" "$out"
 f_up=$work/cache/20240115090000_create_users.up.sql
 size_before=$(stat -c %s "$f_up")
@@ -615,15 +618,18 @@ sleep 0.05
 pg status --dir "$work/cache"
 pg status --dir "$work/cache"
 grep -qE '^20240115090000 +create_users +applied' <<<"$out" && ok "cache: edit undone, applied again" || bad "cache: edit undone, applied again" "$out"
-cp -p "$f_up" "$work/cache_ref"
-sed -i 's/users/usurs/' "$f_up"
-touch -r "$work/cache_ref" "$f_up" # same size AND the old mtime: only ctime tells
+f2_up=$work/cache/20240115090100_create_status_type.up.sql # cached since the start
+grep -q '^20240115090100_create_status_type.up.sql	' "$XDG_CACHE_HOME"/pgmig/* && ok "cache: second file cached" || bad "cache: second file cached" "$(cat "$XDG_CACHE_HOME"/pgmig/*)"
+cp -p "$f2_up" "$work/cache_ref"
+sed -i 's/TYPE/tYPE/' "$f2_up"
+touch -r "$work/cache_ref" "$f2_up" # same size AND the old mtime: only ctime tells
+expect_eq "cache: same size, same mtime" "$(stat -c '%s %Y' "$f2_up")" "$(stat -c '%s %Y' "$work/cache_ref")"
 pg status --dir "$work/cache"
-grep -qE '^20240115090000 +create_users +modified' <<<"$out" && ok "cache: same size and mtime restored is still modified" || bad "cache: same size and mtime restored is still modified" "$out"
+grep -qE '^20240115090100 +create_status_type +modified' <<<"$out" && ok "cache: same size and mtime restored is still modified" || bad "cache: same size and mtime restored is still modified" "$out"
 pg up --dir "$work/cache"
 expect_rc "cache: up refuses the edited applied migration" 2
-expect_err "cache: up names the edited file" "20240115090000_create_users.up.sql"
-cp -p "$work/cache_ref" "$f_up"
+expect_err "cache: up names the edited file" "20240115090100_create_status_type.up.sql"
+cp -p "$work/cache_ref" "$f2_up"
 for c in "$XDG_CACHE_HOME"/pgmig/*; do printf 'garbage\n\0\377 not a cache\n' >"$c"; done
 pg status --dir "$work/cache"
 expect_rc "cache: a corrupt cache is ignored" 0

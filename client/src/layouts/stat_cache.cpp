@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <charconv>
+#include <ctime>
 #include <cstdlib>
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -156,6 +157,10 @@ std::optional<std::string> StatCache::lookup(const std::string &rel, const struc
 void StatCache::store(const std::string &rel, const struct stat &st, const std::string &checksum) {
     if (path_.empty() || rel.find_first_of("\t\n") != std::string::npos)
         return;
+    struct timespec now {};
+    ::clock_gettime(CLOCK_REALTIME, &now);
+    if (ns_of(st.st_ctim) > ns_of(now) - settle_ns || ns_of(st.st_mtim) > ns_of(now) - settle_ns)
+        return; // too recent: hashed again next time
     Entry e;
     e.size = static_cast<long long>(st.st_size);
     e.mtime_ns = ns_of(st.st_mtim);

@@ -5,6 +5,9 @@
 // - an entry is used only when every stat field matches, and only when the file's mtime and
 //   ctime are older than the cache file's own mtime (git's "racy" rule: a file changed in the
 //   same clock tick as the cache was written is hashed again);
+// - an entry is stored only for a file whose ctime is at least `settle_ns` (2 s) old: a file
+//   changed again after it was hashed, even in the same timestamp tick, cannot keep the stat
+//   that was recorded (timestamps are coarser than the clock, and FAT's are 2 s);
 // - a missing, unreadable, truncated or corrupt cache is ignored (and rewritten);
 // - it is written to a temporary file and renamed into place, so readers see old or new.
 #pragma once
@@ -30,6 +33,8 @@ class StatCache {
     void save();
     // Where the cache of `dir` lives ("" when there is no cache directory).
     static std::string path_for(const std::string &dir);
+    // How old (ns) a file's ctime must be for its checksum to be stored (tests lower it).
+    static inline long long settle_ns = 2000000000LL;
 
   private:
     struct Entry {
