@@ -214,6 +214,26 @@ Command register_status(CLI::App &app) {
                                "version", wv, "name", wn, "state", ws, "batch", "applied_at",
                                "duration");
                 bool colour = ctx.stdout_tty && output_color();
+                // "{:<w}" / "{:>w}" without fmt's width computation (ASCII: width = bytes)
+                auto pad = [&buf](std::string_view v, size_t w, bool right) {
+                    bool ascii = std::all_of(v.begin(), v.end(), [](char ch) {
+                        return static_cast<unsigned char>(ch) < 0x80;
+                    });
+                    if (!ascii) {
+                        if (right)
+                            fmt::format_to(std::back_inserter(buf), "{:>{}}", v, w);
+                        else
+                            fmt::format_to(std::back_inserter(buf), "{:<{}}", v, w);
+                        return;
+                    }
+                    size_t fill = v.size() < w ? w - v.size() : 0;
+                    if (!right)
+                        buf.append(v);
+                    for (size_t k = 0; k < fill; ++k)
+                        buf.push_back(' ');
+                    if (right)
+                        buf.append(v);
+                };
                 std::string name;
                 for (auto &l : lines) {
                     std::string_view shown = l.name;
@@ -233,10 +253,18 @@ Command register_status(CLI::App &app) {
                                        wv, shown, wn, state, l.batch, short_time(l.applied_at),
                                        l.duration);
                     } else {
-                        fmt::format_to(std::back_inserter(buf),
-                                       FMT_STRING("{:<{}}  {:<{}}  {:<{}}  {:>5}  {:<19}  {}\n"),
-                                       ver, wv, shown, wn, l.state, ws, l.batch,
-                                       short_time(l.applied_at), l.duration);
+                        pad(ver, wv, false);
+                        buf.append(std::string_view("  "));
+                        pad(shown, wn, false);
+                        buf.append(std::string_view("  "));
+                        pad(l.state, ws, false);
+                        buf.append(std::string_view("  "));
+                        pad(l.batch, 5, true);
+                        buf.append(std::string_view("  "));
+                        pad(short_time(l.applied_at), 19, false);
+                        buf.append(std::string_view("  "));
+                        buf.append(std::string_view(l.duration));
+                        buf.push_back('\n');
                     }
                 }
                 std::fwrite(buf.data(), 1, buf.size(), stdout);
