@@ -641,6 +641,17 @@ pg status --no-cache --dir "$work/cache"
 grep -qE '^20240115090000 +create_users +applied' <<<"$out" && ok "cache: --no-cache reads every file" || bad "cache: --no-cache reads every file" "$out"
 pg up --no-cache --dir "$work/cache"
 expect_rc "cache: no-op up --no-cache" 0
+rm -f "$XDG_CACHE_HOME"/pgmig/*
+printf 'CREATE TABLE late (id int);\n' >"$work/cache/20240401000000_late.up.sql"
+sleep 2.1
+pg status --dir "$work/cache"
+pg status --dir "$work/cache" # the new file's checksum now comes from the cache
+grep -qE '^20240401000000 +late +new' <<<"$out" && ok "cache: a new file is new" || bad "cache: a new file is new" "$out"
+pg up --dir "$work/cache"
+expect_rc "cache: up uploads a file known only by its cached checksum (read then)" 0
+expect_eq "cache: it ran" "$(q -c "SELECT count(*) FROM pg_tables WHERE tablename = 'late'")" 1
+pg status --no-cache --dir "$work/cache"
+grep -qE '^20240401000000 +late +applied' <<<"$out" && ok "cache: uploaded body has the cached checksum" || bad "cache: uploaded body has the cached checksum" "$out"
 
 # --- 16. big scripts are streamed (COPY), never held whole; errors still name the line -------
 newdb e_stream
