@@ -40,3 +40,35 @@ SELECT * FROM mig.split(E'SELECT 1;\nSELECT 2;\n   SELEC 3;');
 SELECT * FROM mig.split(E'SELECT ''unterminated');
 \echo :LAST_ERROR_SQLSTATE
 SELECT * FROM mig.split(NULL);
+-- Scripts of 64 kB or more are split by pgmig's own lexer (fast_split.hpp) when they are plain
+-- DDL/DML: the statements must be exactly the parser's, whatever hides a semicolon.
+CREATE TABLE fs_t (a int, b text, c text, d text, "e;" text);
+SELECT string_agg(format(
+    $f$INSERT INTO fs_t (a, b, c, d, "e;") VALUES (%s, 'a;b''c', $x$ ;'$x$, E'\';\\', 'u') /* ; /* ; */ */ -- ;
+;$f$, i), E'\n') AS big
+FROM generate_series(1, 800) i \gset
+SELECT length(:'big') >= 65536 AS big_enough,
+       (SELECT count(*) FROM mig.split(:'big')) AS parser_statements;
+BEGIN;
+SELECT version, action, transactional, statements FROM mig.upload('9001', 'fast split', :'big');
+SELECT count(*) FROM mig.apply('9001');
+SELECT count(*), count(DISTINCT a), min(b), min(c), min(d) FROM fs_t;
+ROLLBACK;
+-- standard_conforming_strings off: backslashes escape in '' strings, so the parser decides
+SELECT repeat('INSERT INTO fs_t (b) VALUES (''x\'';y''); ', 3000) AS big2 \gset
+SET standard_conforming_strings = off;
+SET escape_string_warning = off;
+SELECT (SELECT count(*) FROM mig.split(:'big2')) AS parser_statements;
+BEGIN;
+SELECT version, action, statements FROM mig.upload('9002', 'escapes', :'big2');
+SELECT count(*) FROM mig.apply('9002');
+SELECT count(*), min(b) FROM fs_t;
+ROLLBACK;
+RESET standard_conforming_strings;
+RESET escape_string_warning;
+-- not plain (CONCURRENTLY, BEGIN ATOMIC, ...): the parser decides, classification included
+SELECT repeat('INSERT INTO fs_t (a) VALUES (1); ', 3000) || 'CREATE INDEX CONCURRENTLY fs_i ON fs_t (a);' AS big3 \gset
+BEGIN;
+SELECT version, action, transactional, statements FROM mig.upload('9003', 'concurrently', :'big3');
+ROLLBACK;
+DROP TABLE fs_t;

@@ -329,8 +329,11 @@ void upload_pg(const UploadArgs *a, UploadResult *r) {
     char *file = opt_str(opts, "file");
     char *down_file = opt_str(opts, "down_file");
 
-    char *up = text_to_cstring(DatumGetTextPP(a->up));
-    int uplen = (int)strlen(up);
+    // the bytes of the text datum as they are: a 33 MB folder need not be copied to be hashed
+    // and split (script.hpp)
+    text *up_text = DatumGetTextPP(a->up);
+    const char *up = VARDATA_ANY(up_text);
+    int uplen = (int)VARSIZE_ANY_EXHDR(up_text);
     sha256_hex(up, uplen, r->checksum);
     char *down = nullptr;
     int downlen = 0;

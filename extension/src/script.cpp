@@ -1,6 +1,8 @@
 // script.cpp: script analysis with PostgreSQL's raw parser. PG zone.
 #include "script.hpp"
 
+#include "fast_split.hpp"
+
 namespace mig {
 
 void TextWalker::advance_to(int target) {
@@ -118,110 +120,47 @@ static void classify(Node *n, StmtInfo *si) {
     }
 }
 
-static bool word_at(const char *s, int loc, char *out, int outlen) {
-    int i = 0;
-    unsigned char c = (unsigned char)s[loc];
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'))
-        return false;
-    while (i < outlen - 1) {
-        c = (unsigned char)s[loc + i];
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '$')
-            out[i] = (char)c;
-        else if (c >= 'A' && c <= 'Z')
-            out[i] = (char)(c - 'A' + 'a');
-        else
-            break;
-        i++;
-    }
-    out[i] = '\0';
-    return true;
-}
-
-static bool in_list(const char *w, const char *const *list) {
-    for (; *list; list++)
-        if ((*list)[0] == w[0] && strcmp(w, *list) == 0)
-            return true;
-    return false;
-}
-
-// See FAST_SCAN_MIN_BYTES. Returns false when the full parser must decide.
+// See FAST_SCAN_MIN_BYTES and fast_split.hpp. Returns false when the full parser must decide.
 static bool fast_scan(const char *sql, int len, ScriptInfo *info, MemoryContext out_cxt) {
-    static const char *const first_ok[] = {
-        "insert",  "update", "delete", "select",   "with",    "values", "create", "alter", "drop",
-        "comment", "grant",  "revoke", "truncate", "analyze", "lock",   "table",  nullptr};
-    static const char *const banned[] = {
-        "concurrently", "vacuum",      "database", "tablespace", "system",    "subscription",
-        "atomic",       "copy",        "type",     "reindex",    "begin",     "start",
-        "commit",       "end",         "rollback", "abort",      "savepoint", "release",
-        "prepare",      "transaction", "rule",     "enum",       nullptr};
-    core_yy_extra_type extra;
-    core_yyscan_t sc = scanner_init(sql, &extra, &ScanKeywords, ScanKeywordTokens);
-    core_YYSTYPE lval;
-    YYLTYPE loc;
-    int cap = 1024, n = 0, depth = 0, cur = -1;
-    StmtInfo *st = (StmtInfo *)MemoryContextAllocZero(out_cxt, sizeof(StmtInfo) * cap);
-    bool ok = true;
-    char w[32];
-    for (;;) {
-        int tok = core_yylex(&lval, &loc, sc);
-        if (tok == 0)
-            break;
-        if (tok == ';' && depth == 0) {
-            if (cur >= 0) {
-                if (n == cap) {
-                    cap *= 2;
-                    st = (StmtInfo *)repalloc(st, sizeof(StmtInfo) * cap);
-                }
-                st[n].start = cur;
-                st[n].end = loc;
-                n++;
-            }
-            cur = -1;
-            continue;
+    struct Out {
+        StmtInfo *st;
+        int cap;
+        int n;
+    } out{(StmtInfo *)MemoryContextAllocZero(out_cxt, sizeof(StmtInfo) * 1024), 1024, 0};
+    bool ok = fast_split(sql, (size_t)len, standard_conforming_strings, [&out](int start, int end) {
+        if (out.n == out.cap) {
+            out.cap *= 2;
+            out.st = (StmtInfo *)repalloc(out.st, sizeof(StmtInfo) * out.cap);
         }
-        bool is_word = word_at(sql, loc, w, sizeof w);
-        if (cur < 0) {
-            cur = loc;
-            if (!is_word || !in_list(w, first_ok)) {
-                ok = false;
-                break;
-            }
-        }
-        if (tok == '(')
-            depth++;
-        else if (tok == ')')
-            depth--;
-        else if (is_word && in_list(w, banned)) {
-            ok = false;
-            break;
-        }
-    }
-    scanner_finish(sc);
-    if (!ok || depth != 0)
+        out.st[out.n].start = start;
+        out.st[out.n].end = end;
+        out.n++;
+    });
+    if (!ok) {
+        pfree(out.st);
         return false;
-    if (cur >= 0) {
-        if (n == cap)
-            st = (StmtInfo *)repalloc(st, sizeof(StmtInfo) * (cap + 1));
-        st[n].start = cur;
-        st[n].end = len;
-        n++;
     }
-    for (int i = 0; i < n; i++) {
-        int e = st[i].end;
-        while (e > st[i].start && (sql[e - 1] == ' ' || sql[e - 1] == '\t' || sql[e - 1] == '\n' ||
-                                   sql[e - 1] == '\r'))
+    for (int i = 0; i < out.n; i++) {
+        StmtInfo *si = &out.st[i];
+        int e = si->end;
+        while (e > si->start && (sql[e - 1] == ' ' || sql[e - 1] == '\t' || sql[e - 1] == '\n' ||
+                                 sql[e - 1] == '\r'))
             e--;
-        st[i].end = e;
-        st[i].transactional = true;
-        st[i].tag = "";
+        si->end = e;
+        si->transactional = true;
+        si->txcontrol = false;
+        si->txkind = 0;
+        si->copy_stdio = false;
+        si->adds_enum_value = false;
+        si->tag = "";
     }
-    info->nstmts = n;
-    info->stmts = st;
+    info->nstmts = out.n;
+    info->stmts = out.st;
     info->transactional = true;
     return true;
 }
 
-ScriptInfo analyze_script(const char *sql, int len, const char *version, const char *name,
+ScriptInfo analyze_script(const char *volatile sql, int len, const char *version, const char *name,
                           const char *file, bool allow_fast) {
     ScriptInfo info;
     memset(&info, 0, sizeof info);
@@ -236,8 +175,13 @@ ScriptInfo analyze_script(const char *sql, int len, const char *version, const c
         if (allow_fast && len >= FAST_SCAN_MIN_BYTES) {
             fast = fast_scan(sql, len, &info, caller); // statements outlive parse_cxt
         }
-        if (!fast)
+        if (!fast) {
+            // the parser needs a NUL-terminated string; `sql` may be a text datum's bytes
+            MemoryContextSwitchTo(caller);
+            sql = pnstrdup(sql, (Size)len);
+            MemoryContextSwitchTo(parse_cxt);
             raw = raw_parser(sql, RAW_PARSE_DEFAULT);
+        }
     }
     PG_CATCH();
     {

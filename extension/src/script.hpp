@@ -32,7 +32,7 @@ struct ScriptInfo {
 // grammar): see analyze_script.
 constexpr int FAST_SCAN_MIN_BYTES = 64 * 1024;
 
-// Parses `sql` (NUL-terminated, `len` bytes) with raw_parser in a temporary memory context.
+// Parses `sql` (`len` bytes; need not be NUL-terminated: copied when the parser runs) with raw_parser in a temporary memory context.
 // When `allow_fast` and the script is at least FAST_SCAN_MIN_BYTES long, it is first scanned
 // with the core scanner alone (about 4x faster than the grammar): if every statement starts with
 // a plain DDL/DML keyword and no keyword that could make it non-transactional, wrapped or
