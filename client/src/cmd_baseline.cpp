@@ -22,13 +22,17 @@ Command register_baseline(CLI::App &app) {
                 Folder f = ctx.load();
                 auto c = ctx.connect();
                 auto sp = compute_sync(f, fetch_status(*c));
-                std::vector<Query> qs;
+                std::vector<size_t> todo;
                 for (size_t i = 0; i < sp.upload.size(); ++i)
                     if (compare_versions(sp.upload[i]->version, *v) <= 0)
-                        qs.push_back(upload_query(*sp.upload[i], sp.replace[i]));
+                        todo.push_back(i);
                 try {
                     begin_locked(*c, ctx);
-                    c->pipeline(qs);
+                    auto rs = c->pipeline(todo.size(), [&](size_t k) {
+                        return upload_query(*sp.upload[todo[k]], sp.replace[todo[k]]);
+                    });
+                    for (size_t k = 0; k < todo.size(); ++k)
+                        check_uploaded(*sp.upload[todo[k]], rs[k]);
                     auto r = c->exec("SELECT version, name, action FROM mig.baseline($1)", {*v});
                     c->exec("COMMIT");
                     for (int i = 0; i < r.rows(); ++i)
@@ -40,6 +44,9 @@ Command register_baseline(CLI::App &app) {
                 } catch (const PgError &e) {
                     c->rollback_quietly();
                     return report_error(e, &f, false, ctx.opt.verbose);
+                } catch (const InputError &) {
+                    c->rollback_quietly();
+                    throw;
                 }
                 return 0;
             }};

@@ -170,11 +170,20 @@ void copy_escape(std::string_view in, std::string &out) {
     for (size_t i = 0; i < in.size(); ++i) {
         char e;
         switch (in[i]) {
-        case '\\': e = '\\'; break;
-        case '\n': e = 'n'; break;
-        case '\r': e = 'r'; break;
-        case '\t': e = 't'; break;
-        default: continue;
+        case '\\':
+            e = '\\';
+            break;
+        case '\n':
+            e = 'n';
+            break;
+        case '\r':
+            e = 'r';
+            break;
+        case '\t':
+            e = 't';
+            break;
+        default:
+            continue;
         }
         out.append(in.data() + from, i - from);
         out += '\\';
@@ -188,20 +197,25 @@ void copy_escape(std::string_view in, std::string &out) {
 Query upload_query(const Migration &m, bool replace) {
     Param body = Param::ref(m.up_sql);
     if (m.up_streamed) {
-        // not in memory (its checksum came from the stat cache): read it now
+        // Not in memory (its checksum came from the stat cache): read it now, while the server
+        // works on the previous upload. It is not hashed again here: the server returns the
+        // checksum of what it stored, and check_uploaded compares it with the expected one.
         std::vector<std::string> errors;
         auto text = read_script(m.up_file, errors);
         if (!text)
             throw InputError(fmt::format("{}", fmt::join(errors, "\n")));
-        if (sha256_hex(*text) != m.checksum)
-            throw InputError(fmt::format("{}: the file changed while pgmig was running; run "
-                                         "again",
-                                         m.up_file));
         body = Param(std::move(*text));
     }
-    return {"SELECT action FROM mig.upload($1, $2, $3, $4, $5::jsonb)",
-            {m.version, m.name, std::move(body), Param::ref(m.down_sql),
-             upload_options(m, replace)}};
+    return {
+        "SELECT action, checksum FROM mig.upload($1, $2, $3, $4, $5::jsonb)",
+        {m.version, m.name, std::move(body), Param::ref(m.down_sql), upload_options(m, replace)}};
+}
+
+void check_uploaded(const Migration &m, const Result &r) {
+    if (r.rows() != 1 || r.str(0, 1) != m.checksum)
+        throw InputError(fmt::format("{}: the file changed while pgmig was running (checksum {} "
+                                     "when read, {} when uploaded); nothing was applied",
+                                     m.up_file, m.checksum, r.rows() == 1 ? r.str(0, 1) : "none"));
 }
 
 bool upload_streams(const Migration &m) {
@@ -412,13 +426,15 @@ int deploy(Context &ctx, Conn &c, const Folder &f, const DeployOptions &o,
     if (!o.dry_run)
         ctx.require_yes("up");
 
-    std::vector<Query> uploads;
+    // Uploads are built one at a time as the pipeline sends them (upload_query reads a body not
+    // in memory then): reading file i+1 overlaps the server's work on file i.
+    std::vector<std::pair<const Migration *, bool>> uploads;
     std::vector<std::pair<const Migration *, bool>> streamed; // big bodies: COPY, one by one
     for (size_t i = 0; i < sp.upload.size(); ++i) {
         if (upload_streams(*sp.upload[i]))
             streamed.emplace_back(sp.upload[i], sp.replace[i]);
         else
-            uploads.push_back(upload_query(*sp.upload[i], sp.replace[i]));
+            uploads.emplace_back(sp.upload[i], sp.replace[i]);
     }
     std::optional<std::string> target = o.target;
     bool uploaded = uploads.empty() && streamed.empty();
@@ -438,9 +454,14 @@ int deploy(Context &ctx, Conn &c, const Folder &f, const DeployOptions &o,
             if (!uploaded)
                 for (size_t i = 0; i < streamed.size(); ++i)
                     upload_streamed(c, *streamed[i].first, streamed[i].second, i == 0);
-            std::vector<Query> qs = uploaded ? std::vector<Query>{} : uploads;
-            qs.push_back({kPlanSql, {target}});
-            auto rs = c.pipeline(qs);
+            size_t nup = uploaded ? 0 : uploads.size();
+            auto rs = c.pipeline(nup + 1, [&](size_t i) {
+                if (i < nup)
+                    return upload_query(*uploads[i].first, uploads[i].second);
+                return Query{kPlanSql, {target}};
+            });
+            for (size_t i = 0; i < nup; ++i)
+                check_uploaded(*uploads[i].first, rs[i]);
             trace("deploy: uploaded and planned");
             auto plan = read_plan(rs.back());
             if (!uploaded && ctx.opt.verbose > 0)
@@ -580,6 +601,9 @@ int deploy(Context &ctx, Conn &c, const Folder &f, const DeployOptions &o,
                 break;
             if (plan[n - 1].ends_transaction && ctx.opt.verbose > 0)
                 fmt::print("committed after {} (adds an enum label)\n", plan[n - 1].version);
+        } catch (const InputError &) {
+            c.rollback_quietly(); // a file changed or became unreadable mid-deploy
+            throw;
         } catch (const PgError &e) {
             bool alive = c.ok();
             c.rollback_quietly();

@@ -35,8 +35,12 @@ struct SyncPlan {
 };
 SyncPlan compute_sync(const Folder &f, const std::vector<ServerRow> &status);
 
-// mig.upload() with the body as a parameter (read from the file when not in memory)
+// mig.upload() with the body as a parameter (read from the file when not in memory); its
+// result must go through check_uploaded
 Query upload_query(const Migration &m, bool replace);
+// Throws InputError when the server's checksum of an upload_query differs from m.checksum (the
+// file changed after it was hashed or its checksum was cached).
+void check_uploaded(const Migration &m, const Result &r);
 // Whether m's body is too big for a parameter: upload_streamed() sends it by COPY.
 bool upload_streams(const Migration &m);
 // Uploads a big body by COPY into a temporary table, in the open transaction. `first`: the

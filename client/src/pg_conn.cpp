@@ -116,8 +116,12 @@ Result Conn::exec(const std::string &sql, const Params &params) {
 }
 
 std::vector<Result> Conn::pipeline(const std::vector<Query> &qs) {
+    return pipeline(qs.size(), [&qs](size_t i) { return qs[i]; });
+}
+
+std::vector<Result> Conn::pipeline(size_t n, const std::function<Query(size_t)> &make) {
     std::vector<Result> out;
-    if (qs.empty())
+    if (n == 0)
         return out;
     PGconn *c = c_.get();
     if (PQenterPipelineMode(c) != 1)
@@ -131,7 +135,8 @@ std::vector<Result> Conn::pipeline(const std::vector<Query> &qs) {
     // prepared statement, which lives only until the next unnamed Parse, so nothing outlives
     // this pipeline (transaction poolers stay safe). Its Parse result is not returned.
     std::vector<bool> is_prepare;
-    const Query *prepared = nullptr;
+    std::string prev_sql;  // text of the previous query
+    bool prepared = false; // prev_sql is the unnamed prepared statement
     std::optional<PgError> first;
     auto outstanding = [&] { return done < sent || (synced && !sync_seen); };
     auto drain = [&](bool block) {
@@ -187,12 +192,23 @@ std::vector<Result> Conn::pipeline(const std::vector<Query> &qs) {
                 drain(false);
         }
     };
-    for (const auto &q : qs) {
+    std::exception_ptr make_failed;
+    for (size_t i = 0; i < n; ++i) {
+        Query q;
+        try {
+            q = make(i);
+        } catch (...) {
+            // end the pipeline cleanly (what was sent runs; the caller rolls it back)
+            make_failed = std::current_exception();
+            break;
+        }
         std::vector<const char *> vals;
         for (auto &p : q.params)
             vals.push_back(p.c_str());
-        bool repeated = &q != &qs.front() && q.sql == (&q - 1)->sql;
-        if (repeated && prepared != &q - 1) {
+        bool repeated = i > 0 && q.sql == prev_sql;
+        if (!repeated)
+            prepared = false;
+        if (repeated && !prepared) {
             if (PQsendPrepare(c, "", q.sql.c_str(), static_cast<int>(vals.size()), nullptr) != 1) {
                 broken = true;
                 break;
@@ -210,7 +226,9 @@ std::vector<Result> Conn::pipeline(const std::vector<Query> &qs) {
             break;
         }
         if (repeated)
-            prepared = &q;
+            prepared = true;
+        else
+            prev_sql = std::move(q.sql);
         ++sent;
         flush();
         if (broken)
@@ -231,6 +249,8 @@ std::vector<Result> Conn::pipeline(const std::vector<Query> &qs) {
     check_alive("a pipeline");
     if (broken)
         throw PgError(nullptr, "pipeline failed: " + conn_error_text(c));
+    if (make_failed)
+        std::rethrow_exception(make_failed);
     if (first)
         throw *first;
     return out;
@@ -304,8 +324,7 @@ Result Conn::copy_in(const std::string &sql, const std::function<void(const Copy
     std::exception_ptr thrown;
     try {
         write([&](std::string_view data) {
-            if (!data.empty() &&
-                PQputCopyData(c, data.data(), static_cast<int>(data.size())) != 1)
+            if (!data.empty() && PQputCopyData(c, data.data(), static_cast<int>(data.size())) != 1)
                 throw PgError(nullptr, "COPY failed: " + conn_error_text(c));
         });
     } catch (...) {

@@ -91,6 +91,11 @@ class Conn {
     // Sends every query in one pipeline (one round trip) and returns the results in order.
     // Throws the first error; later queries in the pipeline are then skipped by the server.
     std::vector<Result> pipeline(const std::vector<Query> &qs);
+    // The same for n queries made one at a time by make(i) just before each is sent, so that
+    // building query i+1 (reading its file) overlaps the server's work on query i, and only
+    // one query's parameters are held at a time. An exception from make aborts the pipeline
+    // (the connection is then unusable for the current transaction) and is rethrown.
+    std::vector<Result> pipeline(size_t n, const std::function<Query(size_t)> &make);
     // Sends a query without waiting (overlap server work with local work); receive() returns
     // its result, throwing PgError on error.
     void send(const std::string &sql);
