@@ -51,7 +51,7 @@ SELECT length(:'big') >= 65536 AS big_enough,
        (SELECT count(*) FROM mig.split(:'big')) AS parser_statements;
 BEGIN;
 SELECT version, action, transactional, statements FROM mig.upload('9001', 'fast split', :'big');
-SELECT count(*) FROM mig.apply('9001');
+SELECT count(*) FROM mig.apply('9001', 'fast split', :'big'); -- exactly this one
 SELECT count(*), count(DISTINCT a), min(b), min(c), min(d) FROM fs_t;
 ROLLBACK;
 -- standard_conforming_strings off: backslashes escape in '' strings, so the parser decides
@@ -61,7 +61,7 @@ SET escape_string_warning = off;
 SELECT (SELECT count(*) FROM mig.split(:'big2')) AS parser_statements;
 BEGIN;
 SELECT version, action, statements FROM mig.upload('9002', 'escapes', :'big2');
-SELECT count(*) FROM mig.apply('9002');
+SELECT count(*) FROM mig.apply('9002', 'escapes', :'big2');
 SELECT count(*), min(b) FROM fs_t;
 ROLLBACK;
 RESET standard_conforming_strings;

@@ -74,3 +74,34 @@ FROM mig.upload('22', 'big_type', repeat(E'INSERT INTO up_big VALUES (1, ''x'');
 SELECT version, action, transactional, statements
 FROM mig.upload('23', 'big_concurrently', repeat(E'INSERT INTO up_big VALUES (1, ''x'');\n', 30000) || 'CREATE INDEX CONCURRENTLY up_big_i ON up_big (id);');
 DROP TABLE up_big;
+-- mig.upload_many: element i of each array is one mig.upload; every script is checked first
+SELECT count(*) AS before FROM mig.migration \gset
+SELECT * FROM mig.upload_many(ARRAY['30', '31', '32'], ARRAY['many_a', 'many_b', 'many_c'],
+    ARRAY['CREATE TABLE up_m30 (id int);', 'SELECT 1; SELECT 2;', 'CREATE INDEX CONCURRENTLY up_m_i ON up_m30 (id);'],
+    ARRAY['DROP TABLE up_m30;', NULL, NULL],
+    ARRAY['{"file": "m/30.sql"}', NULL, '{}']::jsonb[]);
+SELECT version, name, down_sql, options, statements, up_stmts FROM mig.migration
+WHERE version IN ('30', '31', '32') ORDER BY vkey;
+-- the same again: unchanged; a changed pending one needs replace
+SELECT version, action FROM mig.upload_many(ARRAY['30', '31'], ARRAY['many_a', 'many_b'],
+    ARRAY['CREATE TABLE up_m30 (id int);', 'SELECT 1; SELECT 2;'], ARRAY['DROP TABLE up_m30;', NULL]);
+SELECT version, action FROM mig.upload_many(ARRAY['31'], ARRAY['many_b'], ARRAY['SELECT 3;']);
+\echo :LAST_ERROR_SQLSTATE
+SELECT version, action, statements FROM mig.upload_many(ARRAY['31'], ARRAY['many_b'], ARRAY['SELECT 3;'],
+    options => ARRAY['{"replace": true}'::jsonb]);
+-- bad input changes nothing: a syntax error, an invalid version, equal versions, NULLs, lengths
+SELECT count(*) AS before FROM mig.migration \gset
+SELECT * FROM mig.upload_many(ARRAY['40', '41'], ARRAY['ok', 'typo'], ARRAY['SELECT 1;', E'SELECT 1;\nSELEC 2;']);
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM mig.upload_many(ARRAY['40', 'v41'], ARRAY['ok', 'bad'], ARRAY['SELECT 1;', 'SELECT 2;']);
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM mig.upload_many(ARRAY['40', '040'], ARRAY['ok', 'other'], ARRAY['SELECT 1;', 'SELECT 2;']);
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM mig.upload_many(ARRAY['40', NULL], ARRAY['ok', 'x'], ARRAY['SELECT 1;', 'SELECT 2;']);
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM mig.upload_many(ARRAY['40', '41'], ARRAY['ok'], ARRAY['SELECT 1;', 'SELECT 2;']);
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM mig.upload_many(ARRAY[['40']], ARRAY[['ok']], ARRAY[['SELECT 1;']]);
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) = :before AS nothing_stored FROM mig.migration;
+SELECT * FROM mig.upload_many('{}', '{}', '{}');

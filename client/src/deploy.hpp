@@ -40,7 +40,16 @@ SyncPlan compute_sync(const Folder &f, const std::vector<ServerRow> &status);
 Query upload_query(const Migration &m, bool replace);
 // Throws InputError when the server's checksum of an upload_query differs from m.checksum (the
 // file changed after it was hashed or its checksum was cached).
-void check_uploaded(const Migration &m, const Result &r);
+void check_uploaded(const Migration &m, const Result &r, int row = 0);
+// mig.upload_many() for several migrations (bodies as binary text[] parameters); row k of its
+// result is ms[k]'s (check_uploaded with row k)
+Query upload_many_query(const std::vector<std::pair<const Migration *, bool>> &ms);
+// How deploy() sends the uploads: small scripts many to a mig.upload_many call, big ones alone
+struct UploadUnit {
+    std::vector<std::pair<const Migration *, bool>> items; // migration, replace
+    bool many;
+};
+std::vector<UploadUnit> upload_units(const std::vector<std::pair<const Migration *, bool>> &ups);
 // Whether m's body is too big for a parameter: upload_streamed() sends it by COPY.
 bool upload_streams(const Migration &m);
 // Uploads a big body by COPY into a temporary table, in the open transaction. `first`: the

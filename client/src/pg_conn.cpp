@@ -203,8 +203,12 @@ std::vector<Result> Conn::pipeline(size_t n, const std::function<Query(size_t)> 
             break;
         }
         std::vector<const char *> vals;
-        for (auto &p : q.params)
+        std::vector<int> lens, formats;
+        for (auto &p : q.params) {
             vals.push_back(p.c_str());
+            lens.push_back(p.size());
+            formats.push_back(p.is_binary() ? 1 : 0);
+        }
         bool repeated = i > 0 && q.sql == prev_sql;
         if (!repeated)
             prepared = false;
@@ -218,9 +222,9 @@ std::vector<Result> Conn::pipeline(size_t n, const std::function<Query(size_t)> 
             ++sent;
         }
         int ok = repeated ? PQsendQueryPrepared(c, "", static_cast<int>(vals.size()), vals.data(),
-                                                nullptr, nullptr, 0)
+                                                lens.data(), formats.data(), 0)
                           : PQsendQueryParams(c, q.sql.c_str(), static_cast<int>(vals.size()),
-                                              nullptr, vals.data(), nullptr, nullptr, 0);
+                                              nullptr, vals.data(), lens.data(), formats.data(), 0);
         if (ok != 1) {
             broken = true;
             break;
@@ -253,6 +257,39 @@ std::vector<Result> Conn::pipeline(size_t n, const std::function<Query(size_t)> 
         std::rethrow_exception(make_failed);
     if (first)
         throw *first;
+    return out;
+}
+
+std::string binary_text_array(const std::vector<const std::string *> &items) {
+    auto put32 = [](std::string &out, uint32_t v) {
+        char b[4] = {static_cast<char>(v >> 24), static_cast<char>(v >> 16),
+                     static_cast<char>(v >> 8), static_cast<char>(v)};
+        out.append(b, 4);
+    };
+    size_t bytes = 20;
+    bool has_null = false;
+    for (const auto *it : items) {
+        bytes += 4 + (it ? it->size() : 0);
+        has_null = has_null || !it;
+    }
+    std::string out;
+    out.reserve(bytes);
+    const uint32_t text_oid = 25;
+    put32(out, items.empty() ? 0 : 1); // dimensions
+    put32(out, has_null ? 1 : 0);
+    put32(out, text_oid);
+    if (!items.empty()) {
+        put32(out, static_cast<uint32_t>(items.size()));
+        put32(out, 1); // lower bound
+    }
+    for (const auto *it : items) {
+        if (!it) {
+            put32(out, 0xFFFFFFFFu); // -1: NULL
+            continue;
+        }
+        put32(out, static_cast<uint32_t>(it->size()));
+        out += *it;
+    }
     return out;
 }
 

@@ -64,13 +64,28 @@ class Param {
     static Param ref(const std::optional<std::string> &s) {
         return s ? ref(*s) : Param(std::nullopt);
     }
+    // A value in PostgreSQL's binary format (for example binary_text_array's).
+    static Param binary(std::string bytes) {
+        Param p(std::move(bytes));
+        p.binary_ = true;
+        return p;
+    }
     const char *c_str() const { return null_ ? nullptr : (ref_ ? ref_->c_str() : owned_.c_str()); }
+    int size() const {
+        return null_ ? 0 : static_cast<int>(ref_ ? ref_->size() : owned_.size());
+    }
+    bool is_binary() const { return binary_; }
 
   private:
     std::string owned_;
     const std::string *ref_ = nullptr;
     bool null_ = true;
+    bool binary_ = false;
 };
+
+// A text[] in PostgreSQL's binary array format (what array_recv reads): no quoting or escaping
+// of the elements, which go as they are. nullptr elements are NULL.
+std::string binary_text_array(const std::vector<const std::string *> &items);
 
 using Params = std::vector<Param>;
 

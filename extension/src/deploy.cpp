@@ -40,6 +40,25 @@ static const char *const SQL_INSERT =
     "VALUES ($1::pg_catalog.numeric[], $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
     "$15, $16, $17)";
 
+// the bulk form of SQL_INSERT (mig.upload_many): one array per column, int4[] columns as text
+static const char *const SQL_INSERT_MANY =
+    "INSERT INTO mig.migration AS m (vkey, version, name, up_sql, down_sql, up_checksum, "
+    "  down_checksum, up_run, down_run, transactional, down_transactional, statements, "
+    "  down_statements, ends_transaction, options, up_stmts, down_stmts) "
+    "SELECT u.k::pg_catalog.numeric[], u.v, u.n, u.up, u.dn, u.uc, u.dc, u.ur, u.dr, u.tx, "
+    "  u.dtx, u.st, u.dst, u.et, u.o, u.us::pg_catalog.int4[], u.ds::pg_catalog.int4[] "
+    "FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), "
+    "  pg_catalog.unnest($2::pg_catalog.text[]), pg_catalog.unnest($3::pg_catalog.text[]), "
+    "  pg_catalog.unnest($4::pg_catalog.text[]), pg_catalog.unnest($5::pg_catalog.text[]), "
+    "  pg_catalog.unnest($6::pg_catalog.text[]), pg_catalog.unnest($7::pg_catalog.text[]), "
+    "  pg_catalog.unnest($8::pg_catalog.text[]), pg_catalog.unnest($9::pg_catalog.text[]), "
+    "  pg_catalog.unnest($10::pg_catalog.bool[]), pg_catalog.unnest($11::pg_catalog.bool[]), "
+    "  pg_catalog.unnest($12::pg_catalog.int4[]), pg_catalog.unnest($13::pg_catalog.int4[]), "
+    "  pg_catalog.unnest($14::pg_catalog.bool[]), pg_catalog.unnest($15::pg_catalog.jsonb[]), "
+    "  pg_catalog.unnest($16::pg_catalog.text[]), pg_catalog.unnest($17::pg_catalog.text[])) "
+    "  AS u(k, v, n, up, dn, uc, dc, ur, dr, tx, dtx, st, dst, et, o, us, ds) "
+    "ON CONFLICT (vkey) DO NOTHING RETURNING m.version";
+
 static const char *const SQL_REPLACE =
     "UPDATE mig.migration SET version = $2, name = $3, up_sql = $4, down_sql = $5, up_checksum = "
     "$6, "
@@ -57,7 +76,8 @@ static const char *const SQL_KNOWN =
 static const char *const SQL_PENDING =
     "SELECT m.version, m.name, coalesce(m.up_run, m.up_sql), m.transactional, "
     "m.uploaded_by::pg_catalog.text, "
-    "       m.vkey::pg_catalog.text, m.options OPERATOR(pg_catalog.->>) 'file', m.up_stmts "
+    "       m.vkey::pg_catalog.text, m.options OPERATOR(pg_catalog.->>) 'file', m.up_stmts, "
+    "       m.up_checksum "
     "FROM mig.migration m LEFT JOIN mig.applied a ON a.vkey OPERATOR(pg_catalog.=) m.vkey "
     "WHERE (a.vkey IS NULL OR NOT a.complete) "
     "  AND ($2::pg_catalog.numeric[] IS NULL OR m.vkey OPERATOR(pg_catalog.>) "
@@ -70,22 +90,22 @@ static const char *const SQL_PENDING =
 static const char *const SQL_SKIPPED = "SELECT a.batch FROM mig.applied a WHERE a.vkey "
                                        "OPERATOR(pg_catalog.=) $1::pg_catalog.numeric[]";
 
-// $1 keys, $2 durations (microseconds), $3 batch
+// $1 keys, $2 durations (microseconds), $3 batch, $4 versions, $5 names, $6 up checksums: all
+// from SQL_PENDING's rows, so that recording needs no lookup of mig.migration (1,000 btree
+// descents on numeric[] keys in W1)
 static const char *const SQL_RECORD_APPLY =
-    "WITH u AS (SELECT x.k::pg_catalog.numeric[] AS vkey, x.us, x.ord "
+    "WITH u AS (SELECT x.k::pg_catalog.numeric[] AS vkey, x.us, x.v, x.n, x.c, x.ord "
     "           FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), "
-    "pg_catalog.unnest($2::pg_catalog.int8[])) "
-    "                WITH ORDINALITY AS x(k, us, ord)), "
+    "pg_catalog.unnest($2::pg_catalog.int8[]), pg_catalog.unnest($4::pg_catalog.text[]), "
+    "pg_catalog.unnest($5::pg_catalog.text[]), pg_catalog.unnest($6::pg_catalog.text[])) "
+    "                WITH ORDINALITY AS x(k, us, v, n, c, ord)), "
     "ins AS (INSERT INTO mig.applied (vkey, batch, duration, checksum, method) "
     "        SELECT u.vkey, $3, u.us::pg_catalog.float8 OPERATOR(pg_catalog.*) '1 "
-    "microsecond'::pg_catalog.interval, "
-    "               m.up_checksum, 'run' "
-    "        FROM u JOIN mig.migration m ON m.vkey OPERATOR(pg_catalog.=) u.vkey) "
+    "microsecond'::pg_catalog.interval, u.c, 'run' FROM u) "
     "INSERT INTO mig.log (action, version, name, batch, duration, checksum) "
-    "SELECT 'apply', m.version, m.name, $3, "
+    "SELECT 'apply', u.v, u.n, $3, "
     "       u.us::pg_catalog.float8 OPERATOR(pg_catalog.*) '1 microsecond'::pg_catalog.interval, "
-    "m.up_checksum "
-    "FROM u JOIN mig.migration m ON m.vkey OPERATOR(pg_catalog.=) u.vkey ORDER BY u.ord";
+    "u.c FROM u ORDER BY u.ord";
 
 // $1 limit (NULL = all), $2 after key, $3 last batch only
 static const char *const SQL_TO_UNDO =
@@ -129,16 +149,22 @@ static const char *const SQL_REPEATABLE_PUT =
     "VALUES ('apply', NULL, $1, $5, $6::pg_catalog.float8 OPERATOR(pg_catalog.*) '1 "
     "microsecond'::pg_catalog.interval, $3)";
 
-static SPIPlanPtr p_bump, p_state, p_new_batch, p_existing, p_insert, p_replace, p_known, p_pending,
+static SPIPlanPtr p_insert_many, p_bump, p_state, p_new_batch, p_existing, p_insert, p_replace, p_known, p_pending,
     p_skipped, p_record_apply, p_to_undo, p_record_rollback, p_rep_get, p_rep_put;
 
 static const Oid T1[] = {TEXTOID};
 static const Oid T_PENDING[] = {TEXTOID, TEXTOID, BOOLOID};
 static const Oid T_RECORD[] = {TEXTARRAYOID, INT8ARRAYOID, INT4OID};
+static const Oid T_RECORD_APPLY[] = {TEXTARRAYOID, INT8ARRAYOID, INT4OID,
+                                     TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID};
 static const Oid T_UNDO[] = {INT8OID, TEXTOID, BOOLOID};
 static const Oid T_STORE[] = {TEXTOID, TEXTOID, TEXTOID,  TEXTOID,      TEXTOID,     TEXTOID,
                               TEXTOID, TEXTOID, TEXTOID,  BOOLOID,      BOOLOID,     INT4OID,
                               INT4OID, BOOLOID, JSONBOID, INT4ARRAYOID, INT4ARRAYOID};
+static const Oid T_STORE_MANY[] = {
+    TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
+    TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, BOOLARRAYOID, BOOLARRAYOID, INT4ARRAYOID,
+    INT4ARRAYOID, BOOLARRAYOID, JSONBARRAYOID, TEXTARRAYOID, TEXTARRAYOID};
 static const Oid T_REP_PUT[] = {TEXTOID, TEXTOID, TEXTOID, JSONBOID, INT4OID, INT8OID};
 
 // ---------------------------------------------------------------------------------------------
@@ -317,40 +343,60 @@ static bool same_str(const char *a, const char *b) {
     return strcmp(a, b) == 0;
 }
 
-void upload_pg(const UploadArgs *a, UploadResult *r) {
-    deploy_lock(true);
-    MemoryContext cxt = CurrentMemoryContext;
+// A migration being uploaded: its options, checksums and the row to store (mig.migration's 17
+// columns, in SQL_INSERT's order). PG zone, palloc'd.
+struct UploadRow {
+    const UploadArgs *a;
+    bool replace;
+    bool force_nontx;
+    char *file;
+    char *down_file;
+    const char *up; // the up script's bytes in its text datum (not NUL-terminated)
+    int uplen;
+    char *down; // NUL-terminated, NULL when there is none
+    int downlen;
+    char down_ck[65];
+    Datum key; // text datum of a->key
+    Datum v[17];
+    char n[18];
+};
+
+// Options and checksums (r->checksum).
+static void upload_begin(const UploadArgs *a, UploadRow *w, UploadResult *r) {
+    memset(w, 0, sizeof *w);
+    w->a = a;
     Jsonb *opts = a->options;
     if (opts && !JB_ROOT_IS_OBJECT(opts))
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                         errmsg("options must be a JSON object")));
-    bool replace = opt_bool(opts, "replace", false);
-    bool force_nontx = !opt_bool(opts, "transaction", true);
-    char *file = opt_str(opts, "file");
-    char *down_file = opt_str(opts, "down_file");
-
+    w->replace = opt_bool(opts, "replace", false);
+    w->force_nontx = !opt_bool(opts, "transaction", true);
+    w->file = opt_str(opts, "file");
+    w->down_file = opt_str(opts, "down_file");
     // the bytes of the text datum as they are: a 33 MB folder need not be copied to be hashed
     // and split (script.hpp)
     text *up_text = DatumGetTextPP(a->up);
-    const char *up = VARDATA_ANY(up_text);
-    int uplen = (int)VARSIZE_ANY_EXHDR(up_text);
-    sha256_hex(up, uplen, r->checksum);
-    char *down = nullptr;
-    int downlen = 0;
-    char down_ck[65];
+    w->up = VARDATA_ANY(up_text);
+    w->uplen = (int)VARSIZE_ANY_EXHDR(up_text);
+    sha256_hex(w->up, w->uplen, r->checksum);
     if (!a->down_null) {
-        down = text_to_cstring(DatumGetTextPP(a->down));
-        downlen = (int)strlen(down);
-        sha256_hex(down, downlen, down_ck);
+        w->down = text_to_cstring(DatumGetTextPP(a->down));
+        w->downlen = (int)strlen(w->down);
+        sha256_hex(w->down, w->downlen, w->down_ck);
     }
     r->applied = false;
+    w->key = CStringGetTextDatum(a->key);
+}
 
+// Compares with the stored migration of the same version, if any (*exists). True when that
+// settles the upload (unchanged: r is filled in); raises PM001/PM002/PM010 for a conflict.
+static bool upload_existing(UploadRow *w, UploadResult *r, bool *exists, MemoryContext cxt) {
+    const UploadArgs *a = w->a;
     int nest = restrict_search_path();
-    Datum key = CStringGetTextDatum(a->key);
-    spi::exec(spi::plan(&p_existing, SQL_EXISTING, 1, T1), &key, nullptr, false, 1, SPI_OK_SELECT,
+    spi::exec(spi::plan(&p_existing, SQL_EXISTING, 1, T1), &w->key, nullptr, false, 1, SPI_OK_SELECT,
               "existing migration");
-    bool exists = SPI_processed == 1;
-    if (exists) {
+    *exists = SPI_processed == 1;
+    if (*exists) {
         char *old_name = spi::get_text(0, 1, cxt);
         char *old_up = spi::get_text(0, 2, cxt);
         char *old_down = spi::get_text(0, 3, cxt);
@@ -365,14 +411,14 @@ void upload_pg(const UploadArgs *a, UploadResult *r) {
                             a->version, old_name, a->name),
                      errhint("Two migrations whose versions compare equal cannot coexist.")));
         bool up_same = strcmp(old_up, r->checksum) == 0;
-        bool down_same = same_str(old_down, a->down_null ? nullptr : down_ck);
+        bool down_same = same_str(old_down, a->down_null ? nullptr : w->down_ck);
         if (up_same && down_same) {
             restore_search_path(nest);
             r->action = "unchanged";
             r->transactional = old_tx;
             r->statements = old_n;
             r->applied = has_applied && complete;
-            return;
+            return true;
         }
         if (has_applied) {
             if (!up_same)
@@ -388,22 +434,27 @@ void upload_pg(const UploadArgs *a, UploadResult *r) {
                  errmsg("checksum mismatch for applied migration %s (%s): applied down script %s, "
                         "new %s",
                         a->version, old_name, old_down ? old_down : "(none)",
-                        a->down_null ? "(none)" : down_ck),
+                        a->down_null ? "(none)" : w->down_ck),
                  errhint(
                      "An applied migration must not be edited; write a new migration instead.")));
         }
-        if (!replace)
+        if (!w->replace)
             ereport(ERROR, (errcode(PM010),
                             errmsg("pending migration %s (%s) was uploaded with a different "
                                    "script: stored %s, new %s",
                                    a->version, old_name,
                                    up_same ? (old_down ? old_down : "(no down)") : old_up,
-                                   up_same ? (a->down_null ? "(no down)" : down_ck) : r->checksum),
+                                   up_same ? (a->down_null ? "(no down)" : w->down_ck) : r->checksum),
                             errhint("Pass options {\"replace\": true} to replace it.")));
     }
     restore_search_path(nest);
+    return false;
+}
 
-    ScriptInfo ui = analyze_script(up, uplen, a->version, a->name, file, true);
+// Analyses the scripts (syntax, classification, statement offsets) and fills in the row.
+static void upload_analyze(UploadRow *w, UploadResult *r) {
+    const UploadArgs *a = w->a;
+    ScriptInfo ui = analyze_script(w->up, w->uplen, a->version, a->name, w->file, true);
     if (ui.copy_stmt)
         ereport(
             ERROR,
@@ -412,21 +463,21 @@ void upload_pg(const UploadArgs *a, UploadResult *r) {
                  "migration %s (%s): COPY FROM STDIN / TO STDOUT is not supported (statement %d)",
                  a->version, a->name, ui.copy_stmt),
              errhint("Load data with INSERT, or with COPY from a server-side file.")));
-    if (force_nontx) {
+    if (w->force_nontx) {
         ui.transactional = false;
         ui.wrapped = false;
     }
     ScriptInfo di;
     memset(&di, 0, sizeof di);
     di.transactional = true;
-    if (down) {
-        di = analyze_script(down, downlen, a->version, a->name, down_file, true);
+    if (w->down) {
+        di = analyze_script(w->down, w->downlen, a->version, a->name, w->down_file, true);
         if (di.copy_stmt)
             ereport(ERROR,
                     (errcode(PM008), errmsg("migration %s (%s): COPY FROM STDIN / TO STDOUT is not "
                                             "supported in the down script (statement %d)",
                                             a->version, a->name, di.copy_stmt)));
-        if (force_nontx) {
+        if (w->force_nontx) {
             di.transactional = false;
             di.wrapped = false;
         }
@@ -441,10 +492,10 @@ void upload_pg(const UploadArgs *a, UploadResult *r) {
                                              : "down script's"),
              errdetail("Its body runs in the caller's transaction, like any other migration.")));
 
-    Datum v[17];
-    char n[18];
-    memset(n, ' ', sizeof n);
-    v[0] = key;
+    Datum *v = w->v;
+    char *n = w->n;
+    memset(n, ' ', sizeof w->n);
+    v[0] = w->key;
     v[1] = CStringGetTextDatum(a->version);
     v[2] = CStringGetTextDatum(a->name);
     v[3] = a->up;
@@ -456,31 +507,31 @@ void upload_pg(const UploadArgs *a, UploadResult *r) {
     if (a->down_null)
         n[6] = 'n';
     else
-        v[6] = CStringGetTextDatum(down_ck);
+        v[6] = CStringGetTextDatum(w->down_ck);
     if (ui.wrapped)
         v[7] = PointerGetDatum(
-            cstring_to_text_with_len(up + ui.body_start, ui.body_end - ui.body_start));
+            cstring_to_text_with_len(w->up + ui.body_start, ui.body_end - ui.body_start));
     else
         n[7] = 'n';
-    if (down && di.wrapped)
+    if (w->down && di.wrapped)
         v[8] = PointerGetDatum(
-            cstring_to_text_with_len(down + di.body_start, di.body_end - di.body_start));
+            cstring_to_text_with_len(w->down + di.body_start, di.body_end - di.body_start));
     else
         n[8] = 'n';
     v[9] = BoolGetDatum(ui.transactional);
     v[10] = BoolGetDatum(di.transactional);
     v[11] = Int32GetDatum(ui.nstmts);
-    if (down)
+    if (w->down)
         v[12] = Int32GetDatum(di.nstmts);
     else
         n[12] = 'n';
     v[13] = BoolGetDatum(ui.ends_transaction);
-    if (opts)
-        v[14] = JsonbPGetDatum(opts);
+    if (a->options)
+        v[14] = JsonbPGetDatum(a->options);
     else
         v[14] = DirectFunctionCall1(jsonb_in, CStringGetDatum("{}"));
     ArrayType *uo = statement_offsets(&ui);
-    ArrayType *dof = down ? statement_offsets(&di) : nullptr;
+    ArrayType *dof = w->down ? statement_offsets(&di) : nullptr;
     if (uo)
         v[15] = PointerGetDatum(uo);
     else
@@ -490,18 +541,107 @@ void upload_pg(const UploadArgs *a, UploadResult *r) {
     else
         n[16] = 'n';
     n[17] = '\0';
-
-    nest = restrict_search_path();
-    if (exists)
-        spi::exec(spi::plan(&p_replace, SQL_REPLACE, 17, T_STORE), v, n, false, 0, SPI_OK_UPDATE,
-                  "replace migration");
-    else
-        spi::exec(spi::plan(&p_insert, SQL_INSERT, 17, T_STORE), v, n, false, 0, SPI_OK_INSERT,
-                  "insert migration");
-    restore_search_path(nest);
-    r->action = exists ? "replaced" : "uploaded";
     r->transactional = ui.transactional;
     r->statements = ui.nstmts;
+}
+
+// Inserts the row, or replaces the stored migration of the same version.
+static void upload_store(UploadRow *w, bool exists) {
+    int nest = restrict_search_path();
+    if (exists)
+        spi::exec(spi::plan(&p_replace, SQL_REPLACE, 17, T_STORE), w->v, w->n, false, 0,
+                  SPI_OK_UPDATE, "replace migration");
+    else
+        spi::exec(spi::plan(&p_insert, SQL_INSERT, 17, T_STORE), w->v, w->n, false, 0,
+                  SPI_OK_INSERT, "insert migration");
+    restore_search_path(nest);
+}
+
+void upload_pg(const UploadArgs *a, UploadResult *r) {
+    deploy_lock(true);
+    MemoryContext cxt = CurrentMemoryContext;
+    UploadRow *w = (UploadRow *)palloc(sizeof(UploadRow));
+    upload_begin(a, w, r);
+    bool exists;
+    if (upload_existing(w, r, &exists, cxt))
+        return;
+    upload_analyze(w, r);
+    upload_store(w, exists);
+    r->action = exists ? "replaced" : "uploaded";
+}
+
+// One column of the bulk insert: a one-dimensional array of w[i].v[col] (NULL where w[i].n[col]
+// is 'n').
+static Datum row_column(const UploadRow *w, int nrows, int col, Oid elemtype) {
+    Datum *d = (Datum *)palloc(sizeof(Datum) * (nrows > 0 ? nrows : 1));
+    bool *nulls = (bool *)palloc(sizeof(bool) * (nrows > 0 ? nrows : 1));
+    for (int i = 0; i < nrows; i++) {
+        nulls[i] = w[i].n[col] == 'n';
+        d[i] = nulls[i] ? (Datum)0 : w[i].v[col];
+        if (!nulls[i] && elemtype == TEXTOID && (col == 15 || col == 16))
+            d[i] = CStringGetTextDatum(
+                OidOutputFunctionCall(F_ARRAY_OUT, w[i].v[col])); // int4[] as its literal
+    }
+    int16 len;
+    bool byval;
+    char align;
+    get_typlenbyvalalign(elemtype, &len, &byval, &align);
+    int dims[1] = {nrows}, lbs[1] = {1};
+    return PointerGetDatum(construct_md_array(d, nulls, 1, dims, lbs, elemtype, len, byval, align));
+}
+
+void upload_many_pg(ReturnSetInfo *rsi, const UploadArgs *args, int nargs) {
+    deploy_lock(true);
+    MemoryContext cxt = CurrentMemoryContext;
+    UploadRow *w = (UploadRow *)palloc(sizeof(UploadRow) * (nargs > 0 ? nargs : 1));
+    UploadResult *r = (UploadResult *)palloc0(sizeof(UploadResult) * (nargs > 0 ? nargs : 1));
+    // every script is checked first: one bad script and nothing is stored
+    for (int i = 0; i < nargs; i++) {
+        upload_begin(&args[i], &w[i], &r[i]);
+        upload_analyze(&w[i], &r[i]);
+        r[i].action = "uploaded";
+    }
+    if (nargs > 0) {
+        static const Oid types[17] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID,
+                                      TEXTOID, TEXTOID, TEXTOID, BOOLOID, BOOLOID, INT4OID,
+                                      INT4OID, BOOLOID, JSONBOID, TEXTOID, TEXTOID};
+        Datum cols[17];
+        for (int c = 0; c < 17; c++)
+            cols[c] = row_column(w, nargs, c, types[c]);
+        int nest = restrict_search_path();
+        spi::exec(spi::plan(&p_insert_many, SQL_INSERT_MANY, 17, T_STORE_MANY), cols, nullptr,
+                  false, 0, SPI_OK_INSERT_RETURNING, "insert migrations");
+        // the rows inserted, by version (ON CONFLICT skips a version already stored, or a
+        // second one of this batch): they are matched to the batch in order
+        bool *inserted = (bool *)palloc0(sizeof(bool) * nargs);
+        uint64 done = SPI_processed;
+        for (uint64 k = 0; k < done; k++) {
+            char *ver = spi::get_text((int)k, 1, cxt);
+            for (int i = 0; i < nargs; i++)
+                if (!inserted[i] && strcmp(args[i].version, ver) == 0) {
+                    inserted[i] = true;
+                    break;
+                }
+        }
+        restore_search_path(nest);
+        // the others go the one-by-one way: unchanged, replaced, or a clear error
+        for (int i = 0; i < nargs; i++) {
+            if (inserted[i])
+                continue;
+            bool exists;
+            if (upload_existing(&w[i], &r[i], &exists, cxt))
+                continue;
+            upload_store(&w[i], exists);
+            r[i].action = exists ? "replaced" : "uploaded";
+        }
+    }
+    for (int i = 0; i < nargs; i++) {
+        Datum v[6] = {CStringGetTextDatum(args[i].version), CStringGetTextDatum(args[i].name),
+                      CStringGetTextDatum(r[i].action),     BoolGetDatum(r[i].transactional),
+                      Int32GetDatum(r[i].statements),       CStringGetTextDatum(r[i].checksum)};
+        bool nulls[6] = {false, false, false, false, false, false};
+        tuplestore_putvalues(rsi->setResult, rsi->setDesc, v, nulls);
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -520,6 +660,7 @@ struct Todo {
     int batch;
     int64 us;
     ArrayType *offsets; // statement byte ranges (NULL: run as a whole)
+    char *checksum;     // of the script (apply: the up script)
 };
 
 // Runs each migration's script (up or down) through SPI, timing it. PG zone.
@@ -579,6 +720,7 @@ void apply_pg(ReturnSetInfo *rsi, const char *key, const char *target, const cha
         bool onull;
         Datum od = spi::get_datum(i, 8, &onull);
         todo[i].offsets = onull ? nullptr : DatumGetArrayTypePCopy(od);
+        todo[i].checksum = spi::get_text(i, 9, cxt);
     }
 
     if (n == 0 && exact) {
@@ -619,9 +761,18 @@ void apply_pg(ReturnSetInfo *rsi, const char *key, const char *target, const cha
     char **keys = (char **)palloc(sizeof(char *) * n);
     int64 *us = (int64 *)palloc(sizeof(int64) * n);
     todo_keys_and_durations(todo, n, keys, us);
-    Datum rv[3] = {text_array(keys, n), int8_array(us, n), Int32GetDatum(batch)};
-    spi::exec(spi::plan(&p_record_apply, SQL_RECORD_APPLY, 3, T_RECORD), rv, nullptr, false, 0,
-              SPI_OK_INSERT, "record applied");
+    char **versions = (char **)palloc(sizeof(char *) * n);
+    char **names = (char **)palloc(sizeof(char *) * n);
+    char **sums = (char **)palloc(sizeof(char *) * n);
+    for (int i = 0; i < n; i++) {
+        versions[i] = todo[i].version;
+        names[i] = todo[i].name;
+        sums[i] = todo[i].checksum;
+    }
+    Datum rv[6] = {text_array(keys, n),     int8_array(us, n),     Int32GetDatum(batch),
+                   text_array(versions, n), text_array(names, n), text_array(sums, n)};
+    spi::exec(spi::plan(&p_record_apply, SQL_RECORD_APPLY, 6, T_RECORD_APPLY), rv, nullptr, false,
+              0, SPI_OK_INSERT, "record applied");
     restore_search_path(nest);
     for (int i = 0; i < n; i++)
         put_row(rsi, todo[i].version, todo[i].name, "applied", batch, todo[i].us);

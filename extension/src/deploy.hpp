@@ -34,6 +34,10 @@ struct UploadResult {
 // mig.upload. SPI connected; restricts search_path itself.
 void upload_pg(const UploadArgs *a, UploadResult *r);
 
+// mig.upload_many: every script is checked first, then the new ones are stored with one
+// statement; one row per upload (as mig.upload's) goes to rsi's tuplestore. SPI connected.
+void upload_many_pg(ReturnSetInfo *rsi, const UploadArgs *args, int nargs);
+
 // mig.apply(target) (exact = false) or the apply half of the one-shot mig.apply (exact = true).
 // key = NULL: everything pending. Rows go to rsi's tuplestore. SPI connected.
 void apply_pg(ReturnSetInfo *rsi, const char *key, const char *target, const char *name,

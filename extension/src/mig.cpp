@@ -172,6 +172,84 @@ Datum mig_upload(PG_FUNCTION_ARGS) {
     });
 }
 
+// The elements of a one-dimensional array argument (PG zone). *n = -1 when the argument is NULL.
+static void arg_elements(FunctionCallInfo fcinfo, int i, Oid elemtype, Datum **d, bool **nulls,
+                         int *n) {
+    if (PG_ARGISNULL(i)) {
+        *n = -1;
+        return;
+    }
+    ArrayType *a = PG_GETARG_ARRAYTYPE_P(i);
+    if (ARR_NDIM(a) > 1)
+        ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+                        errmsg("mig.upload_many takes one-dimensional arrays")));
+    int16 len;
+    bool byval;
+    char align;
+    get_typlenbyvalalign(elemtype, &len, &byval, &align);
+    deconstruct_array(a, elemtype, len, byval, align, d, nulls, n);
+}
+
+PG_FUNCTION_INFO_V1(mig_upload_many);
+Datum mig_upload_many(PG_FUNCTION_ARGS) {
+    return mig::pg_entry(fcinfo, [](FunctionCallInfo fc) -> Datum {
+        if (mig::arg_null(fc, 0) || mig::arg_null(fc, 1) || mig::arg_null(fc, 2))
+            throw mig::UserError(ERRCODE_NULL_VALUE_NOT_ALLOWED,
+                                 "versions, names and up_sqls must not be NULL");
+        Datum *d[5];
+        bool *nl[5];
+        int n[5];
+        static const Oid types[5] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, JSONBOID};
+        char **ver = nullptr, **names = nullptr;
+        mig::pg_call([&]() noexcept {
+            for (int i = 0; i < 5; i++)
+                arg_elements(fc, i, types[i], &d[i], &nl[i], &n[i]);
+            ver = (char **)palloc0(sizeof(char *) * (n[0] > 0 ? n[0] : 1));
+            names = (char **)palloc0(sizeof(char *) * (n[1] > 0 ? n[1] : 1));
+            for (int k = 0; k < n[0]; k++)
+                ver[k] = nl[0][k] ? nullptr : TextDatumGetCString(d[0][k]);
+            for (int k = 0; k < n[1]; k++)
+                names[k] = nl[1][k] ? nullptr : TextDatumGetCString(d[1][k]);
+        });
+        int count = n[0];
+        if (n[1] != count || n[2] != count || (n[3] >= 0 && n[3] != count) ||
+            (n[4] >= 0 && n[4] != count))
+            throw mig::UserError(ERRCODE_INVALID_PARAMETER_VALUE,
+                                 "the arrays of mig.upload_many must have the same length",
+                                 "versions: " + std::to_string(n[0]) +
+                                     ", names: " + std::to_string(n[1]) +
+                                     ", up_sqls: " + std::to_string(n[2]) +
+                                     ", down_sqls: " + std::to_string(n[3] < 0 ? count : n[3]) +
+                                     ", options: " + std::to_string(n[4] < 0 ? count : n[4]));
+        std::vector<std::string> keys(static_cast<size_t>(count));
+        for (int k = 0; k < count; k++) {
+            if (ver[k] == nullptr || names[k] == nullptr || nl[2][k])
+                throw mig::UserError(ERRCODE_NULL_VALUE_NOT_ALLOWED,
+                                     "element " + std::to_string(k + 1) +
+                                         " of versions, names or up_sqls is NULL");
+            keys[static_cast<size_t>(k)] = mig::version_key_or_throw(ver[k]);
+        }
+        ReturnSetInfo *rsi = mig::init_srf(fc);
+        mig::pg_call([&]() noexcept {
+            mig::UploadArgs *a =
+                (mig::UploadArgs *)palloc0(sizeof(mig::UploadArgs) * (count > 0 ? count : 1));
+            for (int k = 0; k < count; k++) {
+                a[k].version = ver[k];
+                a[k].key = keys[static_cast<size_t>(k)].c_str();
+                a[k].name = names[k];
+                a[k].up = d[2][k];
+                a[k].down_null = n[3] < 0 || nl[3][k];
+                a[k].down = a[k].down_null ? (Datum)0 : d[3][k];
+                a[k].options = n[4] < 0 || nl[4][k] ? nullptr : DatumGetJsonbP(d[4][k]);
+            }
+            mig::spi::connect();
+            mig::upload_many_pg(rsi, a, count);
+            mig::spi::finish();
+        });
+        return (Datum)0;
+    });
+}
+
 PG_FUNCTION_INFO_V1(mig_apply_one);
 Datum mig_apply_one(PG_FUNCTION_ARGS) {
     return mig::pg_entry(fcinfo, [](FunctionCallInfo fc) -> Datum {

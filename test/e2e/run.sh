@@ -97,7 +97,7 @@ fresh() { # NAME FIXTURE: copy a fixture folder to $work/NAME
 }
 upload_calls() {
     sleep 0.5 # the client's backend reports its function statistics when it exits
-    q -c "SELECT coalesce(sum(calls), 0) FROM pg_stat_user_functions WHERE schemaname = 'mig' AND funcname = 'upload'"
+    q -c "SELECT coalesce(sum(calls), 0) FROM pg_stat_user_functions WHERE schemaname = 'mig' AND funcname IN ('upload', 'upload_many')"
 }
 
 echo "pgmig: $bin"
