@@ -277,6 +277,9 @@ DECLARE
     k numeric[] := mig.version_key(target);
     b int;
 BEGIN
+    IF target IS NULL THEN
+        RAISE EXCEPTION 'version must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
     PERFORM mig.lock(true);
     IF EXISTS (SELECT 1 FROM mig.applied a WHERE NOT a.complete) THEN
         RAISE EXCEPTION 'cannot baseline while a non-transactional migration is partially applied'

@@ -107,39 +107,63 @@ SELECT * FROM mig.apply('4');
 \echo :LAST_ERROR_SQLSTATE
 DROP EXTENSION pgmig; CREATE EXTENSION pgmig;
 
--- 4. migrations that call pgmig from inside (the well-defined cases: the history stays what
---    ran)
+-- 4. migrations that call pgmig from inside: refused with PM011 (a migration that applies, rolls
+--    back, uploads or baselines from inside a batch would change what the batch iterates over:
+--    a down script run twice, a pending script replaced after it ran); nothing is recorded
 CREATE TABLE hx_counter (n int);
 INSERT INTO hx_counter VALUES (0);
--- an up script applies another, new migration one-shot: that one gets its own, later batch
+-- an up script that applies another migration one-shot
 SELECT version, name, action, batch
 FROM mig.apply('2', 'outer', $$SELECT * FROM mig.apply('3', 'inner', 'UPDATE hx_counter SET n = n + 1');$$);
+\echo :LAST_ERROR_SQLSTATE
 SELECT version, state, batch FROM mig.status();
 SELECT action, version, batch FROM mig.log ORDER BY id;
 SELECT n FROM hx_counter;
-DROP EXTENSION pgmig; CREATE EXTENSION pgmig;
-UPDATE hx_counter SET n = 0;
--- an up script rolls back an earlier migration: logged as such, before its own apply
+-- an up script that rolls back an earlier migration
 SELECT version, name, action, batch
 FROM mig.apply('1', 'one', 'UPDATE hx_counter SET n = n + 1', 'UPDATE hx_counter SET n = n - 1');
 SELECT version, name, action, batch
 FROM mig.apply('2', 'undo_one', 'SELECT count(*) FROM mig.rollback();');
+\echo :LAST_ERROR_SQLSTATE
+-- a down script that rolls back (its own rollback would run the next down twice)
+SELECT version, name, action, batch
+FROM mig.apply('2', 'two', 'UPDATE hx_counter SET n = n + 1', 'UPDATE hx_counter SET n = n - 1');
+SELECT version, action FROM mig.upload('0.5', 'down_rolls_back', 'SELECT 1', 'SELECT count(*) FROM mig.rollback();');
+SELECT version, name, action FROM mig.apply('0.5', 'down_rolls_back', 'SELECT 1', 'SELECT count(*) FROM mig.rollback();');
+SELECT version, name, action FROM mig.rollback(3);
+\echo :LAST_ERROR_SQLSTATE
+SELECT version, state, batch FROM mig.status();
+SELECT n FROM hx_counter;
+-- a down script that applies what is pending
+SELECT version, action FROM mig.upload('3', 'pending', 'UPDATE hx_counter SET n = n + 10', 'UPDATE hx_counter SET n = n - 10');
+SELECT version, name, action, batch
+FROM mig.apply('0.7', 'down_applies', 'SELECT 1', 'SELECT count(*) FROM mig.apply(''3'');');
+SELECT version, name, action FROM mig.rollback_batch();
+\echo :LAST_ERROR_SQLSTATE
+-- an up script that replaces a pending migration of its own batch (which would then run the
+-- old script while the new one is stored)
+SELECT version, action FROM mig.upload('4', 'replacer', $$SELECT version FROM mig.upload('5', 'victim', 'UPDATE hx_counter SET n = n + 100', NULL, '{"replace": true}');$$);
+SELECT version, action FROM mig.upload('5', 'victim', 'UPDATE hx_counter SET n = n + 1000');
+SELECT version, name, action FROM mig.apply();
+\echo :LAST_ERROR_SQLSTATE
+-- an up script that uploads, or baselines, or takes the lock
+SELECT version, name, action FROM mig.apply('6', 'stager', $$SELECT version FROM mig.upload('7', 'staged', 'SELECT 1');$$);
+\echo :LAST_ERROR_SQLSTATE
+SELECT version, name, action FROM mig.apply('6', 'baseliner', $$SELECT count(*) FROM mig.baseline('1');$$);
+\echo :LAST_ERROR_SQLSTATE
+SELECT version, name, action FROM mig.apply('6', 'locker', 'SELECT mig.lock()');
+\echo :LAST_ERROR_SQLSTATE
+-- a repeatable migration that applies
+SELECT version, name, action FROM mig.apply_repeatable('hx_r', 'SELECT count(*) FROM mig.apply();');
+\echo :LAST_ERROR_SQLSTATE
+-- history is what ran: nothing from the refused calls
 SELECT version, state, batch FROM mig.status();
 SELECT action, version, batch FROM mig.log ORDER BY id;
 SELECT n FROM hx_counter;
--- a down script applies what is pending (1, rolled back above, and 3) as a new batch
-SELECT version, action FROM mig.upload('3', 'pending', 'UPDATE hx_counter SET n = n + 10', 'UPDATE hx_counter SET n = n - 10');
-SELECT version, name, action, batch
-FROM mig.apply('0.5', 'down_applies', 'SELECT 1', 'SELECT count(*) FROM mig.apply(''3'');');
-SELECT version, state, batch FROM mig.status();
-SELECT version, name, action FROM mig.rollback_batch();
-SELECT version, state, batch FROM mig.status();
-SELECT n FROM hx_counter;
--- an up script uploads a new migration: staged, not applied in this batch
-SELECT version, name, action
-FROM mig.apply('4', 'stager', $$SELECT version FROM mig.upload('5', 'staged', 'SELECT 1');$$);
-SELECT version, state FROM mig.status();
+-- reading is fine from inside a migration
+SELECT version, name, action FROM mig.apply('8', 'reader', 'SELECT count(*) FROM mig.status(); SELECT count(*) FROM mig.plan();');
 DROP EXTENSION pgmig; CREATE EXTENSION pgmig;
+DROP TABLE hx_counter;
 
 -- 5. migrations that change the session: pgmig's bookkeeping stays right, and what the
 --    migration set stays in the caller's session (docs/security.md)
@@ -275,8 +299,18 @@ SELECT * FROM mig.upload('4', 'big_full_parse', 'CREATE TYPE hx_t AS (a int);' |
 SELECT count(*) FROM hx_big;
 SELECT version, state FROM mig.status();
 SELECT * FROM hx_counts();
-DROP TABLE hx_big, hx_counter;
+DROP TABLE hx_big;
 DROP FUNCTION hx_counts();
 DROP PROCEDURE hx_commit();
 DROP FUNCTION hx_try(text);
 DROP EXTENSION pgmig; CREATE EXTENSION pgmig;
+-- 9. mig.baseline(NULL) is refused like rollback_to(NULL); a version group of more than 131072
+--    digits (numeric's limit) is an invalid version (PM005), and the message shows only its start
+SELECT * FROM mig.baseline(NULL);
+\echo :LAST_ERROR_SQLSTATE
+SELECT mig.version_key(repeat('9', 131073));
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM mig.upload(repeat('7', 131073), 'huge', 'SELECT 1');
+\echo :LAST_ERROR_SQLSTATE
+SELECT array_length(mig.version_key('1.' || repeat('9', 131072)), 1) AS longest_group_ok;
+SELECT count(*) AS log_rows FROM mig.log;

@@ -278,6 +278,12 @@ static LocalTransactionId bumped_lxid = InvalidLocalTransactionId;
 static SubTransactionId bumped_subxid = InvalidSubTransactionId;
 
 bool deploy_lock(bool wait) {
+    if (migration_running())
+        ereport(ERROR,
+                (errcode(PM011), errmsg("pgmig cannot be called from inside a running migration"),
+                 errdetail("A migration's SQL called a function that uploads, applies, rolls back, "
+                           "baselines or takes the deploy lock."),
+                 errhint("Run such calls from outside migration SQL.")));
     Oid nsp = get_namespace_oid("mig", false);
     Oid rel = get_relname_relid("state", nsp);
     if (!OidIsValid(rel))

@@ -25,10 +25,21 @@ static std::string arg_string(FunctionCallInfo fcinfo, int i) {
     return std::string(s);
 }
 
+// At most 100 bytes of a version for a message (cut at a character boundary): a 1 MB bad
+// version must not make a 1 MB error.
+static std::string shown_version(const std::string &v) {
+    if (v.size() <= 100)
+        return v;
+    std::size_t n = 100;
+    while (n > 0 && (static_cast<unsigned char>(v[n]) & 0xC0) == 0x80)
+        n--;
+    return v.substr(0, n) + "...";
+}
+
 static std::string version_key_or_throw(const std::string &v) {
     auto groups = parse_version(v);
     if (!groups)
-        throw UserError(PM005, "invalid version \"" + v + "\"",
+        throw UserError(PM005, "invalid version \"" + shown_version(v) + "\"",
                         "A version is digits, optionally in dot-separated groups (1, 0001, "
                         "20240115093000, 1.2.3); '-' is ignored.");
     return version_key_literal(*groups);

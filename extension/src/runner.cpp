@@ -40,8 +40,27 @@ static void run_piece(char *sql, int start, int end, char saved, const char *ver
     PG_END_TRY();
 }
 
+static int running_depth = 0; // > 0 while migration SQL runs
+
+bool migration_running() {
+    return running_depth > 0;
+}
+
+static void run_script_inner(char *sql, ArrayType *offsets, const char *version, const char *name,
+                             const char *file);
+
 void run_script(char *sql, ArrayType *offsets, const char *version, const char *name,
                 const char *file) {
+    running_depth++;
+    PG_TRY();
+    { run_script_inner(sql, offsets, version, name, file); }
+    PG_FINALLY();
+    { running_depth--; }
+    PG_END_TRY();
+}
+
+static void run_script_inner(char *sql, ArrayType *offsets, const char *version, const char *name,
+                             const char *file) {
     int n = offsets ? ArrayGetNItems(ARR_NDIM(offsets), ARR_DIMS(offsets)) / 2 : 0;
     if (n <= 1) {
         run_piece(sql, 0, (int)strlen(sql), '\0', version, name, file);

@@ -14,6 +14,11 @@ namespace mig {
 void run_script(char *sql, ArrayType *offsets, const char *version, const char *name,
                 const char *file);
 
+// True while run_script runs migration SQL: pgmig's own writers (everything that takes the
+// deploy lock) refuse to run then (PM011), because a migration that applies, rolls back,
+// uploads or baselines from inside a batch would change what the batch is iterating over.
+bool migration_running();
+
 // Lower-case hex SHA-256 of `len` bytes into out[65].
 void sha256_hex(const char *data, size_t len, char out[65]);
 

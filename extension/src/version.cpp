@@ -32,6 +32,8 @@ std::optional<std::vector<std::string>> parse_version(const std::string &v) {
     for (auto &g : groups) {
         std::size_t nz = g.find_first_not_of('0');
         g = (nz == std::string::npos) ? std::string("0") : g.substr(nz);
+        if (g.size() > kMaxGroupDigits)
+            return std::nullopt; // numeric's limit: the key could not be built
     }
     return groups;
 }
