@@ -177,6 +177,21 @@ SELECT current_user = 'regress_hostile_dep' AS role_still_set, session_user = cu
 RESET ROLE;
 SELECT tableowner FROM pg_tables WHERE tablename = 'hx_owned';
 SELECT version, state, batch FROM mig.status();
+-- ... but the history and the log name the caller, not the role the migration switched to
+SELECT (SELECT applied_by FROM mig.applied) = session_user AS applied_by_caller,
+       (SELECT role FROM mig.log WHERE version = '1') = session_user AS logged_as_caller;
+-- a role without any right on mig.* cannot make the bookkeeping fail
+CREATE ROLE regress_hostile_nobody;
+SELECT version, name, action, batch FROM mig.apply('1.5', 'to_nobody', 'SET ROLE regress_hostile_nobody;');
+SELECT current_user = 'regress_hostile_nobody' AS role_still_set;
+RESET ROLE;
+DROP ROLE regress_hostile_nobody;
+-- a migration's SET application_name stays in the session but does not reach the audit log
+SET application_name = 'hx_caller';
+SELECT version, name, action, batch FROM mig.apply('1.6', 'spoof', $$SET application_name = 'spoofed';$$);
+SHOW application_name;
+SELECT application_name, role = session_user AS caller FROM mig.log WHERE version = '1.6';
+RESET application_name;
 -- SET LOCAL ROLE: until the caller's transaction ends
 BEGIN;
 SELECT version, name, action, batch FROM mig.apply('2', 'set_local_role', 'SET LOCAL ROLE regress_hostile_dep;');

@@ -71,9 +71,7 @@ class Param {
         return p;
     }
     const char *c_str() const { return null_ ? nullptr : (ref_ ? ref_->c_str() : owned_.c_str()); }
-    int size() const {
-        return null_ ? 0 : static_cast<int>(ref_ ? ref_->size() : owned_.size());
-    }
+    int size() const { return null_ ? 0 : static_cast<int>(ref_ ? ref_->size() : owned_.size()); }
     bool is_binary() const { return binary_; }
 
   private:

@@ -3,9 +3,7 @@
 #include <vector>
 
 namespace mig::client {
-namespace {
-
-} // namespace
+namespace {} // namespace
 
 std::optional<std::string> normalize_version(const std::string &raw, bool flyway) {
     std::string out;

@@ -149,8 +149,9 @@ static const char *const SQL_REPEATABLE_PUT =
     "VALUES ('apply', NULL, $1, $5, $6::pg_catalog.float8 OPERATOR(pg_catalog.*) '1 "
     "microsecond'::pg_catalog.interval, $3)";
 
-static SPIPlanPtr p_insert_many, p_bump, p_state, p_new_batch, p_existing, p_insert, p_replace, p_known, p_pending,
-    p_skipped, p_record_apply, p_to_undo, p_record_rollback, p_rep_get, p_rep_put;
+static SPIPlanPtr p_insert_many, p_bump, p_state, p_new_batch, p_existing, p_insert, p_replace,
+    p_known, p_pending, p_skipped, p_record_apply, p_to_undo, p_record_rollback, p_rep_get,
+    p_rep_put;
 
 static const Oid T1[] = {TEXTOID};
 static const Oid T_PENDING[] = {TEXTOID, TEXTOID, BOOLOID};
@@ -162,8 +163,8 @@ static const Oid T_STORE[] = {TEXTOID, TEXTOID, TEXTOID,  TEXTOID,      TEXTOID,
                               TEXTOID, TEXTOID, TEXTOID,  BOOLOID,      BOOLOID,     INT4OID,
                               INT4OID, BOOLOID, JSONBOID, INT4ARRAYOID, INT4ARRAYOID};
 static const Oid T_STORE_MANY[] = {
-    TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
-    TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, BOOLARRAYOID, BOOLARRAYOID, INT4ARRAYOID,
+    TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,  TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
+    TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,  BOOLARRAYOID, BOOLARRAYOID, INT4ARRAYOID,
     INT4ARRAYOID, BOOLARRAYOID, JSONBARRAYOID, TEXTARRAYOID, TEXTARRAYOID};
 static const Oid T_REP_PUT[] = {TEXTOID, TEXTOID, TEXTOID, JSONBOID, INT4OID, INT8OID};
 
@@ -399,8 +400,8 @@ static void upload_begin(const UploadArgs *a, UploadRow *w, UploadResult *r) {
 static bool upload_existing(UploadRow *w, UploadResult *r, bool *exists, MemoryContext cxt) {
     const UploadArgs *a = w->a;
     int nest = restrict_search_path();
-    spi::exec(spi::plan(&p_existing, SQL_EXISTING, 1, T1), &w->key, nullptr, false, 1, SPI_OK_SELECT,
-              "existing migration");
+    spi::exec(spi::plan(&p_existing, SQL_EXISTING, 1, T1), &w->key, nullptr, false, 1,
+              SPI_OK_SELECT, "existing migration");
     *exists = SPI_processed == 1;
     if (*exists) {
         char *old_name = spi::get_text(0, 1, cxt);
@@ -445,13 +446,14 @@ static bool upload_existing(UploadRow *w, UploadResult *r, bool *exists, MemoryC
                      "An applied migration must not be edited; write a new migration instead.")));
         }
         if (!w->replace)
-            ereport(ERROR, (errcode(PM010),
-                            errmsg("pending migration %s (%s) was uploaded with a different "
-                                   "script: stored %s, new %s",
-                                   a->version, old_name,
-                                   up_same ? (old_down ? old_down : "(no down)") : old_up,
-                                   up_same ? (a->down_null ? "(no down)" : w->down_ck) : r->checksum),
-                            errhint("Pass options {\"replace\": true} to replace it.")));
+            ereport(ERROR,
+                    (errcode(PM010),
+                     errmsg("pending migration %s (%s) was uploaded with a different "
+                            "script: stored %s, new %s",
+                            a->version, old_name,
+                            up_same ? (old_down ? old_down : "(no down)") : old_up,
+                            up_same ? (a->down_null ? "(no down)" : w->down_ck) : r->checksum),
+                     errhint("Pass options {\"replace\": true} to replace it.")));
     }
     restore_search_path(nest);
     return false;
@@ -608,8 +610,8 @@ void upload_many_pg(ReturnSetInfo *rsi, const UploadArgs *args, int nargs) {
         r[i].action = "uploaded";
     }
     if (nargs > 0) {
-        static const Oid types[17] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID,
-                                      TEXTOID, TEXTOID, TEXTOID, BOOLOID, BOOLOID, INT4OID,
+        static const Oid types[17] = {TEXTOID, TEXTOID, TEXTOID,  TEXTOID, TEXTOID, TEXTOID,
+                                      TEXTOID, TEXTOID, TEXTOID,  BOOLOID, BOOLOID, INT4OID,
                                       INT4OID, BOOLOID, JSONBOID, TEXTOID, TEXTOID};
         Datum cols[17];
         for (int c = 0; c < 17; c++)
@@ -693,6 +695,7 @@ static void todo_keys_and_durations(const Todo *todo, int n, char **keys, int64 
 void apply_pg(ReturnSetInfo *rsi, const char *key, const char *target, const char *name,
               bool exact) {
     MemoryContext cxt = CurrentMemoryContext;
+    Caller caller = capture_caller();
     deploy_lock(true);
     int nest = restrict_search_path();
 
@@ -763,7 +766,7 @@ void apply_pg(ReturnSetInfo *rsi, const char *key, const char *target, const cha
 
     run_todos(todo, n);
 
-    nest = restrict_search_path();
+    CallerScope as_caller = begin_as_caller(caller);
     char **keys = (char **)palloc(sizeof(char *) * n);
     int64 *us = (int64 *)palloc(sizeof(int64) * n);
     todo_keys_and_durations(todo, n, keys, us);
@@ -775,11 +778,11 @@ void apply_pg(ReturnSetInfo *rsi, const char *key, const char *target, const cha
         names[i] = todo[i].name;
         sums[i] = todo[i].checksum;
     }
-    Datum rv[6] = {text_array(keys, n),     int8_array(us, n),     Int32GetDatum(batch),
+    Datum rv[6] = {text_array(keys, n),     int8_array(us, n),    Int32GetDatum(batch),
                    text_array(versions, n), text_array(names, n), text_array(sums, n)};
     spi::exec(spi::plan(&p_record_apply, SQL_RECORD_APPLY, 6, T_RECORD_APPLY), rv, nullptr, false,
               0, SPI_OK_INSERT, "record applied");
-    restore_search_path(nest);
+    end_as_caller(as_caller);
     for (int i = 0; i < n; i++)
         put_row(rsi, todo[i].version, todo[i].name, "applied", batch, todo[i].us);
 }
@@ -791,6 +794,7 @@ void apply_pg(ReturnSetInfo *rsi, const char *key, const char *target, const cha
 void rollback_pg(ReturnSetInfo *rsi, int64 steps, const char *after_key, const char *after_version,
                  bool last_batch) {
     MemoryContext cxt = CurrentMemoryContext;
+    Caller caller = capture_caller();
     deploy_lock(true);
     int nest = restrict_search_path();
     Datum kd = after_key ? CStringGetTextDatum(after_key) : (Datum)0;
@@ -853,14 +857,14 @@ void rollback_pg(ReturnSetInfo *rsi, int64 steps, const char *after_key, const c
 
     run_todos(todo, n);
 
-    nest = restrict_search_path();
+    CallerScope as_caller = begin_as_caller(caller);
     char **keys = (char **)palloc(sizeof(char *) * n);
     int64 *us = (int64 *)palloc(sizeof(int64) * n);
     todo_keys_and_durations(todo, n, keys, us);
     Datum rv[3] = {text_array(keys, n), int8_array(us, n), Int32GetDatum(0)};
     spi::exec(spi::plan(&p_record_rollback, SQL_RECORD_ROLLBACK, 2, T_RECORD), rv, nullptr, false,
               0, SPI_OK_INSERT, "record rollback");
-    restore_search_path(nest);
+    end_as_caller(as_caller);
     for (int i = 0; i < n; i++)
         put_row(rsi, todo[i].version, todo[i].name, "rolled back", todo[i].batch, todo[i].us);
 }
@@ -870,6 +874,7 @@ void rollback_pg(ReturnSetInfo *rsi, int64 steps, const char *after_key, const c
 // ---------------------------------------------------------------------------------------------
 
 void repeatable_pg(ReturnSetInfo *rsi, const char *name, Datum up, Jsonb *options) {
+    Caller caller = capture_caller();
     deploy_lock(true);
     if (options && !JB_ROOT_IS_OBJECT(options))
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -920,7 +925,7 @@ void repeatable_pg(ReturnSetInfo *rsi, const char *name, Datum up, Jsonb *option
     if (us < 0)
         us = 0;
 
-    nest = restrict_search_path();
+    CallerScope as_caller = begin_as_caller(caller);
     Datum v[6] = {nd,
                   up,
                   CStringGetTextDatum(ck),
@@ -930,7 +935,7 @@ void repeatable_pg(ReturnSetInfo *rsi, const char *name, Datum up, Jsonb *option
                   Int64GetDatum(us)};
     spi::exec(spi::plan(&p_rep_put, SQL_REPEATABLE_PUT, 6, T_REP_PUT), v, nullptr, false, 0,
               SPI_OK_INSERT, "record repeatable");
-    restore_search_path(nest);
+    end_as_caller(as_caller);
     put_row(rsi, nullptr, name, "applied", batch, us);
 }
 

@@ -227,9 +227,8 @@ Datum mig_upload_many(PG_FUNCTION_ARGS) {
             (n[4] >= 0 && n[4] != count))
             throw mig::UserError(ERRCODE_INVALID_PARAMETER_VALUE,
                                  "the arrays of mig.upload_many must have the same length",
-                                 "versions: " + std::to_string(n[0]) +
-                                     ", names: " + std::to_string(n[1]) +
-                                     ", up_sqls: " + std::to_string(n[2]) +
+                                 "versions: " + std::to_string(n[0]) + ", names: " +
+                                     std::to_string(n[1]) + ", up_sqls: " + std::to_string(n[2]) +
                                      ", down_sqls: " + std::to_string(n[3] < 0 ? count : n[3]) +
                                      ", options: " + std::to_string(n[4] < 0 ? count : n[4]));
         std::vector<std::string> keys(static_cast<size_t>(count));

@@ -32,15 +32,15 @@ struct ScriptInfo {
 // grammar): see analyze_script.
 constexpr int FAST_SCAN_MIN_BYTES = 64 * 1024;
 
-// Parses `sql` (`len` bytes; need not be NUL-terminated: copied when the parser runs) with raw_parser in a temporary memory context.
-// When `allow_fast` and the script is at least FAST_SCAN_MIN_BYTES long, it is first scanned
-// with the core scanner alone (about 4x faster than the grammar): if every statement starts with
-// a plain DDL/DML keyword and no keyword that could make it non-transactional, wrapped or
-// multi-statement (CONCURRENTLY, VACUUM, BEGIN, COMMIT, END, ATOMIC, COPY, TYPE, ...) appears,
-// statements are split at top-level semicolons and the grammar is not run; grammar errors in
-// such a script are then reported when it is applied. Otherwise the full parser decides.
-// A syntax error is re-raised with the line and column in its context. `version`/`name`/`file`
-// (may be NULL) name the migration in that context.
+// Parses `sql` (`len` bytes; need not be NUL-terminated: copied when the parser runs) with
+// raw_parser in a temporary memory context. When `allow_fast` and the script is at least
+// FAST_SCAN_MIN_BYTES long, it is first scanned with the core scanner alone (about 4x faster than
+// the grammar): if every statement starts with a plain DDL/DML keyword and no keyword that could
+// make it non-transactional, wrapped or multi-statement (CONCURRENTLY, VACUUM, BEGIN, COMMIT, END,
+// ATOMIC, COPY, TYPE, ...) appears, statements are split at top-level semicolons and the grammar is
+// not run; grammar errors in such a script are then reported when it is applied. Otherwise the full
+// parser decides. A syntax error is re-raised with the line and column in its context.
+// `version`/`name`/`file` (may be NULL) name the migration in that context.
 ScriptInfo analyze_script(const char *sql, int len, const char *version, const char *name,
                           const char *file, bool allow_fast = false);
 

@@ -20,11 +20,14 @@ namespace {
 std::string chunked(const std::string &path, size_t chunk, std::vector<std::string> &errors,
                     std::vector<std::string> *parts = nullptr) {
     std::string all;
-    stream_script_at(AT_FDCWD, path, path, errors, [&](std::string_view p) {
-        all.append(p);
-        if (parts)
-            parts->emplace_back(p);
-    }, chunk);
+    stream_script_at(
+        AT_FDCWD, path, path, errors,
+        [&](std::string_view p) {
+            all.append(p);
+            if (parts)
+                parts->emplace_back(p);
+        },
+        chunk);
     return all;
 }
 } // namespace
