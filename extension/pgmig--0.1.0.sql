@@ -15,7 +15,7 @@ REVOKE ALL ON SCHEMA mig FROM PUBLIC;
 -- ---------------------------------------------------------------------------------------
 
 CREATE TABLE mig.migration (
-    vkey               pg_catalog.numeric[] PRIMARY KEY,
+    vkey               pg_catalog.bytea PRIMARY KEY,
     version            pg_catalog.text NOT NULL,
     name               pg_catalog.text NOT NULL,
     up_sql             pg_catalog.text NOT NULL,
@@ -52,7 +52,7 @@ COMMENT ON COLUMN mig.migration.up_stmts IS 'byte ranges (start, end, ...) of th
 COMMENT ON COLUMN mig.migration.ends_transaction IS 'the up script adds an enum label (ALTER TYPE ... ADD VALUE)';
 
 CREATE TABLE mig.applied (
-    vkey                  pg_catalog.numeric[] PRIMARY KEY REFERENCES mig.migration (vkey),
+    vkey                  pg_catalog.bytea PRIMARY KEY REFERENCES mig.migration (vkey),
     batch                 pg_catalog.int4 NOT NULL,
     applied_at            pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
     applied_by            pg_catalog.name NOT NULL DEFAULT CURRENT_USER,
@@ -82,7 +82,7 @@ COMMENT ON TABLE mig.repeatable IS 'repeatable (Flyway R__) migrations, last app
 
 CREATE TABLE mig.state (
     id          pg_catalog.bool PRIMARY KEY DEFAULT true CHECK (id),
-    baseline    pg_catalog.numeric[],
+    baseline    pg_catalog.bytea,
     generation  pg_catalog.int8 NOT NULL DEFAULT 0,
     last_batch  pg_catalog.int4 NOT NULL DEFAULT 0
 );
@@ -129,7 +129,7 @@ SELECT pg_catalog.pg_extension_config_dump('mig.log_id_seq', '');
 -- C functions
 -- ---------------------------------------------------------------------------------------
 
-CREATE FUNCTION mig.version_key(version text) RETURNS pg_catalog.numeric[]
+CREATE FUNCTION mig.version_key(version text) RETURNS pg_catalog.bytea
 LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE AS 'MODULE_PATHNAME', 'mig_version_key';
 COMMENT ON FUNCTION mig.version_key(text) IS 'sort/equality key of a version string (PM005 if invalid)';
 
@@ -217,7 +217,7 @@ CREATE FUNCTION mig.status(
     OUT statements_done int, OUT kind text)
 RETURNS SETOF record
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp SET jit = off
-    -- comparing numeric[] keys is slow: read them in order from the primary keys, never sort
+    -- read the rows in order from both primary keys (a merge join), whatever the statistics say
     SET enable_sort = off SET enable_hashjoin = off AS $$
 (SELECT m.version, m.name,
         CASE WHEN a.vkey IS NULL THEN
@@ -247,7 +247,7 @@ CREATE FUNCTION mig.plan(target text DEFAULT NULL,
 RETURNS SETOF record
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    k numeric[];
+    k pg_catalog.bytea;
 BEGIN
     IF target IS NOT NULL THEN
         k := mig.version_key(target);
@@ -274,7 +274,7 @@ CREATE FUNCTION mig._baseline(target text)
 RETURNS TABLE (r_version text, r_name text, r_action text, r_batch int, r_duration interval)
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    k numeric[] := mig.version_key(target);
+    k pg_catalog.bytea := mig.version_key(target);
     b int;
 BEGIN
     IF target IS NULL THEN

@@ -327,5 +327,5 @@ SELECT mig.version_key(repeat('9', 131073));
 \echo :LAST_ERROR_SQLSTATE
 SELECT * FROM mig.upload(repeat('7', 131073), 'huge', 'SELECT 1');
 \echo :LAST_ERROR_SQLSTATE
-SELECT array_length(mig.version_key('1.' || repeat('9', 131072)), 1) AS longest_group_ok;
+SELECT length(mig.version_key('1.' || repeat('9', 131072))) > 131072 AS longest_group_ok;
 SELECT count(*) AS log_rows FROM mig.log;

@@ -31,13 +31,13 @@ static const char *const SQL_EXISTING =
     "SELECT m.name, m.up_checksum, m.down_checksum, m.transactional, m.statements, "
     "       a.vkey IS NOT NULL, coalesce(a.complete, false) "
     "FROM mig.migration m LEFT JOIN mig.applied a ON a.vkey OPERATOR(pg_catalog.=) m.vkey "
-    "WHERE m.vkey OPERATOR(pg_catalog.=) $1::pg_catalog.numeric[]";
+    "WHERE m.vkey OPERATOR(pg_catalog.=) $1::pg_catalog.bytea";
 
 static const char *const SQL_INSERT =
     "INSERT INTO mig.migration (vkey, version, name, up_sql, down_sql, up_checksum, down_checksum, "
     "  up_run, down_run, transactional, down_transactional, statements, down_statements, "
     "  ends_transaction, options, up_stmts, down_stmts) "
-    "VALUES ($1::pg_catalog.numeric[], $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
+    "VALUES ($1::pg_catalog.bytea, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
     "$15, $16, $17)";
 
 // the bulk form of SQL_INSERT (mig.upload_many): one array per column, int4[] columns as text
@@ -45,7 +45,7 @@ static const char *const SQL_INSERT_MANY =
     "INSERT INTO mig.migration AS m (vkey, version, name, up_sql, down_sql, up_checksum, "
     "  down_checksum, up_run, down_run, transactional, down_transactional, statements, "
     "  down_statements, ends_transaction, options, up_stmts, down_stmts) "
-    "SELECT u.k::pg_catalog.numeric[], u.v, u.n, u.up, u.dn, u.uc, u.dc, u.ur, u.dr, u.tx, "
+    "SELECT u.k::pg_catalog.bytea, u.v, u.n, u.up, u.dn, u.uc, u.dc, u.ur, u.dr, u.tx, "
     "  u.dtx, u.st, u.dst, u.et, u.o, u.us::pg_catalog.int4[], u.ds::pg_catalog.int4[] "
     "FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), "
     "  pg_catalog.unnest($2::pg_catalog.text[]), pg_catalog.unnest($3::pg_catalog.text[]), "
@@ -67,10 +67,10 @@ static const char *const SQL_REPLACE =
     "  statements = $12, down_statements = $13, ends_transaction = $14, options = $15, "
     "  up_stmts = $16, down_stmts = $17, "
     "  uploaded_by = CURRENT_USER, uploaded_at = pg_catalog.now() "
-    "WHERE vkey OPERATOR(pg_catalog.=) $1::pg_catalog.numeric[]";
+    "WHERE vkey OPERATOR(pg_catalog.=) $1::pg_catalog.bytea";
 
 static const char *const SQL_KNOWN =
-    "SELECT 1 FROM mig.migration m WHERE m.vkey OPERATOR(pg_catalog.=) $1::pg_catalog.numeric[]";
+    "SELECT 1 FROM mig.migration m WHERE m.vkey OPERATOR(pg_catalog.=) $1::pg_catalog.bytea";
 
 // $1 target key, $2 baseline key, $3 exact
 static const char *const SQL_PENDING =
@@ -80,21 +80,21 @@ static const char *const SQL_PENDING =
     "       m.up_checksum "
     "FROM mig.migration m LEFT JOIN mig.applied a ON a.vkey OPERATOR(pg_catalog.=) m.vkey "
     "WHERE (a.vkey IS NULL OR NOT a.complete) "
-    "  AND ($2::pg_catalog.numeric[] IS NULL OR m.vkey OPERATOR(pg_catalog.>) "
-    "$2::pg_catalog.numeric[]) "
-    "  AND ($1::pg_catalog.numeric[] IS NULL OR CASE WHEN $3 "
-    "        THEN m.vkey OPERATOR(pg_catalog.=) $1::pg_catalog.numeric[] "
-    "        ELSE m.vkey OPERATOR(pg_catalog.<=) $1::pg_catalog.numeric[] END) "
+    "  AND ($2::pg_catalog.bytea IS NULL OR m.vkey OPERATOR(pg_catalog.>) "
+    "$2::pg_catalog.bytea) "
+    "  AND ($1::pg_catalog.bytea IS NULL OR CASE WHEN $3 "
+    "        THEN m.vkey OPERATOR(pg_catalog.=) $1::pg_catalog.bytea "
+    "        ELSE m.vkey OPERATOR(pg_catalog.<=) $1::pg_catalog.bytea END) "
     "ORDER BY m.vkey";
 
 static const char *const SQL_SKIPPED = "SELECT a.batch FROM mig.applied a WHERE a.vkey "
-                                       "OPERATOR(pg_catalog.=) $1::pg_catalog.numeric[]";
+                                       "OPERATOR(pg_catalog.=) $1::pg_catalog.bytea";
 
 // $1 keys, $2 durations (microseconds), $3 batch, $4 versions, $5 names, $6 up checksums: all
 // from SQL_PENDING's rows, so that recording needs no lookup of mig.migration (1,000 btree
 // descents on numeric[] keys in W1)
 static const char *const SQL_RECORD_APPLY =
-    "WITH u AS (SELECT x.k::pg_catalog.numeric[] AS vkey, x.us, x.v, x.n, x.c, x.ord "
+    "WITH u AS (SELECT x.k::pg_catalog.bytea AS vkey, x.us, x.v, x.n, x.c, x.ord "
     "           FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), "
     "pg_catalog.unnest($2::pg_catalog.int8[]), pg_catalog.unnest($4::pg_catalog.text[]), "
     "pg_catalog.unnest($5::pg_catalog.text[]), pg_catalog.unnest($6::pg_catalog.text[])) "
@@ -114,14 +114,14 @@ static const char *const SQL_TO_UNDO =
     "m.vkey::pg_catalog.text, "
     "       m.options OPERATOR(pg_catalog.->>) 'down_file', a.batch, m.down_stmts "
     "FROM mig.applied a JOIN mig.migration m ON m.vkey OPERATOR(pg_catalog.=) a.vkey "
-    "WHERE ($2::pg_catalog.numeric[] IS NULL OR a.vkey OPERATOR(pg_catalog.>) "
-    "$2::pg_catalog.numeric[]) "
+    "WHERE ($2::pg_catalog.bytea IS NULL OR a.vkey OPERATOR(pg_catalog.>) "
+    "$2::pg_catalog.bytea) "
     "  AND (NOT $3 OR a.batch OPERATOR(pg_catalog.=) (SELECT pg_catalog.max(x.batch) FROM "
     "mig.applied x)) "
     "ORDER BY a.vkey DESC LIMIT $1";
 
 static const char *const SQL_RECORD_ROLLBACK =
-    "WITH u AS (SELECT x.k::pg_catalog.numeric[] AS vkey, x.us, x.ord "
+    "WITH u AS (SELECT x.k::pg_catalog.bytea AS vkey, x.us, x.ord "
     "           FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), "
     "pg_catalog.unnest($2::pg_catalog.int8[])) "
     "                WITH ORDINALITY AS x(k, us, ord)), "
@@ -801,7 +801,7 @@ void rollback_pg(ReturnSetInfo *rsi, int64 steps, const char *after_key, const c
     if (after_key) {
         // a known version, or an all-zero version ("0": roll back everything)
         bool zero = true;
-        for (const char *p = after_key; *p; p++)
+        for (const char *p = after_version; *p; p++)
             if (*p >= '1' && *p <= '9')
                 zero = false;
         if (!zero) {

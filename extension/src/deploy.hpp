@@ -15,7 +15,7 @@ bool deploy_lock(bool wait);
 
 struct UploadArgs {
     const char *version; // as given
-    const char *key;     // numeric[] literal of the version
+    const char *key;     // bytea literal of the version's sort key (version_key_literal)
     const char *name;
     Datum up;
     Datum down;

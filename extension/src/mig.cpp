@@ -115,11 +115,14 @@ void _PG_init(void) {
 PG_FUNCTION_INFO_V1(mig_version_key);
 Datum mig_version_key(PG_FUNCTION_ARGS) {
     return mig::pg_entry(fcinfo, [](FunctionCallInfo fc) -> Datum {
-        std::string key = mig::version_key_or_throw(mig::arg_string(fc, 0));
-        const char *k = key.c_str();
+        std::string v = mig::arg_string(fc, 0);
+        (void)mig::version_key_or_throw(v); // PM005 for an invalid version
+        std::string key = mig::version_key_bytes(*mig::parse_version(v));
         return mig::pg_call([&]() noexcept {
-            // array_in caches in flinfo, so call it through a real FmgrInfo
-            return OidInputFunctionCall(F_ARRAY_IN, const_cast<char *>(k), NUMERICOID, -1);
+            bytea *b = (bytea *)palloc(VARHDRSZ + key.size());
+            SET_VARSIZE(b, VARHDRSZ + key.size());
+            memcpy(VARDATA(b), key.data(), key.size());
+            return PointerGetDatum(b);
         });
     });
 }

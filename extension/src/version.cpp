@@ -38,14 +38,30 @@ std::optional<std::vector<std::string>> parse_version(const std::string &v) {
     return groups;
 }
 
-std::string version_key_literal(const std::vector<std::string> &groups) {
-    std::string out = "{";
-    for (std::size_t i = 0; i < groups.size(); ++i) {
-        if (i)
-            out.push_back(',');
-        out += groups[i];
+std::string version_key_bytes(const std::vector<std::string> &groups) {
+    std::string out;
+    for (const auto &g : groups) {
+        std::size_t n = g.size(); // >= 1: "0" for a zero group, else no leading zero
+        if (n < 255) {
+            out.push_back(static_cast<char>(n));
+        } else {
+            out.push_back(static_cast<char>(0xFF));
+            for (int shift = 24; shift >= 0; shift -= 8)
+                out.push_back(static_cast<char>((n >> shift) & 0xFF));
+        }
+        out += g;
     }
-    out.push_back('}');
+    return out;
+}
+
+std::string version_key_literal(const std::vector<std::string> &groups) {
+    static const char hex[] = "0123456789abcdef";
+    std::string bytes = version_key_bytes(groups);
+    std::string out = "\\x";
+    for (unsigned char c : bytes) {
+        out.push_back(hex[c >> 4]);
+        out.push_back(hex[c & 0xF]);
+    }
     return out;
 }
 

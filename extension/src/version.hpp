@@ -19,7 +19,14 @@ constexpr std::size_t kMaxGroupDigits = 131072;
 // empty groups such as "1..2", a group of more than kMaxGroupDigits digits).
 std::optional<std::vector<std::string>> parse_version(const std::string &v);
 
-// The key as a PostgreSQL array literal of numeric: "{2017,9}". Throws nothing.
+// The sort key of a version (mig.version_key, the vkey columns): bytes whose memcmp order is the
+// version order and which are equal exactly for equal versions. Each group is its length (one
+// byte below 255, else 0xFF and 4 bytes big-endian) then its digits; a shorter number has fewer
+// digits, so the length byte decides first, and a version that is a prefix of another sorts
+// first. bytea compares with memcmp: ~3x cheaper to index and check than numeric[], whose
+// comparisons go through numeric_cmp per element (W1's bookkeeping and foreign key).
+std::string version_key_bytes(const std::vector<std::string> &groups);
+// The same as a bytea literal in hex format ("\x0131"), for SPI text parameters cast to bytea.
 std::string version_key_literal(const std::vector<std::string> &groups);
 
 } // namespace mig
