@@ -254,7 +254,7 @@ std::vector<UploadUnit> upload_units(const std::vector<std::pair<const Migration
     // 1,000 uploads cost ~45 ms one by one, ~18 ms in two calls); big ones one by one, so that
     // a 300 kB body is not copied into and out of an array, and reading the next file overlaps
     // the server's work on this one.
-    constexpr size_t kBatchMax = 500, kBatchBytes = 1 << 20, kSmall = 64 * 1024;
+    constexpr size_t kBatchMax = 500, kBatchBytes = 1 << 20, kSmall = size_t{64} * 1024;
     std::vector<UploadUnit> units;
     size_t bytes = 0;
     for (const auto &u : ups) {
