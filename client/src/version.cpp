@@ -3,9 +3,7 @@
 #include <vector>
 
 namespace mig::client {
-namespace {
-
-} // namespace
+namespace {} // namespace
 
 std::optional<std::string> normalize_version(const std::string &raw, bool flyway) {
     std::string out;
@@ -26,19 +24,19 @@ std::optional<std::string> normalize_version(const std::string &raw, bool flyway
     return out;
 }
 
-std::string canonical_version(const std::string &version) {
+std::string canonical_version(std::string_view version) {
     // leading zeros of each '.'-separated group dropped; no temporary strings
     std::string out;
     out.reserve(version.size());
     size_t i = 0, n = version.size();
     while (true) {
         size_t e = version.find('.', i);
-        if (e == std::string::npos)
+        if (e == std::string_view::npos)
             e = n;
         size_t z = i;
         while (z + 1 < e && version[z] == '0')
             ++z;
-        out.append(version, z, e - z);
+        out.append(version.substr(z, e - z));
         if (e >= n)
             break;
         out += '.';
@@ -47,7 +45,7 @@ std::string canonical_version(const std::string &version) {
     return out;
 }
 
-int compare_versions(const std::string &a, const std::string &b) {
+int compare_versions(std::string_view a, std::string_view b) {
     // allocation-free: walk both strings group by group
     size_t i = 0, j = 0, na = a.size(), nb = b.size();
     while (true) {
@@ -55,9 +53,9 @@ int compare_versions(const std::string &a, const std::string &b) {
         if (ea || eb)
             return ea && eb ? 0 : (ea ? -1 : 1);
         size_t ga = a.find('.', i), gb = b.find('.', j);
-        if (ga == std::string::npos)
+        if (ga == std::string_view::npos)
             ga = na;
-        if (gb == std::string::npos)
+        if (gb == std::string_view::npos)
             gb = nb;
         size_t za = i, zb = j;
         while (za + 1 < ga && a[za] == '0')
@@ -67,7 +65,7 @@ int compare_versions(const std::string &a, const std::string &b) {
         size_t la = ga - za, lb = gb - zb;
         if (la != lb)
             return la < lb ? -1 : 1;
-        if (int c = a.compare(za, la, b, zb, lb))
+        if (int c = a.substr(za, la).compare(b.substr(zb, lb)))
             return c < 0 ? -1 : 1;
         // a trailing '.' means another group follows
         i = ga < na ? ga + 1 : na + 1;
