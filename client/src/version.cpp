@@ -5,7 +5,12 @@
 namespace mig::client {
 namespace {} // namespace
 
-std::optional<std::string> normalize_version(const std::string &raw, bool flyway) {
+std::optional<std::string> normalize_version(std::string_view raw, bool flyway) {
+    bool digits = !raw.empty();
+    for (char c : raw)
+        digits = digits && c >= '0' && c <= '9';
+    if (digits) // the usual case: nothing to change
+        return std::string(raw);
     std::string out;
     out.reserve(raw.size());
     for (char c : raw) {
@@ -45,7 +50,29 @@ std::string canonical_version(std::string_view version) {
     return out;
 }
 
+namespace {
+// Digits only (one group): true, and the position of the first significant digit.
+bool one_group(std::string_view s, size_t &first) {
+    for (char c : s)
+        if (c < '0' || c > '9')
+            return false;
+    first = 0;
+    while (first + 1 < s.size() && s[first] == '0')
+        ++first;
+    return true;
+}
+} // namespace
+
 int compare_versions(std::string_view a, std::string_view b) {
+    // the usual case, one group each: fewer significant digits is smaller, else digit by digit
+    size_t fa = 0, fb = 0;
+    if (!a.empty() && !b.empty() && one_group(a, fa) && one_group(b, fb)) {
+        size_t la = a.size() - fa, lb = b.size() - fb;
+        if (la != lb)
+            return la < lb ? -1 : 1;
+        int c = a.substr(fa).compare(b.substr(fb));
+        return c < 0 ? -1 : (c > 0 ? 1 : 0);
+    }
     // allocation-free: walk both strings group by group
     size_t i = 0, j = 0, na = a.size(), nb = b.size();
     while (true) {

@@ -9,7 +9,7 @@ namespace mig::client {
 
 // Normalises a version as written in a file name: '-' dropped; with flyway=true, '_' separates
 // groups like '.'. Returns nullopt unless the result is digits in '.'-separated non-empty groups.
-std::optional<std::string> normalize_version(const std::string &raw, bool flyway = false);
+std::optional<std::string> normalize_version(std::string_view raw, bool flyway = false);
 
 // Same value for versions that compare equal ("0001" and "1", "01.002" and "1.2").
 std::string canonical_version(std::string_view version);
