@@ -41,6 +41,7 @@ int run_status(Context &ctx) {
     trace("status: start");
     std::unique_ptr<Conn> c;
     Result res;
+    std::vector<Line> lines; // the server's rows, converted by the worker too
     std::exception_ptr db_error;
     std::thread worker([&] {
         try {
@@ -49,6 +50,30 @@ int run_status(Context &ctx) {
             c->send(kListSql);
             res = c->receive();
             trace("status: rows received");
+            PGresult *r = res.get();
+            int nrows = PQntuples(r);
+            auto val = [r](int i, int col) -> std::string_view {
+                return PQgetisnull(r, i, col)
+                           ? std::string_view()
+                           : std::string_view(PQgetvalue(r, i, col), PQgetlength(r, i, col));
+            };
+            // room for the folder's migrations that the server does not know yet
+            lines.reserve(static_cast<size_t>(nrows) + 64);
+            for (int i = 0; i < nrows; ++i) {
+                Line &l = lines.emplace_back();
+                l.version = val(i, V);
+                l.name = val(i, N);
+                l.state = val(i, S);
+                l.kind = PQgetisnull(r, i, K) ? std::string_view("versioned") : val(i, K);
+                l.batch = val(i, B);
+                l.applied_at = val(i, AT);
+                if (!PQgetisnull(r, i, D))
+                    l.duration = human_duration(interval_seconds(val(i, D)));
+                l.checksum = val(i, CK);
+                l.has_down = val(i, HD) == "t";
+                l.transactional = val(i, TX) != "f";
+            }
+            trace("status: rows converted");
         } catch (...) {
             db_error = std::current_exception();
         }
@@ -87,14 +112,7 @@ int run_status(Context &ctx) {
             warn(w);
     if (db_error)
         std::rethrow_exception(db_error);
-    PGresult *r = res.get();
-    int nrows = PQntuples(r);
-    auto val = [r](int i, int col) -> std::string_view {
-        return PQgetisnull(r, i, col)
-                   ? std::string_view()
-                   : std::string_view(PQgetvalue(r, i, col), PQgetlength(r, i, col));
-    };
-    std::vector<Line> lines;
+    size_t nrows = lines.size();
     lines.reserve(nrows + (f ? f->migrations.size() + f->repeatables.size() : 0));
     // Local migrations are in version order, and so are the server's rows: the next
     // unmatched local one is usually the match (else a binary search finds it).
@@ -123,19 +141,8 @@ int run_status(Context &ctx) {
     if (f)
         for (auto &m : f->repeatables)
             local_rep.emplace(m.name, &m);
-    for (int i = 0; i < nrows; ++i) {
-        Line l;
-        l.version = val(i, V);
-        l.name = val(i, N);
-        l.state = val(i, S);
-        l.kind = PQgetisnull(r, i, K) ? std::string_view("versioned") : val(i, K);
-        l.batch = val(i, B);
-        l.applied_at = val(i, AT);
-        if (!PQgetisnull(r, i, D))
-            l.duration = human_duration(interval_seconds(val(i, D)));
-        l.checksum = val(i, CK);
-        l.has_down = val(i, HD) == "t";
-        l.transactional = val(i, TX) != "f";
+    for (size_t i = 0; i < nrows; ++i) {
+        Line &l = lines[i];
         bool repeatable = l.kind == "repeatable";
         const Migration *m = nullptr;
         if (repeatable) {
@@ -158,7 +165,6 @@ int run_status(Context &ctx) {
             if (l.state == "applied")
                 l.state = "missing-file";
         }
-        lines.push_back(std::move(l));
     }
     for (size_t k = 0; k < local.size(); ++k) {
         if (matched[k])
@@ -244,11 +250,15 @@ int run_status(Context &ctx) {
                 fmt::format_to(std::back_inserter(buf), "{:<{}}", v, w);
             return;
         }
+        static constexpr std::string_view kSpaces = "                                        ";
         size_t fill = v.size() < w ? w - v.size() : 0;
         if (!right)
             buf.append(v);
-        for (size_t k = 0; k < fill; ++k)
-            buf.push_back(' ');
+        while (fill > 0) {
+            size_t k = std::min(fill, kSpaces.size());
+            buf.append(kSpaces.substr(0, k));
+            fill -= k;
+        }
         if (right)
             buf.append(v);
     };
