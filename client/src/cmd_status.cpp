@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <cstdio>
+#include <cstring>
 #include <string_view>
 #include <thread>
 #include <unordered_map>
@@ -262,6 +263,30 @@ int run_status(Context &ctx) {
         if (right)
             buf.append(v);
     };
+    auto ascii = [](std::string_view v) {
+        unsigned char any = 0;
+        for (char ch : v)
+            any |= static_cast<unsigned char>(ch);
+        return any < 0x80;
+    };
+    // a field padded to w, then two spaces
+    auto put = [](char *&p, std::string_view v, size_t w, bool right) {
+        size_t fill = v.size() < w ? w - v.size() : 0;
+        if (right) {
+            std::memset(p, ' ', fill);
+            p += fill;
+        }
+        std::memcpy(p, v.data(), v.size());
+        p += v.size();
+        if (!right) {
+            std::memset(p, ' ', fill);
+            p += fill;
+        }
+        p[0] = p[1] = ' ';
+        p += 2;
+    };
+    size_t row_max = wv + wn + ws + 5 + 19 + 5 * 2 + 1; // plus the fields' own lengths
+    buf.reserve(buf.size() + lines.size() * (row_max + 24));
     std::string name;
     for (auto &l : lines) {
         std::string_view shown = l.name;
@@ -279,6 +304,22 @@ int run_status(Context &ctx) {
             fmt::format_to(std::back_inserter(buf),
                            FMT_STRING("{:<{}}  {:<{}}  {}  {:>5}  {:<19}  {}\n"), ver, wv, shown,
                            wn, state, l.batch, short_time(l.applied_at), l.duration);
+        } else if (std::string_view at = short_time(l.applied_at);
+                   ascii(ver) && ascii(shown) && ascii(l.state) && ascii(l.batch) && ascii(at)) {
+            // the usual row: written in place (width = bytes)
+            size_t old = buf.size();
+            buf.resize(old + row_max + ver.size() + shown.size() + l.state.size() + l.batch.size() +
+                       at.size() + l.duration.size());
+            char *p = buf.data() + old;
+            put(p, ver, wv, false);
+            put(p, shown, wn, false);
+            put(p, l.state, ws, false);
+            put(p, l.batch, 5, true);
+            put(p, at, 19, false);
+            std::memcpy(p, l.duration.data(), l.duration.size());
+            p += l.duration.size();
+            *p++ = '\n';
+            buf.resize(static_cast<size_t>(p - buf.data()));
         } else {
             pad(ver, wv, false);
             buf.append(std::string_view("  "));
@@ -288,7 +329,7 @@ int run_status(Context &ctx) {
             buf.append(std::string_view("  "));
             pad(l.batch, 5, true);
             buf.append(std::string_view("  "));
-            pad(short_time(l.applied_at), 19, false);
+            pad(at, 19, false);
             buf.append(std::string_view("  "));
             buf.append(std::string_view(l.duration));
             buf.push_back('\n');

@@ -545,7 +545,8 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
     for (size_t di : downs.ordered()) {
         const std::string &key = downs.key(di);
         Down &d = downs[di];
-        while (walk < ups.size() && VersionLess{}(reg.by_version.key(ups[walk]), key))
+        while (walk < ups.size() && reg.by_version.key(ups[walk]) != key &&
+               VersionLess{}(reg.by_version.key(ups[walk]), key))
             ++walk;
         if (walk == ups.size() || reg.by_version.key(ups[walk]) != key) {
             b.stray(d.rel,

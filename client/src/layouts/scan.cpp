@@ -60,7 +60,7 @@ uint64_t prefix_of(const char *s, size_t n) {
 }
 
 // std::string's order (bytes compared as unsigned char, a prefix first)
-bool name_less(const SortItem &a, const SortItem &b) {
+inline bool name_less(const SortItem &a, const SortItem &b) {
     if (a.prefix != b.prefix)
         return a.prefix < b.prefix;
     size_t n = a.len < b.len ? a.len : b.len;
@@ -125,7 +125,8 @@ Listing list_folder(const std::string &dir) {
         out.storage.push_back(std::move(chunk));
     }
     ::close(fd);
-    std::sort(items.begin(), items.end(), name_less);
+    std::sort(items.begin(), items.end(),
+              [](const SortItem &a, const SortItem &b) { return name_less(a, b); });
     out.entries.resize(items.size());
     for (size_t i = 0; i < items.size(); ++i) {
         Entry &e = out.entries[i];

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <algorithm>
+#include <array>
 #include <climits>
 #include <cstring>
 #include <type_traits>
@@ -70,33 +71,46 @@ bool read_all(const std::string &path, std::string &out, long long &mtime_ns) {
 // Digits (with a leading '-' when T is signed) up to `stop`; p moves past it.
 template <class T> bool num_until(const char *&p, const char *end, char stop, T &v) {
     bool neg = false;
-    if (std::is_signed_v<T> && p < end && *p == '-') {
-        neg = true;
-        ++p;
+    if constexpr (std::is_signed_v<T>) {
+        if (p < end && *p == '-') {
+            neg = true;
+            ++p;
+        }
     }
     const char *start = p;
+    const char *lim = end - p > 19 ? p + 19 : end; // at most 19 digits: no overflow
     unsigned long long n = 0;
-    while (p < end && *p >= '0' && *p <= '9') {
-        if (p - start >= 19) // more than fits
-            return false;
-        n = n * 10 + static_cast<unsigned>(*p - '0');
+    unsigned d;
+    while (p < lim && (d = static_cast<unsigned char>(*p) - unsigned('0')) < 10) {
+        n = n * 10 + d;
         ++p;
     }
     if (p == start || p == end || *p != stop)
         return false;
     ++p;
-    if (std::is_signed_v<T> && n > static_cast<unsigned long long>(LLONG_MAX))
-        return false;
-    v = neg ? -static_cast<T>(n) : static_cast<T>(n);
+    if constexpr (std::is_signed_v<T>) {
+        if (n > static_cast<unsigned long long>(LLONG_MAX))
+            return false;
+        v = neg ? -static_cast<T>(n) : static_cast<T>(n);
+    } else {
+        v = static_cast<T>(n);
+    }
     return true;
 }
 
 bool lower_hex(const char *p) { // 64 characters of [0-9a-f]
+    static const auto table = [] {
+        std::array<unsigned char, 256> t{};
+        t.fill(1);
+        for (int c = '0'; c <= '9'; ++c)
+            t[c] = 0;
+        for (int c = 'a'; c <= 'f'; ++c)
+            t[c] = 0;
+        return t;
+    }();
     unsigned bad = 0;
-    for (int i = 0; i < 64; ++i) {
-        unsigned char c = static_cast<unsigned char>(p[i]);
-        bad |= !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
-    }
+    for (int i = 0; i < 64; ++i)
+        bad |= table[static_cast<unsigned char>(p[i])];
     return bad == 0;
 }
 
