@@ -114,7 +114,6 @@ int run_status(Context &ctx) {
     if (db_error)
         std::rethrow_exception(db_error);
     size_t nrows = lines.size();
-    lines.reserve(nrows + (f ? f->migrations.size() + f->repeatables.size() : 0));
     // Local migrations are in version order, and so are the server's rows: the next
     // unmatched local one is usually the match (else a binary search finds it).
     const std::vector<Migration> no_migrations;
@@ -167,6 +166,10 @@ int run_status(Context &ctx) {
                 l.state = "missing-file";
         }
     }
+    // only the folder's migrations that the server does not know are added
+    lines.reserve(lines.size() +
+                  static_cast<size_t>(std::count(matched.begin(), matched.end(), 0)) +
+                  local_rep.size());
     for (size_t k = 0; k < local.size(); ++k) {
         if (matched[k])
             continue;

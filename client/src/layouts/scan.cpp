@@ -94,7 +94,8 @@ Listing list_folder(const std::string &dir) {
     // The kernel's records are kept as they are: names are NUL-terminated inside them, so
     // nothing is copied. 256 kB a call: 20,000 names in four calls (readdir uses 32 kB).
     Listing out;
-    std::vector<SortItem> items;
+    std::vector<long> sizes; // bytes of records in each chunk
+    size_t records = 0;
     constexpr size_t kChunk = 256 << 10;
     while (true) {
         std::unique_ptr<char[]> chunk(new char[kChunk]); // not zeroed
@@ -106,10 +107,16 @@ Listing list_folder(const std::string &dir) {
         }
         if (got == 0)
             break;
-        if (items.empty())
-            items.reserve(static_cast<size_t>(got) / 32 + 16);
-        for (long off = 0; off < got;) {
-            auto *d = reinterpret_cast<Dirent64 *>(chunk.get() + off);
+        for (long off = 0; off < got; ++records)
+            off += reinterpret_cast<Dirent64 *>(chunk.get() + off)->d_reclen;
+        out.storage.push_back(std::move(chunk));
+        sizes.push_back(got);
+    }
+    std::vector<SortItem> items;
+    items.reserve(records);
+    for (size_t c = 0; c < sizes.size(); ++c) {
+        for (long off = 0; off < sizes[c];) {
+            auto *d = reinterpret_cast<Dirent64 *>(out.storage[c].get() + off);
             off += d->d_reclen;
             const char *name = d->d_name;
             if (name[0] == '.' || name[0] == '\0') // hidden, ".", ".."
@@ -122,7 +129,6 @@ Listing list_folder(const std::string &dir) {
             }
             items.push_back({prefix_of(name, len), name, static_cast<uint32_t>(len), is_dir});
         }
-        out.storage.push_back(std::move(chunk));
     }
     ::close(fd);
     std::sort(items.begin(), items.end(),
