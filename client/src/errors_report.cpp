@@ -24,7 +24,7 @@ std::optional<ErrorSite> site_from_context(const PgError &e, const Folder *f, bo
             s.line = std::stoi(m[4]);
             s.col = std::stoi(m[5]);
             if (f) {
-                std::string key = canonical_version(m[1]);
+                std::string key = canonical_version(m[1].str());
                 for (const auto &mg : f->migrations) {
                     if (canonical_version(mg.version) != key)
                         continue;

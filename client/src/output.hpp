@@ -1,6 +1,7 @@
 // Messages, colour (terminal only, never with NO_COLOR) and the progress bar.
 #pragma once
 #include <string>
+#include <string_view>
 
 namespace mig::client {
 
@@ -10,7 +11,7 @@ std::string paint(const std::string &s, const char *ansi); // ansi like "31" (re
 void warn(const std::string &msg);                         // "warning: ..." to stderr
 void error_line(const std::string &msg);                   // "error: ..." to stderr
 // Server interval text ("00:00:01.5", "1 day 02:00:00") -> seconds.
-double interval_seconds(const std::string &interval);
+double interval_seconds(std::string_view interval);
 std::string human_duration(double seconds); // "12 ms", "1.23 s", "2 min 3 s"
 
 // A one-line progress bar on a terminal (stderr); does nothing otherwise.

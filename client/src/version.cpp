@@ -5,7 +5,12 @@
 namespace mig::client {
 namespace {} // namespace
 
-std::optional<std::string> normalize_version(const std::string &raw, bool flyway) {
+std::optional<std::string> normalize_version(std::string_view raw, bool flyway) {
+    bool digits = !raw.empty();
+    for (char c : raw)
+        digits = digits && c >= '0' && c <= '9';
+    if (digits) // the usual case: nothing to change
+        return std::string(raw);
     std::string out;
     out.reserve(raw.size());
     for (char c : raw) {
@@ -24,19 +29,19 @@ std::optional<std::string> normalize_version(const std::string &raw, bool flyway
     return out;
 }
 
-std::string canonical_version(const std::string &version) {
+std::string canonical_version(std::string_view version) {
     // leading zeros of each '.'-separated group dropped; no temporary strings
     std::string out;
     out.reserve(version.size());
     size_t i = 0, n = version.size();
     while (true) {
         size_t e = version.find('.', i);
-        if (e == std::string::npos)
+        if (e == std::string_view::npos)
             e = n;
         size_t z = i;
         while (z + 1 < e && version[z] == '0')
             ++z;
-        out.append(version, z, e - z);
+        out.append(version.substr(z, e - z));
         if (e >= n)
             break;
         out += '.';
@@ -45,7 +50,29 @@ std::string canonical_version(const std::string &version) {
     return out;
 }
 
-int compare_versions(const std::string &a, const std::string &b) {
+namespace {
+// Digits only (one group): true, and the position of the first significant digit.
+bool one_group(std::string_view s, size_t &first) {
+    for (char c : s)
+        if (c < '0' || c > '9')
+            return false;
+    first = 0;
+    while (first + 1 < s.size() && s[first] == '0')
+        ++first;
+    return true;
+}
+} // namespace
+
+int compare_versions(std::string_view a, std::string_view b) {
+    // the usual case, one group each: fewer significant digits is smaller, else digit by digit
+    size_t fa = 0, fb = 0;
+    if (!a.empty() && !b.empty() && one_group(a, fa) && one_group(b, fb)) {
+        size_t la = a.size() - fa, lb = b.size() - fb;
+        if (la != lb)
+            return la < lb ? -1 : 1;
+        int c = a.substr(fa).compare(b.substr(fb));
+        return c < 0 ? -1 : (c > 0 ? 1 : 0);
+    }
     // allocation-free: walk both strings group by group
     size_t i = 0, j = 0, na = a.size(), nb = b.size();
     while (true) {
@@ -53,9 +80,9 @@ int compare_versions(const std::string &a, const std::string &b) {
         if (ea || eb)
             return ea && eb ? 0 : (ea ? -1 : 1);
         size_t ga = a.find('.', i), gb = b.find('.', j);
-        if (ga == std::string::npos)
+        if (ga == std::string_view::npos)
             ga = na;
-        if (gb == std::string::npos)
+        if (gb == std::string_view::npos)
             gb = nb;
         size_t za = i, zb = j;
         while (za + 1 < ga && a[za] == '0')
@@ -65,7 +92,7 @@ int compare_versions(const std::string &a, const std::string &b) {
         size_t la = ga - za, lb = gb - zb;
         if (la != lb)
             return la < lb ? -1 : 1;
-        if (int c = a.compare(za, la, b, zb, lb))
+        if (int c = a.substr(za, la).compare(b.substr(zb, lb)))
             return c < 0 ? -1 : 1;
         // a trailing '.' means another group follows
         i = ga < na ? ga + 1 : na + 1;

@@ -192,3 +192,37 @@ TEST(New, DbmateAndFlyway) {
     EXPECT_EQ(nf.files[0].first, "V1_2__b.sql");
     EXPECT_EQ(nf.files[1].first, "U1_2__b.sql");
 }
+
+// Versions of unequal widths come out of name order ("100" before "10" before "1"): the folder
+// is still in version order, downs pair by version, and a duplicate found after that names the
+// file seen first.
+TEST(GolangMigrate, VersionsOutOfNameOrder) {
+    TmpDir d;
+    d.write("100_x.up.sql", "SELECT 100;");
+    d.write("10_j.up.sql", "SELECT 10;");
+    d.write("10_j.down.sql", "SELECT -10;");
+    d.write("1_a.up.sql", "SELECT 1;");
+    d.write("2_b.up.sql", "SELECT 2;");
+    d.write("02_b.down.sql", "SELECT -2;");
+    d.write("3_c.down.sql", "SELECT -3;");
+    auto f = load_folder(d.path());
+    ASSERT_EQ(f.migrations.size(), 4u);
+    EXPECT_EQ(f.migrations[0].version, "1");
+    EXPECT_EQ(f.migrations[1].version, "2");
+    EXPECT_EQ(f.migrations[2].version, "10");
+    EXPECT_EQ(f.migrations[3].version, "100");
+    EXPECT_FALSE(f.migrations[0].down_sql);
+    EXPECT_EQ(f.migrations[1].down_sql, "SELECT -2;");
+    EXPECT_EQ(f.migrations[1].down_file, d.path() + "/02_b.down.sql");
+    EXPECT_EQ(f.migrations[2].down_sql, "SELECT -10;");
+    EXPECT_FALSE(f.migrations[3].down_sql);
+    ASSERT_EQ(f.warnings.size(), 1u);
+    EXPECT_EQ(f.warnings[0], d.path() + "/3_c.down.sql: ignored (down script for version 3, "
+                                        "which has no up script)");
+    d.write("002_dup.up.sql", "SELECT 2;");
+    d.write("0010_dup.down.sql", "SELECT -10;");
+    auto e = load_error(d.path());
+    EXPECT_EQ(e, "duplicate down scripts for version 10: " + d.path() + "/0010_dup.down.sql and " +
+                     d.path() + "/10_j.down.sql\nduplicate version 2: " + d.path() +
+                     "/002_dup.up.sql and " + d.path() + "/2_b.up.sql");
+}

@@ -66,3 +66,51 @@ TEST(Version, Increment) {
     EXPECT_EQ(increment_digits("99"), "100");
     EXPECT_EQ(increment_digits("20150100000001000000"), "20150100000001000001");
 }
+
+// compare_versions (with its fast path for plain digit strings) against a plain reference:
+// group by group, numbers compared by significant digits, a missing group sorting first.
+TEST(Version, CompareMatchesReference) {
+    auto groups = [](const std::string &v) {
+        std::vector<std::string> out;
+        size_t i = 0;
+        while (true) {
+            size_t e = v.find('.', i);
+            std::string g = v.substr(i, e == std::string::npos ? std::string::npos : e - i);
+            size_t z = g.find_first_not_of('0');
+            out.push_back(z == std::string::npos ? "0" : g.substr(z));
+            if (e == std::string::npos)
+                return out;
+            i = e + 1;
+        }
+    };
+    auto ref = [&](const std::string &a, const std::string &b) {
+        auto ga = groups(a), gb = groups(b);
+        for (size_t k = 0; k < ga.size() && k < gb.size(); ++k) {
+            if (ga[k].size() != gb[k].size())
+                return ga[k].size() < gb[k].size() ? -1 : 1;
+            if (int c = ga[k].compare(gb[k]))
+                return c < 0 ? -1 : 1;
+        }
+        return ga.size() == gb.size() ? 0 : (ga.size() < gb.size() ? -1 : 1);
+    };
+    unsigned x = 7;
+    auto next = [&] { return x = x * 1103515245u + 12345u, (x >> 8); };
+    auto gen = [&] {
+        std::string v;
+        int groups_n = next() % 4 == 0 ? 1 + next() % 3 : 1;
+        for (int g = 0; g < groups_n; ++g) {
+            if (g)
+                v += '.';
+            int len = 1 + next() % 4;
+            for (int k = 0; k < len; ++k)
+                v += static_cast<char>('0' + (next() % 3 == 0 ? 0 : next() % 10));
+        }
+        return v;
+    };
+    for (int i = 0; i < 20000; ++i) {
+        std::string a = gen(), b = gen();
+        ASSERT_EQ(compare_versions(a, b), ref(a, b)) << a << " vs " << b;
+        ASSERT_EQ(compare_versions(a, b) == 0, canonical_version(a) == canonical_version(b))
+            << a << " vs " << b;
+    }
+}

@@ -13,41 +13,134 @@
 #include <fmt/format.h>
 #include <map>
 #include <fcntl.h>
+#include <unordered_map>
 #include <unistd.h>
 
 namespace mig::client {
 namespace {
 
-std::string join_path(const std::string &dir, const std::string &rel) {
-    if (dir.empty() || dir.back() == '/')
-        return dir + rel;
-    return dir + "/" + rel;
+std::string join_path(const std::string &dir, std::string_view rel) {
+    std::string out;
+    out.reserve(dir.size() + 1 + rel.size());
+    out += dir;
+    if (!dir.empty() && dir.back() != '/')
+        out += '/';
+    out += rel;
+    return out;
 }
 
 bool blank(const std::string &s) {
     return trim(s).empty();
 }
 
-// Canonical versions in version order (files usually come in that order: inserting at the end
-// is then one comparison, and the result needs no sorting).
-template <class T> using VersionMap = std::map<std::string, T, VersionLess>;
+// Items by canonical version, kept in the order they arrive; duplicates are found as they
+// arrive. Files come in name order, which is version order when versions have equal widths:
+// a new key is then compared with the last one only (no tree, no hashing). The first key out of
+// order switches to a hash index.
+template <class T> class ByVersion {
+  public:
+    static constexpr size_t npos = static_cast<size_t>(-1);
+    void reserve(size_t n) {
+        keys_.reserve(n);
+        items_.reserve(n);
+    }
+    size_t size() const { return keys_.size(); }
+    const std::string &key(size_t i) const { return keys_[i]; }
+    T &operator[](size_t i) { return items_[i]; }
+    // Index of the item whose key is `key`, or npos; *after_last = whether the key sorts after
+    // every key so far.
+    size_t find(const std::string &key, bool *after_last = nullptr) const {
+        if (after_last)
+            *after_last = false;
+        if (keys_.empty())
+            return npos;
+        if (in_order_) {
+            if (VersionLess{}(keys_.back(), key)) {
+                if (after_last)
+                    *after_last = true;
+                return npos;
+            }
+            auto it = std::lower_bound(keys_.begin(), keys_.end(), key, VersionLess{});
+            return it != keys_.end() && *it == key ? static_cast<size_t>(it - keys_.begin()) : npos;
+        }
+        auto it = index_.find(key);
+        return it == index_.end() ? npos : it->second;
+    }
+    // Adds an item whose key find() did not find. `after_last`: find() saw that it sorts after
+    // every key so far (saves comparing it again).
+    void add(std::string key, T item, bool after_last = false) {
+        items_.push_back(std::move(item));
+        keep(std::move(key), after_last);
+    }
+    // Building an item in place: pending() appends an empty one, then keep() (its key, which
+    // find() did not find) or discard().
+    T &pending() { return items_.emplace_back(); }
+    void keep(std::string key, bool after_last) {
+        if (!after_last && in_order_ && !keys_.empty() && !VersionLess{}(keys_.back(), key)) {
+            in_order_ = false;
+            index_.reserve(keys_.size() * 2);
+            for (size_t i = 0; i < keys_.size(); ++i)
+                index_.emplace(keys_[i], i);
+        }
+        if (!in_order_)
+            index_.emplace(key, keys_.size());
+        keys_.push_back(std::move(key));
+    }
+    void discard() { items_.pop_back(); }
+    // Indices in version order.
+    std::vector<size_t> ordered() const {
+        std::vector<size_t> order(keys_.size());
+        for (size_t i = 0; i < order.size(); ++i)
+            order[i] = i;
+        if (!in_order_)
+            std::sort(order.begin(), order.end(),
+                      [this](size_t a, size_t b) { return VersionLess{}(keys_[a], keys_[b]); });
+        return order;
+    }
+    // The items in version order (moved out; nothing is moved when they came in order).
+    std::vector<T> take_ordered() {
+        if (in_order_)
+            return std::move(items_);
+        std::vector<T> out;
+        out.reserve(items_.size());
+        for (size_t i : ordered())
+            out.push_back(std::move(items_[i]));
+        return out;
+    }
+
+  private:
+    std::vector<std::string> keys_;
+    std::vector<T> items_;
+    bool in_order_ = true;
+    std::unordered_map<std::string, size_t> index_; // once out of order
+};
 
 // Collects migrations by canonical version and reports duplicates naming both files.
 struct Registry {
-    VersionMap<Migration> by_version; // canonical -> migration
+    ByVersion<Migration> by_version; // canonical -> migration
     std::vector<std::string> &errors;
+    Migration *pending_ = nullptr;
 
-    void add(Migration m) {
+    // A migration built in place (10,000 of them are never moved): fill next(), then commit()
+    // or drop() it.
+    Migration &next() { return *(pending_ = &by_version.pending()); }
+    void commit() {
+        Migration &m = *pending_;
         std::string key = canonical_version(m.version);
-        auto it = by_version.empty() || VersionLess{}(by_version.rbegin()->first, key)
-                      ? by_version.end()
-                      : by_version.lower_bound(key);
-        if (it != by_version.end() && it->first == key) {
+        bool after_last = false;
+        size_t i = by_version.find(key, &after_last);
+        if (i != by_version.npos) {
             errors.push_back(fmt::format("duplicate version {}: {} and {}", m.version,
-                                         it->second.up_file, m.up_file));
+                                         by_version[i].up_file, m.up_file));
+            by_version.discard();
             return;
         }
-        by_version.emplace_hint(it, std::move(key), std::move(m));
+        by_version.keep(std::move(key), after_last);
+    }
+    void drop() { by_version.discard(); }
+    void add(Migration m) {
+        next() = std::move(m);
+        commit();
     }
 };
 
@@ -57,7 +150,7 @@ struct Builder {
     std::vector<std::string> warnings;
     bool read_downs = true;
 
-    void stray(const std::string &rel, const std::string &why) {
+    void stray(std::string_view rel, const std::string &why) {
         warnings.push_back(fmt::format("{}: ignored ({})", join_path(dir, rel), why));
     }
 
@@ -65,14 +158,14 @@ struct Builder {
 
     size_t stream_above = SIZE_MAX;
 
-    std::optional<std::string> read(const std::string &rel) {
-        return read_script_at(dirfd, rel, join_path(dir, rel), errors);
+    std::optional<std::string> read(std::string_view rel) {
+        return read_script_at(dirfd, std::string(rel), join_path(dir, rel), errors);
     }
     // An up script: read whole, or (above stream_above bytes) checked and hashed in chunks and
-    // not kept. False when unreadable (the error is recorded).
-    bool read_up(const std::string &rel, Migration &m) {
+    // not kept. False when unreadable (the error is recorded). rel.data() is NUL-terminated.
+    bool read_up(std::string_view rel, Migration &m) {
         struct stat st {};
-        bool have = ::fstatat(dirfd, rel.c_str(), &st, 0) == 0 && S_ISREG(st.st_mode);
+        bool have = ::fstatat(dirfd, rel.data(), &st, 0) == 0 && S_ISREG(st.st_mode);
         if (have && cache) {
             if (auto sum = cache->lookup(rel, st)) {
                 m.checksum = std::move(*sum);
@@ -81,10 +174,9 @@ struct Builder {
                 return true;
             }
         }
-        if (have && stream_above != SIZE_MAX &&
-            static_cast<uint64_t>(st.st_size) > stream_above) {
+        if (have && stream_above != SIZE_MAX && static_cast<uint64_t>(st.st_size) > stream_above) {
             Sha256 h;
-            if (!stream_script_at(dirfd, rel, join_path(dir, rel), errors,
+            if (!stream_script_at(dirfd, std::string(rel), join_path(dir, rel), errors,
                                   [&](std::string_view part) { h.update(part); }))
                 return false;
             m.up_streamed = true;
@@ -138,7 +230,8 @@ std::string script_line(const Migration &m, bool down, int n) {
 }
 
 Folder load_folder(const std::string &dir, const LoadOptions &opt) {
-    auto entries = list_folder(dir);
+    auto listing = list_folder(dir);
+    const std::vector<Entry> &entries = listing.entries;
     Builder b{dir, {}, {}, opt.read_downs};
     b.stream_above = opt.stream_above;
     b.dirfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -149,10 +242,10 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
         cache.emplace(dir);
         b.cache = &*cache;
     }
-    std::map<std::string, std::string> contents; // rel path -> text (top-level .sql files)
+    std::map<std::string, std::string, std::less<>> contents; // rel -> text (top-level .sql)
     std::vector<std::pair<Kind, const Entry *>> kinds;
     kinds.reserve(entries.size());
-    std::vector<std::optional<GolangName>> golang(entries.size()); // parsed once, by entry
+    std::vector<std::optional<GolangNameView>> golang(entries.size()); // parsed once, by entry
 
     for (const auto &e : entries) {
         Kind k;
@@ -160,19 +253,19 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
             bool has = std::count(e.children.begin(), e.children.end(), "up.sql") ||
                        std::count(e.children.begin(), e.children.end(), "down.sql");
             k = has ? Kind::Dir : Kind::StrayDir;
-        } else if ((golang[&e - entries.data()] = parse_golang_name(e.name))) {
+        } else if ((golang[&e - entries.data()] = parse_golang_name_view(e.name))) {
             k = Kind::Golang;
-        } else if (parse_flyway_name(e.name)) {
+        } else if (parse_flyway_name(std::string(e.name))) {
             k = Kind::Flyway;
         } else if (ends_with(e.name, ".sql") &&
-                   split_version_title(e.name.substr(0, e.name.size() - 4))) {
+                   split_version_title_view(e.name.substr(0, e.name.size() - 4))) {
             auto text = b.read(e.name);
             if (!text) {
                 k = Kind::Numbered;
             } else {
                 k = has_dbmate_marker(*text) ? Kind::Dbmate
                                              : (blank(*text) ? Kind::BlankSql : Kind::Numbered);
-                contents[e.name] = std::move(*text);
+                contents[std::string(e.name)] = std::move(*text);
             }
         } else {
             k = Kind::Stray;
@@ -184,7 +277,7 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
     std::map<Kind, std::string> first_of;
     for (auto &[k, e] : kinds)
         if (!first_of.count(k))
-            first_of[k] = e->name;
+            first_of[k] = std::string(e->name);
     Folder f;
     f.dir = dir;
     auto has = [&](Kind k) { return first_of.count(k) > 0; };
@@ -214,30 +307,35 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
     f.layout = seen.empty() ? Layout::Empty : seen[0].first;
 
     Registry reg{{}, b.errors};
+    reg.by_version.reserve(f.layout == Layout::GolangMigrate ? entries.size() / 2 + 1
+                                                             : entries.size());
     struct Down {
-        std::string rel, text, version; // version as written
+        std::string_view rel;      // an entry's name
+        std::string text, version; // version as written
     };
-    VersionMap<Down> downs; // canonical -> down script
+    ByVersion<Down> downs; // canonical -> down script
+    if (f.layout == Layout::GolangMigrate)
+        downs.reserve(entries.size() / 2 + 1);
     // a later duplicate replaces the first (both named in the error)
-    auto add_down = [&](std::string key, const std::string &rel, std::string text,
+    auto add_down = [&](std::string key, std::string_view rel, std::string text,
                         const std::string &version, const char *what) {
-        auto it = downs.empty() || VersionLess{}(downs.rbegin()->first, key)
-                      ? downs.end()
-                      : downs.lower_bound(key);
-        if (it != downs.end() && it->first == key) {
+        bool after_last = false;
+        size_t i = downs.find(key, &after_last);
+        if (i != downs.npos) {
             b.errors.push_back(fmt::format("duplicate {} scripts for version {}: {} and {}", what,
-                                           version, join_path(dir, it->second.rel),
+                                           version, join_path(dir, downs[i].rel),
                                            join_path(dir, rel)));
-            it->second = {rel, std::move(text), version};
+            downs[i] = {rel, std::move(text), version};
             return;
         }
-        downs.emplace_hint(it, std::move(key), Down{rel, std::move(text), version});
+        downs.add(std::move(key), Down{rel, std::move(text), version}, after_last);
     };
 
     for (auto &[k, e] : kinds) {
-        const std::string &name = e->name;
+        std::string_view name = e->name;
         switch (f.layout) {
         case Layout::Directory: {
+            std::string dname(name);
             if (k == Kind::Dir) {
                 auto parts = split_version_title(name);
                 if (!parts) {
@@ -250,36 +348,36 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                 bool has_up = std::count(e->children.begin(), e->children.end(), "up.sql");
                 if (!has_up) {
                     b.errors.push_back(fmt::format("{}: down.sql without up.sql",
-                                                   join_path(dir, name + "/down.sql")));
+                                                   join_path(dir, dname + "/down.sql")));
                     continue;
                 }
                 Migration m;
                 m.version = *normalize_version(parts->version_raw);
                 m.name = parts->title;
-                m.up_file = join_path(dir, name + "/up.sql");
-                b.read_up(name + "/up.sql", m);
+                m.up_file = join_path(dir, dname + "/up.sql");
+                b.read_up(dname + "/up.sql", m);
                 for (const auto &c : e->children) {
                     if (c == "up.sql")
                         continue;
                     if (c == "down.sql") {
-                        m.down_file = join_path(dir, name + "/down.sql");
-                        m.down_sql = b.read_downs ? b.read(name + "/down.sql") : std::string();
+                        m.down_file = join_path(dir, dname + "/down.sql");
+                        m.down_sql = b.read_downs ? b.read(dname + "/down.sql") : std::string();
                     } else if (c == "metadata.toml") {
-                        if (auto t = b.read(name + "/metadata.toml")) {
+                        if (auto t = b.read(dname + "/metadata.toml")) {
                             try {
                                 m.no_transaction = !diesel_runs_in_transaction(
-                                    *t, join_path(dir, name + "/metadata.toml"));
+                                    *t, join_path(dir, dname + "/metadata.toml"));
                             } catch (const InputError &err) {
                                 b.errors.push_back(err.what());
                             }
                         }
                     } else {
-                        b.stray(name + "/" + c, "not up.sql, down.sql or metadata.toml");
+                        b.stray(dname + "/" + c, "not up.sql, down.sql or metadata.toml");
                     }
                 }
                 reg.add(std::move(m));
             } else if (k == Kind::StrayDir) {
-                b.stray(name + "/", "directory without up.sql");
+                b.stray(dname + "/", "directory without up.sql");
             } else {
                 b.stray(name, "a loose file in a directory-per-migration folder");
             }
@@ -300,14 +398,16 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                                                g->dir == Direction::Up ? "up" : "down"));
                 break;
             }
-            std::string v = *normalize_version(g->parts.version_raw);
+            std::string v = *normalize_version(g->version_raw);
             if (g->dir == Direction::Up) {
-                Migration m;
-                m.version = v;
-                m.name = g->parts.title;
+                Migration &m = reg.next();
+                m.version = std::move(v);
+                m.name = std::string(g->title);
                 m.up_file = join_path(dir, name);
                 if (b.read_up(name, m))
-                    reg.add(std::move(m));
+                    reg.commit();
+                else
+                    reg.drop();
             } else {
                 auto text = b.read_downs ? b.read(name) : std::string();
                 if (!text)
@@ -326,8 +426,11 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                 break;
             }
             auto parts = split_version_title(name.substr(0, name.size() - 4));
-            std::string text = std::move(contents[name]);
-            contents.erase(name);
+            std::string text;
+            if (auto it = contents.find(name); it != contents.end()) {
+                text = std::move(it->second);
+                contents.erase(it);
+            }
             Migration m;
             m.version = *normalize_version(parts->version_raw);
             m.name = parts->title;
@@ -349,7 +452,7 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
             break;
         }
         case Layout::Flyway: {
-            auto fw = k == Kind::Flyway ? parse_flyway_name(name) : std::nullopt;
+            auto fw = k == Kind::Flyway ? parse_flyway_name(std::string(name)) : std::nullopt;
             if (!fw) {
                 b.stray(name, "not V{version}__{description}.sql, U…, or R__…");
                 break;
@@ -392,7 +495,7 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
         }
         case Layout::Empty:
             if (k == Kind::StrayDir)
-                b.stray(name + "/", "directory without up.sql");
+                b.stray(std::string(name) + "/", "directory without up.sql");
             else
                 b.stray(name, "not a migration file");
             break;
@@ -401,7 +504,7 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
 
     if (f.layout == Layout::Numbered) {
         // NNN_name_down.sql is a down script when another file has the same version.
-        std::map<std::string, std::vector<std::string>> files_by_version;
+        std::map<std::string, std::vector<std::string_view>> files_by_version;
         for (auto &[k, e] : kinds)
             if (k == Kind::Numbered || k == Kind::BlankSql) {
                 auto p = split_version_title(e->name.substr(0, e->name.size() - 4));
@@ -409,7 +512,7 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                     e->name);
             }
         for (auto &[key, files] : files_by_version) {
-            std::vector<std::string> ups, dns;
+            std::vector<std::string_view> ups, dns;
             for (auto &n : files) {
                 bool down_name = ends_with(n, "_down.sql") || ends_with(n, ".down.sql");
                 (down_name && files.size() > 1 ? dns : ups).push_back(n);
@@ -420,8 +523,8 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                 m.version = *normalize_version(p->version_raw);
                 m.name = p->title;
                 m.up_file = join_path(dir, n);
-                if (contents.count(n))
-                    m.up_sql = std::move(contents[n]);
+                if (auto it = contents.find(n); it != contents.end())
+                    m.up_sql = std::move(it->second);
                 reg.add(std::move(m));
             }
             if (dns.size() > 1)
@@ -429,45 +532,43 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                                                key, join_path(dir, dns[0]),
                                                join_path(dir, dns[1])));
             if (!dns.empty()) {
-                add_down(key, dns[0], contents.count(dns[0]) ? std::move(contents[dns[0]]) : "",
-                         key, "down");
+                auto it = contents.find(dns[0]);
+                add_down(key, dns[0], it != contents.end() ? std::move(it->second) : "", key,
+                         "down");
             }
         }
     }
 
-    // Pair downs with ups by version (titles may differ).
-    // (both maps in version order: one walk)
-    auto walk = reg.by_version.begin();
-    for (auto &[key, d] : downs) {
-        while (walk != reg.by_version.end() && VersionLess{}(walk->first, key))
+    // Pair downs with ups by version (titles may differ): both in version order, one walk.
+    std::vector<size_t> ups = reg.by_version.ordered();
+    size_t walk = 0;
+    for (size_t di : downs.ordered()) {
+        const std::string &key = downs.key(di);
+        Down &d = downs[di];
+        while (walk < ups.size() && reg.by_version.key(ups[walk]) != key &&
+               VersionLess{}(reg.by_version.key(ups[walk]), key))
             ++walk;
-        auto it = walk != reg.by_version.end() && walk->first == key ? walk : reg.by_version.end();
-        if (it == reg.by_version.end()) {
+        if (walk == ups.size() || reg.by_version.key(ups[walk]) != key) {
             b.stray(d.rel,
                     fmt::format("down script for version {}, which has no up script", d.version));
             continue;
         }
-        it->second.down_file = join_path(dir, d.rel);
-        it->second.down_sql = std::move(d.text);
+        Migration &m = reg.by_version[ups[walk]];
+        m.down_file = join_path(dir, d.rel);
+        m.down_sql = std::move(d.text);
     }
 
     if (!b.errors.empty())
         throw InputError(fmt::format("{}", fmt::join(b.errors, "\n")));
 
-    f.migrations.reserve(reg.by_version.size());
-    for (auto &[key, m] : reg.by_version) {
+    // in version order: canonical keys compare as their versions do
+    f.migrations = reg.by_version.take_ordered();
+    for (Migration &m : f.migrations) {
         if (m.checksum.empty())
             m.checksum = sha256_hex(m.up_sql);
         if (m.down_sql && b.read_downs)
             m.down_checksum = sha256_hex(*m.down_sql);
-        f.migrations.push_back(std::move(m));
     }
-    auto by_version = [](const Migration &a, const Migration &c) {
-        return compare_versions(a.version, c.version) < 0;
-    };
-    // canonical keys of equal-width versions are already in order (one pass checks it)
-    if (!std::is_sorted(f.migrations.begin(), f.migrations.end(), by_version))
-        std::sort(f.migrations.begin(), f.migrations.end(), by_version);
     for (auto &r : f.repeatables)
         r.checksum = sha256_hex(r.up_sql);
     std::sort(f.repeatables.begin(), f.repeatables.end(),

@@ -3,6 +3,8 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace mig::client {
@@ -26,7 +28,7 @@ struct Migration {
     // reads it from up_file when it uploads it (streaming it when big).
     bool up_streamed = false;
     unsigned long long up_size = 0; // bytes of up_file (when up_streamed)
-    std::string checksum;        // SHA-256 of up_sql
+    std::string checksum;           // SHA-256 of up_sql
     std::optional<std::string> down_checksum;
 };
 
@@ -68,7 +70,10 @@ struct NameParts {
 };
 // "{version}_{title}" or "{version}": version = text before the first '_', made of digits,
 // '.' and '-' and starting with a digit.
-std::optional<NameParts> split_version_title(const std::string &stem);
+std::optional<NameParts> split_version_title(std::string_view stem);
+// The same as views into `stem` (no copies): {version_raw, title}.
+std::optional<std::pair<std::string_view, std::string_view>>
+split_version_title_view(std::string_view stem);
 
 enum class Direction { Up, Down };
 struct GolangName {
@@ -78,6 +83,13 @@ struct GolangName {
 };
 // "*.up.sql" / "*.down.sql"; nullopt for other names. versioned=false when no version.
 std::optional<GolangName> parse_golang_name(const std::string &file);
+// The same as views into `file` (no copies).
+struct GolangNameView {
+    std::string_view version_raw, title;
+    Direction dir;
+    bool versioned;
+};
+std::optional<GolangNameView> parse_golang_name_view(std::string_view file);
 
 enum class FlywayKind { Versioned, Undo, Repeatable };
 struct FlywayName {

@@ -22,26 +22,39 @@ const char *layout_name(Layout l) {
     return "?";
 }
 
-std::optional<NameParts> split_version_title(const std::string &stem) {
+std::optional<std::pair<std::string_view, std::string_view>>
+split_version_title_view(std::string_view stem) {
     size_t pos = stem.find('_');
-    std::string token = stem.substr(0, pos);
+    std::string_view token = stem.substr(0, pos);
     if (token.empty() || token[0] < '0' || token[0] > '9')
         return std::nullopt;
-    for (char c : token)
-        if (!((c >= '0' && c <= '9') || c == '.' || c == '-'))
+    bool plain = true; // digits only: a version as it is
+    for (char c : token) {
+        if (c >= '0' && c <= '9')
+            continue;
+        if (c != '.' && c != '-')
             return std::nullopt;
-    if (!normalize_version(token))
+        plain = false;
+    }
+    if (!plain && !normalize_version(token))
+        return std::nullopt;
+    return std::make_pair(token, pos == std::string_view::npos ? std::string_view()
+                                                               : stem.substr(pos + 1));
+}
+
+std::optional<NameParts> split_version_title(std::string_view stem) {
+    auto v = split_version_title_view(stem);
+    if (!v)
         return std::nullopt;
     NameParts p;
-    p.version_raw = token;
-    if (pos != std::string::npos)
-        p.title = stem.substr(pos + 1);
+    p.version_raw = std::string(v->first);
+    p.title = std::string(v->second);
     return p;
 }
 
-std::optional<GolangName> parse_golang_name(const std::string &file) {
+std::optional<GolangNameView> parse_golang_name_view(std::string_view file) {
     Direction d;
-    std::string stem;
+    std::string_view stem;
     if (ends_with(file, ".up.sql")) {
         d = Direction::Up;
         stem = file.substr(0, file.size() - 7);
@@ -51,13 +64,24 @@ std::optional<GolangName> parse_golang_name(const std::string &file) {
     } else {
         return std::nullopt;
     }
-    GolangName g{{}, d, false};
-    if (auto p = split_version_title(stem)) {
-        g.parts = *p;
+    GolangNameView g{{}, {}, d, false};
+    if (auto p = split_version_title_view(stem)) {
+        g.version_raw = p->first;
+        g.title = p->second;
         g.versioned = true;
     } else {
-        g.parts.title = stem;
+        g.title = stem;
     }
+    return g;
+}
+
+std::optional<GolangName> parse_golang_name(const std::string &file) {
+    auto v = parse_golang_name_view(file);
+    if (!v)
+        return std::nullopt;
+    GolangName g{{}, v->dir, v->versioned};
+    g.parts.version_raw = std::string(v->version_raw);
+    g.parts.title = std::string(v->title);
     return g;
 }
 

@@ -8,7 +8,9 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+#include <cstdint>
 #include <cstring>
 #include <fmt/format.h>
 
@@ -40,7 +42,45 @@ std::vector<std::pair<std::string, bool>> read_dir(const std::string &dir) {
 
 } // namespace
 
-std::vector<Entry> list_folder(const std::string &dir) {
+namespace {
+
+// A name to sort: its first 8 bytes as a big-endian number decide most comparisons.
+struct SortItem {
+    uint64_t prefix;
+    const char *name;
+    uint32_t len;
+    bool is_dir;
+};
+
+uint64_t prefix_of(const char *s, size_t n) {
+    uint64_t v = 0;
+    for (size_t i = 0; i < 8; ++i)
+        v = (v << 8) | (i < n ? static_cast<unsigned char>(s[i]) : 0u);
+    return v;
+}
+
+// std::string's order (bytes compared as unsigned char, a prefix first)
+inline bool name_less(const SortItem &a, const SortItem &b) {
+    if (a.prefix != b.prefix)
+        return a.prefix < b.prefix;
+    size_t n = a.len < b.len ? a.len : b.len;
+    if (int c = std::memcmp(a.name, b.name, n))
+        return c < 0;
+    return a.len < b.len;
+}
+
+// the record layout getdents64 fills in (struct linux_dirent64)
+struct Dirent64 {
+    uint64_t d_ino;
+    int64_t d_off;
+    unsigned short d_reclen;
+    unsigned char d_type;
+    char d_name[1];
+};
+
+} // namespace
+
+Listing list_folder(const std::string &dir) {
     struct stat st {};
     if (::stat(dir.c_str(), &st) != 0)
         throw InputError(fmt::format("migrations folder '{}' does not exist (use --dir, or "
@@ -48,24 +88,62 @@ std::vector<Entry> list_folder(const std::string &dir) {
                                      dir));
     if (!S_ISDIR(st.st_mode))
         throw InputError(fmt::format("'{}' is not a directory", dir));
-    std::vector<Entry> out;
-    auto names = read_dir(dir);
-    out.reserve(names.size());
-    for (auto &[name, is_dir] : names) {
-        if (name.empty() || name[0] == '.')
-            continue;
-        Entry e;
-        e.is_dir = is_dir;
-        if (is_dir) {
-            for (auto &[child, cdir] : read_dir(dir + "/" + name))
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        throw InputError(fmt::format("{}: cannot list: {}", dir, std::strerror(errno)));
+    // The kernel's records are kept as they are: names are NUL-terminated inside them, so
+    // nothing is copied. 256 kB a call: 20,000 names in four calls (readdir uses 32 kB).
+    Listing out;
+    std::vector<long> sizes; // bytes of records in each chunk
+    size_t records = 0;
+    constexpr size_t kChunk = 256 << 10;
+    while (true) {
+        std::unique_ptr<char[]> chunk(new char[kChunk]); // not zeroed
+        long got = ::syscall(SYS_getdents64, fd, chunk.get(), kChunk);
+        if (got < 0) {
+            int e = errno;
+            ::close(fd);
+            throw InputError(fmt::format("{}: cannot list: {}", dir, std::strerror(e)));
+        }
+        if (got == 0)
+            break;
+        for (long off = 0; off < got; ++records)
+            off += reinterpret_cast<Dirent64 *>(chunk.get() + off)->d_reclen;
+        out.storage.push_back(std::move(chunk));
+        sizes.push_back(got);
+    }
+    std::vector<SortItem> items;
+    items.reserve(records);
+    for (size_t c = 0; c < sizes.size(); ++c) {
+        for (long off = 0; off < sizes[c];) {
+            auto *d = reinterpret_cast<Dirent64 *>(out.storage[c].get() + off);
+            off += d->d_reclen;
+            const char *name = d->d_name;
+            if (name[0] == '.' || name[0] == '\0') // hidden, ".", ".."
+                continue;
+            size_t len = std::strlen(name);
+            bool is_dir = d->d_type == DT_DIR;
+            if (d->d_type == DT_UNKNOWN || d->d_type == DT_LNK) {
+                struct stat cst {};
+                is_dir = ::fstatat(fd, name, &cst, 0) == 0 && S_ISDIR(cst.st_mode);
+            }
+            items.push_back({prefix_of(name, len), name, static_cast<uint32_t>(len), is_dir});
+        }
+    }
+    ::close(fd);
+    std::sort(items.begin(), items.end(),
+              [](const SortItem &a, const SortItem &b) { return name_less(a, b); });
+    out.entries.resize(items.size());
+    for (size_t i = 0; i < items.size(); ++i) {
+        Entry &e = out.entries[i];
+        e.name = std::string_view(items[i].name, items[i].len);
+        e.is_dir = items[i].is_dir;
+        if (e.is_dir) {
+            for (auto &[child, cdir] : read_dir(dir + "/" + std::string(e.name)))
                 e.children.push_back(std::move(child));
             std::sort(e.children.begin(), e.children.end());
         }
-        e.name = std::move(name);
-        out.push_back(std::move(e));
     }
-    std::sort(out.begin(), out.end(),
-              [](const Entry &a, const Entry &b) { return a.name < b.name; });
     return out;
 }
 
@@ -204,8 +282,9 @@ bool stream_script_at(int dirfd, const std::string &rel, const std::string &path
             return fail_at(static_cast<const char *>(z) - part.data(),
                            "contains a NUL byte (binary file?)");
         if (size_t bad = invalid_utf8_at(part); bad != std::string_view::npos)
-            return fail_at(bad, fmt::format("not valid UTF-8 (byte 0x{:02x}); save the file as UTF-8",
-                                            static_cast<unsigned char>(part[bad])));
+            return fail_at(bad,
+                           fmt::format("not valid UTF-8 (byte 0x{:02x}); save the file as UTF-8",
+                                       static_cast<unsigned char>(part[bad])));
         fn(part);
         size_t last_nl = part.rfind('\n');
         size_t from = 0;

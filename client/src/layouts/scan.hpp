@@ -1,20 +1,29 @@
 // Reading a folder's entries and script files, with the checks every layout shares.
 #pragma once
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace mig::client {
 
 struct Entry {
-    std::string name; // file or directory name inside the folder
+    // file or directory name inside the folder; points into its Listing, and name.data() is
+    // NUL-terminated (usable as a path relative to the folder)
+    std::string_view name;
     bool is_dir = false;
     std::vector<std::string> children; // for directories: file names inside (sorted)
 };
 
-// Top-level entries, sorted by name, hidden ones (".x") left out.
-std::vector<Entry> list_folder(const std::string &dir);
+// A folder's top-level entries, sorted by name, hidden ones (".x") left out. Entry names point
+// into `storage` (the kernel's directory records, read with a few large getdents64 calls).
+struct Listing {
+    std::vector<Entry> entries;
+    std::vector<std::unique_ptr<char[]>> storage;
+};
+Listing list_folder(const std::string &dir);
 
 // Reads a script; on failure appends "PATH: reason" to errors and returns nullopt.
 // Refuses unreadable files, NUL bytes and invalid UTF-8 (naming line and column).

@@ -3,7 +3,11 @@
 #include "sha256.hpp"
 
 #include <cerrno>
-#include <charconv>
+#include <algorithm>
+#include <array>
+#include <climits>
+#include <cstring>
+#include <type_traits>
 #include <ctime>
 #include <cstdlib>
 #include <fcntl.h>
@@ -64,9 +68,50 @@ bool read_all(const std::string &path, std::string &out, long long &mtime_ns) {
     return true;
 }
 
-template <class T> bool num(std::string_view s, T &v) {
-    auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-    return r.ec == std::errc() && r.ptr == s.data() + s.size();
+// Digits (with a leading '-' when T is signed) up to `stop`; p moves past it.
+template <class T> bool num_until(const char *&p, const char *end, char stop, T &v) {
+    bool neg = false;
+    if constexpr (std::is_signed_v<T>) {
+        if (p < end && *p == '-') {
+            neg = true;
+            ++p;
+        }
+    }
+    const char *start = p;
+    const char *lim = end - p > 19 ? p + 19 : end; // at most 19 digits: no overflow
+    unsigned long long n = 0;
+    unsigned d;
+    while (p < lim && (d = static_cast<unsigned char>(*p) - unsigned('0')) < 10) {
+        n = n * 10 + d;
+        ++p;
+    }
+    if (p == start || p == end || *p != stop)
+        return false;
+    ++p;
+    if constexpr (std::is_signed_v<T>) {
+        if (n > static_cast<unsigned long long>(LLONG_MAX))
+            return false;
+        v = neg ? -static_cast<T>(n) : static_cast<T>(n);
+    } else {
+        v = static_cast<T>(n);
+    }
+    return true;
+}
+
+bool lower_hex(const char *p) { // 64 characters of [0-9a-f]
+    static const auto table = [] {
+        std::array<unsigned char, 256> t{};
+        t.fill(1);
+        for (int c = '0'; c <= '9'; ++c)
+            t[c] = 0;
+        for (int c = 'a'; c <= 'f'; ++c)
+            t[c] = 0;
+        return t;
+    }();
+    unsigned bad = 0;
+    for (int i = 0; i < 64; ++i)
+        bad |= table[static_cast<unsigned char>(p[i])];
+    return bad == 0;
 }
 
 } // namespace
@@ -89,48 +134,50 @@ StatCache::StatCache(const std::string &dir) {
         dirty_ = true;
         return;
     }
-    // header line, entry lines "name\tsize\tmtime_ns\tctime_ns\tino\tsha256", trailer "end\tN"
-    std::unordered_map<std::string_view, Entry> got;
+    // header line, entry lines "name\tsize\tmtime_ns\tctime_ns\tino\tsha256" (in name order
+    // since pgmig 0.1's second cache writer; sorted here when not), trailer "end\tN"
+    std::vector<Entry> got;
     got.reserve(text.size() / 100 + 16);
-    std::string_view rest(text);
-    auto next_line = [&](std::string_view &line) {
-        size_t nl = rest.find('\n');
-        if (nl == std::string_view::npos)
-            return false;
-        line = rest.substr(0, nl);
-        rest.remove_prefix(nl + 1);
-        return true;
-    };
-    std::string_view line;
-    bool ok = next_line(line) && line == fmt::format("{}\t{}", kMagic, abs_);
-    bool ended = false;
-    while (ok && !ended && next_line(line)) {
-        std::string_view f[6];
-        size_t n = 0;
-        while (n < 6) {
-            size_t tab = line.find('\t');
-            if (tab == std::string_view::npos || n == 5) {
-                f[n++] = line;
-                break;
-            }
-            f[n++] = line.substr(0, tab);
-            line.remove_prefix(tab + 1);
-        }
-        if (n == 2 && f[0] == "end") {
-            size_t count = 0;
-            ok = num(f[1], count) && count == got.size() && rest.empty();
-            ended = true;
-            break;
-        }
-        Entry e;
-        if (n != 6 || f[5].size() != 64 || !num(f[1], e.size) || !num(f[2], e.mtime_ns) ||
-            !num(f[3], e.ctime_ns) || !num(f[4], e.ino) ||
-            f[5].find_first_not_of("0123456789abcdef") != std::string_view::npos) {
+    std::string header = fmt::format("{}\t{}\n", kMagic, abs_);
+    const char *p = text.data(), *end = text.data() + text.size();
+    bool ok = text.compare(0, header.size(), header) == 0;
+    if (ok)
+        p += header.size();
+    bool ended = false, sorted = true;
+    while (ok && p < end) {
+        const char *tab = static_cast<const char *>(std::memchr(p, '\t', end - p));
+        const char *nl = static_cast<const char *>(std::memchr(p, '\n', end - p));
+        if (!tab || !nl || nl < tab) {
             ok = false;
             break;
         }
-        e.checksum = f[5];
-        got.emplace(f[0], e);
+        Entry e;
+        e.name = std::string_view(p, tab - p);
+        p = tab + 1;
+        if (e.name == "end" && static_cast<const char *>(std::memchr(p, '\t', nl - p)) == nullptr) {
+            size_t count = 0;
+            ok = num_until(p, end, '\n', count) && count == got.size() && p == end;
+            ended = true;
+            break;
+        }
+        if (!num_until(p, end, '\t', e.size) || !num_until(p, end, '\t', e.mtime_ns) ||
+            !num_until(p, end, '\t', e.ctime_ns) || !num_until(p, end, '\t', e.ino) ||
+            end - p < 65 || p[64] != '\n' || !lower_hex(p)) {
+            ok = false;
+            break;
+        }
+        e.checksum = std::string_view(p, 64);
+        p += 65;
+        if (!got.empty() && !(got.back().name < e.name))
+            sorted = false;
+        got.push_back(e);
+    }
+    if (ok && ended && !sorted) { // written by an older pgmig: sorted once, rewritten sorted
+        std::sort(got.begin(), got.end(),
+                  [](const Entry &x, const Entry &y) { return x.name < y.name; });
+        for (size_t i = 1; i < got.size() && ok; ++i)
+            ok = got[i - 1].name != got[i].name;
+        dirty_ = true;
     }
     if (ok && ended) {
         entries_ = std::move(got);
@@ -140,36 +187,45 @@ StatCache::StatCache(const std::string &dir) {
     }
 }
 
-std::optional<std::string> StatCache::lookup(const std::string &rel, const struct stat &st) const {
-    auto it = entries_.find(rel);
-    if (it == entries_.end())
-        return std::nullopt;
-    const Entry &e = it->second;
-    long long m = ns_of(st.st_mtim), c = ns_of(st.st_ctim);
-    if (e.size != static_cast<long long>(st.st_size) || e.mtime_ns != m || e.ctime_ns != c ||
-        e.ino != static_cast<unsigned long long>(st.st_ino) || m >= written_ns_ ||
-        c >= written_ns_)
-        return std::nullopt;
-    e.used = true;
-    return std::string(e.checksum);
+const StatCache::Entry *StatCache::find(std::string_view rel) const {
+    if (next_ < entries_.size() && entries_[next_].name == rel)
+        return &entries_[next_++];
+    auto it = std::lower_bound(entries_.begin(), entries_.end(), rel,
+                               [](const Entry &e, std::string_view r) { return e.name < r; });
+    if (it == entries_.end() || it->name != rel)
+        return nullptr;
+    next_ = static_cast<size_t>(it - entries_.begin()) + 1;
+    return &*it;
 }
 
-void StatCache::store(const std::string &rel, const struct stat &st, const std::string &checksum) {
-    if (path_.empty() || rel.find_first_of("\t\n") != std::string::npos)
+std::optional<std::string> StatCache::lookup(std::string_view rel, const struct stat &st) const {
+    const Entry *e = find(rel);
+    if (!e)
+        return std::nullopt;
+    long long m = ns_of(st.st_mtim), c = ns_of(st.st_ctim);
+    if (e->size != static_cast<long long>(st.st_size) || e->mtime_ns != m || e->ctime_ns != c ||
+        e->ino != static_cast<unsigned long long>(st.st_ino) || m >= written_ns_ ||
+        c >= written_ns_)
+        return std::nullopt;
+    e->used = true;
+    return std::string(e->checksum);
+}
+
+void StatCache::store(std::string_view rel, const struct stat &st, const std::string &checksum) {
+    if (path_.empty() || rel.find_first_of("\t\n") != std::string_view::npos)
         return;
     struct timespec now {};
     ::clock_gettime(CLOCK_REALTIME, &now);
     if (ns_of(st.st_ctim) > ns_of(now) - settle_ns || ns_of(st.st_mtim) > ns_of(now) - settle_ns)
         return; // too recent: hashed again next time
-    Entry e;
-    e.size = static_cast<long long>(st.st_size);
-    e.mtime_ns = ns_of(st.st_mtim);
-    e.ctime_ns = ns_of(st.st_ctim);
-    e.ino = static_cast<unsigned long long>(st.st_ino);
-    e.used = true;
-    const std::string &name = stored_.emplace_back(rel);
-    e.checksum = stored_.emplace_back(checksum);
-    entries_.insert_or_assign(std::string_view(name), e);
+    if (const Entry *old = find(rel))
+        old->used = false; // replaced (not written back)
+    for (auto &s : stored_)
+        if (s.name == rel)
+            s.name.clear(); // replaced again (not written back)
+    stored_.push_back({std::string(rel), checksum, static_cast<long long>(st.st_size),
+                       ns_of(st.st_mtim), ns_of(st.st_ctim),
+                       static_cast<unsigned long long>(st.st_ino)});
     dirty_ = true;
 }
 
@@ -177,7 +233,7 @@ void StatCache::save() {
     if (path_.empty())
         return;
     size_t kept = 0;
-    for (auto &[k, e] : entries_)
+    for (auto &e : entries_)
         kept += e.used;
     if (!dirty_ && kept == entries_.size())
         return;
@@ -186,17 +242,27 @@ void StatCache::save() {
     std::string parent = base.substr(0, base.rfind('/'));
     ::mkdir(parent.c_str(), 0700);
     ::mkdir(base.c_str(), 0700);
+    // in name order, so that the next run's lookups (in name order too) walk it
+    struct Row {
+        std::string_view name, checksum;
+        long long size, mtime_ns, ctime_ns;
+        unsigned long long ino;
+    };
+    std::vector<Row> rows;
+    rows.reserve(kept + stored_.size());
+    for (auto &e : entries_)
+        if (e.used)
+            rows.push_back({e.name, e.checksum, e.size, e.mtime_ns, e.ctime_ns, e.ino});
+    for (auto &s : stored_)
+        if (!s.name.empty())
+            rows.push_back({s.name, s.checksum, s.size, s.mtime_ns, s.ctime_ns, s.ino});
+    std::sort(rows.begin(), rows.end(), [](const Row &x, const Row &y) { return x.name < y.name; });
     std::string out = fmt::format("{}\t{}\n", kMagic, abs_);
-    out.reserve(entries_.size() * 120 + out.size() + 32);
-    size_t n = 0;
-    for (auto &[k, e] : entries_) {
-        if (!e.used)
-            continue;
-        fmt::format_to(std::back_inserter(out), "{}\t{}\t{}\t{}\t{}\t{}\n", k, e.size, e.mtime_ns,
-                       e.ctime_ns, e.ino, e.checksum);
-        ++n;
-    }
-    fmt::format_to(std::back_inserter(out), "end\t{}\n", n);
+    out.reserve(rows.size() * 120 + out.size() + 32);
+    for (auto &r : rows)
+        fmt::format_to(std::back_inserter(out), "{}\t{}\t{}\t{}\t{}\t{}\n", r.name, r.size,
+                       r.mtime_ns, r.ctime_ns, r.ino, r.checksum);
+    fmt::format_to(std::back_inserter(out), "end\t{}\n", rows.size());
     std::string tmp = path_ + ".XXXXXX";
     std::vector<char> name(tmp.begin(), tmp.end());
     name.push_back('\0');

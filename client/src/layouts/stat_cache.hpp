@@ -14,9 +14,8 @@
 #include <optional>
 #include <string>
 #include <sys/stat.h>
-#include <deque>
 #include <string_view>
-#include <unordered_map>
+#include <vector>
 
 namespace mig::client {
 
@@ -25,9 +24,10 @@ class StatCache {
     // Loads the cache for `dir` (nothing when there is none or it is unusable).
     explicit StatCache(const std::string &dir);
     // Checksum of `rel` when the cache has it for exactly this stat, else nullopt.
-    std::optional<std::string> lookup(const std::string &rel, const struct stat &st) const;
+    // Fastest when asked in name order (load_folder does): the next entry is tried first.
+    std::optional<std::string> lookup(std::string_view rel, const struct stat &st) const;
     // Records a checksum computed from the file's contents read after `st` was taken.
-    void store(const std::string &rel, const struct stat &st, const std::string &checksum);
+    void store(std::string_view rel, const struct stat &st, const std::string &checksum);
     // Writes the cache back if anything changed or was not used (entries not looked up or
     // stored since loading are dropped). Errors are ignored.
     void save();
@@ -38,16 +38,25 @@ class StatCache {
 
   private:
     struct Entry {
+        std::string_view name;     // into text_
+        std::string_view checksum; // into text_
         long long size = 0, mtime_ns = 0, ctime_ns = 0;
         unsigned long long ino = 0;
-        std::string_view checksum; // into text_ or stored_
         mutable bool used = false;
     };
+    struct Stored {
+        std::string name, checksum;
+        long long size, mtime_ns, ctime_ns;
+        unsigned long long ino;
+    };
+    // The entry for `rel`, or nullptr.
+    const Entry *find(std::string_view rel) const;
     std::string path_, abs_;
-    long long written_ns_ = 0; // the cache file's mtime
-    std::string text_;         // the cache file as read: names and checksums point into it
-    std::deque<std::string> stored_; // names and checksums added by store()
-    std::unordered_map<std::string_view, Entry> entries_;
+    long long written_ns_ = 0;   // the cache file's mtime
+    std::string text_;           // the cache file as read: names and checksums point into it
+    std::vector<Entry> entries_; // as loaded, sorted by name (the file is written so)
+    mutable size_t next_ = 0;    // where the next lookup in name order will be
+    std::vector<Stored> stored_; // added by store(), replacing a loaded entry of that name
     bool dirty_ = false;
 };
 
