@@ -231,10 +231,28 @@ int run_status(Context &ctx) {
         fmt::print("{}\n", out.dump(2));
         return 0;
     }
+    // names longer than 40 characters are cut to 39 and '~', at a character boundary
+    auto chars = [](std::string_view v) {
+        size_t n = 0;
+        for (char ch : v)
+            n += (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
+        return n;
+    };
+    auto shorten = [&chars](std::string_view v, std::string &out) -> std::string_view {
+        if (v.size() <= 40 || chars(v) <= 40)
+            return v;
+        size_t cut = 0;
+        for (size_t seen = 0; cut < v.size(); ++cut)
+            if ((static_cast<unsigned char>(v[cut]) & 0xC0) != 0x80 && seen++ == 39)
+                break;
+        out.assign(v.substr(0, cut));
+        out += '~';
+        return out;
+    };
     size_t wv = 7, wn = 4, ws = 5;
     for (auto &l : lines) {
         wv = std::max(wv, l.version.size());
-        wn = std::max(wn, std::min<size_t>(l.name.size(), 40));
+        wn = std::max(wn, std::min<size_t>(chars(l.name), 40));
         ws = std::max(ws, l.state.size());
     }
     // the whole table is formatted into one buffer and written at once
@@ -292,12 +310,7 @@ int run_status(Context &ctx) {
     buf.reserve(buf.size() + lines.size() * (row_max + 24));
     std::string name;
     for (auto &l : lines) {
-        std::string_view shown = l.name;
-        if (l.name.size() > 40) {
-            name.assign(l.name.substr(0, 39));
-            name += '~';
-            shown = name;
-        }
+        std::string_view shown = shorten(l.name, name);
         std::string_view ver = l.kind == "repeatable" ? "R" : l.version;
         if (colour) {
             const char *col = l.state == "applied"                         ? "32"

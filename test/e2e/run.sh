@@ -288,6 +288,18 @@ pg up --dir "$work/wrap"
 expect_rc "BEGIN/COMMIT wrapper: applied" 0
 expect_err "BEGIN/COMMIT wrapper: server warning forwarded" "WARNING"
 expect_eq "BEGIN/COMMIT wrapper: ran transactionally" "$(q -c "SELECT transactional FROM mig.status()")" t
+# a long non-ASCII name is shortened in status at a character boundary (valid UTF-8, '~')
+newdb e_long_name
+long=$(printf 'é%.0s' $(seq 1 45))
+mkdir -p "$work/longname" && printf 'SELECT 1;\n' >"$work/longname/1_${long}.up.sql"
+pg up --dir "$work/longname"
+pg status --dir "$work/longname"
+row=$(grep -E '^1 ' <<<"$out")
+if iconv -f UTF-8 -t UTF-8 <<<"$row" >/dev/null 2>&1 && grep -q "$(printf 'é%.0s' $(seq 1 39))~" <<<"$row"; then
+    ok "status: long non-ASCII name cut to 39 characters and '~', valid UTF-8"
+else
+    bad "status: long non-ASCII name cut to 39 characters and '~', valid UTF-8" "$row"
+fi
 # --statement-timeout applies to migration SQL
 newdb e_stmt_timeout
 mkdir -p "$work/sto" && printf 'SELECT pg_sleep(3);\n' >"$work/sto/1_slow.up.sql"
