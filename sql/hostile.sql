@@ -329,3 +329,13 @@ SELECT * FROM mig.upload(repeat('7', 131073), 'huge', 'SELECT 1');
 \echo :LAST_ERROR_SQLSTATE
 SELECT length(mig.version_key('1.' || repeat('9', 131072))) > 131072 AS longest_group_ok;
 SELECT count(*) AS log_rows FROM mig.log;
+-- 10. the caller is recorded by rollbacks and repeatable migrations too, whatever their SQL set
+SET application_name = 'hx_caller';
+SELECT version, action FROM mig.apply('20', 'down_spoofs', 'SELECT 1', $$SET application_name = 'spoofed_down';$$);
+SELECT version, action FROM mig.rollback(1);
+SHOW application_name;
+SET application_name = 'hx_caller';
+SELECT name, action FROM mig.apply_repeatable('hx_rep', $$SET application_name = 'spoofed_rep';$$);
+SELECT action, coalesce(version, name) AS what, application_name, role = session_user AS caller
+FROM mig.log ORDER BY id;
+RESET application_name;

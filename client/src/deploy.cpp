@@ -194,18 +194,21 @@ void copy_escape(std::string_view in, std::string &out) {
 }
 } // namespace
 
+namespace {
+// The up script of m when it is not in memory (its checksum came from the stat cache): read
+// now, while the server works on the previous upload. It is not hashed again here: the server
+// returns the checksum of what it stored, and check_uploaded compares it with the expected one.
+std::string read_up_body(const Migration &m) {
+    std::vector<std::string> errors;
+    auto text = read_script(m.up_file, errors);
+    if (!text)
+        throw InputError(fmt::format("{}", fmt::join(errors, "\n")));
+    return std::move(*text);
+}
+} // namespace
+
 Query upload_query(const Migration &m, bool replace) {
-    Param body = Param::ref(m.up_sql);
-    if (m.up_streamed) {
-        // Not in memory (its checksum came from the stat cache): read it now, while the server
-        // works on the previous upload. It is not hashed again here: the server returns the
-        // checksum of what it stored, and check_uploaded compares it with the expected one.
-        std::vector<std::string> errors;
-        auto text = read_script(m.up_file, errors);
-        if (!text)
-            throw InputError(fmt::format("{}", fmt::join(errors, "\n")));
-        body = Param(std::move(*text));
-    }
+    Param body = m.up_streamed ? Param(read_up_body(m)) : Param::ref(m.up_sql);
     return {
         "SELECT action, checksum FROM mig.upload($1, $2, $3, $4, $5::jsonb)",
         {m.version, m.name, std::move(body), Param::ref(m.down_sql), upload_options(m, replace)}};
@@ -227,11 +230,7 @@ Query upload_many_query(const std::vector<std::pair<const Migration *, bool>> &m
         const Migration &m = *ms[i].first;
         const std::string *up = &m.up_sql;
         if (m.up_streamed) {
-            std::vector<std::string> errors;
-            auto text = read_script(m.up_file, errors);
-            if (!text)
-                throw InputError(fmt::format("{}", fmt::join(errors, "\n")));
-            read[i] = std::move(*text);
+            read[i] = read_up_body(m);
             up = &read[i];
         }
         options[i] = upload_options(m, ms[i].second);

@@ -579,16 +579,19 @@ void upload_pg(const UploadArgs *a, UploadResult *r) {
 }
 
 // One column of the bulk insert: a one-dimensional array of w[i].v[col] (NULL where w[i].n[col]
-// is 'n').
-static Datum row_column(const UploadRow *w, int nrows, int col, Oid elemtype) {
+// is 'n'), of the column's type in SQL_INSERT (T_STORE). An int4[] column (statement offsets)
+// goes as the text of each array, which SQL_INSERT_MANY casts back: arrays of arrays must be
+// rectangular.
+static Datum row_column(const UploadRow *w, int nrows, int col) {
+    bool as_text = T_STORE[col] == INT4ARRAYOID;
+    Oid elemtype = as_text ? TEXTOID : T_STORE[col];
     Datum *d = (Datum *)palloc(sizeof(Datum) * (nrows > 0 ? nrows : 1));
     bool *nulls = (bool *)palloc(sizeof(bool) * (nrows > 0 ? nrows : 1));
     for (int i = 0; i < nrows; i++) {
         nulls[i] = w[i].n[col] == 'n';
         d[i] = nulls[i] ? (Datum)0 : w[i].v[col];
-        if (!nulls[i] && elemtype == TEXTOID && (col == 15 || col == 16))
-            d[i] = CStringGetTextDatum(
-                OidOutputFunctionCall(F_ARRAY_OUT, w[i].v[col])); // int4[] as its literal
+        if (!nulls[i] && as_text)
+            d[i] = CStringGetTextDatum(OidOutputFunctionCall(F_ARRAY_OUT, d[i]));
     }
     int16 len;
     bool byval;
@@ -610,12 +613,9 @@ void upload_many_pg(ReturnSetInfo *rsi, const UploadArgs *args, int nargs) {
         r[i].action = "uploaded";
     }
     if (nargs > 0) {
-        static const Oid types[17] = {TEXTOID, TEXTOID, TEXTOID,  TEXTOID, TEXTOID, TEXTOID,
-                                      TEXTOID, TEXTOID, TEXTOID,  BOOLOID, BOOLOID, INT4OID,
-                                      INT4OID, BOOLOID, JSONBOID, TEXTOID, TEXTOID};
         Datum cols[17];
         for (int c = 0; c < 17; c++)
-            cols[c] = row_column(w, nargs, c, types[c]);
+            cols[c] = row_column(w, nargs, c);
         int nest = restrict_search_path();
         spi::exec(spi::plan(&p_insert_many, SQL_INSERT_MANY, 17, T_STORE_MANY), cols, nullptr,
                   false, 0, SPI_OK_INSERT_RETURNING, "insert migrations");

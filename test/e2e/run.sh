@@ -664,6 +664,19 @@ expect_rc "cache: up uploads a file known only by its cached checksum (read then
 expect_eq "cache: it ran" "$(q -c "SELECT count(*) FROM pg_tables WHERE tablename = 'late'")" 1
 pg status --no-cache --dir "$work/cache"
 grep -qE '^20240401000000 +late +applied' <<<"$out" && ok "cache: uploaded body has the cached checksum" || bad "cache: uploaded body has the cached checksum" "$out"
+# the server's checksum of an upload is compared with the expected one: a cached checksum that
+# is not the file's (what a file edited between hashing and uploading looks like) stops the deploy
+printf 'CREATE TABLE later (id int);\n' >"$work/cache/20240402000000_later.up.sql"
+sleep 2.1
+pg status --dir "$work/cache" # caches the new file's checksum
+for c in "$XDG_CACHE_HOME"/pgmig/*; do
+    sed -i -E '/^20240402000000_later\.up\.sql\t/ s/\t[0-9a-f]{64}$/\t1111111111111111111111111111111111111111111111111111111111111111/' "$c"
+done
+before=$(snap)
+pg up --dir "$work/cache"
+expect_rc "cache: an upload whose server checksum is not the expected one: exit 2" 2
+expect_err "cache: it says the file changed while pgmig ran" "20240402000000_later.up.sql: the file changed while pgmig was running"
+expect_eq "cache: nothing applied or stored" "$(snap)" "$before"
 
 # --- 16. big scripts are streamed (COPY), never held whole; errors still name the line -------
 newdb e_stream

@@ -151,22 +151,34 @@ std::optional<std::string> read_script(const std::string &path, std::vector<std:
     return read_script_at(AT_FDCWD, path, path, errors);
 }
 
-std::optional<std::string> read_script_at(int dirfd, const std::string &rel,
-                                          const std::string &path,
-                                          std::vector<std::string> &errors) {
+namespace {
+// Opens a script file for reading: its descriptor and stat, or -1 with the reason in errors
+// (unreadable, or a directory).
+int open_script_at(int dirfd, const std::string &rel, const std::string &path,
+                   std::vector<std::string> &errors, struct stat &st) {
     int fd = ::openat(dirfd, rel.c_str(), O_RDONLY | O_CLOEXEC);
-    struct stat st {};
     if (fd < 0 || ::fstat(fd, &st) != 0) {
         errors.push_back(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
         if (fd >= 0)
             ::close(fd);
-        return std::nullopt;
+        return -1;
     }
     if (S_ISDIR(st.st_mode)) {
         ::close(fd);
         errors.push_back(fmt::format("{}: is a directory, not a script", path));
-        return std::nullopt;
+        return -1;
     }
+    return fd;
+}
+} // namespace
+
+std::optional<std::string> read_script_at(int dirfd, const std::string &rel,
+                                          const std::string &path,
+                                          std::vector<std::string> &errors) {
+    struct stat st {};
+    int fd = open_script_at(dirfd, rel, path, errors, st);
+    if (fd < 0)
+        return std::nullopt;
     std::string text;
     // one byte more than the size, so that reading the end needs no reallocation
     text.resize(static_cast<size_t>(st.st_size) + 1);
@@ -223,19 +235,10 @@ size_t utf8_len(unsigned char c) {
 bool stream_script_at(int dirfd, const std::string &rel, const std::string &path,
                       std::vector<std::string> &errors,
                       const std::function<void(std::string_view)> &fn, size_t chunk) {
-    int fd = ::openat(dirfd, rel.c_str(), O_RDONLY | O_CLOEXEC);
     struct stat st {};
-    if (fd < 0 || ::fstat(fd, &st) != 0) {
-        errors.push_back(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
-        if (fd >= 0)
-            ::close(fd);
+    int fd = open_script_at(dirfd, rel, path, errors, st);
+    if (fd < 0)
         return false;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        ::close(fd);
-        errors.push_back(fmt::format("{}: is a directory, not a script", path));
-        return false;
-    }
     if (chunk < 8)
         chunk = 8;
     std::string buf(chunk + 4, '\0');
