@@ -15,13 +15,14 @@ PGFILEDESC = "pgmig - schema migrations inside PostgreSQL"
 # pg_regress tests of the SQL API, in order (sql/ -> expected/)
 REGRESS = install versions upload apply_basic apply_errors transactions rollback status \
           plan_baseline split nontransactional checksum search_path privileges pg_boundary \
-          hostile
+          hostile references
 REGRESS_OPTS = --load-extension=pgmig
 # TAP tests (PostgreSQL::Test::Cluster): dump/restore, crash
 TAP_TESTS = 1
 PROVE_TESTS = test/t/*.pl
 # isolation specs (test/isolation/specs -> test/isolation/expected)
-ISOLATION = concurrent_apply apply_vs_rollback status_during_apply repeatable_read
+ISOLATION = concurrent_apply apply_vs_rollback status_during_apply repeatable_read \
+            references_concurrent
 ISOLATION_OPTS = --inputdir=test/isolation --load-extension=pgmig
 
 PG_CONFIG ?= pg_config

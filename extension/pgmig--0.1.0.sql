@@ -118,6 +118,41 @@ CREATE TRIGGER log_append_only BEFORE UPDATE OR DELETE ON mig.log
 CREATE TRIGGER log_no_truncate BEFORE TRUNCATE ON mig.log
     FOR EACH STATEMENT EXECUTE FUNCTION mig.log_refuse_change();
 
+-- mig.applied's foreign key is checked once per statement instead of once per row (1,000 RI
+-- queries and row locks for W1's 1,000 rows): its two per-row insert/update check triggers are
+-- disabled and the statement-level triggers below check the statement's rows with one anti-join,
+-- under the deploy lock (integrity.hpp). The constraint stays: pg_dump orders the tables' data by
+-- it, and its referenced side still refuses to delete or re-key an applied migration.
+DO $$
+DECLARE
+    t pg_catalog.name;
+BEGIN
+    FOR t IN SELECT tg.tgname FROM pg_catalog.pg_trigger tg
+             JOIN pg_catalog.pg_constraint c ON c.oid OPERATOR(pg_catalog.=) tg.tgconstraint
+             WHERE c.conrelid OPERATOR(pg_catalog.=) 'mig.applied'::pg_catalog.regclass
+               AND c.contype OPERATOR(pg_catalog.=) 'f'
+               AND tg.tgrelid OPERATOR(pg_catalog.=) 'mig.applied'::pg_catalog.regclass
+    LOOP
+        EXECUTE pg_catalog.format('ALTER TABLE mig.applied DISABLE TRIGGER %I', t);
+    END LOOP;
+END
+$$;
+CREATE FUNCTION mig.check_applied_refs() RETURNS trigger
+LANGUAGE c AS 'MODULE_PATHNAME', 'mig_check_applied_refs';
+COMMENT ON FUNCTION mig.check_applied_refs() IS 'trigger: new mig.applied rows must name stored migrations (the foreign key, per statement)';
+CREATE FUNCTION mig.lock_for_references() RETURNS trigger
+LANGUAGE c AS 'MODULE_PATHNAME', 'mig_lock_for_references';
+COMMENT ON FUNCTION mig.lock_for_references() IS 'trigger: takes the deploy lock before mig.migration rows are deleted or updated';
+-- (a trigger with transition tables has one event: hence two)
+CREATE TRIGGER applied_refs_insert AFTER INSERT ON mig.applied
+    REFERENCING NEW TABLE AS new_applied
+    FOR EACH STATEMENT EXECUTE FUNCTION mig.check_applied_refs();
+CREATE TRIGGER applied_refs_update AFTER UPDATE ON mig.applied
+    REFERENCING NEW TABLE AS new_applied
+    FOR EACH STATEMENT EXECUTE FUNCTION mig.check_applied_refs();
+CREATE TRIGGER migration_refs_lock BEFORE DELETE OR UPDATE OR TRUNCATE ON mig.migration
+    FOR EACH STATEMENT EXECUTE FUNCTION mig.lock_for_references();
+
 SELECT pg_catalog.pg_extension_config_dump('mig.migration', '');
 SELECT pg_catalog.pg_extension_config_dump('mig.applied', '');
 SELECT pg_catalog.pg_extension_config_dump('mig.repeatable', '');
@@ -491,7 +526,7 @@ LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA mig TO %I', role);
     EXECUTE pg_catalog.format('GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA mig TO %I', role);
-    EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION mig.grant_deployer(name), mig.revoke_deployer(name), mig._debug_raise(text), mig.log_refuse_change() FROM %I', role);
+    EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION mig.grant_deployer(name), mig.revoke_deployer(name), mig._debug_raise(text), mig.log_refuse_change(), mig.check_applied_refs(), mig.lock_for_references() FROM %I', role);
     EXECUTE pg_catalog.format('GRANT SELECT, INSERT, UPDATE, DELETE ON mig.migration, mig.applied, mig.state, mig.repeatable TO %I', role);
     EXECUTE pg_catalog.format('GRANT SELECT, INSERT ON mig.log TO %I', role);
 END

@@ -301,8 +301,8 @@ static void share_lock_relation(Oid rel, bool with_indexes) {
 }
 
 static void vacate_fast_path_slots() {
-    static const char *const tables[] = {"migration", "applied", "log", "state", "repeatable",
-                                         "log_id_seq"};
+    static const char *const tables[] = {"migration", "applied",    "log",
+                                         "state",     "repeatable", "log_id_seq"};
     Oid nsp = get_namespace_oid("mig", false);
     for (const char *t : tables)
         share_lock_relation(get_relname_relid(t, nsp), true);

@@ -5,6 +5,7 @@
 
 #include "deploy.hpp"
 #include "guc_scope.hpp"
+#include "integrity.hpp"
 #include "pg_boundary.hpp"
 #include "runner.hpp"
 #include "script.hpp"
@@ -364,6 +365,23 @@ Datum mig_rollback_to(PG_FUNCTION_ARGS) {
 PG_FUNCTION_INFO_V1(mig_rollback_batch);
 Datum mig_rollback_batch(PG_FUNCTION_ARGS) {
     return rollback_entry(fcinfo, 2);
+}
+
+// Trigger functions of mig.applied's foreign key, checked per statement (integrity.hpp).
+PG_FUNCTION_INFO_V1(mig_check_applied_refs);
+Datum mig_check_applied_refs(PG_FUNCTION_ARGS) {
+    return mig::pg_entry(fcinfo, [](FunctionCallInfo fc) -> Datum {
+        mig::pg_call([&]() noexcept { mig::check_applied_refs(fc); });
+        return PointerGetDatum(nullptr);
+    });
+}
+
+PG_FUNCTION_INFO_V1(mig_lock_for_references);
+Datum mig_lock_for_references(PG_FUNCTION_ARGS) {
+    return mig::pg_entry(fcinfo, [](FunctionCallInfo fc) -> Datum {
+        mig::pg_call([&]() noexcept { mig::lock_for_references(fc); });
+        return PointerGetDatum(nullptr);
+    });
 }
 
 PG_FUNCTION_INFO_V1(mig_lock);
