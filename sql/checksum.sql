@@ -6,6 +6,12 @@ SELECT mig.checksum('SELECT 1;');
 SELECT mig.checksum('SELECT 1;') <> mig.checksum('SELECT 1; ') AS trailing_space,
        mig.checksum(E'SELECT 1;\n') <> mig.checksum(E'SELECT 1;\r\n') AS crlf,
        mig.checksum('é') = encode(sha256('\xc3a9'::bytea), 'hex') AS utf8_bytes;
+-- the same digest as PostgreSQL's sha256() at every length around the SHA-256 block and padding
+-- boundaries, and around 4 kB, where pgmig switches from its own code to OpenSSL's
+SELECT count(*) AS lengths, bool_and(mig.checksum(t) = encode(sha256(convert_to(t, 'UTF8')), 'hex')) AS same
+FROM (SELECT repeat('x', n) || repeat('é', n % 3) AS t
+      FROM generate_series(0, 300) n UNION ALL
+      SELECT repeat('y', n) FROM generate_series(4030, 4160) n) s;
 SELECT version, checksum FROM mig.upload('1', 'one', 'CREATE TABLE ck_t ();', 'DROP TABLE ck_t;');
 SELECT version, action FROM mig.apply();
 SELECT version, checksum, down_checksum FROM mig.status();

@@ -105,3 +105,10 @@ SELECT * FROM mig.upload_many(ARRAY[['40']], ARRAY[['ok']], ARRAY[['SELECT 1;']]
 \echo :LAST_ERROR_SQLSTATE
 SELECT count(*) = :before AS nothing_stored FROM mig.migration;
 SELECT * FROM mig.upload_many('{}', '{}', '{}');
+-- a version repeated within one batch, the same migration both times: stored once; mixed with
+-- one stored already and a new one, in any order
+SELECT version, action FROM mig.upload_many(ARRAY['52', '050', '51', '30', '50'],
+    ARRAY['rep', 'twice', 'new', 'many_a', 'twice'],
+    ARRAY['SELECT 52;', 'SELECT 50;', 'SELECT 51;', 'CREATE TABLE up_m30 (id int);', 'SELECT 50;'],
+    ARRAY[NULL, NULL, NULL, 'DROP TABLE up_m30;', NULL]);
+SELECT version, name FROM mig.migration WHERE version IN ('50', '050', '51', '52') ORDER BY vkey;

@@ -1,4 +1,6 @@
 // runner.cpp: runs migration SQL. PG zone.
+#include "sha256_small.hpp" // pure C++: before any PostgreSQL header
+
 #include "runner.hpp"
 
 #include "pg_boundary.hpp"
@@ -81,8 +83,12 @@ static void run_script_inner(char *sql, ArrayType *offsets, const char *version,
 }
 
 void sha256_hex(const char *data, size_t len, char out[65]) {
-    static const char hex[] = "0123456789abcdef";
     uint8 digest[32];
+    if (len < 4096) { // small scripts: no OpenSSL context to set up (sha256_small.hpp)
+        sha256_small(data, len, digest);
+        sha256_to_hex(digest, out);
+        return;
+    }
     pg_cryptohash_ctx *ctx = pg_cryptohash_create(PG_SHA256);
     if (ctx == nullptr || pg_cryptohash_init(ctx) < 0 ||
         pg_cryptohash_update(ctx, (const uint8 *)data, len) < 0 ||
@@ -92,11 +98,7 @@ void sha256_hex(const char *data, size_t len, char out[65]) {
         elog(ERROR, "pgmig: could not compute SHA-256: %s", why);
     }
     pg_cryptohash_free(ctx);
-    for (int i = 0; i < 32; i++) {
-        out[2 * (size_t)i] = hex[digest[i] >> 4];
-        out[2 * i + 1] = hex[digest[i] & 0xf];
-    }
-    out[64] = '\0';
+    sha256_to_hex(digest, out);
 }
 
 } // namespace mig
