@@ -4,6 +4,7 @@
 #include "deploy.hpp"
 
 #include "guc_scope.hpp"
+#include "rows.hpp"
 #include "pg_boundary.hpp"
 #include "runner.hpp"
 #include "script.hpp"
@@ -33,6 +34,25 @@ static const char *const SQL_EXISTING =
     "FROM mig.migration m LEFT JOIN mig.applied a ON a.vkey OPERATOR(pg_catalog.=) m.vkey "
     "WHERE m.vkey OPERATOR(pg_catalog.=) $1::pg_catalog.bytea";
 
+// the columns that SQL_INSERT sets, in its order ($1 .. $17)
+static const char *const STORE_COLUMNS[17] = {"vkey",
+                                              "version",
+                                              "name",
+                                              "up_sql",
+                                              "down_sql",
+                                              "up_checksum",
+                                              "down_checksum",
+                                              "up_run",
+                                              "down_run",
+                                              "transactional",
+                                              "down_transactional",
+                                              "statements",
+                                              "down_statements",
+                                              "ends_transaction",
+                                              "options",
+                                              "up_stmts",
+                                              "down_stmts"};
+
 static const char *const SQL_INSERT =
     "INSERT INTO mig.migration (vkey, version, name, up_sql, down_sql, up_checksum, down_checksum, "
     "  up_run, down_run, transactional, down_transactional, statements, down_statements, "
@@ -40,25 +60,11 @@ static const char *const SQL_INSERT =
     "VALUES ($1::pg_catalog.bytea, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
     "$15, $16, $17)";
 
-// the bulk form of SQL_INSERT (mig.upload_many): one array per column, int4[] columns as text;
-// rows whose key is new to mig.migration and to the batch (no ON CONFLICT: its speculative
-// insertion cost ~11,000 instructions a row)
+// the bulk form of SQL_INSERT (mig.upload_many): rows of mig.migration whose key is new to the
+// table and to the batch, as one array of its row type (rows.hpp). No ON CONFLICT: its
+// speculative insertion cost ~11,000 instructions a row.
 static const char *const SQL_INSERT_MANY =
-    "INSERT INTO mig.migration AS m (vkey, version, name, up_sql, down_sql, up_checksum, "
-    "  down_checksum, up_run, down_run, transactional, down_transactional, statements, "
-    "  down_statements, ends_transaction, options, up_stmts, down_stmts) "
-    "SELECT u.k::pg_catalog.bytea, u.v, u.n, u.up, u.dn, u.uc, u.dc, u.ur, u.dr, u.tx, "
-    "  u.dtx, u.st, u.dst, u.et, u.o, u.us::pg_catalog.int4[], u.ds::pg_catalog.int4[] "
-    "FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), "
-    "  pg_catalog.unnest($2::pg_catalog.text[]), pg_catalog.unnest($3::pg_catalog.text[]), "
-    "  pg_catalog.unnest($4::pg_catalog.text[]), pg_catalog.unnest($5::pg_catalog.text[]), "
-    "  pg_catalog.unnest($6::pg_catalog.text[]), pg_catalog.unnest($7::pg_catalog.text[]), "
-    "  pg_catalog.unnest($8::pg_catalog.text[]), pg_catalog.unnest($9::pg_catalog.text[]), "
-    "  pg_catalog.unnest($10::pg_catalog.bool[]), pg_catalog.unnest($11::pg_catalog.bool[]), "
-    "  pg_catalog.unnest($12::pg_catalog.int4[]), pg_catalog.unnest($13::pg_catalog.int4[]), "
-    "  pg_catalog.unnest($14::pg_catalog.bool[]), pg_catalog.unnest($15::pg_catalog.jsonb[]), "
-    "  pg_catalog.unnest($16::pg_catalog.text[]), pg_catalog.unnest($17::pg_catalog.text[])) "
-    "  AS u(k, v, n, up, dn, uc, dc, ur, dr, tx, dtx, st, dst, et, o, us, ds)";
+    "INSERT INTO mig.migration SELECT u.* FROM pg_catalog.unnest($1::mig.migration[]) u";
 
 // $1 the keys of a mig.upload_many batch: the (1-based) positions of those already stored
 static const char *const SQL_STORED_KEYS =
@@ -98,22 +104,16 @@ static const char *const SQL_PENDING =
 static const char *const SQL_SKIPPED = "SELECT a.batch FROM mig.applied a WHERE a.vkey "
                                        "OPERATOR(pg_catalog.=) $1::pg_catalog.bytea";
 
-// $1 keys, $2 durations (microseconds), $3 batch, $4 versions, $5 names, $6 up checksums: all
-// from SQL_PENDING's rows, so that recording needs no lookup of mig.migration (1,000 btree
-// descents on numeric[] keys in W1)
+// $1 the batch's mig.applied rows, $2 its mig.log rows, both built from SQL_PENDING's rows and
+// the runs' timings (apply_rows): recording needs no lookup of mig.migration, and no column
+// default is evaluated 1,000 times. The log's ids follow the order of the migrations.
 static const char *const SQL_RECORD_APPLY =
-    "WITH u AS (SELECT x.k::pg_catalog.bytea AS vkey, x.us, x.v, x.n, x.c, x.ord "
-    "           FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), "
-    "pg_catalog.unnest($2::pg_catalog.int8[]), pg_catalog.unnest($4::pg_catalog.text[]), "
-    "pg_catalog.unnest($5::pg_catalog.text[]), pg_catalog.unnest($6::pg_catalog.text[])) "
-    "                WITH ORDINALITY AS x(k, us, v, n, c, ord)), "
-    "ins AS (INSERT INTO mig.applied (vkey, batch, duration, checksum, method) "
-    "        SELECT u.vkey, $3, u.us::pg_catalog.float8 OPERATOR(pg_catalog.*) '1 "
-    "microsecond'::pg_catalog.interval, u.c, 'run' FROM u) "
-    "INSERT INTO mig.log (action, version, name, batch, duration, checksum) "
-    "SELECT 'apply', u.v, u.n, $3, "
-    "       u.us::pg_catalog.float8 OPERATOR(pg_catalog.*) '1 microsecond'::pg_catalog.interval, "
-    "u.c FROM u ORDER BY u.ord";
+    "WITH ins AS (INSERT INTO mig.applied SELECT a.* FROM pg_catalog.unnest($1::mig.applied[]) a) "
+    "INSERT INTO mig.log (at, action, version, name, batch, duration, checksum, role, client_addr, "
+    "  application_name) "
+    "SELECT l.at, l.action, l.version, l.name, l.batch, l.duration, l.checksum, l.role, "
+    "  l.client_addr, l.application_name "
+    "FROM pg_catalog.unnest($2::mig.log[]) WITH ORDINALITY AS l ORDER BY l.ordinality";
 
 // $1 limit (NULL = all), $2 after key, $3 last batch only
 static const char *const SQL_TO_UNDO =
@@ -157,6 +157,7 @@ static const char *const SQL_REPEATABLE_PUT =
     "VALUES ('apply', NULL, $1, $5, $6::pg_catalog.float8 OPERATOR(pg_catalog.*) '1 "
     "microsecond'::pg_catalog.interval, $3)";
 
+static Oid p_insert_many_type[1], p_record_apply_types[2];
 static SPIPlanPtr p_insert_many, p_stored_keys, p_bump, p_state, p_new_batch, p_existing, p_insert,
     p_replace, p_known, p_pending, p_skipped, p_record_apply, p_to_undo, p_record_rollback,
     p_rep_get, p_rep_put;
@@ -165,16 +166,10 @@ static const Oid T1[] = {TEXTOID};
 static const Oid T_KEYS[] = {TEXTARRAYOID};
 static const Oid T_PENDING[] = {TEXTOID, TEXTOID, BOOLOID};
 static const Oid T_RECORD[] = {TEXTARRAYOID, INT8ARRAYOID, INT4OID};
-static const Oid T_RECORD_APPLY[] = {TEXTARRAYOID, INT8ARRAYOID, INT4OID,
-                                     TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID};
 static const Oid T_UNDO[] = {INT8OID, TEXTOID, BOOLOID};
 static const Oid T_STORE[] = {TEXTOID, TEXTOID, TEXTOID,  TEXTOID,      TEXTOID,     TEXTOID,
                               TEXTOID, TEXTOID, TEXTOID,  BOOLOID,      BOOLOID,     INT4OID,
                               INT4OID, BOOLOID, JSONBOID, INT4ARRAYOID, INT4ARRAYOID};
-static const Oid T_STORE_MANY[] = {
-    TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,  TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
-    TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,  BOOLARRAYOID, BOOLARRAYOID, INT4ARRAYOID,
-    INT4ARRAYOID, BOOLARRAYOID, JSONBARRAYOID, TEXTARRAYOID, TEXTARRAYOID};
 static const Oid T_REP_PUT[] = {TEXTOID, TEXTOID, TEXTOID, JSONBOID, INT4OID, INT8OID};
 
 // ---------------------------------------------------------------------------------------------
@@ -624,28 +619,31 @@ void upload_pg(const UploadArgs *a, UploadResult *r) {
     r->action = exists ? "replaced" : "uploaded";
 }
 
-// One column of the bulk insert: a one-dimensional array of w[rows[i]].v[col] (NULL where
-// w[rows[i]].n[col] is 'n'), of the column's type in SQL_INSERT (T_STORE). An int4[] column
-// (statement offsets) goes as the text of each array, which SQL_INSERT_MANY casts back: arrays
-// of arrays must be rectangular.
-static Datum row_column(const UploadRow *w, const int *rows, int nrows, int col) {
-    bool as_text = T_STORE[col] == INT4ARRAYOID;
-    Oid elemtype = as_text ? TEXTOID : T_STORE[col];
-    Datum *d = (Datum *)palloc(sizeof(Datum) * (nrows > 0 ? nrows : 1));
-    bool *nulls = (bool *)palloc(sizeof(bool) * (nrows > 0 ? nrows : 1));
+// The rows w[rows[0..nrows)] of mig.migration as one array of its row type (SQL_INSERT_MANY),
+// with the defaults SQL_INSERT leaves to the table (uploaded_by, uploaded_at).
+static Datum migration_rows(const UploadRow *w, const int *rows, int nrows, Oid *arraytype) {
+    RowArray a;
+    rows_begin(&a, "migration", nrows);
+    int col[17];
+    for (int c = 0; c < 17; c++)
+        col[c] = rows_column(&a, STORE_COLUMNS[c]);
+    int by = rows_column(&a, "uploaded_by"), at = rows_column(&a, "uploaded_at");
+    Datum user =
+        DirectFunctionCall1(namein, CStringGetDatum(GetUserNameFromId(GetUserId(), false)));
+    Datum now = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
     for (int i = 0; i < nrows; i++) {
         const UploadRow *row = &w[rows[i]];
-        nulls[i] = row->n[col] == 'n';
-        d[i] = nulls[i] ? (Datum)0 : row->v[col];
-        if (!nulls[i] && as_text)
-            d[i] = CStringGetTextDatum(OidOutputFunctionCall(F_ARRAY_OUT, d[i]));
+        for (int c = 0; c < 17; c++)
+            if (row->n[c] != 'n')
+                rows_set(&a, col[c], row->v[c]);
+        // the key goes as bytea, not as the text of its literal (SQL_INSERT casts $1)
+        rows_set(&a, col[0], DirectFunctionCall1(byteain, CStringGetDatum(row->a->key)));
+        rows_set(&a, by, user);
+        rows_set(&a, at, now);
+        rows_add(&a);
     }
-    int16 len;
-    bool byval;
-    char align;
-    get_typlenbyvalalign(elemtype, &len, &byval, &align);
-    int dims[1] = {nrows}, lbs[1] = {1};
-    return PointerGetDatum(construct_md_array(d, nulls, 1, dims, lbs, elemtype, len, byval, align));
+    *arraytype = a.arraytype;
+    return rows_finish(&a);
 }
 
 static int compare_keys(const void *a, const void *b, void *arg) {
@@ -699,11 +697,11 @@ void upload_many_pg(ReturnSetInfo *rsi, const UploadArgs *args, int nargs) {
             if (!known[i])
                 fresh[nfresh++] = i;
         if (nfresh > 0) {
-            Datum cols[17];
-            for (int c = 0; c < 17; c++)
-                cols[c] = row_column(w, fresh, nfresh, c);
-            spi::exec(spi::plan(&p_insert_many, SQL_INSERT_MANY, 17, T_STORE_MANY), cols, nullptr,
-                      false, 0, SPI_OK_INSERT, "insert migrations");
+            Oid type;
+            Datum rows = migration_rows(w, fresh, nfresh, &type);
+            spi::exec(
+                spi::plan_typed(&p_insert_many, p_insert_many_type, SQL_INSERT_MANY, 1, &type),
+                &rows, nullptr, false, 0, SPI_OK_INSERT, "insert migrations");
         }
         restore_search_path(nest);
         // the others go the one-by-one way: unchanged, replaced, or a clear error
@@ -741,8 +739,9 @@ struct Todo {
     char *file;
     int batch;
     int64 us;
-    ArrayType *offsets; // statement byte ranges (NULL: run as a whole)
-    char *checksum;     // of the script (apply: the up script)
+    TimestampTz done_at; // when its script finished
+    ArrayType *offsets;  // statement byte ranges (NULL: run as a whole)
+    char *checksum;      // of the script (apply: the up script)
 };
 
 // Runs each migration's script (up or down) through SPI, timing it. PG zone.
@@ -752,10 +751,84 @@ static void run_todos(Todo *todo, int n) {
         char *sql = text_to_cstring(DatumGetTextPP(todo[i].sql));
         run_script(sql, todo[i].offsets, todo[i].version, todo[i].name, todo[i].file);
         pfree(sql);
-        todo[i].us = GetCurrentTimestamp() - t0;
+        todo[i].done_at = GetCurrentTimestamp();
+        todo[i].us = todo[i].done_at - t0;
         if (todo[i].us < 0)
             todo[i].us = 0;
     }
+}
+
+static Datum microseconds(int64 us) {
+    Interval *iv = (Interval *)palloc0(sizeof(Interval));
+    iv->time = us;
+    return IntervalPGetDatum(iv);
+}
+
+// The client's address as mig.log records it (inet_client_addr(): NULL over a Unix socket).
+static bool client_addr(Datum *out) {
+    LOCAL_FCINFO(fc, 0);
+    InitFunctionCallInfoData(*fc, nullptr, 0, InvalidOid, nullptr, nullptr);
+    *out = inet_client_addr(fc);
+    return !fc->isnull;
+}
+
+// SQL_RECORD_APPLY's arguments: the batch's mig.applied and mig.log rows, as arrays of the
+// tables' row types (rows.hpp), with what their column defaults would give (the caller's role
+// and application_name, captured before any migration ran: guc_scope.hpp).
+static void apply_rows(const Todo *todo, int n, int batch, const Caller &caller, Datum out[2],
+                       Oid types[2]) {
+    Datum role =
+        DirectFunctionCall1(namein, CStringGetDatum(GetUserNameFromId(caller.user, false)));
+    Datum app = CStringGetTextDatum(caller.application_name);
+    Datum addr;
+    bool have_addr = client_addr(&addr);
+    Datum now = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+
+    RowArray a;
+    rows_begin(&a, "applied", n);
+    int a_vkey = rows_column(&a, "vkey"), a_batch = rows_column(&a, "batch"),
+        a_at = rows_column(&a, "applied_at"), a_by = rows_column(&a, "applied_by"),
+        a_duration = rows_column(&a, "duration"), a_checksum = rows_column(&a, "checksum"),
+        a_method = rows_column(&a, "method"), a_complete = rows_column(&a, "complete"),
+        a_failed = rows_column(&a, "failed");
+    RowArray l;
+    rows_begin(&l, "log", n);
+    int l_at = rows_column(&l, "at"), l_action = rows_column(&l, "action"),
+        l_version = rows_column(&l, "version"), l_name = rows_column(&l, "name"),
+        l_batch = rows_column(&l, "batch"), l_duration = rows_column(&l, "duration"),
+        l_checksum = rows_column(&l, "checksum"), l_role = rows_column(&l, "role"),
+        l_addr = rows_column(&l, "client_addr"), l_app = rows_column(&l, "application_name");
+    Datum run = CStringGetTextDatum("run"), apply = CStringGetTextDatum("apply");
+    for (int i = 0; i < n; i++) {
+        Datum duration = microseconds(todo[i].us);
+        Datum checksum = CStringGetTextDatum(todo[i].checksum);
+        rows_set(&a, a_vkey, DirectFunctionCall1(byteain, CStringGetDatum(todo[i].key)));
+        rows_set(&a, a_batch, Int32GetDatum(batch));
+        rows_set(&a, a_at, now);
+        rows_set(&a, a_by, role);
+        rows_set(&a, a_duration, duration);
+        rows_set(&a, a_checksum, checksum);
+        rows_set(&a, a_method, run);
+        rows_set(&a, a_complete, BoolGetDatum(true));
+        rows_set(&a, a_failed, BoolGetDatum(false));
+        rows_add(&a);
+        rows_set(&l, l_at, TimestampTzGetDatum(todo[i].done_at));
+        rows_set(&l, l_action, apply);
+        rows_set(&l, l_version, CStringGetTextDatum(todo[i].version));
+        rows_set(&l, l_name, CStringGetTextDatum(todo[i].name));
+        rows_set(&l, l_batch, Int32GetDatum(batch));
+        rows_set(&l, l_duration, duration);
+        rows_set(&l, l_checksum, checksum);
+        rows_set(&l, l_role, role);
+        if (have_addr)
+            rows_set(&l, l_addr, addr);
+        rows_set(&l, l_app, app);
+        rows_add(&l);
+    }
+    out[0] = rows_finish(&a);
+    out[1] = rows_finish(&l);
+    types[0] = a.arraytype;
+    types[1] = l.arraytype;
 }
 
 // The version keys and durations of the batch, for the bulk bookkeeping statement.
@@ -842,21 +915,11 @@ void apply_pg(ReturnSetInfo *rsi, const char *key, const char *target, const cha
     run_todos(todo, n);
 
     CallerScope as_caller = begin_as_caller(caller);
-    char **keys = (char **)palloc(sizeof(char *) * n);
-    int64 *us = (int64 *)palloc(sizeof(int64) * n);
-    todo_keys_and_durations(todo, n, keys, us);
-    char **versions = (char **)palloc(sizeof(char *) * n);
-    char **names = (char **)palloc(sizeof(char *) * n);
-    char **sums = (char **)palloc(sizeof(char *) * n);
-    for (int i = 0; i < n; i++) {
-        versions[i] = todo[i].version;
-        names[i] = todo[i].name;
-        sums[i] = todo[i].checksum;
-    }
-    Datum rv[6] = {text_array(keys, n),     int8_array(us, n),    Int32GetDatum(batch),
-                   text_array(versions, n), text_array(names, n), text_array(sums, n)};
-    spi::exec(spi::plan(&p_record_apply, SQL_RECORD_APPLY, 6, T_RECORD_APPLY), rv, nullptr, false,
-              0, SPI_OK_INSERT, "record applied");
+    Datum rv[2];
+    Oid types[2];
+    apply_rows(todo, n, batch, caller, rv, types);
+    spi::exec(spi::plan_typed(&p_record_apply, p_record_apply_types, SQL_RECORD_APPLY, 2, types),
+              rv, nullptr, false, 0, SPI_OK_INSERT, "record applied");
     end_as_caller(as_caller);
     for (int i = 0; i < n; i++)
         put_row(rsi, todo[i].version, todo[i].name, "applied", batch, todo[i].us);

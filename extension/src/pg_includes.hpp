@@ -52,5 +52,6 @@ extern "C" {
 #include "utils/relcache.h"
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
+#include "utils/typcache.h"
 }
 #pragma GCC diagnostic pop

@@ -17,6 +17,19 @@ SPIPlanPtr plan(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtype
     return p;
 }
 
+SPIPlanPtr plan_typed(SPIPlanPtr *slot, Oid *slot_types, const char *sql, int nargs,
+                      const Oid *argtypes) {
+    if (*slot && memcmp(slot_types, argtypes, sizeof(Oid) * nargs) == 0)
+        return *slot;
+    if (*slot) {
+        SPI_freeplan(*slot);
+        *slot = nullptr;
+    }
+    SPIPlanPtr p = plan(slot, sql, nargs, argtypes);
+    memcpy(slot_types, argtypes, sizeof(Oid) * nargs);
+    return p;
+}
+
 void exec(SPIPlanPtr plan, const Datum *values, const char *nulls, bool read_only, long count,
           int expect, const char *what) {
     int rc = SPI_execute_plan(plan, const_cast<Datum *>(values), nulls, read_only, count);

@@ -10,6 +10,12 @@ namespace mig::spi {
 // Prepares `sql` once per backend into *slot (caller must be SPI-connected).
 SPIPlanPtr plan(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtypes);
 
+// plan() for a statement with parameters of types of schema mig (tables' row types): their OIDs
+// change when the extension is dropped and created again, and the plan with them. slot_types
+// holds nargs OIDs.
+SPIPlanPtr plan_typed(SPIPlanPtr *slot, Oid *slot_types, const char *sql, int nargs,
+                      const Oid *argtypes);
+
 // Runs a prepared plan and checks the result code against `expect`.
 void exec(SPIPlanPtr plan, const Datum *values, const char *nulls, bool read_only, long count,
           int expect, const char *what);
