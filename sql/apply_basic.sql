@@ -48,3 +48,16 @@ RESET work_mem;
 -- the same migration text may create functions and use them in later statements
 SELECT version, action FROM mig.apply('35', 'fn', E'CREATE FUNCTION ab_f() RETURNS int LANGUAGE sql AS ''SELECT 35'';\nCREATE TABLE ab_35 AS SELECT ab_f() AS v;');
 SELECT v FROM ab_35;
+-- large batches (16 and more) run after pgmig drops its prepared internal queries (spi.hpp); the
+-- same session goes on working: apply, roll back and apply again, with status and plan between
+SELECT count(*) AS uploaded FROM mig.upload_many(
+    ARRAY(SELECT (100 + i)::text FROM generate_series(1, 20) i),
+    ARRAY(SELECT 'big_' || i FROM generate_series(1, 20) i),
+    ARRAY(SELECT format('CREATE TABLE ab_big_%s ();', i) FROM generate_series(1, 20) i),
+    ARRAY(SELECT format('DROP TABLE ab_big_%s;', i) FROM generate_series(1, 20) i));
+SELECT count(*) FILTER (WHERE name LIKE 'big_%') AS applied FROM mig.apply();
+SELECT count(*) AS rolled_back FROM mig.rollback(20);
+SELECT count(*) AS pending FROM mig.plan();
+SELECT count(*) AS applied_again FROM mig.apply();
+SELECT count(*) AS tables FROM pg_tables WHERE tablename LIKE 'ab_big_%';
+SELECT state, count(*) FROM mig.status() WHERE version::int > 100 GROUP BY state;

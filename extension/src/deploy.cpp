@@ -304,6 +304,9 @@ static void share_lock_relation(Oid rel, bool with_indexes) {
         share_lock_relation(toast, true);
 }
 
+// Batches of this many migrations or more run after spi::drop_plans() (spi.hpp).
+static const int kLargeBatch = 16;
+
 static void vacate_fast_path_slots() {
     static const char *const tables[] = {"migration", "applied",    "log",
                                          "state",     "repeatable", "log_id_seq"};
@@ -912,6 +915,8 @@ void apply_pg(ReturnSetInfo *rsi, const char *key, const char *target, const cha
     restore_search_path(nest);
 
     vacate_fast_path_slots();
+    if (n >= kLargeBatch)
+        spi::drop_plans();
     run_todos(todo, n);
 
     CallerScope as_caller = begin_as_caller(caller);
@@ -994,6 +999,8 @@ void rollback_pg(ReturnSetInfo *rsi, int64 steps, const char *after_key, const c
         return;
 
     vacate_fast_path_slots();
+    if (n >= kLargeBatch)
+        spi::drop_plans();
     run_todos(todo, n);
 
     CallerScope as_caller = begin_as_caller(caller);

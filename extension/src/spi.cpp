@@ -3,6 +3,11 @@
 
 namespace mig::spi {
 
+// Every slot plan() has filled, for drop_plans(). A fixed array: the slots are static variables
+// of deploy.cpp, a few dozen at most.
+static SPIPlanPtr *g_slots[64];
+static int g_nslots = 0;
+
 SPIPlanPtr plan(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtypes) {
     if (*slot)
         return *slot;
@@ -13,8 +18,21 @@ SPIPlanPtr plan(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtype
         elog(ERROR, "pgmig: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
     if (SPI_keepplan(p) != 0)
         elog(ERROR, "pgmig: SPI_keepplan failed");
+    bool known = false;
+    for (int i = 0; i < g_nslots; i++)
+        known = known || g_slots[i] == slot;
+    if (!known && g_nslots < (int)lengthof(g_slots))
+        g_slots[g_nslots++] = slot;
     *slot = p;
     return p;
+}
+
+void drop_plans() {
+    for (int i = 0; i < g_nslots; i++)
+        if (*g_slots[i]) {
+            SPI_freeplan(*g_slots[i]);
+            *g_slots[i] = nullptr;
+        }
 }
 
 SPIPlanPtr plan_typed(SPIPlanPtr *slot, Oid *slot_types, const char *sql, int nargs,
