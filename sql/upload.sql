@@ -112,3 +112,8 @@ SELECT version, action FROM mig.upload_many(ARRAY['52', '050', '51', '30', '50']
     ARRAY['SELECT 52;', 'SELECT 50;', 'SELECT 51;', 'CREATE TABLE up_m30 (id int);', 'SELECT 50;'],
     ARRAY[NULL, NULL, NULL, 'DROP TABLE up_m30;', NULL]);
 SELECT version, name FROM mig.migration WHERE version IN ('50', '050', '51', '52') ORDER BY vkey;
+-- ends_transaction: the up script adds an enum label; reported for new and unchanged uploads
+SELECT version, action, transactional, ends_transaction FROM mig.upload_many(ARRAY['60', '61'],
+    ARRAY['enum_type', 'enum_label'],
+    ARRAY['CREATE TYPE up_mood AS ENUM (''sad'');', 'ALTER TYPE up_mood ADD VALUE ''happy'';']);
+SELECT version, action, ends_transaction FROM mig.upload('61', 'enum_label', 'ALTER TYPE up_mood ADD VALUE ''happy'';');

@@ -30,7 +30,7 @@ static const char *const SQL_NEW_BATCH = "UPDATE mig.state s SET last_batch = s.
 
 static const char *const SQL_EXISTING =
     "SELECT m.name, m.up_checksum, m.down_checksum, m.transactional, m.statements, "
-    "       a.vkey IS NOT NULL, coalesce(a.complete, false) "
+    "       a.vkey IS NOT NULL, coalesce(a.complete, false), m.ends_transaction "
     "FROM mig.migration m LEFT JOIN mig.applied a ON a.vkey OPERATOR(pg_catalog.=) m.vkey "
     "WHERE m.vkey OPERATOR(pg_catalog.=) $1::pg_catalog.bytea";
 
@@ -455,6 +455,7 @@ static bool upload_existing(UploadRow *w, UploadResult *r, bool *exists, MemoryC
         int old_n = spi::get_int(0, 5);
         bool has_applied = spi::get_bool(0, 6);
         bool complete = spi::get_bool(0, 7);
+        bool old_ends = spi::get_bool(0, 8);
         if (strcmp(old_name, a->name) != 0)
             ereport(ERROR,
                     (errcode(PM002),
@@ -468,6 +469,7 @@ static bool upload_existing(UploadRow *w, UploadResult *r, bool *exists, MemoryC
             r->action = "unchanged";
             r->transactional = old_tx;
             r->statements = old_n;
+            r->ends_transaction = old_ends;
             r->applied = has_applied && complete;
             return true;
         }
@@ -595,6 +597,7 @@ static void upload_analyze(UploadRow *w, UploadResult *r) {
     n[17] = '\0';
     r->transactional = ui.transactional;
     r->statements = ui.nstmts;
+    r->ends_transaction = ui.ends_transaction;
 }
 
 // Inserts the row, or replaces the stored migration of the same version.
@@ -719,10 +722,11 @@ void upload_many_pg(ReturnSetInfo *rsi, const UploadArgs *args, int nargs) {
         }
     }
     for (int i = 0; i < nargs; i++) {
-        Datum v[6] = {CStringGetTextDatum(args[i].version), CStringGetTextDatum(args[i].name),
+        Datum v[7] = {CStringGetTextDatum(args[i].version), CStringGetTextDatum(args[i].name),
                       CStringGetTextDatum(r[i].action),     BoolGetDatum(r[i].transactional),
-                      Int32GetDatum(r[i].statements),       CStringGetTextDatum(r[i].checksum)};
-        bool nulls[6] = {false, false, false, false, false, false};
+                      Int32GetDatum(r[i].statements),       CStringGetTextDatum(r[i].checksum),
+                      BoolGetDatum(r[i].ends_transaction)};
+        bool nulls[7] = {false, false, false, false, false, false, false};
         tuplestore_putvalues(rsi->setResult, rsi->setDesc, v, nulls);
     }
 }

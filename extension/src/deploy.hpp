@@ -27,7 +27,8 @@ struct UploadResult {
     const char *action; // static string
     bool transactional;
     int statements;
-    bool applied; // already applied (complete)
+    bool applied;          // already applied (complete)
+    bool ends_transaction; // the up script adds an enum label
     char checksum[65];
 };
 

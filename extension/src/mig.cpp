@@ -60,10 +60,11 @@ static Datum upload_tuple(FunctionCallInfo fcinfo, const UploadArgs *a, const Up
     if (get_call_result_type(fcinfo, nullptr, &td) != TYPEFUNC_COMPOSITE)
         elog(ERROR, "pgmig: return type must be a row type");
     td = BlessTupleDesc(td);
-    Datum v[6] = {CStringGetTextDatum(a->version), CStringGetTextDatum(a->name),
-                  CStringGetTextDatum(r->action),  BoolGetDatum(r->transactional),
-                  Int32GetDatum(r->statements),    CStringGetTextDatum(r->checksum)};
-    bool nulls[6] = {false, false, false, false, false, false};
+    Datum v[7] = {CStringGetTextDatum(a->version),  CStringGetTextDatum(a->name),
+                  CStringGetTextDatum(r->action),   BoolGetDatum(r->transactional),
+                  Int32GetDatum(r->statements),     CStringGetTextDatum(r->checksum),
+                  BoolGetDatum(r->ends_transaction)};
+    bool nulls[7] = {false, false, false, false, false, false, false};
     return HeapTupleGetDatum(heap_form_tuple(td, v, nulls));
 }
 

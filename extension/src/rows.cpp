@@ -34,8 +34,7 @@ int rows_column(const RowArray *a, const char *column) {
     }
     // the message an INSERT naming the column would give (a migration altered pgmig's table)
     ereport(ERROR, (errcode(ERRCODE_UNDEFINED_COLUMN),
-                    errmsg("column \"%s\" of relation \"%s\" does not exist", column,
-                           a->table)));
+                    errmsg("column \"%s\" of relation \"%s\" does not exist", column, a->table)));
     return -1;
 }
 
