@@ -190,11 +190,12 @@ COMMENT ON FUNCTION mig.upload(text, text, text, text, jsonb) IS 'stages one mig
 
 CREATE FUNCTION mig.upload_many(versions text[], names text[], up_sqls text[],
     down_sqls text[] DEFAULT NULL, options jsonb[] DEFAULT NULL,
+    files text[] DEFAULT NULL, down_files text[] DEFAULT NULL,
     OUT version text, OUT name text, OUT action text, OUT transactional boolean,
     OUT statements int, OUT checksum text, OUT ends_transaction boolean)
 RETURNS SETOF record
 LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'mig_upload_many';
-COMMENT ON FUNCTION mig.upload_many(text[], text[], text[], text[], jsonb[]) IS 'stages many migrations with one call (element i of each array is one mig.upload)';
+COMMENT ON FUNCTION mig.upload_many(text[], text[], text[], text[], jsonb[], text[], text[]) IS 'stages many migrations with one call (element i of each array is one mig.upload)';
 
 CREATE FUNCTION mig.apply(version text, name text, up_sql text, down_sql text DEFAULT NULL,
     options jsonb DEFAULT '{}',

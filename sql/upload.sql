@@ -117,3 +117,14 @@ SELECT version, action, transactional, ends_transaction FROM mig.upload_many(ARR
     ARRAY['enum_type', 'enum_label'],
     ARRAY['CREATE TYPE up_mood AS ENUM (''sad'');', 'ALTER TYPE up_mood ADD VALUE ''happy'';']);
 SELECT version, action, ends_transaction FROM mig.upload('61', 'enum_label', 'ALTER TYPE up_mood ADD VALUE ''happy'';');
+-- files / down_files: stored in options as "file" / "down_file" (and win over the same keys
+-- in options); the arrays must have the others' length
+SELECT version, action FROM mig.upload_many(ARRAY['70', '71', '72'], ARRAY['f1', 'f2', 'f3'],
+    ARRAY['SELECT 70;', 'SELECT 71;', 'SELECT 72;'], ARRAY['SELECT -70;', NULL, NULL],
+    ARRAY[NULL, '{"transaction": false, "file": "old.sql"}', NULL]::jsonb[],
+    ARRAY['m/70.up.sql', 'm/71.up.sql', NULL], ARRAY['m/70.down.sql', NULL, NULL]);
+SELECT version, options, transactional FROM mig.migration WHERE version IN ('70', '71', '72') ORDER BY vkey;
+SELECT * FROM mig.upload_many(ARRAY['73'], ARRAY['f4'], ARRAY['SELECT 73;'], files => ARRAY['a', 'b']);
+\echo :LAST_ERROR_SQLSTATE
+-- a bad script uploaded with files: the error names its file
+SELECT * FROM mig.upload_many(ARRAY['74'], ARRAY['f5'], ARRAY[E'SELECT 1;\nSELEC 2;'], files => ARRAY['m/74.up.sql']);

@@ -21,6 +21,9 @@ struct UploadArgs {
     Datum down;
     bool down_null;
     Jsonb *options; // NULL = {}
+    // mig.upload_many's files / down_files: stored as options "file" / "down_file" (NULL: none)
+    const char *file;
+    const char *down_file;
 };
 
 struct UploadResult {

@@ -77,6 +77,8 @@ static void fill_upload_args(FunctionCallInfo fcinfo, UploadArgs *a, const char 
     a->down_null = PG_ARGISNULL(3);
     a->down = a->down_null ? (Datum)0 : PG_GETARG_DATUM(3);
     a->options = PG_ARGISNULL(4) ? nullptr : PG_GETARG_JSONB_P(4);
+    a->file = nullptr; // from options
+    a->down_file = nullptr;
 }
 
 // The version, its sort key and the name of mig.upload / mig.apply(version, name, ...). C++ zone.
@@ -212,13 +214,14 @@ Datum mig_upload_many(PG_FUNCTION_ARGS) {
         if (mig::arg_null(fc, 0) || mig::arg_null(fc, 1) || mig::arg_null(fc, 2))
             throw mig::UserError(ERRCODE_NULL_VALUE_NOT_ALLOWED,
                                  "versions, names and up_sqls must not be NULL");
-        Datum *d[5];
-        bool *nl[5];
-        int n[5];
-        static const Oid types[5] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, JSONBOID};
+        Datum *d[7];
+        bool *nl[7];
+        int n[7];
+        static const Oid types[7] = {TEXTOID,  TEXTOID, TEXTOID, TEXTOID,
+                                     JSONBOID, TEXTOID, TEXTOID};
         char **ver = nullptr, **names = nullptr;
         mig::pg_call([&]() noexcept {
-            for (int i = 0; i < 5; i++)
+            for (int i = 0; i < 7; i++)
                 arg_elements(fc, i, types[i], &d[i], &nl[i], &n[i]);
             ver = (char **)palloc0(sizeof(char *) * (n[0] > 0 ? n[0] : 1));
             names = (char **)palloc0(sizeof(char *) * (n[1] > 0 ? n[1] : 1));
@@ -228,14 +231,18 @@ Datum mig_upload_many(PG_FUNCTION_ARGS) {
                 names[k] = nl[1][k] ? nullptr : TextDatumGetCString(d[1][k]);
         });
         int count = n[0];
-        if (n[1] != count || n[2] != count || (n[3] >= 0 && n[3] != count) ||
-            (n[4] >= 0 && n[4] != count))
+        bool same = n[1] == count && n[2] == count;
+        for (int i = 3; i < 7; i++)
+            same = same && (n[i] < 0 || n[i] == count);
+        if (!same)
             throw mig::UserError(ERRCODE_INVALID_PARAMETER_VALUE,
                                  "the arrays of mig.upload_many must have the same length",
                                  "versions: " + std::to_string(n[0]) + ", names: " +
                                      std::to_string(n[1]) + ", up_sqls: " + std::to_string(n[2]) +
                                      ", down_sqls: " + std::to_string(n[3] < 0 ? count : n[3]) +
-                                     ", options: " + std::to_string(n[4] < 0 ? count : n[4]));
+                                     ", options: " + std::to_string(n[4] < 0 ? count : n[4]) +
+                                     ", files: " + std::to_string(n[5] < 0 ? count : n[5]) +
+                                     ", down_files: " + std::to_string(n[6] < 0 ? count : n[6]));
         std::vector<std::string> keys(static_cast<size_t>(count));
         for (int k = 0; k < count; k++) {
             if (ver[k] == nullptr || names[k] == nullptr || nl[2][k])
@@ -256,6 +263,8 @@ Datum mig_upload_many(PG_FUNCTION_ARGS) {
                 a[k].down_null = n[3] < 0 || nl[3][k];
                 a[k].down = a[k].down_null ? (Datum)0 : d[3][k];
                 a[k].options = n[4] < 0 || nl[4][k] ? nullptr : DatumGetJsonbP(d[4][k]);
+                a[k].file = n[5] < 0 || nl[5][k] ? nullptr : TextDatumGetCString(d[5][k]);
+                a[k].down_file = n[6] < 0 || nl[6][k] ? nullptr : TextDatumGetCString(d[6][k]);
             }
             mig::spi::connect();
             mig::upload_many_pg(rsi, a, count);
