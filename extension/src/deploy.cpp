@@ -90,8 +90,7 @@ static const char *const SQL_KNOWN =
 static const char *const SQL_PENDING =
     "SELECT m.version, m.name, coalesce(m.up_run, m.up_sql), m.transactional, "
     "m.uploaded_by::pg_catalog.text, "
-    "       m.vkey::pg_catalog.text, m.options OPERATOR(pg_catalog.->>) 'file', m.up_stmts, "
-    "       m.up_checksum "
+    "       m.vkey, m.options OPERATOR(pg_catalog.->>) 'file', m.up_stmts, m.up_checksum "
     "FROM mig.migration m LEFT JOIN mig.applied a ON a.vkey OPERATOR(pg_catalog.=) m.vkey "
     "WHERE (a.vkey IS NULL OR NOT a.complete) "
     "  AND ($2::pg_catalog.bytea IS NULL OR m.vkey OPERATOR(pg_catalog.>) "
@@ -778,7 +777,10 @@ struct Todo {
     int64 us;
     TimestampTz done_at; // when its script finished
     ArrayType *offsets;  // statement byte ranges (NULL: run as a whole)
-    char *checksum;      // of the script (apply: the up script)
+    // apply: the key (bytea) and the up script's checksum (text) as datums of SQL_PENDING's
+    // rows, which go into the bookkeeping rows as they are
+    Datum vkey;
+    Datum checksum;
 };
 
 // Runs each migration's script (up or down) through SPI, timing it. PG zone.
@@ -838,8 +840,8 @@ static void apply_rows(const Todo *todo, int n, int batch, const Caller &caller,
     Datum run = CStringGetTextDatum("run"), apply = CStringGetTextDatum("apply");
     for (int i = 0; i < n; i++) {
         Datum duration = microseconds(todo[i].us);
-        Datum checksum = CStringGetTextDatum(todo[i].checksum);
-        rows_set(&a, a_vkey, DirectFunctionCall1(byteain, CStringGetDatum(todo[i].key)));
+        Datum checksum = todo[i].checksum;
+        rows_set(&a, a_vkey, todo[i].vkey);
         rows_set(&a, a_batch, Int32GetDatum(batch));
         rows_set(&a, a_at, now);
         rows_set(&a, a_by, role);
@@ -908,12 +910,13 @@ void apply_pg(ReturnSetInfo *rsi, const char *key, const char *target, const cha
         todo[i].sql = spi::get_datum(i, 3, &todo[i].sql_null);
         todo[i].ok = spi::get_bool(i, 4);
         todo[i].uploaded_by = spi::get_text(i, 5, cxt);
-        todo[i].key = spi::get_text(i, 6, cxt);
+        bool isnull;
+        todo[i].vkey = spi::get_datum(i, 6, &isnull);
         todo[i].file = spi::get_text(i, 7, cxt);
         bool onull;
         Datum od = spi::get_datum(i, 8, &onull);
         todo[i].offsets = onull ? nullptr : DatumGetArrayTypePCopy(od);
-        todo[i].checksum = spi::get_text(i, 9, cxt);
+        todo[i].checksum = spi::get_datum(i, 9, &isnull);
     }
 
     if (n == 0 && exact) {
@@ -940,7 +943,8 @@ void apply_pg(ReturnSetInfo *rsi, const char *key, const char *target, const cha
                      : errhint("Run it with pgmig up (statement by statement, outside a "
                                "transaction block).")));
     for (int i = 0; i < n; i++)
-        check_uploader(todo[i].uploaded_by, todo[i].version, todo[i].name);
+        if (i == 0 || strcmp(todo[i].uploaded_by, todo[i - 1].uploaded_by) != 0)
+            check_uploader(todo[i].uploaded_by, todo[i].version, todo[i].name);
     if (n == 0) {
         restore_search_path(nest);
         return;

@@ -459,14 +459,22 @@ get() { # W tool field(3=wall 4=rss 5=hwm 6=runs 7=bad)
     awk -F'\t' -v w="$1" -v t="$2" -v f="$3" '$1 == w && $2 == t && $7 == 0 { print $f }' <<<"$summary"
 }
 ratio() { [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b }'; }
+# median over repetitions of pgmig's wall time / the floor's in the same repetition: the two ran
+# back to back, so a machine that got slower or faster between repetitions cancels out
+paired() { # W
+    awk -F'\t' -v w="$1" '$1 == w && $7 == 0 && ($2 == "pgmig" || $2 == "floor") { t[$2, $3] = $4; reps[$3] = 1 }
+        END { n = 0; for (r in reps) if (t["pgmig", r] > 0 && t["floor", r] > 0) v[++n] = t["pgmig", r] / t["floor", r]
+              for (i = 2; i <= n; i++) { x = v[i]; for (j = i - 1; j >= 1 && v[j] > x; j--) v[j + 1] = v[j]; v[j + 1] = x }
+              if (n) printf "%.2f", n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }' "$results"
+}
 le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }'; }
 mb() { [ -n "$1" ] && awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 
 echo
 echo "== results ($([ $smoke = 1 ] && echo "smoke: sizes scaled down, targets not judged" || echo "medians of $reps runs, W4: $reps_w4 runs"); $(nproc) cores, PostgreSQL $(q postgres -c 'SHOW server_version' | cut -d' ' -f1))"
-fmt='%-3s %-30s %8s %8s %8s %7s %7s %-25s %-8s %s\n'
+fmt='%-3s %-30s %8s %8s %8s %7s %7s %7s %-25s %-8s %s\n'
 # shellcheck disable=SC2059
-printf "$fmt" W workload "pgmig s" "psql s" "floor s" pg/flr pg/psql target verdict "client peak RSS MB (pgmig/psql/floor)"
+printf "$fmt" W workload "pgmig s" "psql s" "floor s" pg/flr paired pg/psql target verdict "client peak RSS MB (pgmig/psql/floor)"
 for w in W1 W2 W3 W4 W5 W6; do
     wanted $w || continue
     p=$(get $w pgmig 3) s=$(get $w psql 3) f=$(get $w floor 3)
@@ -488,8 +496,11 @@ for w in W1 W2 W3 W4 W5 W6; do
     esac
     if [ $smoke = 1 ]; then verdict="-"; elif [ -z "$p" ]; then verdict="no data"; elif [ -n "$good" ]; then verdict="met"; else verdict="NOT met"; fi
     # shellcheck disable=SC2059
-    printf "$fmt" "$w" "$what" "${p:--}" "${s:--}" "${f:--}" "${rp:--}" "${rs:--}" "$target" "$verdict" "$mem"
+    pr=
+    case $w in W1 | W3 | W4 | W5) pr=$(paired "$w") ;; esac
+    printf "$fmt" "$w" "$what" "${p:--}" "${s:--}" "${f:--}" "${rp:--}" "${pr:--}" "${rs:--}" "$target" "$verdict" "$mem"
 done
+echo "pg/flr: ratio of the medians (the verdict); paired: median of each repetition's pgmig / floor (the two ran back to back)"
 echo "[1] psql and floor columns: connect + SELECT 1 (the bare minimum), for comparison"
 echo "[2] psql: psql -X -c 'SELECT * FROM mig.status()' (most of it is psql formatting 10,000 rows); floor: the same query by one PQexec, which the target judges"
 echo "W4 backend peak: VmHWM of the serving backend(s), including shared buffers touched"
