@@ -29,6 +29,7 @@ Command register_up(CLI::App &app) {
                 trace("up: start");
                 auto pending = std::async(std::launch::async, [&ctx] {
                     auto c = ctx.connect();
+                    trace("up: connected");
                     auto rows = fetch_status(*c);
                     return std::make_pair(std::move(c), std::move(rows));
                 });
@@ -44,7 +45,7 @@ Command register_up(CLI::App &app) {
                 }
                 trace("up: folder read");
                 auto [c, rows] = pending.get();
-                trace("up: connected, status read");
+                trace("up: status read");
                 DeployOptions d;
                 if (!o->to.empty())
                     d.target = checked_version(o->to);

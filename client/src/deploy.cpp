@@ -66,13 +66,6 @@ const char *const kStatusSql =
     "SELECT version, name, state, kind, batch, applied_at, duration, checksum, "
     "down_checksum, has_down, transactional FROM mig.status()";
 
-void trace(const char *what) {
-    static const bool on = std::getenv("PGMIG_TRACE") != nullptr;
-    static const auto t0 = Clock::now();
-    if (on)
-        fmt::print(stderr, "[trace {:8.3f} ms] {}\n", since(t0) * 1000, what);
-}
-
 std::vector<ServerRow> fetch_status(Conn &c) {
     return read_status(c.exec(kStatusSql));
 }

@@ -5,6 +5,7 @@
 #include "errors_report.hpp"
 #include "layouts/layout.hpp"
 #include "pg_conn.hpp"
+#include "trace.hpp"
 
 #include <map>
 #include <optional>
@@ -18,9 +19,6 @@ struct ServerRow {
     std::optional<std::string> batch, applied_at, duration, checksum, down_checksum;
     bool has_down = false, transactional = true;
 };
-
-// PGMIG_TRACE=1: phase timings on stderr (for performance work)
-void trace(const char *what);
 
 std::vector<ServerRow> fetch_status(Conn &c);
 extern const char *const kStatusSql;

@@ -5,6 +5,7 @@
 #include "errors_report.hpp"
 #include "mask.hpp"
 #include "output.hpp"
+#include "trace.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -25,6 +26,7 @@ Global options may come before or after the verb. See docs/cli.md.)";
 // (std::bad_alloc), and then terminating is right.
 int main(int argc, char **argv) { // NOLINT(bugprone-exception-escape)
     using namespace mig::client;
+    trace("main");
     CLI::App app{"pgmig: schema migrations that live inside PostgreSQL"};
     app.set_version_flag("--version", "pgmig 0.1.0");
     app.footer(kFooter);
@@ -48,6 +50,7 @@ int main(int argc, char **argv) { // NOLINT(bugprone-exception-escape)
         int rc = app.exit(e);
         return rc == 0 ? 0 : EXIT_USAGE;
     }
+    trace("main: arguments parsed");
     try {
         ctx.resolve(cmds[0].sub->parsed());
         for (auto &c : cmds)

@@ -2,6 +2,7 @@
 
 #include "errors.hpp"
 #include "mask.hpp"
+#include "trace.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -235,6 +236,8 @@ std::vector<Result> Conn::pipeline(size_t n, const std::function<Query(size_t)> 
             prev_sql = std::move(q.sql);
         ++sent;
         flush();
+        if (i == 0)
+            trace("pipeline: first query sent");
         if (broken)
             break;
     }
