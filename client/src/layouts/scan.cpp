@@ -148,7 +148,7 @@ Listing list_folder(const std::string &dir) {
 }
 
 std::optional<std::string> read_script(const std::string &path, std::vector<std::string> &errors) {
-    return read_script_at(AT_FDCWD, path, path, errors);
+    return read_script_at(AT_FDCWD, path, path, errors, nullptr);
 }
 
 namespace {
@@ -173,15 +173,18 @@ int open_script_at(int dirfd, const std::string &rel, const std::string &path,
 } // namespace
 
 std::optional<std::string> read_script_at(int dirfd, const std::string &rel,
-                                          const std::string &path,
-                                          std::vector<std::string> &errors) {
+                                          const std::string &path, std::vector<std::string> &errors,
+                                          struct stat *st_out) {
     struct stat st {};
     int fd = open_script_at(dirfd, rel, path, errors, st);
     if (fd < 0)
         return std::nullopt;
     std::string text;
-    // one byte more than the size, so that reading the end needs no reallocation
-    text.resize(static_cast<size_t>(st.st_size) + 1);
+    // One byte more than the size: a regular file that still has the size fstat gave is read by
+    // one read(), which returns short at its end (no second read() to see EOF). A file that
+    // grew fills the buffer, one that shrank (or a short read) reads on until EOF.
+    const size_t expected = static_cast<size_t>(st.st_size);
+    text.resize(expected + 1);
     size_t got = 0;
     while (true) {
         if (got == text.size())
@@ -197,9 +200,13 @@ std::optional<std::string> read_script_at(int dirfd, const std::string &rel,
         if (n == 0)
             break;
         got += static_cast<size_t>(n);
+        if (S_ISREG(st.st_mode) && expected > 0 && got == expected)
+            break; // short of the one byte more: the end
     }
     ::close(fd);
     text.resize(got);
+    if (st_out)
+        *st_out = st;
     if (size_t nul = text.find('\0'); nul != std::string::npos) {
         auto [l, c] = line_col_at(text, nul);
         errors.push_back(fmt::format("{}:{}:{}: contains a NUL byte (binary file?)", path, l, c));

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <sys/stat.h>
 #include <vector>
 
 namespace mig::client {
@@ -29,9 +30,11 @@ Listing list_folder(const std::string &dir);
 // Refuses unreadable files, NUL bytes and invalid UTF-8 (naming line and column).
 std::optional<std::string> read_script(const std::string &path, std::vector<std::string> &errors);
 // The same, for `rel` inside an open directory (dirfd); `shown` is the path used in messages.
+// st_out (if given) receives the fstat of the file taken before it was read (for the stat cache).
 std::optional<std::string> read_script_at(int dirfd, const std::string &rel,
                                           const std::string &shown,
-                                          std::vector<std::string> &errors);
+                                          std::vector<std::string> &errors,
+                                          struct stat *st_out = nullptr);
 
 // Big scripts, never held whole: reads `rel` in chunks of `chunk` bytes, passing each to fn,
 // with the same checks as read_script_at (NUL bytes, UTF-8 split across chunks, naming line and
