@@ -143,17 +143,6 @@ SyncPlan compute_sync(const Folder &f, const std::vector<ServerRow> &status) {
 }
 
 namespace {
-std::string upload_options(const Migration &m, bool replace) {
-    nlohmann::json o = nlohmann::json::object();
-    o["file"] = m.up_file;
-    if (!m.down_file.empty())
-        o["down_file"] = m.down_file;
-    if (m.no_transaction)
-        o["transaction"] = false;
-    if (replace)
-        o["replace"] = true;
-    return o.dump();
-}
 
 // COPY text format: backslash, newline, carriage return and tab escaped
 void copy_escape(std::string_view in, std::string &out) {

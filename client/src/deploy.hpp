@@ -6,6 +6,7 @@
 #include "layouts/layout.hpp"
 #include "pg_conn.hpp"
 #include "trace.hpp"
+#include "upload.hpp"
 
 #include <map>
 #include <optional>
