@@ -181,7 +181,7 @@ int run_status(Context &ctx) {
         l.file = m->up_file;
         l.local_checksum = m->checksum;
         l.kind = "versioned";
-        l.has_down = m->down_sql.has_value();
+        l.has_down = m->has_down();
         l.transactional = !m->no_transaction;
         lines.push_back(std::move(l));
     }

@@ -217,10 +217,16 @@ TEST(StatCache, LoadFolderUsesItWithoutReadingTheBody) {
     Folder f2 = load_folder(d.path(), lo);
     EXPECT_TRUE(f2.migrations[0].up_streamed); // from the cache
     EXPECT_EQ(f2.migrations[0].checksum, sha256_hex("SELECT 1;\n"));
-    EXPECT_EQ(f2.migrations[0].down_sql, std::optional<std::string>("SELECT 2;\n"));
+    // the down script too: its checksum from the cache, its body read only when uploaded
+    EXPECT_TRUE(f2.migrations[0].down_streamed);
+    EXPECT_FALSE(f2.migrations[0].down_sql);
+    EXPECT_EQ(f2.migrations[0].down_checksum, sha256_hex("SELECT 2;\n"));
+    EXPECT_TRUE(f2.migrations[0].has_down());
     lo.use_cache = false;
     Folder f3 = load_folder(d.path(), lo);
     EXPECT_FALSE(f3.migrations[0].up_streamed);
+    EXPECT_EQ(f3.migrations[0].down_sql, std::optional<std::string>("SELECT 2;\n"));
+    EXPECT_EQ(f3.migrations[0].down_checksum, sha256_hex("SELECT 2;\n"));
 }
 
 TEST(StatCache, RecentlyChangedFilesAreNotStored) {
