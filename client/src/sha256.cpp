@@ -47,10 +47,10 @@ inline uint32_t rotr(uint32_t x, int n) {
 void compress(uint32_t h[8], const unsigned char *block) {
     uint32_t w[64];
     for (int i = 0; i < 16; ++i)
-        w[i] = static_cast<uint32_t>(block[4 * i]) << 24 |
-               static_cast<uint32_t>(block[4 * i + 1]) << 16 |
-               static_cast<uint32_t>(block[4 * i + 2]) << 8 |
-               static_cast<uint32_t>(block[4 * i + 3]);
+        w[i] = static_cast<uint32_t>(block[4 * static_cast<size_t>(i)]) << 24 |
+               static_cast<uint32_t>(block[4 * static_cast<size_t>(i) + 1]) << 16 |
+               static_cast<uint32_t>(block[4 * static_cast<size_t>(i) + 2]) << 8 |
+               static_cast<uint32_t>(block[4 * static_cast<size_t>(i) + 3]);
     for (int i = 16; i < 64; ++i) {
         uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
         uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
@@ -90,7 +90,7 @@ template <int I>
 PGMIG_SHA_TARGET inline void quad(__m128i &abef, __m128i &cdgh, const __m128i &cur, __m128i &prev,
                                   __m128i &next) {
     __m128i msg =
-        _mm_add_epi32(cur, _mm_loadu_si128(reinterpret_cast<const __m128i *>(&kK[4 * I])));
+        _mm_add_epi32(cur, _mm_loadu_si128(reinterpret_cast<const __m128i *>(&kK[size_t{4} * I])));
     cdgh = _mm_sha256rnds2_epu32(cdgh, abef, msg);
     if constexpr (I >= 3 && I <= 14) { // words 4(I+1).. from the last 16
         next = _mm_add_epi32(next, _mm_alignr_epi8(cur, prev, 4));

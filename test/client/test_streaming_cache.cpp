@@ -5,6 +5,7 @@
 #include "layouts/stat_cache.hpp"
 #include "sha256.hpp"
 #include "text.hpp"
+#include "cache_home.hpp"
 #include "tmpdir.hpp"
 
 #include <cstdlib>
@@ -111,27 +112,6 @@ TEST(Sha256, IncrementalEqualsWhole) {
 }
 
 namespace {
-struct CacheHome {
-    TmpDir home;
-    std::string old;
-    bool had = false;
-    long long settle = StatCache::settle_ns;
-    CacheHome() {
-        StatCache::settle_ns = 0;
-        if (const char *o = std::getenv("XDG_CACHE_HOME")) {
-            old = o;
-            had = true;
-        }
-        ::setenv("XDG_CACHE_HOME", home.path().c_str(), 1);
-    }
-    ~CacheHome() {
-        StatCache::settle_ns = settle;
-        if (had)
-            ::setenv("XDG_CACHE_HOME", old.c_str(), 1);
-        else
-            ::unsetenv("XDG_CACHE_HOME");
-    }
-};
 struct stat stat_of(const std::string &p) {
     struct stat st {};
     ::stat(p.c_str(), &st);

@@ -28,9 +28,10 @@ TEST(UploadOptions, SameAsNlohmannJson) {
         every_control += static_cast<char>(c);
     const char *paths[] = {"migrations/0001_a.up.sql", "", "dir/with \"quotes\"\\and\\slashes",
                            "caf\xc3\xa9/\xf0\x9d\x84\x9e.sql", "del\x7f"};
-    for (std::string up : {std::string(paths[0]), std::string(paths[2]), std::string(paths[3]),
-                           std::string(paths[4]), every_control}) {
-        for (std::string down : {std::string(paths[1]), std::string(paths[0]), every_control}) {
+    for (const std::string &up : {std::string(paths[0]), std::string(paths[2]),
+                                  std::string(paths[3]), std::string(paths[4]), every_control}) {
+        for (const std::string &down :
+             {std::string(paths[1]), std::string(paths[0]), every_control}) {
             for (int flags = 0; flags < 4; ++flags) {
                 Migration m;
                 m.up_file = up;

@@ -20,7 +20,7 @@ struct ReadOptions {
     bool want_bodies = false;
     // Bodies up to this many bytes stay in memory (up_sql, down_sql); bigger ones are hashed
     // and dropped (read again if uploaded).
-    size_t keep_below = 64 * 1024;
+    size_t keep_below = size_t{64} * 1024;
     // Up scripts above this size are hashed in chunks, never held whole.
     size_t stream_above = LoadOptions::default_stream_above();
     // Up scripts above this size are left unread (reading them would take long): for reading
