@@ -178,11 +178,9 @@ struct Builder {
     // The checksum the stat cache has for `rel`, if the file's stat matches. A name the cache
     // has no entry for is not even stat'ed. rel.data() is NUL-terminated.
     std::optional<std::string> cached(std::string_view rel, struct stat &st) {
-        if (!cache || !cache->has(rel))
+        if (!cache)
             return std::nullopt;
-        if (::fstatat(dirfd, rel.data(), &st, 0) != 0 || !S_ISREG(st.st_mode))
-            return std::nullopt;
-        return cache->lookup(rel, st);
+        return cache->lookup_at(dirfd, rel.data(), rel, st);
     }
     // An up script: left unread (defer), or its checksum from the cache, or read whole, or
     // (above stream_above bytes) checked and hashed in chunks and not kept. False when

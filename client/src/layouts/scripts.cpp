@@ -19,11 +19,9 @@ void store(Folder &f, const std::string &file, const struct stat &st, const std:
 
 // The checksum of `file` from the stat cache, when the file's stat matches its entry.
 std::optional<std::string> from_cache(Folder &f, const std::string &file, struct stat &st) {
-    if (!f.cache || !f.cache->has(f.relative(file)))
+    if (!f.cache)
         return std::nullopt;
-    if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
-        return std::nullopt;
-    return f.cache->lookup(f.relative(file), st);
+    return f.cache->lookup_at(AT_FDCWD, file.c_str(), f.relative(file), st);
 }
 
 // Reads one script as read_scripts() does: the checksum is the hash of what was read (the
@@ -117,11 +115,18 @@ std::vector<std::string> read_scripts(Folder &f, const std::vector<Migration *> 
     };
     std::vector<std::thread> helpers;
     // a second thread only when there is enough to share (starting one costs ~50 us)
-    for (int t = 1; t < threads && which.size() >= 64 * static_cast<size_t>(t); ++t)
+    int n = 1;
+    while (n < threads && which.size() >= 64 * static_cast<size_t>(n))
+        ++n;
+    if (n > 1 && f.cache)
+        f.cache->set_shared(true);
+    for (int t = 1; t < n; ++t)
         helpers.emplace_back(work);
     work();
     for (auto &h : helpers)
         h.join();
+    if (n > 1 && f.cache)
+        f.cache->set_shared(false);
     std::vector<std::string> out;
     for (auto &e : errors)
         out.insert(out.end(), std::make_move_iterator(e.begin()), std::make_move_iterator(e.end()));

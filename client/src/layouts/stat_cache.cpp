@@ -211,6 +211,11 @@ const StatCache::Entry *StatCache::find(std::string_view rel) const {
         --next_;
         return &entries_[next_ - 1];
     }
+    // a name that would sit right where the walk is: not there (`status` keeps the entries of
+    // 10,000 down scripts it does not read, most of which a cache written by status lacks)
+    if (next_ <= entries_.size() && (next_ == entries_.size() || rel < entries_[next_].name) &&
+        (next_ == 0 || entries_[next_ - 1].name < rel))
+        return nullptr;
     auto it = std::lower_bound(entries_.begin(), entries_.end(), rel,
                                [](const Entry &e, std::string_view r) { return e.name < r; });
     if (it == entries_.end() || it->name != rel)
@@ -220,12 +225,32 @@ const StatCache::Entry *StatCache::find(std::string_view rel) const {
 }
 
 bool StatCache::has(std::string_view rel) const {
-    std::lock_guard<std::mutex> g(mu_);
+    auto g = guard();
     return find(rel) != nullptr;
 }
 
+std::optional<std::string> StatCache::lookup_at(int dirfd, const char *path, std::string_view rel,
+                                                struct stat &st) const {
+    auto stat_ok = [&] { return ::fstatat(dirfd, path, &st, 0) == 0 && S_ISREG(st.st_mode); };
+    if (!shared_) {
+        const Entry *e = find(rel);
+        if (!e || !stat_ok())
+            return std::nullopt;
+        return check(*e, st);
+    }
+    {
+        auto g = guard();
+        if (!find(rel))
+            return std::nullopt;
+    }
+    // not locked while the kernel works (two threads read scripts)
+    if (!stat_ok())
+        return std::nullopt;
+    return lookup(rel, st);
+}
+
 void StatCache::keep(std::string_view rel) {
-    std::lock_guard<std::mutex> g(mu_);
+    auto g = guard();
     if (const Entry *e = find(rel); e && !e->used) {
         e->used = true;
         saved_ = false;
@@ -233,20 +258,23 @@ void StatCache::keep(std::string_view rel) {
 }
 
 std::optional<std::string> StatCache::lookup(std::string_view rel, const struct stat &st) const {
-    std::lock_guard<std::mutex> g(mu_);
+    auto g = guard();
     const Entry *e = find(rel);
     if (!e)
         return std::nullopt;
+    return check(*e, st);
+}
+
+std::optional<std::string> StatCache::check(const Entry &e, const struct stat &st) const {
     long long m = ns_of(st.st_mtim), c = ns_of(st.st_ctim);
-    if (e->size != static_cast<long long>(st.st_size) || e->mtime_ns != m || e->ctime_ns != c ||
-        e->ino != static_cast<unsigned long long>(st.st_ino) || m >= written_ns_ ||
-        c >= written_ns_)
+    if (e.size != static_cast<long long>(st.st_size) || e.mtime_ns != m || e.ctime_ns != c ||
+        e.ino != static_cast<unsigned long long>(st.st_ino) || m >= written_ns_ || c >= written_ns_)
         return std::nullopt;
-    if (!e->used) {
-        e->used = true;
+    if (!e.used) {
+        e.used = true;
         saved_ = false;
     }
-    return std::string(e->checksum);
+    return std::string(e.checksum);
 }
 
 void StatCache::store(std::string_view rel, const struct stat &st, const std::string &checksum) {
@@ -257,7 +285,7 @@ void StatCache::store(std::string_view rel, const struct stat &st, const std::st
     long long m = ns_of(st.st_mtim), c = ns_of(st.st_ctim);
     if (c > ns_of(now) - settle_ns || m > ns_of(now) - settle_ns)
         return; // too recent: hashed again next time
-    std::lock_guard<std::mutex> g(mu_);
+    auto g = guard();
     if (const Entry *old = find(rel)) {
         if (old->checksum == checksum && old->size == static_cast<long long>(st.st_size) &&
             old->mtime_ns == m && old->ctime_ns == c &&
@@ -280,7 +308,7 @@ void StatCache::store(std::string_view rel, const struct stat &st, const std::st
 }
 
 void StatCache::save() {
-    std::lock_guard<std::mutex> g(mu_);
+    auto g = guard();
     if (path_.empty())
         return;
     ensure_loaded();

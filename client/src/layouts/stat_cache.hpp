@@ -11,7 +11,7 @@
 // - a missing, unreadable, truncated or corrupt cache is ignored (and rewritten);
 // - it is written to a temporary file and renamed into place, so readers see old or new.
 // Entries are per file name, so up and down scripts (and a directory layout's "dir/up.sql") are
-// cached alike. Its methods may be called from several threads.
+// cached alike. Its methods may be called from several threads while set_shared(true).
 #pragma once
 #include <mutex>
 #include <optional>
@@ -30,9 +30,14 @@ class StatCache {
     // Checksum of `rel` when the cache has it for exactly this stat, else nullopt.
     // Fastest when asked in name order (load_folder does): the next entry is tried first.
     std::optional<std::string> lookup(std::string_view rel, const struct stat &st) const;
-    // Whether the cache has an entry for `rel` (whatever its stat): a file it has none for need
-    // not be stat'ed to look it up.
+    // Whether the cache has an entry for `rel` (whatever its stat).
     bool has(std::string_view rel) const;
+    // lookup() with the stat taken here (fstatat(dirfd, path), into st) only when the cache has
+    // an entry for `rel`: a file it has none for is not stat'ed.
+    std::optional<std::string> lookup_at(int dirfd, const char *path, std::string_view rel,
+                                         struct stat &st) const;
+    // While more than one thread uses the cache, its methods lock (see read_scripts).
+    void set_shared(bool shared) { shared_ = shared; }
     // Records a checksum computed from the file's contents read after `st` was taken. Storing
     // what the cache already holds, trusted, changes nothing.
     void store(std::string_view rel, const struct stat &st, const std::string &checksum);
@@ -62,6 +67,12 @@ class StatCache {
     };
     // The entry for `rel`, or nullptr.
     const Entry *find(std::string_view rel) const;
+    // e's checksum when st matches it (and the racy rule allows), marking it used.
+    std::optional<std::string> check(const Entry &e, const struct stat &st) const;
+    std::unique_lock<std::mutex> guard() const {
+        return shared_ ? std::unique_lock<std::mutex>(mu_) : std::unique_lock<std::mutex>();
+    }
+    bool shared_ = false;
     void load();
     void ensure_loaded() const;
     bool loaded_ = false;
