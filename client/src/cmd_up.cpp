@@ -11,7 +11,6 @@
 #include <future>
 #include <memory>
 #include <mutex>
-#include <unordered_set>
 
 namespace mig::client {
 namespace {
@@ -51,14 +50,10 @@ void read_ahead(Folder &f, const std::atomic<bool> &status_done) {
 // goes out at once. Stops when the thread is done.
 void read_first_uploads(Folder &f, const std::vector<ServerRow> &status,
                         const std::atomic<bool> &done) {
-    std::unordered_set<std::string> known;
-    known.reserve(status.size() * 2);
-    for (const auto &s : status)
-        if (s.kind != "repeatable")
-            known.insert(canonical_version(s.version));
+    ServerIndex known(status);
     std::vector<Migration *> which;
     for (auto &m : f.migrations)
-        if ((m.up_streamed || m.down_streamed) && !known.count(canonical_version(m.version)))
+        if ((m.up_streamed || m.down_streamed) && !known.find(canonical_version(m.version)))
             which.push_back(&m);
     ReadOptions first;
     first.want_bodies = true;
@@ -70,7 +65,8 @@ void read_first_uploads(Folder &f, const std::vector<ServerRow> &status,
 struct Shared {
     Connected c;
     std::atomic<bool> have_status{false}; // c.status is complete
-    std::atomic<bool> status_done{false}; // it is, or the thread failed before
+    std::atomic<bool> locking{false};     // the thread is taking the deploy lock
+    std::atomic<bool> status_done{false}; // decided whether to lock, or the thread failed
     std::atomic<bool> done{false};        // the thread finished
     std::mutex mu;
     std::condition_variable cv; // status_done became true
@@ -111,9 +107,10 @@ int run_up(Context &ctx, const UpOptions &o) {
         sh.c.status = fetch_status(*sh.c.conn);
         trace("up: status read");
         sh.have_status = true;
-        sh.set_status_done();
         auto local = versions.get();
-        if (local && may_lock && has_work_by_versions(*local, sh.c.status)) {
+        sh.locking = local && may_lock && has_work_by_versions(*local, sh.c.status);
+        sh.set_status_done();
+        if (sh.locking) {
             sh.c.locked = try_begin_locked(*sh.c.conn, ctx);
             trace(sh.c.locked ? "up: locked" : "up: lock held by another deployer");
         }
@@ -141,7 +138,7 @@ int run_up(Context &ctx, const UpOptions &o) {
     read_ahead(f, sh.status_done);
     trace("up: read ahead");
     sh.wait_status_done();
-    if (sh.have_status && !sh.done) {
+    if (sh.locking && !sh.done) {
         read_first_uploads(f, sh.c.status, sh.done);
         trace("up: first uploads read");
     }

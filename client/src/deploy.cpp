@@ -301,8 +301,9 @@ int deploy(Context &ctx, Conn &c, Folder &f, const DeployOptions &o,
     trace("deploy: status fetched");
     SyncPlan sp;
     try {
-        read_known_scripts(f, status);
-        sp = compute_sync(f, status);
+        ServerIndex index(status);
+        read_known_scripts(f, index);
+        sp = compute_sync(f, status, index);
         trace("deploy: compared");
         if (!sp.drift.empty())
             throw_if_bad_unread(f); // bad files first, as when the folder was read whole

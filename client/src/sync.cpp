@@ -7,7 +7,6 @@
 
 #include <fmt/format.h>
 #include <map>
-#include <unordered_set>
 
 namespace mig::client {
 
@@ -40,26 +39,39 @@ std::vector<ServerRow> read_status(const Result &r) {
     return out;
 }
 
+ServerIndex::ServerIndex(const std::vector<ServerRow> &status) {
+    by_version_.reserve(status.size());
+    for (const auto &s : status)
+        if (s.kind != "repeatable")
+            by_version_.emplace(canonical_version(s.version), &s);
+}
+
+const ServerRow *ServerIndex::find(const std::string &canonical) const {
+    auto it = by_version_.find(canonical);
+    return it != by_version_.end() ? it->second : nullptr;
+}
+
 SyncPlan compute_sync(Folder &f, const std::vector<ServerRow> &status) {
+    return compute_sync(f, status, ServerIndex(status));
+}
+
+SyncPlan compute_sync(Folder &f, const std::vector<ServerRow> &status, const ServerIndex &index) {
     SyncPlan p;
-    std::map<std::string, const ServerRow *> by_version, by_repeatable;
+    std::map<std::string, const ServerRow *> by_repeatable;
     for (const auto &s : status) {
         if (s.kind == "repeatable")
             by_repeatable[s.name] = &s;
-        else
-            by_version[canonical_version(s.version)] = &s;
-        if (s.kind != "repeatable" &&
-            (s.state == "pending" || s.state == "partial" || s.state == "failed"))
+        else if (s.state == "pending" || s.state == "partial" || s.state == "failed")
             p.pending = true;
     }
     for (auto &m : f.migrations) {
-        auto it = by_version.find(canonical_version(m.version));
-        if (it == by_version.end()) {
+        const ServerRow *row = index.find(canonical_version(m.version));
+        if (!row) {
             p.upload.push_back(&m);
             p.replace.push_back(false);
             continue;
         }
-        const ServerRow &s = *it->second;
+        const ServerRow &s = *row;
         bool up_same = s.checksum && *s.checksum == m.checksum;
         bool down_same = s.down_checksum == m.down_checksum;
         if (up_same && down_same)
@@ -92,14 +104,13 @@ SyncPlan compute_sync(Folder &f, const std::vector<ServerRow> &status) {
 }
 
 void read_known_scripts(Folder &f, const std::vector<ServerRow> &status) {
-    std::unordered_set<std::string> known;
-    known.reserve(status.size() * 2);
-    for (const auto &s : status)
-        if (s.kind != "repeatable")
-            known.insert(canonical_version(s.version));
+    read_known_scripts(f, ServerIndex(status));
+}
+
+void read_known_scripts(Folder &f, const ServerIndex &index) {
     std::vector<Migration *> which;
     for (auto &m : f.migrations)
-        if ((m.up_unread || m.down_unread) && known.count(canonical_version(m.version)))
+        if ((m.up_unread || m.down_unread) && index.find(canonical_version(m.version)))
             which.push_back(&m);
     if (which.empty())
         return;
@@ -122,17 +133,15 @@ void throw_if_bad_unread(Folder &f) {
 
 bool has_work_by_versions(const std::vector<std::string> &local,
                           const std::vector<ServerRow> &status) {
-    std::unordered_set<std::string> known;
-    known.reserve(status.size() * 2);
-    for (const auto &s : status) {
-        if (s.kind == "repeatable")
-            continue;
-        if (s.state == "pending" || s.state == "partial" || s.state == "failed")
+    for (const auto &s : status)
+        if (s.kind != "repeatable" &&
+            (s.state == "pending" || s.state == "partial" || s.state == "failed"))
             return true;
-        known.insert(canonical_version(s.version));
-    }
+    if (local.size() > status.size())
+        return true; // more versions than the server has rows
+    ServerIndex index(status);
     for (const auto &v : local)
-        if (!known.count(v))
+        if (!index.find(v))
             return true;
     return false;
 }
