@@ -375,7 +375,9 @@ int deploy(Context &ctx, Conn &c, Folder &f, const DeployOptions &o,
                 // mig.plan follows in the same pipeline unless a big body must go by COPY first.
                 UploadBuilder ub(f, uploads);
                 bool planned = false;
-                rs = c.pipeline([&](size_t) -> std::optional<Query> {
+                rs = c.pipeline([&](size_t i) -> std::optional<Query> {
+                    if (i == 1) // query 0 is on its way (sent before query 1 is made)
+                        trace("upload: first call sent");
                     if (auto q = ub.next())
                         return q;
                     if (planned || !ub.streamed().empty())

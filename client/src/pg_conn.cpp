@@ -2,7 +2,6 @@
 
 #include "errors.hpp"
 #include "mask.hpp"
-#include "trace.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -245,8 +244,6 @@ std::vector<Result> Conn::pipeline(const std::function<std::optional<Query>(size
             prev_sql = std::move(q.sql);
         ++sent;
         flush();
-        if (i == 0)
-            trace("pipeline: first query sent");
         if (broken)
             break;
     }

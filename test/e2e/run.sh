@@ -749,7 +749,7 @@ PGMIG_TRACE=1 pg up --dir "$work/lazy_bad"
 expect_rc "lazy: bad files found while uploading: exit 2" 2
 expect_err "lazy: the bad up script named, with line and column" "lazy_bad/050_t.up.sql:2:12: not valid UTF-8"
 expect_err "lazy: the bad down script named too" "lazy_bad/110_t.down.sql:1:.*not valid UTF-8"
-grep -q "pipeline: first query sent" <<<"$err" && ok "lazy: uploads were under way when they were found" ||
+grep -q "upload: first call sent" <<<"$err" && ok "lazy: uploads were under way when they were found" ||
     bad "lazy: uploads were under way when they were found" "$err"
 expect_eq "lazy: database unchanged" "$(snap)" "$before"
 calls=$(upload_calls)
