@@ -21,18 +21,21 @@ Command register_baseline(CLI::App &app) {
                 *v = checked_version(*v);
                 Folder f = ctx.load();
                 auto c = ctx.connect();
-                auto sp = compute_sync(f, fetch_status(*c));
-                std::vector<size_t> todo;
+                auto status = fetch_status(*c);
+                read_known_scripts(f, status);
+                auto sp = compute_sync(f, status);
+                std::vector<UploadItem> todo;
                 for (size_t i = 0; i < sp.upload.size(); ++i)
                     if (compare_versions(sp.upload[i]->version, *v) <= 0)
-                        todo.push_back(i);
+                        todo.push_back({sp.upload[i], sp.replace[i]});
                 try {
                     begin_locked(*c, ctx);
-                    auto rs = c->pipeline(todo.size(), [&](size_t k) {
-                        return upload_query(*sp.upload[todo[k]], sp.replace[todo[k]]);
-                    });
-                    for (size_t k = 0; k < todo.size(); ++k)
-                        check_uploaded(*sp.upload[todo[k]], rs[k]);
+                    UploadBuilder ub(f, todo);
+                    auto rs = c->pipeline([&](size_t) { return ub.next(); });
+                    ub.check(rs);
+                    for (size_t i = 0; i < ub.streamed().size(); ++i)
+                        upload_streamed(*c, f, *ub.streamed()[i].m, ub.streamed()[i].replace,
+                                        i == 0);
                     auto r = c->exec("SELECT version, name, action FROM mig.baseline($1)", {*v});
                     c->exec("COMMIT");
                     for (int i = 0; i < r.rows(); ++i)

@@ -181,7 +181,7 @@ int run_status(Context &ctx) {
         l.file = m->up_file;
         l.local_checksum = m->checksum;
         l.kind = "versioned";
-        l.has_down = m->down_sql.has_value();
+        l.has_down = m->has_down();
         l.transactional = !m->no_transaction;
         lines.push_back(std::move(l));
     }
@@ -306,7 +306,7 @@ int run_status(Context &ctx) {
         p[0] = p[1] = ' ';
         p += 2;
     };
-    size_t row_max = wv + wn + ws + 5 + 19 + 5 * 2 + 1; // plus the fields' own lengths
+    size_t row_max = wv + wn + ws + 5 + 19 + size_t{5} * 2 + 1; // plus the fields' own lengths
     buf.reserve(buf.size() + lines.size() * (row_max + 24));
     std::string name;
     for (auto &l : lines) {
@@ -332,8 +332,7 @@ int run_status(Context &ctx) {
             put(p, l.state, ws, false);
             put(p, l.batch, 5, true);
             put(p, at, 19, false);
-            std::memcpy(p, l.duration.data(), l.duration.size());
-            p += l.duration.size();
+            p = std::copy(l.duration.begin(), l.duration.end(), p);
             *p++ = '\n';
             buf.resize(static_cast<size_t>(p - buf.data()));
         } else {

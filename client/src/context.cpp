@@ -144,9 +144,10 @@ std::unique_ptr<Conn> Context::connect() const {
     return std::make_unique<Conn>(conninfo(), opt.wait);
 }
 
-Folder Context::load() const {
+Folder Context::load(bool defer_reads) const {
     LoadOptions lo;
     lo.use_cache = !opt.no_cache;
+    lo.defer_reads = defer_reads;
     Folder f = load_folder(dir(), lo);
     for (auto &w : f.warnings)
         warn(w);

@@ -48,8 +48,9 @@ struct Context {
     // For verbs that change the database: refuses (exit 2) when the environment requires --yes.
     void require_yes(const char *verb) const;
     std::unique_ptr<Conn> connect() const;
-    // Loads the migrations folder, printing its warnings to stderr.
-    Folder load() const;
+    // Loads the migrations folder, printing its warnings to stderr. defer_reads: see
+    // LoadOptions (only names are read; deploy() reads the scripts when it needs them).
+    Folder load(bool defer_reads = false) const;
 };
 
 // A version given on the command line, normalised; InputError (exit 2) when it is not one.

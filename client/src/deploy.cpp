@@ -6,6 +6,7 @@
 #include "version.hpp"
 
 #include "layouts/scan.hpp"
+#include "layouts/scripts.hpp"
 #include "sha256.hpp"
 
 #include <chrono>
@@ -16,6 +17,7 @@
 #include <nlohmann/json.hpp>
 #include <functional>
 #include <thread>
+#include <unordered_set>
 
 namespace mig::client {
 namespace {
@@ -42,9 +44,12 @@ struct PlanRow {
 std::vector<PlanRow> read_plan(const Result &r) {
     std::vector<PlanRow> out;
     out.reserve(static_cast<size_t>(r.rows()));
+    // columns looked up once (by name per row, this took ~2.7M instructions for W1's 1,000)
+    const int v = r.col("version"), n = r.col("name"), a = r.col("action"),
+              tx = r.col("transactional"), ends = r.col("ends_transaction");
     for (int i = 0; i < r.rows(); ++i)
-        out.push_back({r.str(i, "version"), r.str(i, "name"), r.str(i, "action"),
-                       r.boolean(i, "transactional"), r.boolean(i, "ends_transaction")});
+        out.push_back(
+            {r.str(i, v), r.str(i, n), r.str(i, a), r.str(i, tx) == "t", r.str(i, ends) == "t"});
     return out;
 }
 
@@ -62,105 +67,7 @@ void print_row(const Context &ctx, Progress &bar, const std::string &action,
 
 } // namespace
 
-const char *const kStatusSql =
-    "SELECT version, name, state, kind, batch, applied_at, duration, checksum, "
-    "down_checksum, has_down, transactional FROM mig.status()";
-
-void trace(const char *what) {
-    static const bool on = std::getenv("PGMIG_TRACE") != nullptr;
-    static const auto t0 = Clock::now();
-    if (on)
-        fmt::print(stderr, "[trace {:8.3f} ms] {}\n", since(t0) * 1000, what);
-}
-
-std::vector<ServerRow> fetch_status(Conn &c) {
-    return read_status(c.exec(kStatusSql));
-}
-
-std::vector<ServerRow> read_status(const Result &r) {
-    std::vector<ServerRow> out;
-    out.reserve(r.rows());
-    for (int i = 0; i < r.rows(); ++i) {
-        ServerRow s;
-        s.version = r.str(i, 0);
-        s.name = r.str(i, 1);
-        s.state = r.str(i, 2);
-        s.kind = r.opt(i, 3).value_or("versioned");
-        s.batch = r.opt(i, 4);
-        s.applied_at = r.opt(i, 5);
-        s.duration = r.opt(i, 6);
-        s.checksum = r.opt(i, 7);
-        s.down_checksum = r.opt(i, 8);
-        s.has_down = r.str(i, 9) == "t";
-        s.transactional = r.str(i, 10) != "f";
-        out.push_back(std::move(s));
-    }
-    return out;
-}
-
-SyncPlan compute_sync(const Folder &f, const std::vector<ServerRow> &status) {
-    SyncPlan p;
-    std::map<std::string, const ServerRow *> by_version, by_repeatable;
-    for (const auto &s : status) {
-        if (s.kind == "repeatable")
-            by_repeatable[s.name] = &s;
-        else
-            by_version[canonical_version(s.version)] = &s;
-        if (s.kind != "repeatable" &&
-            (s.state == "pending" || s.state == "partial" || s.state == "failed"))
-            p.pending = true;
-    }
-    for (const auto &m : f.migrations) {
-        auto it = by_version.find(canonical_version(m.version));
-        if (it == by_version.end()) {
-            p.upload.push_back(&m);
-            p.replace.push_back(false);
-            continue;
-        }
-        const ServerRow &s = *it->second;
-        bool up_same = s.checksum && *s.checksum == m.checksum;
-        bool down_same = s.down_checksum == m.down_checksum;
-        if (up_same && down_same)
-            continue;
-        if (s.state == "pending") {
-            p.upload.push_back(&m);
-            p.replace.push_back(true);
-        } else if (s.state == "baseline") {
-            continue; // never runs; nothing to compare against
-        } else if (!up_same) {
-            p.drift.push_back(fmt::format(
-                "{}: migration {} was {} with checksum {}, but the file's checksum is now {}; "
-                "an applied migration must not be edited (add a new migration instead)",
-                m.up_file, m.version, s.state, s.checksum.value_or("(none)"), m.checksum));
-        } else {
-            p.drift.push_back(fmt::format(
-                "{}: the down script of applied migration {} changed (checksum {} on the "
-                "server, {} in the file)",
-                m.down_file.empty() ? m.up_file : m.down_file, m.version,
-                s.down_checksum.value_or("(none)"), m.down_checksum.value_or("(none)")));
-        }
-    }
-    for (const auto &r : f.repeatables) {
-        auto it = by_repeatable.find(r.name);
-        if (it == by_repeatable.end() || !it->second->checksum ||
-            *it->second->checksum != r.checksum)
-            p.repeatables.push_back(&r);
-    }
-    return p;
-}
-
 namespace {
-std::string upload_options(const Migration &m, bool replace) {
-    nlohmann::json o = nlohmann::json::object();
-    o["file"] = m.up_file;
-    if (!m.down_file.empty())
-        o["down_file"] = m.down_file;
-    if (m.no_transaction)
-        o["transaction"] = false;
-    if (replace)
-        o["replace"] = true;
-    return o.dump();
-}
 
 // COPY text format: backslash, newline, carriage return and tab escaped
 void copy_escape(std::string_view in, std::string &out) {
@@ -194,90 +101,7 @@ void copy_escape(std::string_view in, std::string &out) {
 }
 } // namespace
 
-namespace {
-// The up script of m when it is not in memory (its checksum came from the stat cache): read
-// now, while the server works on the previous upload. It is not hashed again here: the server
-// returns the checksum of what it stored, and check_uploaded compares it with the expected one.
-std::string read_up_body(const Migration &m) {
-    std::vector<std::string> errors;
-    auto text = read_script(m.up_file, errors);
-    if (!text)
-        throw InputError(fmt::format("{}", fmt::join(errors, "\n")));
-    return std::move(*text);
-}
-} // namespace
-
-Query upload_query(const Migration &m, bool replace) {
-    Param body = m.up_streamed ? Param(read_up_body(m)) : Param::ref(m.up_sql);
-    return {
-        "SELECT action, checksum FROM mig.upload($1, $2, $3, $4, $5::jsonb)",
-        {m.version, m.name, std::move(body), Param::ref(m.down_sql), upload_options(m, replace)}};
-}
-
-void check_uploaded(const Migration &m, const Result &r, int row) {
-    if (r.rows() <= row || r.str(row, 1) != m.checksum)
-        throw InputError(fmt::format("{}: the file changed while pgmig was running (checksum {} "
-                                     "when read, {} when uploaded); nothing was applied",
-                                     m.up_file, m.checksum,
-                                     r.rows() > row ? r.str(row, 1) : "none"));
-}
-
-Query upload_many_query(const std::vector<std::pair<const Migration *, bool>> &ms) {
-    // bodies not in memory are read now (kept in `read` until the query is built)
-    std::vector<std::string> read(ms.size()), options(ms.size());
-    std::vector<const std::string *> versions, names, ups, downs, opts;
-    for (size_t i = 0; i < ms.size(); ++i) {
-        const Migration &m = *ms[i].first;
-        const std::string *up = &m.up_sql;
-        if (m.up_streamed) {
-            read[i] = read_up_body(m);
-            up = &read[i];
-        }
-        options[i] = upload_options(m, ms[i].second);
-        versions.push_back(&m.version);
-        names.push_back(&m.name);
-        ups.push_back(up);
-        downs.push_back(m.down_sql ? &*m.down_sql : nullptr);
-        opts.push_back(&options[i]);
-    }
-    return {"SELECT action, checksum FROM mig.upload_many($1::pg_catalog.text[], "
-            "$2::pg_catalog.text[], $3::pg_catalog.text[], $4::pg_catalog.text[], "
-            "$5::pg_catalog.text[]::pg_catalog.jsonb[])",
-            {Param::binary(binary_text_array(versions)), Param::binary(binary_text_array(names)),
-             Param::binary(binary_text_array(ups)), Param::binary(binary_text_array(downs)),
-             Param::binary(binary_text_array(opts))}};
-}
-
-std::vector<UploadUnit> upload_units(const std::vector<std::pair<const Migration *, bool>> &ups) {
-    // Small scripts go many to a call (one message and one insert for up to 500 of them: W1's
-    // 1,000 uploads cost ~45 ms one by one, ~18 ms in two calls); big ones one by one, so that
-    // a 300 kB body is not copied into and out of an array, and reading the next file overlaps
-    // the server's work on this one.
-    constexpr size_t kBatchMax = 500, kBatchBytes = 1 << 20, kSmall = size_t{64} * 1024;
-    std::vector<UploadUnit> units;
-    size_t bytes = 0;
-    for (const auto &u : ups) {
-        size_t size = u.first->up_streamed ? u.first->up_size : u.first->up_sql.size();
-        if (size >= kSmall) {
-            units.push_back({{u}, false});
-            continue;
-        }
-        if (units.empty() || !units.back().many || units.back().items.size() >= kBatchMax ||
-            bytes + size > kBatchBytes) {
-            units.push_back({{}, true});
-            bytes = 0;
-        }
-        units.back().items.push_back(u);
-        bytes += size;
-    }
-    return units;
-}
-
-bool upload_streams(const Migration &m) {
-    return m.up_streamed && m.up_size > LoadOptions::default_stream_above();
-}
-
-void upload_streamed(Conn &c, const Migration &m, bool replace, bool first) {
+void upload_streamed(Conn &c, Folder &f, Migration &m, bool replace, bool first) {
     // The body goes through COPY into a temporary table of this transaction, read from the file
     // in 1 MB chunks: the client never holds it whole (SPEC 5, W4), and nothing outlives the
     // transaction (safe behind a transaction pooler).
@@ -288,11 +112,14 @@ void upload_streamed(Conn &c, const Migration &m, bool replace, bool first) {
     else
         c.exec("TRUNCATE pgmig_upload_body");
     trace("upload: temp table");
+    std::vector<std::string> errors;
+    auto down = upload_body(f, m, true, SIZE_MAX, errors); // read whole, as every down script
+    if (!down)
+        throw InputError(fmt::format("{}", fmt::join(errors, "\n")));
     std::string shown = m.up_file;
     Sha256 h;
     c.copy_in("COPY pgmig_upload_body (up, down) FROM STDIN", [&](const Conn::CopyPut &put) {
         std::string esc;
-        std::vector<std::string> errors;
         if (!stream_script_at(AT_FDCWD, m.up_file, shown, errors, [&](std::string_view part) {
                 h.update(part);
                 copy_escape(part, esc);
@@ -300,8 +127,8 @@ void upload_streamed(Conn &c, const Migration &m, bool replace, bool first) {
             }))
             throw InputError(fmt::format("{}", fmt::join(errors, "\n")));
         put("\t");
-        if (m.down_sql) {
-            copy_escape(*m.down_sql, esc);
+        if (const std::string *text = down->text()) {
+            copy_escape(*text, esc);
             put(esc);
         } else {
             put("\\N");
@@ -310,6 +137,10 @@ void upload_streamed(Conn &c, const Migration &m, bool replace, bool first) {
     });
     trace("upload: copied");
     std::string sum = h.hex();
+    if (m.up_unread) { // not read before: what was sent is what the file holds
+        m.checksum = sum;
+        m.up_unread = false;
+    }
     if (sum != m.checksum)
         throw InputError(fmt::format("{}: the file changed while pgmig was running (checksum {} "
                                      "when read, {} when uploaded); nothing was applied",
@@ -355,21 +186,27 @@ void apply_repeatables(const Context &ctx, Conn &c, Progress &bar, SyncPlan &sp,
 
 } // namespace
 
+bool try_begin_locked(Conn &c, const Context &ctx) {
+    std::string st = ctx.statement_timeout();
+    auto rs = c.pipeline(
+        {{"BEGIN", {}},
+         {"SELECT mig.lock(false), pg_catalog.set_config('lock_timeout', $1, true), "
+          "pg_catalog.set_config('statement_timeout', "
+          "COALESCE($2, pg_catalog.current_setting('statement_timeout')), true)",
+          {ctx.lock_timeout(), st.empty() ? std::nullopt : std::optional<std::string>(st)}}});
+    if (rs.size() == 2 && rs[1].str(0, 0) == "t")
+        return true;
+    c.exec("ROLLBACK");
+    return false;
+}
+
 void begin_locked(Conn &c, const Context &ctx) {
     auto start = Clock::now();
     std::string last_holder;
     int polls = 0;
-    std::string st = ctx.statement_timeout();
     while (true) {
-        auto rs = c.pipeline(
-            {{"BEGIN", {}},
-             {"SELECT mig.lock(false), pg_catalog.set_config('lock_timeout', $1, true), "
-              "pg_catalog.set_config('statement_timeout', "
-              "COALESCE($2, pg_catalog.current_setting('statement_timeout')), true)",
-              {ctx.lock_timeout(), st.empty() ? std::nullopt : std::optional<std::string>(st)}}});
-        if (rs.size() == 2 && rs[1].str(0, 0) == "t")
+        if (try_begin_locked(c, ctx))
             return;
-        c.exec("ROLLBACK");
         std::string holder = "another transaction";
         auto h = c.exec("SELECT pid, application_name, usename, xact_start FROM mig.lock_holder()");
         if (h.rows() > 0)
@@ -456,20 +293,36 @@ int run_outside_transaction(const Context &ctx, Conn &c, const Folder *f,
     return 0;
 }
 
-int deploy(Context &ctx, Conn &c, const Folder &f, const DeployOptions &o,
-           std::optional<std::vector<ServerRow>> prefetched) {
+int deploy(Context &ctx, Conn &c, Folder &f, const DeployOptions &o,
+           std::optional<std::vector<ServerRow>> prefetched, bool locked) {
     auto t_start = Clock::now();
     trace("deploy: start");
     auto status = prefetched ? std::move(*prefetched) : fetch_status(c);
     trace("deploy: status fetched");
-    SyncPlan sp = compute_sync(f, status);
-    trace("deploy: compared");
+    SyncPlan sp;
+    try {
+        ServerIndex index(status);
+        read_known_scripts(f, index);
+        sp = compute_sync(f, status, index);
+        trace("deploy: compared");
+        if (!sp.drift.empty())
+            throw_if_bad_unread(f); // bad files first, as when the folder was read whole
+    } catch (...) {
+        if (locked)
+            c.rollback_quietly();
+        throw;
+    }
     if (!sp.drift.empty()) {
+        if (locked)
+            c.rollback_quietly();
         for (auto &d : sp.drift)
             error_line(d);
         return EXIT_USAGE;
     }
     if (sp.upload.empty() && !sp.pending && sp.repeatables.empty()) {
+        if (locked)
+            c.rollback_quietly();
+        save_cache(f);
         if (o.dry_run && ctx.opt.json)
             fmt::print(
                 "{}\n",
@@ -478,22 +331,28 @@ int deploy(Context &ctx, Conn &c, const Folder &f, const DeployOptions &o,
             fmt::print("nothing to do: {} migrations applied\n", f.migrations.size());
         return EXIT_OK;
     }
-    if (!o.dry_run)
-        ctx.require_yes("up");
-
-    // Uploads are built one at a time as the pipeline sends them (upload_query reads a body not
-    // in memory then): reading file i+1 overlaps the server's work on file i.
-    std::vector<std::pair<const Migration *, bool>> uploads;
-    std::vector<std::pair<const Migration *, bool>> streamed; // big bodies: COPY, one by one
-    for (size_t i = 0; i < sp.upload.size(); ++i) {
-        if (upload_streams(*sp.upload[i]))
-            streamed.emplace_back(sp.upload[i], sp.replace[i]);
-        else
-            uploads.emplace_back(sp.upload[i], sp.replace[i]);
+    if (!o.dry_run) {
+        try {
+            ctx.require_yes("up");
+        } catch (...) {
+            if (locked)
+                c.rollback_quietly();
+            throw;
+        }
     }
+
+    std::vector<UploadItem> uploads;
+    for (size_t i = 0; i < sp.upload.size(); ++i)
+        uploads.push_back({sp.upload[i], sp.replace[i]});
     std::optional<std::string> target = o.target;
-    auto units = upload_units(uploads);
-    bool uploaded = uploads.empty() && streamed.empty();
+    bool uploaded = uploads.empty();
+    // The stat cache is written while the server applies (the client only waits then).
+    bool cache_saved = false;
+    auto save_cache_once = [&] {
+        if (!cache_saved)
+            save_cache(f);
+        cache_saved = true;
+    };
     int applied = 0, attempt = 0;
     nlohmann::json report = nlohmann::json::array();
     size_t total = sp.upload.size() + sp.repeatables.size();
@@ -505,26 +364,39 @@ int deploy(Context &ctx, Conn &c, const Folder &f, const DeployOptions &o,
 
     while (true) {
         try {
-            begin_locked(c, ctx);
+            if (!locked)
+                begin_locked(c, ctx);
+            locked = false; // the next transaction takes the lock itself
             trace("deploy: locked");
-            if (!uploaded)
-                for (size_t i = 0; i < streamed.size(); ++i)
-                    upload_streamed(c, *streamed[i].first, streamed[i].second, i == 0);
-            size_t nup = uploaded ? 0 : units.size();
-            auto rs = c.pipeline(nup + 1, [&](size_t i) {
-                if (i == nup)
+            std::vector<Result> rs;
+            if (!uploaded) {
+                // Uploads are built one at a time as the pipeline sends them (bodies not in
+                // memory read then): reading file i+1 overlaps the server's work on file i.
+                // mig.plan follows in the same pipeline unless a big body must go by COPY first.
+                UploadBuilder ub(f, uploads);
+                bool planned = false;
+                rs = c.pipeline([&](size_t i) -> std::optional<Query> {
+                    if (i == 1) // query 0 is on its way (sent before query 1 is made)
+                        trace("upload: first call sent");
+                    if (auto q = ub.next())
+                        return q;
+                    if (planned || !ub.streamed().empty())
+                        return std::nullopt;
+                    planned = true;
                     return Query{kPlanSql, {target}};
-                const auto &u = units[i];
-                return u.many ? upload_many_query(u.items)
-                              : upload_query(*u.items[0].first, u.items[0].second);
-            });
-            for (size_t i = 0; i < nup; ++i)
-                for (size_t k = 0; k < units[i].items.size(); ++k)
-                    check_uploaded(*units[i].items[k].first, rs[i], static_cast<int>(k));
+                });
+                ub.check(rs);
+                for (size_t i = 0; i < ub.streamed().size(); ++i)
+                    upload_streamed(c, f, *ub.streamed()[i].m, ub.streamed()[i].replace, i == 0);
+                if (!planned)
+                    rs.push_back(c.exec(kPlanSql, {target}));
+            } else {
+                rs.push_back(c.exec(kPlanSql, {target}));
+            }
             trace("deploy: uploaded and planned");
             auto plan = read_plan(rs.back());
             if (!uploaded && ctx.opt.verbose > 0)
-                fmt::print("uploaded {} migration(s)\n", uploads.size() + streamed.size());
+                fmt::print("uploaded {} migration(s)\n", uploads.size());
 
             if (o.dry_run) {
                 // Runs what one transaction can: up to a non-transactional migration, or up to
@@ -599,6 +471,7 @@ int deploy(Context &ctx, Conn &c, const Folder &f, const DeployOptions &o,
                                nlohmann::json{{"dry_run", true}, {"migrations", report}}.dump(2));
                 else if (!ctx.opt.quiet)
                     fmt::print("dry run: rolled back, nothing changed\n");
+                save_cache_once();
                 return EXIT_OK;
             }
 
@@ -642,7 +515,7 @@ int deploy(Context &ctx, Conn &c, const Folder &f, const DeployOptions &o,
                         fmt::format("applying {} migration(s)... {:.1f} s", n, since(t_apply)));
                 };
             auto r = c.exec_ticking("SELECT version, name, action, duration FROM mig.apply($1)",
-                                    {plan[n - 1].version}, tick);
+                                    {plan[n - 1].version}, tick, save_cache_once);
             trace("deploy: applied");
             for (int k = 0; k < r.rows(); ++k) {
                 double secs = r.null(k, 3) ? 0 : interval_seconds(r.str(k, 3));
@@ -683,6 +556,7 @@ int deploy(Context &ctx, Conn &c, const Folder &f, const DeployOptions &o,
         }
     }
     bar.clear();
+    save_cache_once();
     if (ctx.show_progress())
         fmt::print("applied {} migration(s) in {}\n", applied, human_duration(since(t_start)));
     return EXIT_OK;

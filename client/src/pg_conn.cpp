@@ -120,9 +120,15 @@ std::vector<Result> Conn::pipeline(const std::vector<Query> &qs) {
 }
 
 std::vector<Result> Conn::pipeline(size_t n, const std::function<Query(size_t)> &make) {
+    return pipeline([&](size_t i) -> std::optional<Query> {
+        if (i >= n)
+            return std::nullopt;
+        return make(i);
+    });
+}
+
+std::vector<Result> Conn::pipeline(const std::function<std::optional<Query>(size_t)> &next) {
     std::vector<Result> out;
-    if (n == 0)
-        return out;
     PGconn *c = c_.get();
     if (PQenterPipelineMode(c) != 1)
         throw PgError(nullptr, "cannot enter pipeline mode: " + conn_error_text(c));
@@ -193,10 +199,13 @@ std::vector<Result> Conn::pipeline(size_t n, const std::function<Query(size_t)> 
         }
     };
     std::exception_ptr make_failed;
-    for (size_t i = 0; i < n; ++i) {
+    for (size_t i = 0;; ++i) {
         Query q;
         try {
-            q = make(i);
+            auto made = next(i);
+            if (!made)
+                break;
+            q = std::move(*made);
         } catch (...) {
             // end the pipeline cleanly (what was sent runs; the caller rolls it back)
             make_failed = std::current_exception();
@@ -294,8 +303,9 @@ std::string binary_text_array(const std::vector<const std::string *> &items) {
 }
 
 Result Conn::exec_ticking(const std::string &sql, const Params &params,
-                          const std::function<void()> &tick) {
-    if (!tick)
+                          const std::function<void()> &tick,
+                          const std::function<void()> &meanwhile) {
+    if (!tick && !meanwhile)
         return exec(sql, params);
     std::vector<const char *> vals;
     for (auto &p : params)
@@ -304,10 +314,13 @@ Result Conn::exec_ticking(const std::string &sql, const Params &params,
     if (PQsendQueryParams(c, sql.c_str(), static_cast<int>(vals.size()), nullptr, vals.data(),
                           nullptr, nullptr, 0) != 1)
         throw PgError(nullptr, "cannot send query: " + conn_error_text(c));
+    if (meanwhile)
+        meanwhile();
     while (PQisBusy(c)) {
         pollfd pfd{PQsocket(c), POLLIN, 0};
         if (poll(&pfd, 1, 100) == 0) {
-            tick();
+            if (tick)
+                tick();
             continue;
         }
         if (!PQconsumeInput(c))

@@ -109,12 +109,16 @@ class Conn {
     // one query's parameters are held at a time. An exception from make aborts the pipeline
     // (the connection is then unusable for the current transaction) and is rethrown.
     std::vector<Result> pipeline(size_t n, const std::function<Query(size_t)> &make);
+    // The same for as many queries as next(i) gives before it returns nullopt.
+    std::vector<Result> pipeline(const std::function<std::optional<Query>(size_t)> &next);
     // Sends a query without waiting (overlap server work with local work); receive() returns
     // its result, throwing PgError on error.
     void send(const std::string &sql);
-    // exec() that calls tick() about every 100 ms while the server works (live progress)
+    // exec() that calls tick() about every 100 ms while the server works (live progress), and
+    // meanwhile() once right after sending (local work done while the server works).
     Result exec_ticking(const std::string &sql, const Params &params,
-                        const std::function<void()> &tick);
+                        const std::function<void()> &tick,
+                        const std::function<void()> &meanwhile = {});
     Result receive();
     // COPY ... FROM STDIN: write(put) calls put(data) for each piece of COPY data (sent as it
     // comes, never gathered). An exception from write aborts the COPY and is rethrown.

@@ -8,6 +8,9 @@ struct evp_md_ctx_st;
 
 namespace mig::client {
 std::string sha256_hex(std::string_view data);
+// pgmig's own SHA-256 (what sha256_hex uses below 4 kB), with the CPU's SHA instructions when it
+// has them, or (portable) without: for tests.
+std::string sha256_hex_in_process(std::string_view data, bool portable);
 
 // Incremental SHA-256, for bodies read in chunks (never held whole).
 class Sha256 {

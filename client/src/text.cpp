@@ -112,4 +112,62 @@ size_t char_to_byte(std::string_view s, long chars) {
     return s.size();
 }
 
+bool append_json_string(std::string &out, std::string_view s) {
+    // the usual case, printable ASCII without '"' or '\\', in one pass
+    size_t plain = 0;
+    while (plain < s.size()) {
+        unsigned char c = static_cast<unsigned char>(s[plain]);
+        if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\')
+            break;
+        ++plain;
+    }
+    if (plain == s.size()) {
+        out += '"';
+        out.append(s.data(), s.size());
+        out += '"';
+        return true;
+    }
+    if (invalid_utf8_at(s.substr(plain)) != std::string_view::npos)
+        return false;
+    static constexpr char kHex[] = "0123456789abcdef";
+    out += '"';
+    size_t from = 0;
+    for (size_t i = 0; i < s.size(); ++i) {
+        unsigned char c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        out.append(s.data() + from, i - from);
+        from = i + 1;
+        out += '\\';
+        switch (c) {
+        case '"':
+        case '\\':
+            out += static_cast<char>(c);
+            break;
+        case '\b':
+            out += 'b';
+            break;
+        case '\f':
+            out += 'f';
+            break;
+        case '\n':
+            out += 'n';
+            break;
+        case '\r':
+            out += 'r';
+            break;
+        case '\t':
+            out += 't';
+            break;
+        default:
+            out += "u00";
+            out += kHex[c >> 4];
+            out += kHex[c & 15];
+        }
+    }
+    out.append(s.data() + from, s.size() - from);
+    out += '"';
+    return true;
+}
+
 } // namespace mig::client

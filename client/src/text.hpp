@@ -20,5 +20,9 @@ std::string trim(std::string_view s);
 std::string to_lower(std::string_view s);
 // Byte offset of the n-th (1-based) character of s, counting UTF-8 characters.
 size_t char_to_byte(std::string_view s, long chars);
+// Appends s as a JSON string (quoted; '"', '\\' and control characters escaped, other UTF-8 as
+// it is: what nlohmann::json's dump() writes). False, with nothing appended, when s is not
+// valid UTF-8.
+bool append_json_string(std::string &out, std::string_view s);
 
 } // namespace mig::client

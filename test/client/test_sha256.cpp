@@ -29,6 +29,24 @@ TEST(Sha256, SmallAndLargeAgree) {
     }
 }
 
+// The in-process code with and without the CPU's SHA instructions (used when it has them),
+// against OpenSSL, on every length over several blocks.
+TEST(Sha256, InProcessWithAndWithoutShaInstructions) {
+    std::string data;
+    unsigned x = 7;
+    for (int i = 0; i < 700; ++i) {
+        x = x * 1103515245u + 12345u;
+        data += static_cast<char>(x >> 16);
+    }
+    for (size_t n = 0; n < data.size(); ++n) {
+        Sha256 h;
+        h.update(std::string_view(data).substr(0, n));
+        std::string want = h.hex();
+        ASSERT_EQ(sha256_hex_in_process(std::string_view(data).substr(0, n), true), want) << n;
+        ASSERT_EQ(sha256_hex_in_process(std::string_view(data).substr(0, n), false), want) << n;
+    }
+}
+
 TEST(Sha256, ExactBytesNoNormalisation) {
     EXPECT_NE(sha256_hex("SELECT 1;\n"), sha256_hex("SELECT 1;\r\n"));
     EXPECT_NE(sha256_hex("SELECT 1;"), sha256_hex("SELECT 1;\n"));

@@ -5,6 +5,7 @@
 #include "layouts/stat_cache.hpp"
 #include "sha256.hpp"
 #include "text.hpp"
+#include "cache_home.hpp"
 #include "tmpdir.hpp"
 
 #include <cstdlib>
@@ -111,27 +112,6 @@ TEST(Sha256, IncrementalEqualsWhole) {
 }
 
 namespace {
-struct CacheHome {
-    TmpDir home;
-    std::string old;
-    bool had = false;
-    long long settle = StatCache::settle_ns;
-    CacheHome() {
-        StatCache::settle_ns = 0;
-        if (const char *o = std::getenv("XDG_CACHE_HOME")) {
-            old = o;
-            had = true;
-        }
-        ::setenv("XDG_CACHE_HOME", home.path().c_str(), 1);
-    }
-    ~CacheHome() {
-        StatCache::settle_ns = settle;
-        if (had)
-            ::setenv("XDG_CACHE_HOME", old.c_str(), 1);
-        else
-            ::unsetenv("XDG_CACHE_HOME");
-    }
-};
 struct stat stat_of(const std::string &p) {
     struct stat st {};
     ::stat(p.c_str(), &st);
@@ -217,10 +197,16 @@ TEST(StatCache, LoadFolderUsesItWithoutReadingTheBody) {
     Folder f2 = load_folder(d.path(), lo);
     EXPECT_TRUE(f2.migrations[0].up_streamed); // from the cache
     EXPECT_EQ(f2.migrations[0].checksum, sha256_hex("SELECT 1;\n"));
-    EXPECT_EQ(f2.migrations[0].down_sql, std::optional<std::string>("SELECT 2;\n"));
+    // the down script too: its checksum from the cache, its body read only when uploaded
+    EXPECT_TRUE(f2.migrations[0].down_streamed);
+    EXPECT_FALSE(f2.migrations[0].down_sql);
+    EXPECT_EQ(f2.migrations[0].down_checksum, sha256_hex("SELECT 2;\n"));
+    EXPECT_TRUE(f2.migrations[0].has_down());
     lo.use_cache = false;
     Folder f3 = load_folder(d.path(), lo);
     EXPECT_FALSE(f3.migrations[0].up_streamed);
+    EXPECT_EQ(f3.migrations[0].down_sql, std::optional<std::string>("SELECT 2;\n"));
+    EXPECT_EQ(f3.migrations[0].down_checksum, sha256_hex("SELECT 2;\n"));
 }
 
 TEST(StatCache, RecentlyChangedFilesAreNotStored) {

@@ -144,11 +144,25 @@ struct Registry {
     }
 };
 
+// A down script as the folder is read (moved into its migration when paired).
+struct DownScript {
+    std::optional<std::string> text;     // in memory
+    std::optional<std::string> checksum; // known (hashed, or from the stat cache)
+    bool streamed = false, unread = false;
+    void move_into(Migration &m) {
+        m.down_sql = std::move(text);
+        m.down_checksum = std::move(checksum);
+        m.down_streamed = streamed;
+        m.down_unread = unread;
+    }
+};
+
 struct Builder {
     const std::string &dir;
     std::vector<std::string> errors;
     std::vector<std::string> warnings;
     bool read_downs = true;
+    bool defer = false; // LoadOptions::defer_reads
 
     void stray(std::string_view rel, const std::string &why) {
         warnings.push_back(fmt::format("{}: ignored ({})", join_path(dir, rel), why));
@@ -161,36 +175,74 @@ struct Builder {
     std::optional<std::string> read(std::string_view rel) {
         return read_script_at(dirfd, std::string(rel), join_path(dir, rel), errors);
     }
-    // An up script: read whole, or (above stream_above bytes) checked and hashed in chunks and
-    // not kept. False when unreadable (the error is recorded). rel.data() is NUL-terminated.
+    // The checksum the stat cache has for `rel`, if the file's stat matches. A name the cache
+    // has no entry for is not even stat'ed. rel.data() is NUL-terminated.
+    std::optional<std::string> cached(std::string_view rel, struct stat &st) {
+        if (!cache)
+            return std::nullopt;
+        return cache->lookup_at(dirfd, rel.data(), rel, st);
+    }
+    // An up script: left unread (defer), or its checksum from the cache, or read whole, or
+    // (above stream_above bytes) checked and hashed in chunks and not kept. False when
+    // unreadable (the error is recorded). rel.data() is NUL-terminated.
     bool read_up(std::string_view rel, Migration &m) {
-        struct stat st {};
-        bool have = ::fstatat(dirfd, rel.data(), &st, 0) == 0 && S_ISREG(st.st_mode);
-        if (have && cache) {
-            if (auto sum = cache->lookup(rel, st)) {
-                m.checksum = std::move(*sum);
-                m.up_streamed = true;
-                m.up_size = static_cast<unsigned long long>(st.st_size);
-                return true;
-            }
+        if (defer) { // its cache entry is kept by save_cache() if it stays unread
+            m.up_unread = m.up_streamed = true;
+            return true;
         }
-        if (have && stream_above != SIZE_MAX && static_cast<uint64_t>(st.st_size) > stream_above) {
-            Sha256 h;
-            if (!stream_script_at(dirfd, std::string(rel), join_path(dir, rel), errors,
-                                  [&](std::string_view part) { h.update(part); }))
-                return false;
+        struct stat st {};
+        if (auto sum = cached(rel, st)) {
+            m.checksum = std::move(*sum);
             m.up_streamed = true;
             m.up_size = static_cast<unsigned long long>(st.st_size);
+            return true;
+        }
+        std::string shown = join_path(dir, rel);
+        ScriptFile file = open_script(dirfd, std::string(rel), shown, errors);
+        if (!file.ok())
+            return false;
+        if (stream_above != SIZE_MAX && static_cast<uint64_t>(file.st.st_size) > stream_above) {
+            Sha256 h;
+            if (!stream_open_script(file, shown, errors,
+                                    [&](std::string_view part) { h.update(part); }))
+                return false;
+            m.up_streamed = true;
+            m.up_size = static_cast<unsigned long long>(file.st.st_size);
             m.checksum = h.hex();
         } else {
-            auto t = read(rel);
+            auto t = read_open_script(file, shown, errors);
             if (!t)
                 return false;
             m.up_sql = std::move(*t);
             m.checksum = sha256_hex(m.up_sql);
         }
-        if (have && cache)
-            cache->store(rel, st, m.checksum);
+        if (cache && S_ISREG(file.st.st_mode))
+            cache->store(rel, file.st, m.checksum);
+        return true;
+    }
+    // A down script, the same way (never streamed: down scripts are read whole). Not read at
+    // all without read_downs (`status`), but its cache entry is kept. rel.data() is
+    // NUL-terminated.
+    bool read_down(std::string_view rel, DownScript &d) {
+        if (defer || !read_downs) {
+            d.unread = d.streamed = true;
+            if (cache && !defer)
+                cache->keep(rel);
+            return true;
+        }
+        struct stat st {};
+        if (auto sum = cached(rel, st)) {
+            d.checksum = std::move(sum);
+            d.streamed = true;
+            return true;
+        }
+        auto t = read_script_at(dirfd, std::string(rel), join_path(dir, rel), errors, &st);
+        if (!t)
+            return false;
+        d.checksum = sha256_hex(*t);
+        if (cache && S_ISREG(st.st_mode))
+            cache->store(rel, st, *d.checksum);
+        d.text = std::move(t);
         return true;
     }
 
@@ -222,8 +274,11 @@ size_t LoadOptions::default_stream_above() {
 }
 
 std::string script_line(const Migration &m, bool down, int n) {
-    if (down)
-        return m.down_sql ? line_of(*m.down_sql, n) : std::string();
+    if (down) {
+        if (m.down_sql)
+            return line_of(*m.down_sql, n);
+        return m.down_streamed ? line_of_file(m.down_file, n) : std::string();
+    }
     if (m.up_streamed)
         return line_of_file(m.up_file, n);
     return line_of(m.up_sql, n);
@@ -232,15 +287,15 @@ std::string script_line(const Migration &m, bool down, int n) {
 Folder load_folder(const std::string &dir, const LoadOptions &opt) {
     auto listing = list_folder(dir);
     const std::vector<Entry> &entries = listing.entries;
-    Builder b{dir, {}, {}, opt.read_downs};
+    Builder b{dir, {}, {}, opt.read_downs, opt.defer_reads};
     b.stream_above = opt.stream_above;
     b.dirfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (b.dirfd < 0)
         throw InputError(fmt::format("{}: cannot open the folder", dir));
-    std::optional<StatCache> cache;
+    std::shared_ptr<StatCache> cache;
     if (opt.use_cache) {
-        cache.emplace(dir);
-        b.cache = &*cache;
+        cache = std::make_shared<StatCache>(dir, opt.defer_reads); // deferred: read when used
+        b.cache = cache.get();
     }
     std::map<std::string, std::string, std::less<>> contents; // rel -> text (top-level .sql)
     std::vector<std::pair<Kind, const Entry *>> kinds;
@@ -310,14 +365,15 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
     reg.by_version.reserve(f.layout == Layout::GolangMigrate ? entries.size() / 2 + 1
                                                              : entries.size());
     struct Down {
-        std::string_view rel;      // an entry's name
-        std::string text, version; // version as written
+        std::string_view rel; // an entry's name
+        DownScript script;
+        std::string version; // as written
     };
     ByVersion<Down> downs; // canonical -> down script
     if (f.layout == Layout::GolangMigrate)
         downs.reserve(entries.size() / 2 + 1);
     // a later duplicate replaces the first (both named in the error)
-    auto add_down = [&](std::string key, std::string_view rel, std::string text,
+    auto add_down = [&](std::string key, std::string_view rel, DownScript script,
                         const std::string &version, const char *what) {
         bool after_last = false;
         size_t i = downs.find(key, &after_last);
@@ -325,10 +381,10 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
             b.errors.push_back(fmt::format("duplicate {} scripts for version {}: {} and {}", what,
                                            version, join_path(dir, downs[i].rel),
                                            join_path(dir, rel)));
-            downs[i] = {rel, std::move(text), version};
+            downs[i] = {rel, std::move(script), version};
             return;
         }
-        downs.add(std::move(key), Down{rel, std::move(text), version}, after_last);
+        downs.add(std::move(key), Down{rel, std::move(script), version}, after_last);
     };
 
     for (auto &[k, e] : kinds) {
@@ -361,7 +417,9 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                         continue;
                     if (c == "down.sql") {
                         m.down_file = join_path(dir, dname + "/down.sql");
-                        m.down_sql = b.read_downs ? b.read(dname + "/down.sql") : std::string();
+                        DownScript d;
+                        b.read_down(dname + "/down.sql", d);
+                        d.move_into(m);
                     } else if (c == "metadata.toml") {
                         if (auto t = b.read(dname + "/metadata.toml")) {
                             try {
@@ -409,10 +467,10 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                 else
                     reg.drop();
             } else {
-                auto text = b.read_downs ? b.read(name) : std::string();
-                if (!text)
+                DownScript d;
+                if (!b.read_down(name, d))
                     break;
-                add_down(canonical_version(v), name, std::move(*text), v, "down");
+                add_down(canonical_version(v), name, std::move(d), v, "down");
             }
             break;
         }
@@ -466,24 +524,26 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                     reg.add(std::move(m));
                 break;
             }
-            auto text = b.read(name);
+            if (fw->kind == FlywayKind::Undo) {
+                DownScript d;
+                if (b.read_down(name, d))
+                    add_down(canonical_version(fw->version), name, std::move(d), fw->version,
+                             "undo");
+                break;
+            }
+            auto text = b.read(name); // repeatable: read now, compared by its checksum
             if (!text)
                 break;
-            if (fw->kind == FlywayKind::Repeatable) {
-                Migration m;
-                m.name = fw->description;
-                m.up_file = join_path(dir, name);
-                m.up_sql = std::move(*text);
-                m.repeatable = true;
-                for (const auto &r : f.repeatables)
-                    if (r.name == m.name)
-                        b.errors.push_back(fmt::format("duplicate repeatable migration: {} and {}",
-                                                       r.up_file, m.up_file));
-                f.repeatables.push_back(std::move(m));
-            } else {
-                add_down(canonical_version(fw->version), name, std::move(*text), fw->version,
-                         "undo");
-            }
+            Migration m;
+            m.name = fw->description;
+            m.up_file = join_path(dir, name);
+            m.up_sql = std::move(*text);
+            m.repeatable = true;
+            for (const auto &r : f.repeatables)
+                if (r.name == m.name)
+                    b.errors.push_back(fmt::format("duplicate repeatable migration: {} and {}",
+                                                   r.up_file, m.up_file));
+            f.repeatables.push_back(std::move(m));
             break;
         }
         case Layout::Numbered: {
@@ -533,8 +593,9 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                                                join_path(dir, dns[1])));
             if (!dns.empty()) {
                 auto it = contents.find(dns[0]);
-                add_down(key, dns[0], it != contents.end() ? std::move(it->second) : "", key,
-                         "down");
+                DownScript d;
+                d.text = it != contents.end() ? std::move(it->second) : "";
+                add_down(key, dns[0], std::move(d), key, "down");
             }
         }
     }
@@ -555,7 +616,7 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
         }
         Migration &m = reg.by_version[ups[walk]];
         m.down_file = join_path(dir, d.rel);
-        m.down_sql = std::move(d.text);
+        d.script.move_into(m);
     }
 
     if (!b.errors.empty())
@@ -564,9 +625,9 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
     // in version order: canonical keys compare as their versions do
     f.migrations = reg.by_version.take_ordered();
     for (Migration &m : f.migrations) {
-        if (m.checksum.empty())
+        if (m.checksum.empty() && !m.up_unread)
             m.checksum = sha256_hex(m.up_sql);
-        if (m.down_sql && b.read_downs)
+        if (m.down_sql && !m.down_checksum)
             m.down_checksum = sha256_hex(*m.down_sql);
     }
     for (auto &r : f.repeatables)
@@ -574,8 +635,10 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
     std::sort(f.repeatables.begin(), f.repeatables.end(),
               [](const Migration &a, const Migration &c) { return a.name < c.name; });
     f.warnings = std::move(b.warnings);
-    if (cache)
+    f.rel_at = join_path(dir, "").size();
+    if (cache && !opt.defer_reads)
         cache->save();
+    f.cache = std::move(cache);
     return f;
 }
 

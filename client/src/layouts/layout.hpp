@@ -1,6 +1,7 @@
 // Migration folders: the five layouts pgmig reads, and what a folder yields.
 // Everything here is pure (files in, migrations out): no server, unit-tested.
 #pragma once
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -8,6 +9,8 @@
 #include <vector>
 
 namespace mig::client {
+
+class StatCache;
 
 enum class Layout { Empty, GolangMigrate, Directory, Dbmate, Flyway, Numbered };
 const char *layout_name(Layout l);
@@ -18,8 +21,8 @@ struct Migration {
     std::string up_file;   // path shown in messages (folder/…)
     std::string down_file; // "" when none
     std::string up_sql;    // "" when up_streamed
-    std::optional<std::string> down_sql;
-    int up_line_offset = 0; // lines before the up script in its file (dbmate sections)
+    std::optional<std::string> down_sql; // nullopt: no down script, or down_streamed
+    int up_line_offset = 0;              // lines before the up script in its file (dbmate sections)
     int down_line_offset = 0;
     bool no_transaction = false; // declared by dbmate transaction:false / diesel metadata.toml
     bool repeatable = false;     // Flyway R__
@@ -27,9 +30,19 @@ struct Migration {
     // hashed while read in chunks, or one whose checksum came from the stat cache. deploy()
     // reads it from up_file when it uploads it (streaming it when big).
     bool up_streamed = false;
-    unsigned long long up_size = 0; // bytes of up_file (when up_streamed)
-    std::string checksum;           // SHA-256 of up_sql
-    std::optional<std::string> down_checksum;
+    unsigned long long up_size = 0; // bytes of up_file (when up_streamed and known)
+    std::string checksum;           // SHA-256 of the up script ("" while up_unread)
+    // The down script is not in memory (down_sql stays nullopt): its checksum came from the
+    // stat cache, or it was not read yet (down_unread). Read from down_file when uploaded.
+    bool down_streamed = false;
+    std::optional<std::string> down_checksum; // nullopt: no down script, or down_unread
+    // Not read yet (LoadOptions::defer_reads, or a down script `status` does not need): no
+    // checksum. read_scripts() (scripts.hpp) reads them; up_unread implies up_streamed,
+    // down_unread down_streamed.
+    bool up_unread = false;
+    bool down_unread = false;
+
+    bool has_down() const { return !down_file.empty(); }
 };
 
 struct Folder {
@@ -38,6 +51,14 @@ struct Folder {
     std::vector<Migration> migrations;  // versioned, in version order
     std::vector<Migration> repeatables; // Flyway R__, by name
     std::vector<std::string> warnings;  // stray files and the like, each naming the file
+    // The stat cache the folder was loaded with (null without): scripts read later store their
+    // checksums in it, and save_cache() writes it.
+    std::shared_ptr<StatCache> cache;
+    // `dir` as it starts every path in the migrations (file names are relative after it)
+    size_t rel_at = 0;
+    std::string_view relative(const std::string &path) const {
+        return std::string_view(path).substr(rel_at);
+    }
 };
 
 struct LoadOptions {
@@ -49,9 +70,15 @@ struct LoadOptions {
     // whole). Default 4 MiB, or PGMIG_STREAM_ABOVE; SIZE_MAX keeps every body.
     size_t stream_above = default_stream_above();
     static size_t default_stream_above();
-    // Use the stat cache (stat_cache.hpp) for up scripts' checksums: their bodies are then not
-    // read (up_streamed). For `status` and `up`; off with --no-cache.
+    // Use the stat cache (stat_cache.hpp) for the scripts' checksums: their bodies are then not
+    // read (up_streamed, down_streamed). For `status` and `up`; off with --no-cache.
     bool use_cache = false;
+    // The golang-migrate, directory and Flyway layouts' scripts (found by their names) are not
+    // opened at all: they are left up_unread / down_unread, for read_scripts() to read when
+    // they are needed (`up`: to compare with what the server has, or to upload). Whatever the
+    // names tell (layout, versions, duplicates, pairs) is still checked here. The cache is then
+    // not saved by load_folder: Folder::cache is, by save_cache().
+    bool defer_reads = false;
 };
 
 // Line n (1-based) of a migration's script: from memory, or re-read from its file when the

@@ -148,40 +148,54 @@ Listing list_folder(const std::string &dir) {
 }
 
 std::optional<std::string> read_script(const std::string &path, std::vector<std::string> &errors) {
-    return read_script_at(AT_FDCWD, path, path, errors);
+    return read_script_at(AT_FDCWD, path, path, errors, nullptr);
 }
 
-namespace {
-// Opens a script file for reading: its descriptor and stat, or -1 with the reason in errors
-// (unreadable, or a directory).
-int open_script_at(int dirfd, const std::string &rel, const std::string &path,
-                   std::vector<std::string> &errors, struct stat &st) {
-    int fd = ::openat(dirfd, rel.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || ::fstat(fd, &st) != 0) {
-        errors.push_back(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
-        if (fd >= 0)
-            ::close(fd);
-        return -1;
-    }
-    if (S_ISDIR(st.st_mode)) {
+ScriptFile::~ScriptFile() {
+    if (fd >= 0)
         ::close(fd);
-        errors.push_back(fmt::format("{}: is a directory, not a script", path));
-        return -1;
-    }
-    return fd;
 }
-} // namespace
+
+ScriptFile open_script(int dirfd, const std::string &rel, const std::string &path,
+                       std::vector<std::string> &errors) {
+    ScriptFile f;
+    f.fd = ::openat(dirfd, rel.c_str(), O_RDONLY | O_CLOEXEC);
+    if (f.fd < 0 || ::fstat(f.fd, &f.st) != 0) {
+        errors.push_back(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
+        if (f.fd >= 0)
+            ::close(f.fd);
+        f.fd = -1;
+        return f;
+    }
+    if (S_ISDIR(f.st.st_mode)) {
+        ::close(f.fd);
+        f.fd = -1;
+        errors.push_back(fmt::format("{}: is a directory, not a script", path));
+    }
+    return f;
+}
 
 std::optional<std::string> read_script_at(int dirfd, const std::string &rel,
-                                          const std::string &path,
-                                          std::vector<std::string> &errors) {
-    struct stat st {};
-    int fd = open_script_at(dirfd, rel, path, errors, st);
-    if (fd < 0)
+                                          const std::string &path, std::vector<std::string> &errors,
+                                          struct stat *st_out) {
+    ScriptFile f = open_script(dirfd, rel, path, errors);
+    if (!f.ok())
         return std::nullopt;
+    if (st_out)
+        *st_out = f.st;
+    return read_open_script(f, path, errors);
+}
+
+std::optional<std::string> read_open_script(ScriptFile &f, const std::string &path,
+                                            std::vector<std::string> &errors) {
+    const struct stat &st = f.st;
+    int fd = f.fd;
     std::string text;
-    // one byte more than the size, so that reading the end needs no reallocation
-    text.resize(static_cast<size_t>(st.st_size) + 1);
+    // One byte more than the size: a regular file that still has the size fstat gave is read by
+    // one read(), which returns short at its end (no second read() to see EOF). A file that
+    // grew fills the buffer, one that shrank (or a short read) reads on until EOF.
+    const size_t expected = static_cast<size_t>(st.st_size);
+    text.resize(expected + 1);
     size_t got = 0;
     while (true) {
         if (got == text.size())
@@ -191,14 +205,14 @@ std::optional<std::string> read_script_at(int dirfd, const std::string &rel,
             if (errno == EINTR)
                 continue;
             errors.push_back(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
-            ::close(fd);
             return std::nullopt;
         }
         if (n == 0)
             break;
         got += static_cast<size_t>(n);
+        if (S_ISREG(st.st_mode) && expected > 0 && got == expected)
+            break; // short of the one byte more: the end
     }
-    ::close(fd);
     text.resize(got);
     if (size_t nul = text.find('\0'); nul != std::string::npos) {
         auto [l, c] = line_col_at(text, nul);
@@ -235,10 +249,13 @@ size_t utf8_len(unsigned char c) {
 bool stream_script_at(int dirfd, const std::string &rel, const std::string &path,
                       std::vector<std::string> &errors,
                       const std::function<void(std::string_view)> &fn, size_t chunk) {
-    struct stat st {};
-    int fd = open_script_at(dirfd, rel, path, errors, st);
-    if (fd < 0)
-        return false;
+    ScriptFile f = open_script(dirfd, rel, path, errors);
+    return f.ok() && stream_open_script(f, path, errors, fn, chunk);
+}
+
+bool stream_open_script(ScriptFile &f, const std::string &path, std::vector<std::string> &errors,
+                        const std::function<void(std::string_view)> &fn, size_t chunk) {
+    int fd = f.fd;
     if (chunk < 8)
         chunk = 8;
     std::string buf(chunk + 4, '\0');
@@ -250,7 +267,6 @@ bool stream_script_at(int dirfd, const std::string &rel, const std::string &path
         auto [l, c] = line_col_at(std::string_view(buf.data(), have), off);
         long ln = line + l - 1, cn = l == 1 ? col + c - 1 : c;
         errors.push_back(fmt::format("{}:{}:{}: {}", path, ln, cn, what));
-        ::close(fd);
         return false;
     };
     while (!eof) {
@@ -260,7 +276,6 @@ bool stream_script_at(int dirfd, const std::string &rel, const std::string &path
                 if (errno == EINTR)
                     continue;
                 errors.push_back(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
-                ::close(fd);
                 return false;
             }
             if (n == 0) {
@@ -302,7 +317,6 @@ bool stream_script_at(int dirfd, const std::string &rel, const std::string &path
         std::memmove(&buf[0], &buf[cut], have - cut);
         have -= cut;
     }
-    ::close(fd);
     return true;
 }
 

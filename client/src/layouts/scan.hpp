@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <sys/stat.h>
 #include <vector>
 
 namespace mig::client {
@@ -25,13 +26,38 @@ struct Listing {
 };
 Listing list_folder(const std::string &dir);
 
+// A script file open for reading and its fstat (taken before anything is read); closed when
+// destroyed.
+struct ScriptFile {
+    int fd = -1;
+    struct stat st {};
+    ScriptFile() = default;
+    ScriptFile(ScriptFile &&o) noexcept : fd(o.fd), st(o.st) { o.fd = -1; }
+    ScriptFile &operator=(ScriptFile &&) = delete;
+    ScriptFile(const ScriptFile &) = delete;
+    ~ScriptFile();
+    bool ok() const { return fd >= 0; }
+};
+// Opens `rel` inside dirfd (AT_FDCWD: a path); on failure (or a directory) appends
+// "SHOWN: reason" to errors and returns a ScriptFile that is not ok().
+ScriptFile open_script(int dirfd, const std::string &rel, const std::string &shown,
+                       std::vector<std::string> &errors);
+// The whole of an open script, checked as read_script_at does.
+std::optional<std::string> read_open_script(ScriptFile &f, const std::string &shown,
+                                            std::vector<std::string> &errors);
+// An open script in chunks, checked as stream_script_at does.
+bool stream_open_script(ScriptFile &f, const std::string &shown, std::vector<std::string> &errors,
+                        const std::function<void(std::string_view)> &fn, size_t chunk = 1 << 20);
+
 // Reads a script; on failure appends "PATH: reason" to errors and returns nullopt.
 // Refuses unreadable files, NUL bytes and invalid UTF-8 (naming line and column).
 std::optional<std::string> read_script(const std::string &path, std::vector<std::string> &errors);
 // The same, for `rel` inside an open directory (dirfd); `shown` is the path used in messages.
+// st_out (if given) receives the fstat of the file taken before it was read (for the stat cache).
 std::optional<std::string> read_script_at(int dirfd, const std::string &rel,
                                           const std::string &shown,
-                                          std::vector<std::string> &errors);
+                                          std::vector<std::string> &errors,
+                                          struct stat *st_out = nullptr);
 
 // Big scripts, never held whole: reads `rel` in chunks of `chunk` bytes, passing each to fn,
 // with the same checks as read_script_at (NUL bytes, UTF-8 split across chunks, naming line and

@@ -123,12 +123,25 @@ std::string StatCache::path_for(const std::string &dir) {
     return base + "/" + sha256_hex(abs).substr(0, 32);
 }
 
-StatCache::StatCache(const std::string &dir) {
+StatCache::StatCache(const std::string &dir, bool lazy) {
     abs_ = absolute(dir);
     std::string base = cache_dir();
     if (abs_.empty() || base.empty())
         return;
     path_ = base + "/" + sha256_hex(abs_).substr(0, 32);
+    if (!lazy)
+        load();
+}
+
+void StatCache::ensure_loaded() const {
+    if (!loaded_)
+        const_cast<StatCache *>(this)->load();
+}
+
+void StatCache::load() {
+    loaded_ = true;
+    if (path_.empty())
+        return;
     std::string &text = text_;
     if (!read_all(path_, text, written_ns_)) {
         dirty_ = true;
@@ -188,8 +201,21 @@ StatCache::StatCache(const std::string &dir) {
 }
 
 const StatCache::Entry *StatCache::find(std::string_view rel) const {
+    ensure_loaded();
+    // names asked in order (the next entry), the same again, or in reverse order
     if (next_ < entries_.size() && entries_[next_].name == rel)
         return &entries_[next_++];
+    if (next_ >= 1 && next_ - 1 < entries_.size() && entries_[next_ - 1].name == rel)
+        return &entries_[next_ - 1];
+    if (next_ >= 2 && next_ - 2 < entries_.size() && entries_[next_ - 2].name == rel) {
+        --next_;
+        return &entries_[next_ - 1];
+    }
+    // a name that would sit right where the walk is: not there (`status` keeps the entries of
+    // 10,000 down scripts it does not read, most of which a cache written by status lacks)
+    if (next_ <= entries_.size() && (next_ == entries_.size() || rel < entries_[next_].name) &&
+        (next_ == 0 || entries_[next_ - 1].name < rel))
+        return nullptr;
     auto it = std::lower_bound(entries_.begin(), entries_.end(), rel,
                                [](const Entry &e, std::string_view r) { return e.name < r; });
     if (it == entries_.end() || it->name != rel)
@@ -198,17 +224,57 @@ const StatCache::Entry *StatCache::find(std::string_view rel) const {
     return &*it;
 }
 
+bool StatCache::has(std::string_view rel) const {
+    auto g = guard();
+    return find(rel) != nullptr;
+}
+
+std::optional<std::string> StatCache::lookup_at(int dirfd, const char *path, std::string_view rel,
+                                                struct stat &st) const {
+    auto stat_ok = [&] { return ::fstatat(dirfd, path, &st, 0) == 0 && S_ISREG(st.st_mode); };
+    if (!shared_) {
+        const Entry *e = find(rel);
+        if (!e || !stat_ok())
+            return std::nullopt;
+        return check(*e, st);
+    }
+    {
+        auto g = guard();
+        if (!find(rel))
+            return std::nullopt;
+    }
+    // not locked while the kernel works (two threads read scripts)
+    if (!stat_ok())
+        return std::nullopt;
+    return lookup(rel, st);
+}
+
+void StatCache::keep(std::string_view rel) {
+    auto g = guard();
+    if (const Entry *e = find(rel); e && !e->used) {
+        e->used = true;
+        saved_ = false;
+    }
+}
+
 std::optional<std::string> StatCache::lookup(std::string_view rel, const struct stat &st) const {
+    auto g = guard();
     const Entry *e = find(rel);
     if (!e)
         return std::nullopt;
+    return check(*e, st);
+}
+
+std::optional<std::string> StatCache::check(const Entry &e, const struct stat &st) const {
     long long m = ns_of(st.st_mtim), c = ns_of(st.st_ctim);
-    if (e->size != static_cast<long long>(st.st_size) || e->mtime_ns != m || e->ctime_ns != c ||
-        e->ino != static_cast<unsigned long long>(st.st_ino) || m >= written_ns_ ||
-        c >= written_ns_)
+    if (e.size != static_cast<long long>(st.st_size) || e.mtime_ns != m || e.ctime_ns != c ||
+        e.ino != static_cast<unsigned long long>(st.st_ino) || m >= written_ns_ || c >= written_ns_)
         return std::nullopt;
-    e->used = true;
-    return std::string(e->checksum);
+    if (!e.used) {
+        e.used = true;
+        saved_ = false;
+    }
+    return std::string(e.checksum);
 }
 
 void StatCache::store(std::string_view rel, const struct stat &st, const std::string &checksum) {
@@ -216,26 +282,40 @@ void StatCache::store(std::string_view rel, const struct stat &st, const std::st
         return;
     struct timespec now {};
     ::clock_gettime(CLOCK_REALTIME, &now);
-    if (ns_of(st.st_ctim) > ns_of(now) - settle_ns || ns_of(st.st_mtim) > ns_of(now) - settle_ns)
+    long long m = ns_of(st.st_mtim), c = ns_of(st.st_ctim);
+    if (c > ns_of(now) - settle_ns || m > ns_of(now) - settle_ns)
         return; // too recent: hashed again next time
-    if (const Entry *old = find(rel))
+    auto g = guard();
+    if (const Entry *old = find(rel)) {
+        if (old->checksum == checksum && old->size == static_cast<long long>(st.st_size) &&
+            old->mtime_ns == m && old->ctime_ns == c &&
+            old->ino == static_cast<unsigned long long>(st.st_ino) && m < written_ns_ &&
+            c < written_ns_) {
+            if (!old->used) { // what the cache holds already, and trusted: nothing to write
+                old->used = true;
+                saved_ = false;
+            }
+            return;
+        }
         old->used = false; // replaced (not written back)
-    for (auto &s : stored_)
-        if (s.name == rel)
-            s.name.clear(); // replaced again (not written back)
+    }
+    // a name stored twice keeps its last entry (save() drops the earlier ones)
     stored_.push_back({std::string(rel), checksum, static_cast<long long>(st.st_size),
                        ns_of(st.st_mtim), ns_of(st.st_ctim),
                        static_cast<unsigned long long>(st.st_ino)});
     dirty_ = true;
+    saved_ = false;
 }
 
 void StatCache::save() {
+    auto g = guard();
     if (path_.empty())
         return;
+    ensure_loaded();
     size_t kept = 0;
     for (auto &e : entries_)
         kept += e.used;
-    if (!dirty_ && kept == entries_.size())
+    if (saved_ || (!dirty_ && kept == entries_.size()))
         return;
     std::string base = path_.substr(0, path_.rfind('/'));
     // mkdir -p of the cache directory (two levels at most: ~/.cache, then pgmig)
@@ -254,9 +334,17 @@ void StatCache::save() {
         if (e.used)
             rows.push_back({e.name, e.checksum, e.size, e.mtime_ns, e.ctime_ns, e.ino});
     for (auto &s : stored_)
-        if (!s.name.empty())
-            rows.push_back({s.name, s.checksum, s.size, s.mtime_ns, s.ctime_ns, s.ino});
-    std::sort(rows.begin(), rows.end(), [](const Row &x, const Row &y) { return x.name < y.name; });
+        rows.push_back({s.name, s.checksum, s.size, s.mtime_ns, s.ctime_ns, s.ino});
+    // by name; of a name stored more than once, the last one stored
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const Row &x, const Row &y) { return x.name < y.name; });
+    size_t w = 0;
+    for (size_t i = 0; i < rows.size(); ++i) {
+        if (i + 1 < rows.size() && rows[i + 1].name == rows[i].name)
+            continue;
+        rows[w++] = rows[i];
+    }
+    rows.resize(w);
     std::string out = fmt::format("{}\t{}\n", kMagic, abs_);
     out.reserve(rows.size() * 120 + out.size() + 32);
     for (auto &r : rows)
@@ -282,6 +370,8 @@ void StatCache::save() {
     ok = ::close(fd) == 0 && ok;
     if (!ok || ::rename(name.data(), path_.c_str()) != 0)
         ::unlink(name.data());
+    else
+        saved_ = true;
 }
 
 } // namespace mig::client
