@@ -9,6 +9,7 @@
 #include "layouts/scripts.hpp"
 #include "sha256.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <fcntl.h>
 #include <cstdlib>
@@ -55,6 +56,34 @@ std::vector<PlanRow> read_plan(const Result &r) {
 
 const char *kPlanSql = "SELECT version, name, action, transactional, ends_transaction "
                        "FROM mig.plan($1)";
+
+// What mig.plan(target) would return, from the uploads' own results (columns action, checksum,
+// transactional, ends_transaction), when the server had nothing pending before them: the
+// uploaded migrations up to target, in version order. nullopt when the batch needs the server's
+// plan (a non-transactional migration, or an enum label added before the last migration): the
+// plan's rows then decide where transactions end.
+std::optional<std::vector<PlanRow>> plan_from_uploads(const UploadBuilder &ub,
+                                                      const std::vector<Result> &rs,
+                                                      const std::optional<std::string> &target) {
+    std::vector<PlanRow> plan;
+    const auto &sent = ub.sent();
+    for (size_t k = 0; k < sent.size() && k < rs.size(); ++k)
+        for (size_t row = 0; row < sent[k].size(); ++row) {
+            const Migration &m = *sent[k][row].m;
+            if (target && compare_versions(m.version, *target) > 0)
+                continue;
+            int i = static_cast<int>(row);
+            plan.push_back(
+                {m.version, m.name, "apply", rs[k].str(i, 2) == "t", rs[k].str(i, 3) == "t"});
+        }
+    std::sort(plan.begin(), plan.end(), [](const PlanRow &a, const PlanRow &b) {
+        return compare_versions(a.version, b.version) < 0;
+    });
+    for (size_t i = 0; i < plan.size(); ++i)
+        if (!plan[i].transactional || (plan[i].ends_transaction && i + 1 < plan.size()))
+            return std::nullopt;
+    return plan;
+}
 
 void print_row(const Context &ctx, Progress &bar, const std::string &action,
                const std::string &version, const std::string &name, double secs) {
@@ -369,18 +398,23 @@ int deploy(Context &ctx, Conn &c, Folder &f, const DeployOptions &o,
             locked = false; // the next transaction takes the lock itself
             trace("deploy: locked");
             std::vector<Result> rs;
+            std::vector<PlanRow> plan;
             if (!uploaded) {
                 // Uploads are built one at a time as the pipeline sends them (bodies not in
                 // memory read then): reading file i+1 overlaps the server's work on file i.
                 // mig.plan follows in the same pipeline unless a big body must go by COPY first.
                 UploadBuilder ub(f, uploads);
+                // With nothing pending on the server before, the uploads' results tell what
+                // mig.plan would (plan_from_uploads), unless the batch has a non-transactional
+                // migration or an enum label: mig.plan is then asked after the uploads.
+                bool own_plan = !o.dry_run && !o.per_migration && !sp.pending;
                 bool planned = false;
                 rs = c.pipeline([&](size_t i) -> std::optional<Query> {
                     if (i == 1) // query 0 is on its way (sent before query 1 is made)
                         trace("upload: first call sent");
                     if (auto q = ub.next())
                         return q;
-                    if (planned || !ub.streamed().empty())
+                    if (planned || own_plan || !ub.streamed().empty())
                         return std::nullopt;
                     planned = true;
                     return Query{kPlanSql, {target}};
@@ -388,13 +422,17 @@ int deploy(Context &ctx, Conn &c, Folder &f, const DeployOptions &o,
                 ub.check(rs);
                 for (size_t i = 0; i < ub.streamed().size(); ++i)
                     upload_streamed(c, f, *ub.streamed()[i].m, ub.streamed()[i].replace, i == 0);
-                if (!planned)
-                    rs.push_back(c.exec(kPlanSql, {target}));
+                std::optional<std::vector<PlanRow>> own;
+                if (own_plan && ub.streamed().empty())
+                    own = plan_from_uploads(ub, rs, target);
+                if (own)
+                    plan = std::move(*own);
+                else
+                    plan = read_plan(planned ? rs.back() : c.exec(kPlanSql, {target}));
             } else {
-                rs.push_back(c.exec(kPlanSql, {target}));
+                plan = read_plan(c.exec(kPlanSql, {target}));
             }
             trace("deploy: uploaded and planned");
-            auto plan = read_plan(rs.back());
             if (!uploaded && ctx.opt.verbose > 0)
                 fmt::print("uploaded {} migration(s)\n", uploads.size());
 

@@ -13,6 +13,10 @@ namespace mig::client {
 // (false when the file declares it). Throws InputError when a path is not valid UTF-8.
 std::string upload_options(const Migration &m, bool replace);
 
+// The options element of m in a mig.upload_many call, whose files[] / down_files[] carry the file
+// names: JSON with replace and transaction (false) only, nullopt when it has neither.
+std::optional<std::string> upload_flags(const Migration &m, bool replace);
+
 struct UploadItem {
     Migration *m;
     bool replace; // {"replace": true}: a pending migration whose file changed

@@ -199,8 +199,13 @@ TEST(UploadBuilder, BatchesStartSmallAndGrow) {
     UploadBuilder ub(f, items);
     std::vector<uint32_t> sizes;
     while (auto q = ub.next()) {
-        ASSERT_EQ(q->params.size(), 5u);
-        sizes.push_back(array_length(std::string(q->params[0].c_str(), q->params[0].size())));
+        // versions, names, ups, downs, options (NULL: no migration has flags), files, down_files
+        ASSERT_EQ(q->params.size(), 7u);
+        EXPECT_EQ(q->params[4].c_str(), nullptr);
+        uint32_t n = array_length(std::string(q->params[0].c_str(), q->params[0].size()));
+        EXPECT_EQ(array_length(std::string(q->params[5].c_str(), q->params[5].size())), n);
+        EXPECT_EQ(array_length(std::string(q->params[6].c_str(), q->params[6].size())), n);
+        sizes.push_back(n);
     }
     EXPECT_EQ(sizes, (std::vector<uint32_t>{32, 128, 500, 340}));
     ASSERT_EQ(ub.sent().size(), 4u);

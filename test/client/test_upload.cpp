@@ -53,3 +53,16 @@ TEST(UploadOptions, PathNotUtf8IsAnInputError) {
     EXPECT_FALSE(append_json_string(out, "\xff"));
     EXPECT_EQ(out, "x");
 }
+
+TEST(UploadFlags, OnlyReplaceAndTransactionAndNothingWithout) {
+    Migration m;
+    m.up_file = "migrations/1_a.up.sql";
+    m.down_file = "migrations/1_a.down.sql";
+    EXPECT_EQ(upload_flags(m, false), std::nullopt);
+    EXPECT_EQ(nlohmann::json::parse(*upload_flags(m, true)), nlohmann::json({{"replace", true}}));
+    m.no_transaction = true;
+    EXPECT_EQ(nlohmann::json::parse(*upload_flags(m, false)),
+              nlohmann::json({{"transaction", false}}));
+    EXPECT_EQ(nlohmann::json::parse(*upload_flags(m, true)),
+              nlohmann::json({{"replace", true}, {"transaction", false}}));
+}

@@ -821,4 +821,52 @@ expect_rc "lazy: an edited applied migration: exit 2" 2
 expect_err "lazy: the edited file named with both checksums" "003_t.up.sql: migration 003 was applied with checksum [0-9a-f]{64}, but the file's checksum is now $(sha256sum "$work/lazy_edit/003_t.up.sql" | cut -d' ' -f1)"
 expect_eq "lazy: edited: database unchanged" "$(snap)" "$before"
 
+# --- own plan: with nothing pending on the server, up asks mig.plan only when the uploads show
+# a batch that needs it (a non-transactional migration, an enum label before the last one)
+plan_calls() {
+    sleep 0.5 # the client's backend reports its function statistics when it exits
+    q -c "SELECT coalesce(sum(calls), 0) FROM pg_stat_user_functions WHERE schemaname = 'mig' AND funcname = 'plan'"
+}
+own_plan_db() { # NAME
+    newdb "$1"
+    q -d postgres -c "ALTER DATABASE $1 SET track_functions = 'all'"
+}
+mkdir -p "$work/op_plain" "$work/op_enum" "$work/op_cic"
+for i in 1 2 3; do
+    printf 'CREATE TABLE op_%s (id int);\n' "$i" >"$work/op_plain/00${i}_t.up.sql"
+    printf 'DROP TABLE op_%s;\n' "$i" >"$work/op_plain/00${i}_t.down.sql"
+done
+own_plan_db e_op_plain
+pg up --dir "$work/op_plain"
+expect_rc "own plan: plain batch applied" 0
+expect_eq "own plan: plain batch: three applied" "$(q -c "SELECT count(*) FROM mig.status() WHERE state = 'applied'")" 3
+expect_eq "own plan: plain batch: mig.plan not asked" "$(plan_calls)" 0
+own_plan_db e_op_to
+pg up --to 002 --dir "$work/op_plain"
+expect_eq "own plan: --to 002 applies 001 and 002 only" \
+    "$(q -c "SELECT string_agg(version || ':' || state, ',' ORDER BY version) FROM mig.status()")" \
+    "001:applied,002:applied,003:pending"
+expect_eq "own plan: --to: mig.plan not asked" "$(plan_calls)" 0
+# the pending one: the server has something pending now, so mig.plan is asked
+pg up --dir "$work/op_plain"
+expect_eq "own plan: pending on the server: the rest applied" "$(q -c "SELECT count(*) FROM mig.status() WHERE state = 'applied'")" 3
+expect_eq "own plan: pending on the server: mig.plan asked" "$(plan_calls)" 1
+printf "CREATE TYPE op_mood AS ENUM ('sad');\n" >"$work/op_enum/001_type.up.sql"
+printf "ALTER TYPE op_mood ADD VALUE 'happy';\n" >"$work/op_enum/002_label.up.sql"
+printf "CREATE TABLE op_e (m op_mood DEFAULT 'happy');\n" >"$work/op_enum/003_use.up.sql"
+own_plan_db e_op_enum
+pg up --dir "$work/op_enum"
+expect_rc "own plan: enum label added, then used: applied" 0
+expect_eq "own plan: enum label: all three applied" "$(q -c "SELECT count(*) FROM mig.status() WHERE state = 'applied'")" 3
+expect_eq "own plan: enum label: mig.plan asked" "$(test "$(plan_calls)" -ge 1 && echo yes)" yes
+printf 'CREATE TABLE op_c (id int);\n' >"$work/op_cic/001_t.up.sql"
+printf 'CREATE INDEX CONCURRENTLY op_c_i ON op_c (id);\n' >"$work/op_cic/002_i.up.sql"
+printf 'CREATE TABLE op_d (id int);\n' >"$work/op_cic/003_t.up.sql"
+own_plan_db e_op_cic
+pg up --dir "$work/op_cic"
+expect_rc "own plan: a non-transactional migration in the batch: applied" 0
+expect_eq "own plan: non-transactional: all three applied, the index valid" \
+    "$(q -c "SELECT count(*) FROM mig.status() WHERE state = 'applied'"):$(q -c "SELECT indisvalid FROM pg_index WHERE indexrelid = 'op_c_i'::regclass")" "3:t"
+expect_eq "own plan: non-transactional: mig.plan asked" "$(test "$(plan_calls)" -ge 1 && echo yes)" yes
+
 finish
