@@ -104,7 +104,7 @@ int run_up(Context &ctx, const UpOptions &o) {
         } flags{sh};
         sh.c.conn = ctx.connect();
         trace("up: connected");
-        sh.c.status = fetch_status(*sh.c.conn);
+        sh.c.status = fetch_sync_status(*sh.c.conn);
         trace("up: status read");
         sh.have_status = true;
         auto local = versions.get();

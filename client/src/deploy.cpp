@@ -326,7 +326,7 @@ int deploy(Context &ctx, Conn &c, Folder &f, const DeployOptions &o,
            std::optional<std::vector<ServerRow>> prefetched, bool locked) {
     auto t_start = Clock::now();
     trace("deploy: start");
-    auto status = prefetched ? std::move(*prefetched) : fetch_status(c);
+    auto status = prefetched ? std::move(*prefetched) : fetch_sync_status(c);
     trace("deploy: status fetched");
     SyncPlan sp;
     try {

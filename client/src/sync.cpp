@@ -18,6 +18,29 @@ std::vector<ServerRow> fetch_status(Conn &c) {
     return read_status(c.exec(kStatusSql));
 }
 
+// Only what comparing with the folder needs: no batch, times or durations, whose output
+// functions were a third of the query for 1,000 migrations (the first query of `up`, on the
+// path of a no-op up).
+const char *const kSyncStatusSql =
+    "SELECT version, name, state, kind, checksum, down_checksum FROM mig.status()";
+
+std::vector<ServerRow> fetch_sync_status(Conn &c) {
+    Result r = c.exec(kSyncStatusSql);
+    std::vector<ServerRow> out;
+    out.reserve(r.rows());
+    for (int i = 0; i < r.rows(); ++i) {
+        ServerRow s;
+        s.version = r.str(i, 0);
+        s.name = r.str(i, 1);
+        s.state = r.str(i, 2);
+        s.kind = r.opt(i, 3).value_or("versioned");
+        s.checksum = r.opt(i, 4);
+        s.down_checksum = r.opt(i, 5);
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
 std::vector<ServerRow> read_status(const Result &r) {
     std::vector<ServerRow> out;
     out.reserve(r.rows());

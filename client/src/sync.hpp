@@ -17,6 +17,9 @@ struct ServerRow {
 };
 
 std::vector<ServerRow> fetch_status(Conn &c);
+// mig.status() with only what compute_sync() needs (version, name, state, kind, checksums):
+// batch, applied_at and duration stay empty, has_down and transactional at their defaults.
+std::vector<ServerRow> fetch_sync_status(Conn &c);
 extern const char *const kStatusSql;
 std::vector<ServerRow> read_status(const Result &r);
 
