@@ -5,6 +5,7 @@ set -euo pipefail
 packages=(
     build-essential cmake pkg-config
     postgresql-15 postgresql-client-15 postgresql-server-dev-15 libpq-dev libssl-dev
+    libkrb5-dev libldap-dev
     libcli11-dev libfmt-dev nlohmann-json3-dev libtomlplusplus-dev libgtest-dev
     libipc-run-perl time
 )

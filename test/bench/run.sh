@@ -102,10 +102,20 @@ finish() {
 # --- helpers: build -----------------------------------------------------------------------
 echo "== building measure and floor"
 CC=${CC:-cc}
-if ! $CC -O2 -Wall -o "$bin/measure" "$here/measure.c" ||
-    ! $CC -O2 -Wall -I"$(pg_config --includedir)" -o "$bin/floor" "$here/floor.c" \
-        -L"$(pg_config --libdir)" -lpq; then
-    check "build measure/floor" 0
+# The floor links libpq as pgmig does: the client build's copy (CMakeLists.txt, bench_floor) when
+# it is there and current, else one compiled here against the shared libpq.
+floor_built=${PGMIG_BENCH_FLOOR:-$root/build/bench/floor}
+if [ -x "$floor_built" ] && [ "$floor_built" -nt "$here/floor.c" ]; then
+    cp "$floor_built" "$bin/floor"
+    floor_how="client build's ($floor_built)"
+else
+    floor_how="shared libpq (no current $floor_built)"
+    $CC -O2 -Wall -I"$(pg_config --includedir)" -o "$bin/floor" "$here/floor.c" \
+        -L"$(pg_config --libdir)" -lpq || { check "build floor" 0; finish; }
+fi
+echo "   floor: $floor_how, links $(ldd "$bin/floor" | grep -c '=>') shared libraries; pgmig: $(ldd "$PGMIG" 2>/dev/null | grep -c '=>')"
+if ! $CC -O2 -Wall -o "$bin/measure" "$here/measure.c"; then
+    check "build measure" 0
     finish
 fi
 
