@@ -28,6 +28,8 @@ ISOLATION_OPTS = --inputdir=test/isolation --load-extension=pgmig
 PG_CONFIG ?= pg_config
 PREFIX    ?= /usr/local
 BUILD_DIR ?= build
+# extra CMake options for the client, e.g. CMAKE_FLAGS=-DPGMIG_STATIC_LIBPQ=OFF (README, Installing)
+CMAKE_FLAGS ?=
 
 PG_CPPFLAGS += -Iextension/src
 PG_CXXFLAGS += -std=c++17 -Wall -Wextra -Wno-register -Wno-missing-field-initializers
@@ -55,7 +57,7 @@ override CXXFLAGS += $(DEPFLAGS)
 all: client
 
 client:
-	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD_DIR) -j2
 
 install: install-client

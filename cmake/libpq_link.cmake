@@ -104,5 +104,8 @@ if(PGMIG_LIBPQ_IS_STATIC)
                                               ${PGMIG_PGPORT_A} OpenSSL::SSL OpenSSL::Crypto
                                               ${CMAKE_DL_LIBS})
 else()
+  if(NOT PGMIG_STATIC_LIBPQ)
+    message(STATUS "pgmig: shared libpq (PGMIG_STATIC_LIBPQ=OFF)")
+  endif()
   target_link_libraries(pgmig_libpq INTERFACE PkgConfig::LIBPQ)
 endif()
