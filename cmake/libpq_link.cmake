@@ -2,8 +2,8 @@
 #
 # PGMIG_STATIC_LIBPQ=ON (the default): libpq.a, with PostgreSQL's libpgcommon_shlib.a and
 # libpgport_shlib.a and the shared OpenSSL; client/src/libpq_lazy_deps.cpp stands in for
-# libgssapi_krb5 and libldap and opens them on first use. Process start-up then maps 9 shared
-# libraries instead of 30 (docs/performance.md, "process start"). Used only when everything it
+# libgssapi_krb5 and libldap and opens them on first use. Process start-up then maps 4 shared
+# libraries instead of 28 (docs/performance.md, "Process start"). Used only when everything it
 # needs is there and matches: libpq.a, the two PostgreSQL archives of the same major version, the
 # GSSAPI and LDAP headers, and no GSSAPI or LDAP function in libpq.a that the stand-ins lack;
 # otherwise (and with -DPGMIG_STATIC_LIBPQ=OFF, what a distribution package wants, so that

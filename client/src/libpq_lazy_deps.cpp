@@ -1,6 +1,6 @@
 // The GSSAPI and LDAP functions of a statically linked libpq, loaded on first use.
 //
-// libpq.so pulls in 25 shared libraries, 17 of them only for Kerberos (GSSAPI) and LDAP; on a
+// libpq.so brings 21 shared libraries with it, 19 of them only for Kerberos (GSSAPI) and LDAP; on a
 // VM where a page fault is expensive, mapping and relocating them is most of a process start
 // (9 of 13 ms for `pgmig --version`, more than pgmig's own work on a no-op `up`). pgmig links
 // libpq.a instead, and these definitions stand in for the two libraries: the first call opens the
