@@ -24,16 +24,24 @@ std::vector<ServerRow> fetch_status(Conn &c) {
 const char *const kSyncStatusSql =
     "SELECT version, name, state, kind, checksum, down_checksum FROM mig.status()";
 
+namespace {
+// The four columns both status queries start with: version, name, state, kind.
+ServerRow identity_columns(const Result &r, int i) {
+    ServerRow s;
+    s.version = r.str(i, 0);
+    s.name = r.str(i, 1);
+    s.state = r.str(i, 2);
+    s.kind = r.opt(i, 3).value_or("versioned");
+    return s;
+}
+} // namespace
+
 std::vector<ServerRow> fetch_sync_status(Conn &c) {
     Result r = c.exec(kSyncStatusSql);
     std::vector<ServerRow> out;
     out.reserve(r.rows());
     for (int i = 0; i < r.rows(); ++i) {
-        ServerRow s;
-        s.version = r.str(i, 0);
-        s.name = r.str(i, 1);
-        s.state = r.str(i, 2);
-        s.kind = r.opt(i, 3).value_or("versioned");
+        ServerRow s = identity_columns(r, i);
         s.checksum = r.opt(i, 4);
         s.down_checksum = r.opt(i, 5);
         out.push_back(std::move(s));
@@ -45,11 +53,7 @@ std::vector<ServerRow> read_status(const Result &r) {
     std::vector<ServerRow> out;
     out.reserve(r.rows());
     for (int i = 0; i < r.rows(); ++i) {
-        ServerRow s;
-        s.version = r.str(i, 0);
-        s.name = r.str(i, 1);
-        s.state = r.str(i, 2);
-        s.kind = r.opt(i, 3).value_or("versioned");
+        ServerRow s = identity_columns(r, i);
         s.batch = r.opt(i, 4);
         s.applied_at = r.opt(i, 5);
         s.duration = r.opt(i, 6);
