@@ -8,9 +8,16 @@
 # GSSAPI and LDAP headers, and no GSSAPI or LDAP function in libpq.a that the stand-ins lack;
 # otherwise (and with -DPGMIG_STATIC_LIBPQ=OFF, what a distribution package wants, so that
 # libpq's security updates reach pgmig without a rebuild) pgmig links the shared libpq.
+#
+# With the static libpq, OpenSSL is linked statically too (libssl.a and libcrypto.a, when
+# libssl-dev has them; -DPGMIG_STATIC_OPENSSL=OFF keeps the shared one): mapping and relocating
+# the shared libssl and libcrypto cost 1.8 ms of every run's start-up on the bench machine.
+# Defines pgmig_openssl, what pgmig and libpq link for TLS and hashing.
 option(PGMIG_STATIC_LIBPQ "link libpq statically, loading its GSSAPI and LDAP libraries on first use" ON)
+option(PGMIG_STATIC_OPENSSL "with the static libpq, link OpenSSL statically too" ON)
 
 add_library(pgmig_libpq INTERFACE)
+add_library(pgmig_openssl INTERFACE)
 
 # What libpq_lazy_deps.cpp defines; libpq.a may use a subset.
 set(_pgmig_lazy_symbols
@@ -90,6 +97,28 @@ if(PGMIG_STATIC_LIBPQ)
   _pgmig_static_libpq_plan(PGMIG_LIBPQ_IS_STATIC)
 endif()
 
+set(PGMIG_OPENSSL_IS_STATIC OFF)
+if(PGMIG_LIBPQ_IS_STATIC AND PGMIG_STATIC_OPENSSL)
+  # the archives of the package whose headers and shared libraries FindOpenSSL found
+  get_filename_component(_ssl_dir "${OPENSSL_SSL_LIBRARY}" DIRECTORY)
+  find_file(PGMIG_LIBSSL_A libssl.a HINTS ${_ssl_dir} NO_DEFAULT_PATH)
+  find_file(PGMIG_LIBCRYPTO_A libcrypto.a HINTS ${_ssl_dir} NO_DEFAULT_PATH)
+  if(PGMIG_LIBSSL_A AND PGMIG_LIBCRYPTO_A)
+    set(PGMIG_OPENSSL_IS_STATIC ON)
+  else()
+    message(STATUS "pgmig: shared OpenSSL (no libssl.a and libcrypto.a in ${_ssl_dir})")
+  endif()
+endif()
+if(PGMIG_OPENSSL_IS_STATIC)
+  message(STATUS "pgmig: static OpenSSL ${OPENSSL_VERSION} (${PGMIG_LIBSSL_A})")
+  find_package(Threads REQUIRED)
+  target_include_directories(pgmig_openssl INTERFACE ${OPENSSL_INCLUDE_DIR})
+  target_link_libraries(pgmig_openssl INTERFACE ${PGMIG_LIBSSL_A} ${PGMIG_LIBCRYPTO_A}
+                                                ${CMAKE_DL_LIBS} Threads::Threads)
+else()
+  target_link_libraries(pgmig_openssl INTERFACE OpenSSL::SSL OpenSSL::Crypto)
+endif()
+
 if(PGMIG_LIBPQ_IS_STATIC)
   message(STATUS "pgmig: static libpq (${PGMIG_LIBPQ_A}); ${PGMIG_GSSAPI_SONAME} and "
                  "${PGMIG_LDAP_SONAME} loaded on first use")
@@ -101,7 +130,7 @@ if(PGMIG_LIBPQ_IS_STATIC)
   target_include_directories(pgmig_libpq INTERFACE ${LIBPQ_INCLUDE_DIRS})
   # Order matters for archives: libpq.a first, then what it uses.
   target_link_libraries(pgmig_libpq INTERFACE ${PGMIG_LIBPQ_A} pgmig_libpq_lazy ${PGMIG_PGCOMMON_A}
-                                              ${PGMIG_PGPORT_A} OpenSSL::SSL OpenSSL::Crypto
+                                              ${PGMIG_PGPORT_A} pgmig_openssl
                                               ${CMAKE_DL_LIBS})
 else()
   if(NOT PGMIG_STATIC_LIBPQ)

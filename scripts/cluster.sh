@@ -5,6 +5,9 @@
 #   scripts/cluster.sh stop DIR           stop the cluster in DIR (by its own pg_ctl)
 #   scripts/cluster.sh env DIR            print PGHOST/PGPORT/PGUSER exports for it
 #
+# CLUSTER_OPTIONS (environment) adds server options to `start`, after the ones below, so that
+# they win (the e2e tests' TLS cluster: -c listen_addresses=127.0.0.1 -c ssl=on ...).
+#
 # The server listens only on a Unix socket in DIR/sock (no TCP). As root, it runs as the
 # `postgres` OS user (PostgreSQL refuses to run as root). Authentication is trust: these
 # clusters are throwaway and reachable only through a socket in a directory we own.
@@ -43,7 +46,7 @@ start)
         exit 0
     fi
     as_owner "$PG_BINDIR/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-k $dir/sock -p $port -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=50 -c shared_preload_libraries=''" \
+        -o "-k $dir/sock -p $port -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=50 -c shared_preload_libraries='' ${CLUSTER_OPTIONS:-}" \
         start >/dev/null || { tail -20 "$dir/server.log" >&2; exit 1; }
     ;;
 stop)
