@@ -25,35 +25,33 @@ const char *const kSyncStatusSql =
     "SELECT version, name, state, kind, checksum, down_checksum FROM mig.status()";
 
 namespace {
-// The four columns both status queries start with: version, name, state, kind.
-ServerRow identity_columns(const Result &r, int i) {
-    ServerRow s;
-    s.version = r.str(i, 0);
-    s.name = r.str(i, 1);
-    s.state = r.str(i, 2);
-    s.kind = r.opt(i, 3).value_or("versioned");
-    return s;
-}
-} // namespace
-
-std::vector<ServerRow> fetch_sync_status(Conn &c) {
-    Result r = c.exec(kSyncStatusSql);
+// The rows of a status query: the four columns both queries start with (version, name, state,
+// kind), then what `rest` reads from the others.
+template <class Rest> std::vector<ServerRow> status_rows(const Result &r, Rest rest) {
     std::vector<ServerRow> out;
     out.reserve(r.rows());
     for (int i = 0; i < r.rows(); ++i) {
-        ServerRow s = identity_columns(r, i);
-        s.checksum = r.opt(i, 4);
-        s.down_checksum = r.opt(i, 5);
+        ServerRow s;
+        s.version = r.str(i, 0);
+        s.name = r.str(i, 1);
+        s.state = r.str(i, 2);
+        s.kind = r.opt(i, 3).value_or("versioned");
+        rest(s, r, i);
         out.push_back(std::move(s));
     }
     return out;
 }
+} // namespace
+
+std::vector<ServerRow> fetch_sync_status(Conn &c) {
+    return status_rows(c.exec(kSyncStatusSql), [](ServerRow &s, const Result &r, int i) {
+        s.checksum = r.opt(i, 4);
+        s.down_checksum = r.opt(i, 5);
+    });
+}
 
 std::vector<ServerRow> read_status(const Result &r) {
-    std::vector<ServerRow> out;
-    out.reserve(r.rows());
-    for (int i = 0; i < r.rows(); ++i) {
-        ServerRow s = identity_columns(r, i);
+    return status_rows(r, [](ServerRow &s, const Result &r, int i) {
         s.batch = r.opt(i, 4);
         s.applied_at = r.opt(i, 5);
         s.duration = r.opt(i, 6);
@@ -61,9 +59,7 @@ std::vector<ServerRow> read_status(const Result &r) {
         s.down_checksum = r.opt(i, 8);
         s.has_down = r.str(i, 9) == "t";
         s.transactional = r.str(i, 10) != "f";
-        out.push_back(std::move(s));
-    }
-    return out;
+    });
 }
 
 ServerIndex::ServerIndex(const std::vector<ServerRow> &status) {
