@@ -21,8 +21,7 @@
 
 static PGconn *conn;
 
-static void die(const char *what, PGresult *res)
-{
+static void die(const char *what, PGresult *res) {
     fprintf(stderr, "floor: %s: %s", what, res ? PQresultErrorMessage(res) : PQerrorMessage(conn));
     if (res)
         PQclear(res);
@@ -30,8 +29,7 @@ static void die(const char *what, PGresult *res)
     exit(1);
 }
 
-static void exec_ok(const char *sql, const char *what)
-{
+static void exec_ok(const char *sql, const char *what) {
     PGresult *res = PQexec(conn, sql);
     ExecStatusType st = PQresultStatus(res);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
@@ -39,8 +37,7 @@ static void exec_ok(const char *sql, const char *what)
     PQclear(res);
 }
 
-static char *read_file(const char *path)
-{
+static char *read_file(const char *path) {
     int fd = open(path, O_RDONLY);
     if (fd < 0) {
         perror(path);
@@ -71,16 +68,23 @@ static char *read_file(const char *path)
     return buf;
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     const char *conninfo = "", *file = NULL, *sql = NULL;
     int report_mem = 0, opt;
     while ((opt = getopt(argc, argv, "d:f:c:m")) != -1) {
         switch (opt) {
-        case 'd': conninfo = optarg; break;
-        case 'f': file = optarg; break;
-        case 'c': sql = optarg; break;
-        case 'm': report_mem = 1; break;
+        case 'd':
+            conninfo = optarg;
+            break;
+        case 'f':
+            file = optarg;
+            break;
+        case 'c':
+            sql = optarg;
+            break;
+        case 'm':
+            report_mem = 1;
+            break;
         default:
             fprintf(stderr, "usage: floor [-d CONNINFO] [-m] (-f FILE | -c SQL)\n");
             return 2;

@@ -40,15 +40,13 @@ static pid_t tracked_pid[MAX_TRACKED];
 static long tracked_hwm[MAX_TRACKED];
 static int ntracked;
 
-static double now(void)
-{
+static double now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static long read_hwm(pid_t pid)
-{
+static long read_hwm(pid_t pid) {
     char path[64], buf[4096];
     snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
     int fd = open(path, O_RDONLY);
@@ -63,8 +61,7 @@ static long read_hwm(pid_t pid)
     return p ? strtol(p + 6, NULL, 10) : -1;
 }
 
-static int cmdline_matches(pid_t pid, const char *match)
-{
+static int cmdline_matches(pid_t pid, const char *match) {
     char path[64], buf[512];
     snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
     int fd = open(path, O_RDONLY);
@@ -81,8 +78,7 @@ static int cmdline_matches(pid_t pid, const char *match)
     return strncmp(buf, "postgres: ", 10) == 0 && strstr(buf, match) != NULL;
 }
 
-static void scan_backends(const char *match)
-{
+static void scan_backends(const char *match) {
     /* refresh the HWM of known backends first (cheap), then look for new ones */
     for (int i = 0; i < ntracked; i++) {
         long h = read_hwm(tracked_pid[i]);
@@ -112,8 +108,7 @@ static void scan_backends(const char *match)
     closedir(d);
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     const char *match = NULL, *out = NULL, *err = NULL;
     int i = 1;
     for (; i < argc; i++) {
