@@ -52,7 +52,7 @@ DEPFLAGS = -MMD -MP
 override CXXFLAGS += $(DEPFLAGS)
 -include $(OBJS:.o=.d)
 
-.PHONY: client install-client test demo demo-stop bench check-version deps clean-client
+.PHONY: client install-client test demo demo-stop bench lint check-version deps clean-client
 
 all: client
 
@@ -84,6 +84,9 @@ demo-stop:
 
 bench:
 	@bash test/bench/run.sh
+
+lint:
+	@bash scripts/lint.sh
 
 clean: clean-client
 clean-client:

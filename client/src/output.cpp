@@ -92,7 +92,12 @@ std::string human_duration(double s) {
 
 Progress::Progress(bool enabled, int total) : enabled_(enabled && total > 1), total_(total) {}
 Progress::~Progress() {
-    clear();
+    // a destructor must not throw (fmt::print does when stderr cannot be written): the bar is
+    // cosmetic, so a failure to erase it is ignored
+    try {
+        clear();
+    } catch (...) {
+    }
 }
 
 void Progress::step(const std::string &label) {

@@ -165,8 +165,11 @@ ScriptInfo analyze_script(const char *volatile sql, int len, const char *version
     ScriptInfo info;
     memset(&info, 0, sizeof info);
     MemoryContext caller = CurrentMemoryContext;
+    // ALLOCSET_DEFAULT_SIZES is PostgreSQL's macro (int products of small constants)
+    // NOLINTBEGIN(bugprone-implicit-widening-of-multiplication-result)
     MemoryContext parse_cxt =
         AllocSetContextCreate(CurrentMemoryContext, "pgmig parse", ALLOCSET_DEFAULT_SIZES);
+    // NOLINTEND(bugprone-implicit-widening-of-multiplication-result)
     List *volatile raw = NIL;
     volatile bool fast = false;
     MemoryContextSwitchTo(parse_cxt);
