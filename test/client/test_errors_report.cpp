@@ -4,7 +4,11 @@
 #include "tmpdir.hpp"
 
 #include <cstdio>
+#include <fcntl.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <system_error>
+#include <unistd.h>
 
 using namespace mig::client;
 
@@ -109,4 +113,28 @@ TEST(Output, IntervalFastPathMatchesSscanf) {
         ASSERT_EQ(interval_seconds(text), want) << text;
         ASSERT_EQ(human_duration(interval_seconds(text)), human_duration(want)) << text;
     }
+}
+
+// A progress bar still on screen when stderr stops accepting writes (a closed terminal):
+// erasing it in the destructor fails inside fmt::print, which throws; a destructor that let it
+// escape would end the process with std::terminate instead of the command's own error.
+TEST(Output, ProgressDestructorSurvivesAFailingStderr) {
+    int saved = ::dup(2);
+    ASSERT_GE(saved, 0);
+    int sink = ::open("/dev/null", O_WRONLY); // the bar is drawn there, not into the test log
+    ASSERT_GE(sink, 0);
+    ::dup2(sink, 2);
+    ::close(sink);
+    {
+        Progress p(true, 2);
+        p.step("first"); // shown: the destructor has a bar to erase
+        int readonly = ::open("/dev/null", O_RDONLY);
+        ASSERT_GE(readonly, 0);
+        ::dup2(readonly, 2); // writes to fd 2 now fail with EBADF
+        ::close(readonly);
+        EXPECT_THROW(fmt::print(stderr, "x"), std::system_error); // the failure is real
+    }
+    ::dup2(saved, 2);
+    ::close(saved);
+    SUCCEED();
 }
