@@ -11,8 +11,10 @@
 namespace mig::client {
 
 std::optional<ErrorSite> site_from_context(const PgError &e, const Folder *f, bool down) {
+    // ", down script" is there when the error is in a down script whatever the verb: `up`
+    // uploads down scripts too, and parses them (a broken one is refused before it is needed).
     static const std::regex mig_re(
-        R"(^migration (\S+) \((.*?)\)(?:, file (.*?))?, line (\d+), column (\d+)$)");
+        R"(^migration (\S+) \((.*?)\)(, down script)?(?:, file (.*?))?, line (\d+), column (\d+)$)");
     static const std::regex rep_re(R"(^repeatable migration (.*), line (\d+), column (\d+)$)");
     std::istringstream in(e.context);
     std::string line;
@@ -20,9 +22,11 @@ std::optional<ErrorSite> site_from_context(const PgError &e, const Folder *f, bo
         std::smatch m;
         if (std::regex_match(line, m, mig_re)) {
             ErrorSite s;
-            s.file = m[3].str();
-            s.line = std::stoi(m[4]);
-            s.col = std::stoi(m[5]);
+            if (m[3].matched)
+                down = true;
+            s.file = m[4].str();
+            s.line = std::stoi(m[5]);
+            s.col = std::stoi(m[6]);
             if (f) {
                 std::string key = canonical_version(m[1].str());
                 for (const auto &mg : f->migrations) {
@@ -85,8 +89,17 @@ void print_pg_error(const PgError &e, const std::optional<ErrorSite> &site, int 
         }
         fmt::print(stderr, " {} | {}{}\n", std::string(num.size(), ' '), pad, paint("^", "1;32"));
     }
-    if ((!site || verbose > 0) && !e.context.empty())
-        fmt::print(stderr, "CONTEXT: {}\n", e.context);
+    if (site && verbose == 0)
+        return;
+    // pgmig's own PL/pgSQL functions (mig.plan's RAISE of an unknown version, ...) are where
+    // the error was raised, not where the user's input was: shown only with -v.
+    std::string context;
+    std::istringstream in(e.context);
+    for (std::string line; std::getline(in, line);)
+        if (verbose > 0 || line.rfind("PL/pgSQL function mig.", 0) != 0)
+            context += (context.empty() ? "" : "\n") + line;
+    if (!context.empty())
+        fmt::print(stderr, "CONTEXT: {}\n", context);
 }
 
 int exit_code_for(const PgError &e) {

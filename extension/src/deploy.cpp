@@ -540,7 +540,7 @@ static bool upload_existing(UploadRow *w, UploadResult *r, bool *exists, MemoryC
 // Analyses the scripts (syntax, classification, statement offsets) and fills in the row.
 static void upload_analyze(UploadRow *w, UploadResult *r) {
     const UploadArgs *a = w->a;
-    ScriptInfo ui = analyze_script(w->up, w->uplen, a->version, a->name, w->file, true);
+    ScriptInfo ui = analyze_script(w->up, w->uplen, {a->version, a->name, w->file, false}, true);
     if (ui.copy_stmt)
         ereport(
             ERROR,
@@ -557,7 +557,7 @@ static void upload_analyze(UploadRow *w, UploadResult *r) {
     memset(&di, 0, sizeof di);
     di.transactional = true;
     if (w->down) {
-        di = analyze_script(w->down, w->downlen, a->version, a->name, w->down_file, true);
+        di = analyze_script(w->down, w->downlen, {a->version, a->name, w->down_file, true}, true);
         if (di.copy_stmt)
             ereport(ERROR,
                     (errcode(PM008), errmsg("migration %s (%s): COPY FROM STDIN / TO STDOUT is not "
@@ -777,6 +777,7 @@ struct Todo {
     int64 us;
     TimestampTz done_at; // when its script finished
     ArrayType *offsets;  // statement byte ranges (NULL: run as a whole)
+    bool down;           // a down script (rollback), named so in an error's context
     // apply: the key (bytea) and the up script's checksum (text) as datums of SQL_PENDING's
     // rows, which go into the bookkeeping rows as they are
     Datum vkey;
@@ -788,7 +789,8 @@ static void run_todos(Todo *todo, int n) {
     for (int i = 0; i < n; i++) {
         TimestampTz t0 = GetCurrentTimestamp();
         char *sql = text_to_cstring(DatumGetTextPP(todo[i].sql));
-        run_script(sql, todo[i].offsets, todo[i].version, todo[i].name, todo[i].file);
+        run_script(sql, todo[i].offsets,
+                   {todo[i].version, todo[i].name, todo[i].file, todo[i].down});
         pfree(sql);
         todo[i].done_at = GetCurrentTimestamp();
         todo[i].us = todo[i].done_at - t0;
@@ -1010,6 +1012,7 @@ void rollback_pg(ReturnSetInfo *rsi, int64 steps, const char *after_key, const c
         todo[i].uploaded_by = spi::get_text(i, 6, cxt);
         todo[i].key = spi::get_text(i, 7, cxt);
         todo[i].file = spi::get_text(i, 8, cxt);
+        todo[i].down = true;
         todo[i].batch = spi::get_int(i, 9);
         bool onull;
         Datum od = spi::get_datum(i, 10, &onull);
@@ -1084,7 +1087,7 @@ void repeatable_pg(ReturnSetInfo *rsi, const char *name, Datum up, Jsonb *option
     }
     restore_search_path(nest);
 
-    ScriptInfo si = analyze_script(sql, len, nullptr, name, file);
+    ScriptInfo si = analyze_script(sql, len, {nullptr, name, file, false});
     if (si.copy_stmt)
         ereport(ERROR, (errcode(PM008), errmsg("repeatable migration %s: COPY FROM STDIN / TO "
                                                "STDOUT is not supported (statement %d)",
@@ -1104,7 +1107,7 @@ void repeatable_pg(ReturnSetInfo *rsi, const char *name, Datum up, Jsonb *option
 
     TimestampTz t0 = GetCurrentTimestamp();
     char *body = si.wrapped ? pnstrdup(sql + si.body_start, si.body_end - si.body_start) : sql;
-    run_script(body, statement_offsets(&si), nullptr, name, file);
+    run_script(body, statement_offsets(&si), {nullptr, name, file, false});
     int64 us = GetCurrentTimestamp() - t0;
     if (us < 0)
         us = 0;

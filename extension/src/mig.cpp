@@ -152,7 +152,7 @@ Datum mig_split(PG_FUNCTION_ARGS) {
         mig::pg_call([&]() noexcept {
             char *sql = text_to_cstring(DatumGetTextPP(fc->args[0].value));
             int len = (int)strlen(sql);
-            mig::ScriptInfo si = mig::analyze_script(sql, len, nullptr, nullptr, nullptr);
+            mig::ScriptInfo si = mig::analyze_script(sql, len, {nullptr, nullptr, nullptr, false});
             mig::TextWalker w(sql);
             for (int i = 0; i < si.nstmts; i++) {
                 const mig::StmtInfo *st = &si.stmts[i];

@@ -9,8 +9,7 @@
 namespace mig {
 
 // Runs sql[start, end) (sql[end] is temporarily '\0'; `saved` is the byte that belongs there).
-static void run_piece(char *sql, int start, int end, char saved, const char *version,
-                      const char *name, const char *file) {
+static void run_piece(char *sql, int start, int end, char saved, const ScriptSite &site) {
     const char *stmt = sql + start;
     MemoryContext cxt = CurrentMemoryContext;
     PG_TRY();
@@ -36,7 +35,7 @@ static void run_piece(char *sql, int start, int end, char saved, const char *ver
         FlushErrorState();
         char *piece = pnstrdup(sql + start, end - start);
         sql[end] = saved; // report positions against the whole script
-        decorate_script_error(ed, sql, piece, start, 0, version, name, file);
+        decorate_script_error(ed, sql, piece, start, 0, site);
         ReThrowError(ed);
     }
     PG_END_TRY();
@@ -48,24 +47,21 @@ bool migration_running() {
     return running_depth > 0;
 }
 
-static void run_script_inner(char *sql, ArrayType *offsets, const char *version, const char *name,
-                             const char *file);
+static void run_script_inner(char *sql, ArrayType *offsets, const ScriptSite &site);
 
-void run_script(char *sql, ArrayType *offsets, const char *version, const char *name,
-                const char *file) {
+void run_script(char *sql, ArrayType *offsets, const ScriptSite &site) {
     running_depth++;
     PG_TRY();
-    { run_script_inner(sql, offsets, version, name, file); }
+    { run_script_inner(sql, offsets, site); }
     PG_FINALLY();
     { running_depth--; }
     PG_END_TRY();
 }
 
-static void run_script_inner(char *sql, ArrayType *offsets, const char *version, const char *name,
-                             const char *file) {
+static void run_script_inner(char *sql, ArrayType *offsets, const ScriptSite &site) {
     int n = offsets ? ArrayGetNItems(ARR_NDIM(offsets), ARR_DIMS(offsets)) / 2 : 0;
     if (n <= 1) {
-        run_piece(sql, 0, (int)strlen(sql), '\0', version, name, file);
+        run_piece(sql, 0, (int)strlen(sql), '\0', site);
         return;
     }
     const int32 *o = (const int32 *)ARR_DATA_PTR(offsets);
@@ -76,7 +72,7 @@ static void run_script_inner(char *sql, ArrayType *offsets, const char *version,
             elog(ERROR, "pgmig: invalid statement offsets");
         char saved = sql[end];
         sql[end] = '\0';
-        run_piece(sql, start, end, saved, version, name, file);
+        run_piece(sql, start, end, saved, site);
         sql[end] = saved;
         CHECK_FOR_INTERRUPTS();
     }

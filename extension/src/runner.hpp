@@ -2,6 +2,7 @@
 #pragma once
 
 #include "pg_includes.hpp"
+#include "script.hpp"
 
 namespace mig {
 
@@ -11,8 +12,7 @@ namespace mig {
 // once (SPI_execute of a whole script keeps every statement's plan until it ends) and tell us
 // which statement failed. Errors keep their SQLSTATE/message/detail/hint and get a context line
 // naming the migration, line and column.
-void run_script(char *sql, ArrayType *offsets, const char *version, const char *name,
-                const char *file);
+void run_script(char *sql, ArrayType *offsets, const ScriptSite &site);
 
 // True while run_script runs migration SQL: pgmig's own writers (everything that takes the
 // deploy lock) refuse to run then (PM011), because a migration that applies, rolls back,

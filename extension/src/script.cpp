@@ -160,8 +160,8 @@ static bool fast_scan(const char *sql, int len, ScriptInfo *info, MemoryContext 
     return true;
 }
 
-ScriptInfo analyze_script(const char *volatile sql, int len, const char *version, const char *name,
-                          const char *file, bool allow_fast) {
+ScriptInfo analyze_script(const char *volatile sql, int len, const ScriptSite &site,
+                          bool allow_fast) {
     ScriptInfo info;
     memset(&info, 0, sizeof info);
     MemoryContext caller = CurrentMemoryContext;
@@ -191,7 +191,7 @@ ScriptInfo analyze_script(const char *volatile sql, int len, const char *version
         MemoryContextSwitchTo(caller);
         ErrorData *ed = CopyErrorData();
         FlushErrorState();
-        decorate_script_error(ed, sql, sql, 0, ed->cursorpos, version, name, file);
+        decorate_script_error(ed, sql, sql, 0, ed->cursorpos, site);
         ReThrowError(ed);
     }
     PG_END_TRY();
@@ -243,8 +243,7 @@ ScriptInfo analyze_script(const char *volatile sql, int len, const char *version
 }
 
 void decorate_script_error(ErrorData *ed, const char *sql, const char *stmt, int stmt_start,
-                           int cursor_pos, const char *version, const char *name,
-                           const char *file) {
+                           int cursor_pos, const ScriptSite &site) {
     if (ed->context) {
         char *needle = psprintf("SQL statement \"%s\"", stmt);
         char *hit = strstr(ed->context, needle);
@@ -299,13 +298,15 @@ void decorate_script_error(ErrorData *ed, const char *sql, const char *stmt, int
     }
 
     char *where;
-    const char *f = file && file[0] ? file : nullptr;
-    if (version)
-        where = f ? psprintf("migration %s (%s), file %s, line %d, column %d", version, name, f,
-                             line, col)
-                  : psprintf("migration %s (%s), line %d, column %d", version, name, line, col);
-    else if (name)
-        where = psprintf("repeatable migration %s, line %d, column %d", name, line, col);
+    const char *f = site.file && site.file[0] ? site.file : nullptr;
+    const char *which = site.down ? ", down script" : "";
+    if (site.version)
+        where = f ? psprintf("migration %s (%s)%s, file %s, line %d, column %d", site.version,
+                             site.name, which, f, line, col)
+                  : psprintf("migration %s (%s)%s, line %d, column %d", site.version, site.name,
+                             which, line, col);
+    else if (site.name)
+        where = psprintf("repeatable migration %s, line %d, column %d", site.name, line, col);
     else
         where = psprintf("script line %d, column %d", line, col);
     ed->context = ed->context ? psprintf("%s\n%s", ed->context, where) : where;

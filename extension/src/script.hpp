@@ -28,6 +28,16 @@ struct ScriptInfo {
     int copy_stmt;         // 1-based number of the first COPY FROM STDIN/TO STDOUT, 0 if none
 };
 
+// What an error in a script names in its context line. All fields may be NULL: a version names a
+// versioned migration, a name alone a repeatable one; `down` marks the down script, so that an
+// error in it (at upload or at rollback) is not taken for one in the up script.
+struct ScriptSite {
+    const char *version;
+    const char *name;
+    const char *file;
+    bool down;
+};
+
 // Scripts of at least this many bytes are first tried with PostgreSQL's scanner only (no
 // grammar): see analyze_script.
 constexpr int FAST_SCAN_MIN_BYTES = 64 * 1024;
@@ -40,9 +50,9 @@ constexpr int FAST_SCAN_MIN_BYTES = 64 * 1024;
 // ATOMIC, COPY, TYPE, ...) appears, statements are split at top-level semicolons and the grammar is
 // not run; grammar errors in such a script are then reported when it is applied. Otherwise the full
 // parser decides. A syntax error is re-raised with the line and column in its context.
-// `version`/`name`/`file` (may be NULL) name the migration in that context.
-ScriptInfo analyze_script(const char *sql, int len, const char *version, const char *name,
-                          const char *file, bool allow_fast = false);
+// `site` names the script in that context.
+ScriptInfo analyze_script(const char *sql, int len, const ScriptSite &site,
+                          bool allow_fast = false);
 
 // Line/column (1-based, column in characters) and character offset of byte offset `byte`.
 // Incremental: call with increasing offsets on the same walker.
@@ -56,14 +66,15 @@ struct TextWalker {
     void advance_to(int target);
 };
 
-// Adds "migration V (name), line L, column C" (or "line L, column C") to an error about `sql`.
+// Adds "migration V (name)[, down script][, file F], line L, column C" (or "repeatable migration
+// NAME, …", or "script line L, column C") to an error about `sql`.
 // `stmt` is the piece of `sql` that was being parsed or run (it starts at byte `stmt_start`).
 // cursor_pos: for parser errors, the 1-based character position in `sql` (0 otherwise).
 // A position inside `stmt` (SPI's internalquery/internalpos) is translated to `sql`'s lines and
 // columns, SPI's 'SQL statement "..."' context line is dropped (a script can be megabytes long),
 // and a long internal query is trimmed to the failing line.
 void decorate_script_error(ErrorData *ed, const char *sql, const char *stmt, int stmt_start,
-                           int cursor_pos, const char *version, const char *name, const char *file);
+                           int cursor_pos, const ScriptSite &site);
 
 // Statement byte ranges as a flat int4[] (start0, end0, start1, end1, ...) relative to the text
 // that runs (the body of a wrapped script); NULL when the script has at most one statement.

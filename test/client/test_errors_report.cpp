@@ -4,6 +4,8 @@
 #include "tmpdir.hpp"
 
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -38,6 +40,42 @@ TEST(ErrorSite, DbmateLineCountsFromTopOfFile) {
     ASSERT_TRUE(down);
     EXPECT_EQ(down->line, 7);
     EXPECT_EQ(down->source, "DROP TABLEX d;");
+}
+
+// `up` parses the down scripts it uploads: the server marks an error in one as ", down script",
+// and the site is then the down script's, though the verb is not `down`.
+TEST(ErrorSite, DownScriptMarkedByTheServerDuringUp) {
+    TmpDir g;
+    g.write("20240102000000_g.up.sql", "CREATE TABLE g();\nSELECT 1;\n");
+    g.write("20240102000000_g.down.sql", "SELECT 1;\nDROP TABLEX g;\n");
+    auto fg = load_folder(g.path());
+    auto site = site_from_context(
+        server_error("42601", "migration 20240102000000 (g), down script, file " + g.path() +
+                                  "/20240102000000_g.down.sql, line 2, column 6"),
+        &fg, false);
+    ASSERT_TRUE(site);
+    EXPECT_EQ(site->file, g.path() + "/20240102000000_g.down.sql");
+    EXPECT_EQ(site->line, 2);
+    EXPECT_EQ(site->source, "DROP TABLEX g;");
+    // without the marker, the verb decides (an older server): the up script during `up`
+    auto old = site_from_context(
+        server_error("42601", "migration 20240102000000 (g), line 2, column 6"), &fg, false);
+    ASSERT_TRUE(old);
+    EXPECT_EQ(old->file, g.path() + "/20240102000000_g.up.sql");
+}
+
+TEST(ErrorSite, DbmateDownScriptMarkedByTheServerDuringUp) {
+    TmpDir d;
+    d.write("20240101000000_c.sql", "-- migrate:up\nCREATE TABLE c(id int);\n-- migrate:down\n"
+                                    "DROP TABLE c;\nDROP TABLEX d;\n");
+    auto f = load_folder(d.path());
+    auto site = site_from_context(
+        server_error("42601", "migration 20240101000000 (c), down script, line 2, column 6"), &f,
+        false);
+    ASSERT_TRUE(site);
+    EXPECT_EQ(site->file, d.path() + "/20240101000000_c.sql");
+    EXPECT_EQ(site->line, 5);
+    EXPECT_EQ(site->source, "DROP TABLEX d;");
 }
 
 TEST(ErrorSite, VersionMatchedNumericallyAndFileInContext) {
@@ -137,4 +175,37 @@ TEST(Output, ProgressDestructorSurvivesAFailingStderr) {
     ::dup2(saved, 2);
     ::close(saved);
     SUCCEED();
+}
+
+namespace {
+// What print_pg_error writes to stderr (fd 2 sent to a temporary file meanwhile).
+std::string printed(const PgError &e, int verbose) {
+    TmpDir d;
+    std::string path = d.path() + "/stderr";
+    std::fflush(stderr);
+    int saved = ::dup(2);
+    int out = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ::dup2(out, 2);
+    ::close(out);
+    print_pg_error(e, std::nullopt, verbose);
+    std::fflush(stderr);
+    ::dup2(saved, 2);
+    ::close(saved);
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+} // namespace
+
+// mig.plan's RAISE of an unknown version is where the error was raised, not the user's input:
+// its CONTEXT line is noise without -v; other context lines stay.
+TEST(ErrorReport, OwnPlpgsqlContextOnlyWithVerbose) {
+    PgError e("unknown version \"9\"", "PM006");
+    e.context = "PL/pgSQL function mig.plan(text) line 8 at RAISE";
+    EXPECT_EQ(printed(e, 0).find("CONTEXT"), std::string::npos) << printed(e, 0);
+    EXPECT_NE(printed(e, 1).find("CONTEXT: PL/pgSQL function mig.plan(text) line 8 at RAISE"),
+              std::string::npos);
+    e.context = "PL/pgSQL function public.f() line 3 at SQL statement\nPL/pgSQL function mig.x()";
+    EXPECT_NE(printed(e, 0).find("CONTEXT: PL/pgSQL function public.f() line 3 at SQL statement\n"),
+              std::string::npos)
+        << printed(e, 0);
 }
