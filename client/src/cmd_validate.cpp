@@ -18,7 +18,33 @@ namespace {
 
 struct Findings {
     std::vector<std::string> errors, warnings, notes;
+    std::vector<const Migration *> no_down; // warnings too; summarized in text when many
 };
+
+// One warning per migration without a down script, or, for more than a few (an up-only
+// folder, as Flyway and golang-migrate users often keep), one line naming the versions.
+void warn_no_down(const Findings &fd, size_t total, int verbose) {
+    const auto &nd = fd.no_down;
+    if (nd.size() <= 5 || verbose > 0) {
+        for (const Migration *m : nd)
+            warn(fmt::format("{}: migration {} has no down script (it cannot be rolled back)",
+                             m->up_file, m->version));
+        return;
+    }
+    std::string versions = fmt::format("{}, {}, {}, ..., {}", nd[0]->version, nd[1]->version,
+                                       nd[2]->version, nd.back()->version);
+    warn(fmt::format("{} of {} migrations have no down script (they cannot be rolled back): {} "
+                     "(-v names each file)",
+                     nd.size(), total, versions));
+}
+
+// Whether the database has the extension (mig.split and mig.status), asked once instead of
+// failing on the first script.
+bool has_extension(Conn &c) {
+    auto r = c.exec("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_extension "
+                    "WHERE extname OPERATOR(pg_catalog.=) 'pgmig')");
+    return r.str(0, 0) == "t";
+}
 
 void split_check(Conn &c, const Migration &m, bool down, Findings &out) {
     const std::string &sql = down ? *m.down_sql : m.up_sql;
@@ -83,9 +109,7 @@ Command register_validate(CLI::App &app) {
                     fd.warnings = f->warnings;
                     for (auto &m : f->migrations) {
                         if (!m.down_sql)
-                            fd.warnings.push_back(fmt::format(
-                                "{}: migration {} has no down script (it cannot be rolled back)",
-                                m.up_file, m.version));
+                            fd.no_down.push_back(&m);
                         if (m.no_transaction)
                             fd.notes.push_back(fmt::format(
                                 "{}: declared non-transactional (runs statement by statement)",
@@ -94,17 +118,23 @@ Command register_validate(CLI::App &app) {
                     if (!*offline) {
                         try {
                             auto c = ctx.connect();
-                            online = true;
-                            for (auto &m : f->migrations) {
-                                split_check(*c, m, false, fd);
-                                if (m.down_sql)
-                                    split_check(*c, m, true, fd);
+                            if (has_extension(*c)) {
+                                online = true;
+                                for (auto &m : f->migrations) {
+                                    split_check(*c, m, false, fd);
+                                    if (m.down_sql)
+                                        split_check(*c, m, true, fd);
+                                }
+                                for (auto &m : f->repeatables)
+                                    split_check(*c, m, false, fd);
+                                auto sp = compute_sync(*f, fetch_status(*c));
+                                for (auto &d : sp.drift)
+                                    fd.errors.push_back(d);
+                            } else {
+                                fd.notes.push_back(
+                                    "the database has no pgmig extension (`pgmig init` or "
+                                    "CREATE EXTENSION pgmig adds it): offline checks only");
                             }
-                            for (auto &m : f->repeatables)
-                                split_check(*c, m, false, fd);
-                            auto sp = compute_sync(*f, fetch_status(*c));
-                            for (auto &d : sp.drift)
-                                fd.errors.push_back(d);
                         } catch (const ConnectError &e) {
                             fd.notes.push_back(
                                 fmt::format("not connected ({}): offline checks only", e.what()));
@@ -112,6 +142,10 @@ Command register_validate(CLI::App &app) {
                     }
                 }
                 if (ctx.opt.json) {
+                    for (const Migration *m : fd.no_down)
+                        fd.warnings.push_back(fmt::format(
+                            "{}: migration {} has no down script (it cannot be rolled back)",
+                            m->up_file, m->version));
                     nlohmann::json out = {{"dir", ctx.dir()},
                                           {"layout", f ? layout_name(f->layout) : nullptr},
                                           {"migrations", f ? f->migrations.size() : 0},
@@ -127,6 +161,8 @@ Command register_validate(CLI::App &app) {
                         error_line(e);
                     for (auto &w : fd.warnings)
                         warn(w);
+                    if (f)
+                        warn_no_down(fd, f->migrations.size(), ctx.opt.verbose);
                     for (auto &n : fd.notes)
                         fmt::print(stderr, "note: {}\n", n);
                     if (f && fd.errors.empty())

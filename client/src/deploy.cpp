@@ -322,6 +322,20 @@ int run_outside_transaction(const Context &ctx, Conn &c, const Folder *f,
     return 0;
 }
 
+namespace {
+// Whether `version` is a versioned migration of the folder or of the server.
+bool knows_version(const Folder &f, const std::vector<ServerRow> &status,
+                   const std::string &version) {
+    for (const auto &m : f.migrations)
+        if (compare_versions(m.version, version) == 0)
+            return true;
+    for (const auto &r : status)
+        if (r.kind != "repeatable" && compare_versions(r.version, version) == 0)
+            return true;
+    return false;
+}
+} // namespace
+
 int deploy(Context &ctx, Conn &c, Folder &f, const DeployOptions &o,
            std::optional<std::vector<ServerRow>> prefetched, bool locked) {
     auto t_start = Clock::now();
@@ -346,6 +360,16 @@ int deploy(Context &ctx, Conn &c, Folder &f, const DeployOptions &o,
             c.rollback_quietly();
         for (auto &d : sp.drift)
             error_line(d);
+        return EXIT_USAGE;
+    }
+    if (o.target && !knows_version(f, status, *o.target)) {
+        // mig.plan refuses such a target (PM006); the plan built from a first upload's results
+        // must too, instead of stopping silently at the version below it
+        if (locked)
+            c.rollback_quietly();
+        error_line(fmt::format("unknown version \"{}\": no migration in {} or in the database has "
+                               "it (see pgmig status)",
+                               *o.target, f.dir));
         return EXIT_USAGE;
     }
     if (sp.upload.empty() && !sp.pending && sp.repeatables.empty()) {

@@ -77,6 +77,23 @@ void print_rows(const Context &ctx, const Result &r, int &count) {
     }
 }
 
+// The error, then what it left (as `up` says "nothing from this transaction was applied"):
+// a failed rollback transaction undid itself; the migrations rolled back one at a time before
+// it stay rolled back.
+int report_failure(const Context &ctx, const PgError &e, const Folder *f, int rolled_back) {
+    int rc = report_error(e, f, true, ctx.opt.verbose);
+    if (rc == EXIT_MIGRATION_FAILED && !ctx.opt.quiet) {
+        if (rolled_back == 0)
+            fmt::print(stderr, "nothing was rolled back: the migrations are still applied\n");
+        else
+            fmt::print(stderr,
+                       "{} migration(s) were rolled back before this one; it and the ones "
+                       "below it are still applied\n",
+                       rolled_back);
+    }
+    return rc;
+}
+
 } // namespace
 
 int rollback(Context &ctx, Conn &c, const FolderSource &folder, const RollbackRequest &req) {
@@ -101,7 +118,7 @@ int rollback(Context &ctx, Conn &c, const FolderSource &folder, const RollbackRe
                 continue;
             }
             if (e.sqlstate != "PM004")
-                return report_error(e, folder(), true, ctx.opt.verbose);
+                return report_failure(ctx, e, folder(), count);
             // a non-transactional down in the range: one migration at a time
             if (ctx.opt.verbose > 0)
                 fmt::print(
@@ -115,7 +132,7 @@ int rollback(Context &ctx, Conn &c, const FolderSource &folder, const RollbackRe
                 } catch (const PgError &e2) {
                     c.rollback_quietly();
                     if (e2.sqlstate != "PM004")
-                        return report_error(e2, folder(), true, ctx.opt.verbose);
+                        return report_failure(ctx, e2, folder(), count);
                     if (ctx.show_progress())
                         fmt::print("rolling back {} {} outside a transaction\n", s.version, s.name);
                     int rc = run_outside_transaction(ctx, c, folder(), s.version, s.name, true);

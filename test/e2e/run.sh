@@ -252,6 +252,9 @@ pg down --to 99 --dir "$fx/numbered"
 expect_rc "bad input: down --to unknown version: exit 2" 2
 expect_err "bad input: down --to unknown version: message" "unknown version"
 expect_eq "bad input: down --to unknown version: database unchanged" "$(snap)" "$before"
+# a fresh folder: the plan comes from the uploads' own results, and must refuse the target too
+bad_case "up --to a version no migration has" 'unknown version "20240115090150"' \
+    "$fx/golang-migrate" --to 20240115090150
 pg goto abc --dir "$fx/numbered"
 [ "$rc" = 2 ] && ok "bad input: goto invalid version: exit 2" || bad "bad input: goto invalid version: exit 2 (got $rc)" "$err"
 expect_eq "bad input: goto invalid version: database unchanged" "$(snap)" "$before"
@@ -274,6 +277,20 @@ mkdir -p "$work/dbmerr" && printf -- '-- header\n-- migrate:up\nCREATE TABLE c(i
 pg up --dir "$work/dbmerr"
 expect_rc "sql error (dbmate): exit 1" 1
 expect_err "sql error (dbmate): line counted from the top of the file" "20240101000000_c.sql:4:1: ERROR: syntax error"
+# up parses the down scripts it uploads: an error in one names the down file and its line
+mkdir -p "$work/downerr" && printf 'CREATE TABLE de(id int);\n' >"$work/downerr/1_de.up.sql" &&
+    printf 'SELECT 1;\nDROP TABLEX de;\n' >"$work/downerr/1_de.down.sql"
+pg up --dir "$work/downerr"
+expect_rc "sql error in a down script at up: exit 1" 1
+expect_err "sql error in a down script at up: names the down file, line, column" \
+    "1_de.down.sql:2:6: ERROR: syntax error"
+expect_err "sql error in a down script at up: shows the down script's line" "2 \\| DROP TABLEX de;"
+expect_eq "sql error in a down script at up: nothing applied" "$(snap)" "$before"
+printf -- '-- migrate:up\nCREATE TABLE c(id int);\n-- migrate:down\nDROP TABLE c;\nDROP TABLEX c;\n' \
+    >"$work/dbmerr/20240101000000_c.sql"
+pg up --dir "$work/dbmerr"
+expect_err "sql error in a dbmate down section at up: line counted from the top of the file" \
+    "20240101000000_c.sql:5:6: ERROR: syntax error"
 mkdir -p "$work/hint" && printf 'CREATE TABLE h(id int PRIMARY KEY);\nINSERT INTO h VALUES (1), (1);\n' >"$work/hint/1_h.up.sql"
 pg up --dir "$work/hint"
 expect_err "sql error: DETAIL forwarded" "DETAIL: Key \(id\)=\(1\) already exists"
@@ -307,6 +324,15 @@ mkdir -p "$work/sto" && printf 'SELECT pg_sleep(3);\n' >"$work/sto/1_slow.up.sql
 pg up --statement-timeout 300ms --dir "$work/sto"
 expect_rc "--statement-timeout: migration cancelled, exit 1" 1
 expect_err "--statement-timeout: SQLSTATE 57014" "57014"
+newdb e_downfail
+mkdir -p "$work/downfail" && printf 'CREATE TABLE df(id int);\n' >"$work/downfail/1_df.up.sql" &&
+    printf 'DROP TABLE df;\nDROP TABLE df_nosuch;\n' >"$work/downfail/1_df.down.sql"
+pg up --dir "$work/downfail"
+pg down --dir "$work/downfail"
+expect_rc "sql error in down: exit 1" 1
+expect_err "sql error in down: names the down file" "1_df.down.sql:2:1: ERROR: table \"df_nosuch\" does not exist"
+expect_err "sql error in down: says nothing was rolled back" "nothing was rolled back"
+expect_eq "sql error in down: still applied" "$(q -c "SELECT state FROM mig.status() WHERE version = '1'")" applied
 
 # --- 7. --per-migration, --to, down variants, redo, reset, goto --------------------------
 newdb e_verbs
@@ -651,6 +677,21 @@ expect_rc "validate: syntax error found with the server's parser: exit 2" 2
 expect_err "validate: names file, line and column" "3_bad.up.sql:2:1"
 expect_err "validate: non-transactional statement reported" "2_i.up.sql:1: CREATE INDEX"
 expect_err "validate: missing down reported as a warning" "warning: .*1_v.up.sql.*no down script"
+mkdir -p "$work/uponly" && for i in 1 2 3 4 5 6; do printf 'CREATE TABLE uo%s();\n' $i >"$work/uponly/${i}_t.up.sql"; done
+pg validate --dir "$work/uponly"
+expect_rc "validate: an up-only folder: exit 0" 0
+expect_err "validate: an up-only folder: one warning for the six missing downs" \
+    "warning: 6 of 6 migrations have no down script .*: 1, 2, 3, \\.\\.\\., 6"
+[ "$(grep -c 'no down script' <<<"$err")" = 1 ] && ok "validate: an up-only folder: one line" ||
+    bad "validate: an up-only folder: one line" "$err"
+pg validate -v --dir "$work/uponly"
+[ "$(grep -c 'has no down script' <<<"$err")" = 6 ] && ok "validate -v: each missing down named" ||
+    bad "validate -v: each missing down named" "$err"
+newdb e_validate_noext noext
+pg validate --dir "$work/uponly"
+expect_rc "validate: database without the extension: exit 0" 0
+expect_err "validate: database without the extension: a note, offline checks" \
+    "note: the database has no pgmig extension.*offline checks only"
 pg validate --offline --dir "$work/val"
 expect_rc "validate --offline: names only" 0
 
