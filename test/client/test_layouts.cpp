@@ -132,6 +132,32 @@ TEST(Directory, DieselAndPlainNames) {
     EXPECT_EQ(f.warnings.size(), 2u);
 }
 
+// Sourcegraph: bare-number directories (and later VERSION_title ones), each with a
+// metadata.yaml that names the migration; no warning for it.
+TEST(Directory, SourcegraphMetadataYaml) {
+    TmpDir d;
+    d.write("1528395834/up.sql", "CREATE TABLE a();");
+    d.write("1528395834/down.sql", "DROP TABLE a;");
+    d.write("1528395834/metadata.yaml", "name: 'squashed migrations'\nparents: []\n");
+    d.write("1528395901/up.sql", "DROP INDEX IF EXISTS i;");
+    d.write("1528395901/metadata.yaml", "parent: 1528395834\nname: \"remove duplicate index\"\n");
+    d.write("1528395902/up.sql", "SELECT 1;");
+    d.write("1528395902/metadata.yaml", "name: plain words # a comment\r\n");
+    d.write("1665522087_lsif_indexes_reindex/up.sql", "SELECT 2;");
+    d.write("1665522087_lsif_indexes_reindex/metadata.yaml", "name: other name\n");
+    d.write("1665522088/up.sql", "SELECT 3;");
+    d.write("1665522088/metadata.yaml", "parent: 1665522087\n");
+    auto f = load_folder(d.path());
+    EXPECT_EQ(f.layout, Layout::Directory);
+    ASSERT_EQ(f.migrations.size(), 5u);
+    EXPECT_EQ(f.migrations[0].name, "squashed migrations");
+    EXPECT_EQ(f.migrations[1].name, "remove duplicate index");
+    EXPECT_EQ(f.migrations[2].name, "plain words");
+    EXPECT_EQ(f.migrations[3].name, "lsif_indexes_reindex"); // the directory's title wins
+    EXPECT_EQ(f.migrations[4].name, "");
+    EXPECT_TRUE(f.warnings.empty()) << f.warnings[0];
+}
+
 TEST(Directory, MetadataDefaultsToTransaction) {
     EXPECT_TRUE(diesel_runs_in_transaction("", "m.toml"));
     EXPECT_TRUE(diesel_runs_in_transaction("run_in_transaction = true", "m.toml"));

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 #include <regex>
+#include <string_view>
 #include <toml++/toml.h>
 
 namespace mig::client {
@@ -83,6 +84,34 @@ bool diesel_runs_in_transaction(const std::string &toml_text, const std::string 
         throw InputError(fmt::format("{}:{}:{}: {}", path, e.source().begin.line,
                                      e.source().begin.column, e.description()));
     }
+}
+
+std::string sourcegraph_metadata_name(const std::string &yaml_text) {
+    size_t at = 0;
+    while (at < yaml_text.size()) {
+        size_t end = yaml_text.find('\n', at);
+        if (end == std::string::npos)
+            end = yaml_text.size();
+        std::string_view line(yaml_text.data() + at, end - at);
+        at = end + 1;
+        if (line.rfind("name:", 0) != 0)
+            continue;
+        line.remove_prefix(5);
+        while (!line.empty() && (line.front() == ' ' || line.front() == '\t'))
+            line.remove_prefix(1);
+        while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r'))
+            line.remove_suffix(1);
+        if (line.size() >= 2 && (line.front() == '\'' || line.front() == '"') &&
+            line.back() == line.front()) {
+            line = line.substr(1, line.size() - 2);
+        } else if (size_t hash = line.find(" #"); hash != std::string_view::npos) {
+            line = line.substr(0, hash); // a plain scalar's comment
+            while (!line.empty() && line.back() == ' ')
+                line.remove_suffix(1);
+        }
+        return std::string(line);
+    }
+    return {};
 }
 
 } // namespace mig::client

@@ -437,8 +437,14 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                                 b.errors.push_back(err.what());
                             }
                         }
+                    } else if (c == "metadata.yaml") {
+                        // Sourcegraph's: names the migration of a bare-number directory
+                        if (m.name.empty())
+                            if (auto t = b.read(dname + "/metadata.yaml"))
+                                m.name = sourcegraph_metadata_name(*t);
                     } else {
-                        b.stray(dname + "/" + c, "not up.sql, down.sql or metadata.toml");
+                        b.stray(dname + "/" + c,
+                                "not up.sql, down.sql, metadata.toml or metadata.yaml");
                     }
                 }
                 reg.add(std::move(m));

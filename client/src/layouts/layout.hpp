@@ -140,6 +140,11 @@ DbmateScript parse_dbmate(const std::string &text);
 // diesel's metadata.toml: true unless run_in_transaction = false. Throws InputError.
 bool diesel_runs_in_transaction(const std::string &toml_text, const std::string &path);
 
+// Sourcegraph's metadata.yaml: the value of its top-level `name:` key (quotes removed), or empty.
+// Only that key is read: `parent(s)` order what the versions already order, and whether a
+// statement can run in a transaction (`createIndexConcurrently`) is the server parser's call.
+std::string sourcegraph_metadata_name(const std::string &yaml_text);
+
 // ---- pgmig new ----
 struct NewFiles {
     std::vector<std::pair<std::string, std::string>> files; // relative path, content
