@@ -214,9 +214,46 @@ TEST(New, DbmateAndFlyway) {
     EXPECT_NE(nf.files[0].second.find("-- migrate:up"), std::string::npos);
     TmpDir b;
     b.write("V1_1__a.sql", "SELECT 1;");
+    b.write("U1_1__a.sql", "SELECT -1;");
     nf = plan_new_migration(load_folder(b.path()), "b", "20240101120000");
+    ASSERT_EQ(nf.files.size(), 2u);
     EXPECT_EQ(nf.files[0].first, "V1_2__b.sql");
     EXPECT_EQ(nf.files[1].first, "U1_2__b.sql");
+    // undo files are a Flyway Teams feature: none in a folder that has none
+    TmpDir c;
+    c.write("V1_1__a.sql", "SELECT 1;");
+    nf = plan_new_migration(load_folder(c.path()), "b", "20240101120000");
+    ASSERT_EQ(nf.files.size(), 1u);
+    EXPECT_EQ(nf.files[0].first, "V1_2__b.sql");
+}
+
+// Prisma: one directory per migration holding migration.sql (the up script, no down), and the
+// folder's migration_lock.toml; `new` writes the same shape.
+TEST(Directory, Prisma) {
+    TmpDir d;
+    d.write("20210605225044_init/migration.sql", "CREATE TABLE p(id int);\n");
+    d.write("20210606000000_add_email/migration.sql", "ALTER TABLE p ADD email text;\n");
+    d.write("migration_lock.toml", "provider = \"postgresql\"\n");
+    auto f = load_folder(d.path());
+    EXPECT_EQ(f.layout, Layout::Directory);
+    ASSERT_EQ(f.migrations.size(), 2u);
+    EXPECT_EQ(f.migrations[0].version, "20210605225044");
+    EXPECT_EQ(f.migrations[0].name, "init");
+    EXPECT_EQ(f.migrations[0].up_file, d.path() + "/20210605225044_init/migration.sql");
+    EXPECT_EQ(f.migrations[1].up_sql, "ALTER TABLE p ADD email text;\n");
+    EXPECT_FALSE(f.migrations[1].down_sql);
+    EXPECT_TRUE(f.warnings.empty()) << f.warnings[0];
+    auto nf = plan_new_migration(f, "x", "20240101120000");
+    ASSERT_EQ(nf.files.size(), 1u);
+    EXPECT_EQ(nf.files[0].first, "20240101120000_x/migration.sql");
+    // up.sql wins where both are there; migration.sql is then a stray file
+    d.write("20210607000000_both/up.sql", "SELECT 1;");
+    d.write("20210607000000_both/migration.sql", "SELECT 2;");
+    f = load_folder(d.path());
+    ASSERT_EQ(f.migrations.size(), 3u);
+    EXPECT_EQ(f.migrations[2].up_sql, "SELECT 1;");
+    ASSERT_EQ(f.warnings.size(), 1u);
+    EXPECT_NE(f.warnings[0].find("20210607000000_both/migration.sql"), std::string::npos);
 }
 
 // Versions of unequal widths come out of name order ("100" before "10" before "1"): the folder

@@ -658,6 +658,22 @@ for layout in directory dbmate flyway numbered; do
     pg validate --offline --dir "$work/new_$layout"
     expect_rc "new: $layout folder still valid" 0
 done
+# Prisma: DIR/migration.sql per migration (no down), migration_lock.toml beside them
+newdb e_prisma
+mkdir -p "$work/prisma/20210605225044_init" "$work/prisma/20210606000000_add_email" &&
+    printf 'CREATE TABLE "User" (id serial PRIMARY KEY);\n' >"$work/prisma/20210605225044_init/migration.sql" &&
+    printf -- '-- AlterTable\nALTER TABLE "User" ADD COLUMN "email" TEXT;\n' >"$work/prisma/20210606000000_add_email/migration.sql" &&
+    printf 'provider = "postgresql"\n' >"$work/prisma/migration_lock.toml"
+pg up --dir "$work/prisma"
+expect_rc "prisma: up" 0
+[ -z "$err" ] && ok "prisma: no warning (migration_lock.toml belongs to the folder)" || bad "prisma: no warning" "$err"
+expect_eq "prisma: both applied, the column there" \
+    "$(q -c "SELECT count(*) FROM mig.status() WHERE state = 'applied'"),$(q -c "SELECT count(*) FROM information_schema.columns WHERE table_name = 'User' AND column_name = 'email'")" "2,1"
+pg status --dir "$work/prisma"
+grep -qE '^20210606000000 +add_email +applied' <<<"$out" && ok "prisma: status" || bad "prisma: status" "$out"
+pg new add_name --dir "$work/prisma"
+ls "$work/prisma"/*_add_name/ | tr '\n' ' ' | grep -qx 'migration.sql ' && ok "prisma: new writes DIR/migration.sql" ||
+    bad "prisma: new writes DIR/migration.sql" "$(ls -R "$work/prisma")"
 newdb e_baseline
 head -c0 /dev/null
 psql -X -q -v ON_ERROR_STOP=1 -f "$fx/golang-migrate/20240115090000_create_users.up.sql" -f "$fx/golang-migrate/20240115090100_create_status_type.up.sql" >/dev/null

@@ -20,6 +20,10 @@
 namespace mig::client {
 namespace {
 
+// Prisma (directory layout): each migration's script, and the folder's provider lock file.
+const char *const kPrismaScript = "migration.sql";
+const char *const kPrismaLock = "migration_lock.toml";
+
 std::string join_path(const std::string &dir, std::string_view rel) {
     std::string out;
     out.reserve(dir.size() + 1 + rel.size());
@@ -314,7 +318,8 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
         Kind k;
         if (e.is_dir) {
             bool has = std::count(e.children.begin(), e.children.end(), "up.sql") ||
-                       std::count(e.children.begin(), e.children.end(), "down.sql");
+                       std::count(e.children.begin(), e.children.end(), "down.sql") ||
+                       std::count(e.children.begin(), e.children.end(), kPrismaScript);
             k = has ? Kind::Dir : Kind::StrayDir;
         } else if ((golang[&e - entries.data()] = parse_golang_name_view(e.name))) {
             k = Kind::Golang;
@@ -410,7 +415,10 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                     continue;
                 }
                 bool has_up = std::count(e->children.begin(), e->children.end(), "up.sql");
-                if (!has_up) {
+                // Prisma's directories hold one migration.sql (the up script; no down)
+                bool prisma =
+                    !has_up && std::count(e->children.begin(), e->children.end(), kPrismaScript);
+                if (!has_up && !prisma) {
                     b.errors.push_back(fmt::format("{}: down.sql without up.sql",
                                                    join_path(dir, dname + "/down.sql")));
                     continue;
@@ -418,10 +426,11 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                 Migration m;
                 m.version = *normalize_version(parts->version_raw);
                 m.name = parts->title;
-                m.up_file = join_path(dir, dname + "/up.sql");
-                b.read_up(dname + "/up.sql", m);
+                std::string up_rel = dname + "/" + (prisma ? kPrismaScript : "up.sql");
+                m.up_file = join_path(dir, up_rel);
+                b.read_up(up_rel, m);
                 for (const auto &c : e->children) {
-                    if (c == "up.sql")
+                    if (c == "up.sql" || (prisma && c == kPrismaScript))
                         continue;
                     if (c == "down.sql") {
                         m.down_file = join_path(dir, dname + "/down.sql");
@@ -450,6 +459,8 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                 reg.add(std::move(m));
             } else if (k == Kind::StrayDir) {
                 b.stray(dname + "/", "directory without up.sql");
+            } else if (name == kPrismaLock) {
+                // Prisma's record of the database provider: belongs to the folder
             } else {
                 b.stray(name, "a loose file in a directory-per-migration folder");
             }

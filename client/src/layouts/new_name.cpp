@@ -3,6 +3,7 @@
 #include "layouts/layout.hpp"
 #include "version.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 namespace mig::client {
@@ -46,6 +47,15 @@ std::string diesel_dashes(const std::string &ts) {
     return ts.substr(0, 4) + "-" + ts.substr(4, 2) + "-" + ts.substr(6, 2) + "-" + ts.substr(8);
 }
 
+// A Prisma folder: its last migration's script is DIR/migration.sql (no down script).
+bool uses_prisma_scripts(const Folder &f) {
+    if (f.migrations.empty())
+        return false;
+    const std::string &up = f.migrations.back().up_file;
+    const std::string tail = "/migration.sql";
+    return up.size() > tail.size() && up.compare(up.size() - tail.size(), tail.size(), tail) == 0;
+}
+
 } // namespace
 
 NewFiles plan_new_migration(const Folder &f, const std::string &raw_name, const std::string &now) {
@@ -74,6 +84,10 @@ NewFiles plan_new_migration(const Folder &f, const std::string &raw_name, const 
                 dirname = fmt::format("{}_{}", diesel_dashes(v), name);
         }
         out.dirs.push_back(dirname);
+        if (uses_prisma_scripts(f)) {
+            out.files.push_back({dirname + "/migration.sql", ""});
+            break;
+        }
         out.files.push_back({dirname + "/up.sql", ""});
         out.files.push_back({dirname + "/down.sql", ""});
         break;
@@ -89,7 +103,10 @@ NewFiles plan_new_migration(const Folder &f, const std::string &raw_name, const 
                 c = '_';
         (void)dotted;
         out.files.push_back({fmt::format("V{}__{}.sql", fv, name), ""});
-        out.files.push_back({fmt::format("U{}__{}.sql", fv, name), ""});
+        // undo files only in a folder that has them (they are a Flyway Teams feature)
+        if (std::any_of(f.migrations.begin(), f.migrations.end(),
+                        [](const Migration &m) { return !m.down_file.empty(); }))
+            out.files.push_back({fmt::format("U{}__{}.sql", fv, name), ""});
         break;
     }
     case Layout::Numbered:
