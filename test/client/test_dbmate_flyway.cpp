@@ -120,3 +120,106 @@ TEST(Flyway, DottedVersionsOrder) {
     EXPECT_EQ(f.migrations[1].version, "2.10");
     EXPECT_EQ(f.migrations[2].version, "17.1");
 }
+
+// goose: the Down section is not part of the up script (a numbered-file reading would run both).
+TEST(Goose, SectionsAndNoTransaction) {
+    auto s = parse_sections("-- +goose Up\n-- +goose StatementBegin\nCREATE TABLE g(id int);\n"
+                            "-- +goose StatementEnd\n\n-- +goose Down\nDROP TABLE g;\n",
+                            SectionStyle::Goose);
+    EXPECT_EQ(s.up,
+              "-- +goose StatementBegin\nCREATE TABLE g(id int);\n-- +goose StatementEnd\n\n");
+    EXPECT_EQ(s.up_offset, 1);
+    ASSERT_TRUE(s.down);
+    EXPECT_EQ(*s.down, "DROP TABLE g;\n");
+    EXPECT_EQ(s.down_offset, 6);
+    EXPECT_FALSE(s.up_no_transaction);
+    auto nt = parse_sections("-- +goose NO TRANSACTION\n-- +goose up\nCREATE INDEX CONCURRENTLY i "
+                             "ON g(id);\n",
+                             SectionStyle::Goose);
+    EXPECT_TRUE(nt.up_no_transaction);
+    ASSERT_TRUE(nt.down); // no Down section: goose's down runs nothing, and so does pgmig's
+    EXPECT_EQ(*nt.down, "");
+    auto env = parse_sections("-- +goose Up\n-- +goose ENVSUB ON\nCREATE ROLE ${ROLE};\n",
+                              SectionStyle::Goose);
+    EXPECT_EQ(env.unsupported_line, 2);
+    EXPECT_NE(env.unsupported.find("ENVSUB"), std::string::npos);
+}
+
+TEST(SqlMigrate, SectionsAndNotransaction) {
+    auto s = parse_sections("-- +migrate Up notransaction\nCREATE INDEX CONCURRENTLY i ON t(a);\n"
+                            "-- +migrate Down\nDROP INDEX i;\n",
+                            SectionStyle::SqlMigrate);
+    EXPECT_TRUE(s.up_no_transaction);
+    EXPECT_EQ(s.up, "CREATE INDEX CONCURRENTLY i ON t(a);\n");
+    ASSERT_TRUE(s.down);
+    EXPECT_EQ(*s.down, "DROP INDEX i;\n");
+    EXPECT_EQ(section_style("-- +migrate Up\nSELECT 1;\n"), SectionStyle::SqlMigrate);
+    EXPECT_EQ(section_style("-- +goose Up\nSELECT 1;\n"), SectionStyle::Goose);
+    EXPECT_EQ(section_style("-- migrate:up\nSELECT 1;\n"), SectionStyle::Dbmate);
+    EXPECT_FALSE(section_style("SELECT 1; -- +goose Up\n"));
+    EXPECT_FALSE(section_style("-- +goose Down\nSELECT 1;\n")); // an up marker decides
+}
+
+TEST(Goose, Folder) {
+    TmpDir d;
+    d.write("20230101120000_create_g.sql",
+            "-- +goose Up\nCREATE TABLE g(id int);\n-- +goose Down\nDROP TABLE g;\n");
+    d.write("20230102120000_empty.sql", "");
+    d.write("20230103120000_code.go", "package migrations\n");
+    auto f = load_folder(d.path());
+    EXPECT_EQ(f.layout, Layout::Goose);
+    ASSERT_EQ(f.migrations.size(), 2u);
+    EXPECT_EQ(f.migrations[0].up_sql, "CREATE TABLE g(id int);\n");
+    ASSERT_TRUE(f.migrations[0].down_sql);
+    EXPECT_EQ(*f.migrations[0].down_sql, "DROP TABLE g;\n");
+    EXPECT_EQ(f.migrations[0].down_line_offset, 3); // the marker's line
+    EXPECT_EQ(f.migrations[1].up_sql, "");
+    ASSERT_EQ(f.warnings.size(), 1u); // the Go migration: not SQL
+    EXPECT_NE(f.warnings[0].find("20230103120000_code.go"), std::string::npos);
+    auto nf = plan_new_migration(f, "next", "20240101120000");
+    ASSERT_EQ(nf.files.size(), 1u);
+    EXPECT_EQ(nf.files[0].first, "20240101120000_next.sql");
+    EXPECT_NE(nf.files[0].second.find("-- +goose Down"), std::string::npos);
+    // ENVSUB: refused, naming the file and line
+    d.write("20230104120000_env.sql", "-- +goose Up\n-- +goose ENVSUB ON\nSELECT '${X}';\n");
+    try {
+        load_folder(d.path());
+        FAIL() << "ENVSUB accepted";
+    } catch (const InputError &e) {
+        EXPECT_NE(std::string(e.what()).find("20230104120000_env.sql:2: goose's ENVSUB ON"),
+                  std::string::npos)
+            << e.what();
+    }
+}
+
+TEST(SqlMigrate, FolderWithDashedNames) {
+    TmpDir d;
+    d.write("1-initial.sql",
+            "-- +migrate Up\nCREATE TABLE p(id int);\n-- +migrate Down\nDROP TABLE p;\n");
+    d.write("20190101120000-add-email.sql", "-- +migrate Up\nALTER TABLE p ADD email text;\n");
+    d.write("notes-on-schema.sql", "-- +migrate Up\nSELECT 1;\n"); // no version
+    auto f = load_folder(d.path());
+    EXPECT_EQ(f.layout, Layout::SqlMigrate);
+    ASSERT_EQ(f.migrations.size(), 2u);
+    EXPECT_EQ(f.migrations[0].version, "1");
+    EXPECT_EQ(f.migrations[0].name, "initial");
+    EXPECT_EQ(f.migrations[1].version, "20190101120000");
+    EXPECT_EQ(f.migrations[1].name, "add-email");
+    ASSERT_TRUE(f.migrations[1].down_sql); // an empty down, as sql-migrate rolls it back
+    EXPECT_EQ(*f.migrations[1].down_sql, "");
+    EXPECT_EQ(f.warnings.size(), 1u);
+    auto nf = plan_new_migration(f, "x", "20240101120000");
+    EXPECT_EQ(nf.files[0].first, "20240101120000-x.sql");
+}
+
+TEST(Layouts, GooseAndDbmateFilesMixed) {
+    TmpDir d;
+    d.write("20230101120000_a.sql", "-- +goose Up\nSELECT 1;\n");
+    d.write("20230102120000_b.sql", "-- migrate:up\nSELECT 2;\n");
+    try {
+        load_folder(d.path());
+        FAIL() << "mixed layouts accepted";
+    } catch (const InputError &e) {
+        EXPECT_NE(std::string(e.what()).find("mixes migration layouts"), std::string::npos);
+    }
+}

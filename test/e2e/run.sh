@@ -674,6 +674,31 @@ grep -qE '^20210606000000 +add_email +applied' <<<"$out" && ok "prisma: status" 
 pg new add_name --dir "$work/prisma"
 ls "$work/prisma"/*_add_name/ | tr '\n' ' ' | grep -qx 'migration.sql ' && ok "prisma: new writes DIR/migration.sql" ||
     bad "prisma: new writes DIR/migration.sql" "$(ls -R "$work/prisma")"
+# goose: the Down section must not run on up (read as plain numbered files, both would)
+newdb e_goose
+mkdir -p "$work/goose" &&
+    printf -- '-- +goose Up\n-- +goose StatementBegin\nCREATE TABLE gt (id int);\n-- +goose StatementEnd\n\n-- +goose Down\nDROP TABLE gt;\n' \
+        >"$work/goose/20230101120000_create_gt.sql" &&
+    printf -- '-- +goose NO TRANSACTION\n-- +goose Up\nCREATE INDEX CONCURRENTLY gt_i ON gt (id);\n-- +goose Down\nDROP INDEX gt_i;\n' \
+        >"$work/goose/20230102120000_index_gt.sql"
+pg up --dir "$work/goose"
+expect_rc "goose: up" 0
+expect_eq "goose: the table and the concurrent index are there (Down sections not run)" \
+    "$(q -c "SELECT count(*) FROM pg_tables WHERE tablename = 'gt'"),$(q -c "SELECT count(*) FROM pg_indexes WHERE indexname = 'gt_i'")" "1,1"
+pg down --all --dir "$work/goose"
+expect_rc "goose: down --all runs the Down sections" 0
+expect_eq "goose: table gone" "$(q -c "SELECT count(*) FROM pg_tables WHERE tablename = 'gt'")" 0
+newdb e_sqlmigrate
+mkdir -p "$work/sqlmigrate" &&
+    printf -- '-- +migrate Up\nCREATE TABLE smt (id int);\n-- +migrate Down\nDROP TABLE smt;\n' >"$work/sqlmigrate/1-initial.sql" &&
+    printf -- '-- +migrate Up\nALTER TABLE smt ADD x int;\nSELECT nosuch FROM smt;\n-- +migrate Down\nALTER TABLE smt DROP x;\n' >"$work/sqlmigrate/2-add-x.sql"
+pg up --dir "$work/sqlmigrate"
+expect_rc "sql-migrate: an error: exit 1" 1
+expect_err "sql-migrate: the error's line counted from the top of the file" "2-add-x.sql:3:8: ERROR: column \"nosuch\" does not exist"
+printf -- '-- +migrate Up\nALTER TABLE smt ADD x int;\n-- +migrate Down\nALTER TABLE smt DROP x;\n' >"$work/sqlmigrate/2-add-x.sql"
+pg up --dir "$work/sqlmigrate"
+expect_rc "sql-migrate: up" 0
+expect_eq "sql-migrate: both applied" "$(q -c "SELECT string_agg(version || '=' || name, ',' ORDER BY version) FROM mig.status() WHERE state = 'applied'")" "1=initial,2=add-x"
 newdb e_baseline
 head -c0 /dev/null
 psql -X -q -v ON_ERROR_STOP=1 -f "$fx/golang-migrate/20240115090000_create_users.up.sql" -f "$fx/golang-migrate/20240115090100_create_status_type.up.sql" >/dev/null

@@ -2,6 +2,8 @@
 #include "layouts/layout.hpp"
 
 #include <fmt/format.h>
+#include <cctype>
+#include <optional>
 #include <regex>
 #include <string_view>
 #include <toml++/toml.h>
@@ -9,37 +11,37 @@
 namespace mig::client {
 namespace {
 
-const std::regex &marker_re() {
-    static const std::regex re(R"(^--\s*migrate:(up|down)\b(.*)$)");
-    return re;
+// One line's marker: its style, up or down, and the rest of the line (options).
+struct MarkerLine {
+    SectionStyle style;
+    bool up;
+    std::string opts;
+};
+
+// dbmate `-- migrate:up|down [opts]`, goose `-- +goose Up|Down`, sql-migrate
+// `-- +migrate Up|Down [notransaction]` (goose and sql-migrate case-insensitively, as their
+// users write both). A marker starts the line.
+std::optional<MarkerLine> marker_of(const std::string &line) {
+    static const std::regex dbmate(R"(^--\s*migrate:(up|down)\b(.*)$)");
+    static const std::regex goose(R"(^--\s*\+goose\s+(up|down)\b(.*)$)", std::regex::icase);
+    static const std::regex sql_migrate(R"(^--\s*\+migrate\s+(up|down)\b(.*)$)", std::regex::icase);
+    if (line.size() < 3 || line[0] != '-' || line[1] != '-')
+        return std::nullopt;
+    std::smatch m;
+    if (std::regex_match(line, m, dbmate))
+        return MarkerLine{SectionStyle::Dbmate, m[1] == "up", m[2].str()};
+    if (std::regex_match(line, m, goose))
+        return MarkerLine{SectionStyle::Goose, m[1].str()[0] == 'u' || m[1].str()[0] == 'U',
+                          m[2].str()};
+    if (std::regex_match(line, m, sql_migrate))
+        return MarkerLine{SectionStyle::SqlMigrate, m[1].str()[0] == 'u' || m[1].str()[0] == 'U',
+                          m[2].str()};
+    return std::nullopt;
 }
 
-} // namespace
-
-bool has_dbmate_marker(const std::string &text) {
-    size_t start = 0;
-    while (start <= text.size()) {
-        size_t end = text.find('\n', start);
-        std::string line =
-            text.substr(start, end == std::string::npos ? std::string::npos : end - start);
-        std::smatch m;
-        if (std::regex_match(line, m, marker_re()) && m[1] == "up")
-            return true;
-        if (end == std::string::npos)
-            break;
-        start = end + 1;
-    }
-    return false;
-}
-
-DbmateScript parse_dbmate(const std::string &text) {
-    struct Marker {
-        bool up;
-        std::string opts;
-        size_t line_start, body_start;
-        int line_index;
-    };
-    std::vector<Marker> markers;
+// Calls f(line, start offset, end offset, line index) for each line ('\r' dropped); stops
+// when f returns false.
+template <class F> void for_each_line(const std::string &text, F f) {
     size_t start = 0;
     int idx = 0;
     while (start <= text.size()) {
@@ -48,16 +50,65 @@ DbmateScript parse_dbmate(const std::string &text) {
             text.substr(start, end == std::string::npos ? std::string::npos : end - start);
         if (!line.empty() && line.back() == '\r')
             line.pop_back();
-        std::smatch m;
-        if (std::regex_match(line, m, marker_re()))
-            markers.push_back({m[1] == "up", m[2].str(), start,
-                               end == std::string::npos ? text.size() : end + 1, idx});
+        if (!f(line, start, end == std::string::npos ? text.size() : end + 1, idx))
+            return;
         if (end == std::string::npos)
-            break;
+            return;
         start = end + 1;
         ++idx;
     }
+}
+
+} // namespace
+
+std::optional<SectionStyle> section_style(const std::string &text) {
+    std::optional<SectionStyle> style;
+    for_each_line(text, [&](const std::string &line, size_t, size_t, int) {
+        auto mk = marker_of(line);
+        if (mk && mk->up)
+            style = mk->style;
+        return !style;
+    });
+    return style;
+}
+
+bool has_dbmate_marker(const std::string &text) {
+    return section_style(text) == SectionStyle::Dbmate;
+}
+
+DbmateScript parse_sections(const std::string &text, SectionStyle style) {
+    struct Marker {
+        bool up;
+        std::string opts;
+        size_t line_start, body_start;
+        int line_index;
+    };
+    std::vector<Marker> markers;
     DbmateScript s;
+    bool file_no_transaction = false; // goose's NO TRANSACTION: the whole file
+    static const std::regex goose_cmd(R"(^--\s*\+goose\s+(.*?)\s*$)", std::regex::icase);
+    for_each_line(text, [&](const std::string &line, size_t start, size_t next, int idx) {
+        auto mk = marker_of(line);
+        if (mk && mk->style == style) {
+            markers.push_back({mk->up, mk->opts, start, next, idx});
+        } else if (style == SectionStyle::Goose) {
+            std::smatch m;
+            if (std::regex_match(line, m, goose_cmd)) {
+                std::string cmd = m[1].str();
+                for (auto &c : cmd)
+                    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+                if (cmd == "NO TRANSACTION")
+                    file_no_transaction = true;
+                else if (cmd == "ENVSUB ON" && s.unsupported.empty()) {
+                    s.unsupported = "goose's ENVSUB ON (environment variables substituted into "
+                                    "the SQL) is not supported: the script that ran would not be "
+                                    "the one checksummed";
+                    s.unsupported_line = idx + 1;
+                }
+            }
+        }
+        return true;
+    });
     for (size_t i = 0; i < markers.size(); ++i) {
         const Marker &mk = markers[i];
         size_t stop = i + 1 < markers.size() ? markers[i + 1].line_start : text.size();
@@ -66,14 +117,30 @@ DbmateScript parse_dbmate(const std::string &text) {
             s.has_up = true;
             s.up = body;
             s.up_offset = mk.line_index + 1;
-            static const std::regex no_tx(R"(\btransaction\s*:\s*false\b)");
-            s.up_no_transaction = std::regex_search(mk.opts, no_tx);
+            static const std::regex dbmate_no_tx(R"(\btransaction\s*:\s*false\b)");
+            static const std::regex sql_migrate_no_tx(R"(\bnotransaction\b)", std::regex::icase);
+            s.up_no_transaction =
+                style == SectionStyle::Dbmate       ? std::regex_search(mk.opts, dbmate_no_tx)
+                : style == SectionStyle::SqlMigrate ? std::regex_search(mk.opts, sql_migrate_no_tx)
+                                                    : false;
         } else if (!mk.up && !s.down) {
             s.down = body;
             s.down_offset = mk.line_index + 1;
         }
     }
+    if (file_no_transaction)
+        s.up_no_transaction = true;
+    // goose and sql-migrate roll back a file without a Down section by running nothing: so
+    // does pgmig (dbmate's missing section stays "no down script")
+    if (s.has_up && !s.down && style != SectionStyle::Dbmate) {
+        s.down = std::string();
+        s.down_offset = 0;
+    }
     return s;
+}
+
+DbmateScript parse_dbmate(const std::string &text) {
+    return parse_sections(text, SectionStyle::Dbmate);
 }
 
 bool diesel_runs_in_transaction(const std::string &toml_text, const std::string &path) {

@@ -260,7 +260,18 @@ struct Builder {
 };
 
 // Kind of a top-level file, before the layout is known.
-enum class Kind { Golang, Flyway, Dbmate, Numbered, BlankSql, Stray, Dir, StrayDir };
+enum class Kind {
+    Golang,
+    Flyway,
+    Dbmate,
+    Goose,
+    SqlMigrate,
+    Numbered,
+    BlankSql,
+    Stray,
+    Dir,
+    StrayDir
+};
 
 } // namespace
 
@@ -326,14 +337,29 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
         } else if (parse_flyway_name(std::string(e.name))) {
             k = Kind::Flyway;
         } else if (ends_with(e.name, ".sql") &&
-                   split_version_title_view(e.name.substr(0, e.name.size() - 4))) {
+                   (split_version_title_view(e.name.substr(0, e.name.size() - 4)) ||
+                    split_dashed_version_title_view(e.name.substr(0, e.name.size() - 4)))) {
+            // VERSION-title (sql-migrate's default) only for a file with goose/sql-migrate
+            // markers; the other layouts' names have '_'
+            bool underscored =
+                split_version_title_view(e.name.substr(0, e.name.size() - 4)).has_value();
             auto text = b.read(e.name);
             if (!text) {
-                k = Kind::Numbered;
+                k = underscored ? Kind::Numbered : Kind::Stray;
             } else {
-                k = has_dbmate_marker(*text) ? Kind::Dbmate
-                                             : (blank(*text) ? Kind::BlankSql : Kind::Numbered);
-                contents[std::string(e.name)] = std::move(*text);
+                auto style = section_style(*text);
+                if (!style)
+                    k = blank(*text) ? Kind::BlankSql : Kind::Numbered;
+                else if (*style == SectionStyle::Goose)
+                    k = Kind::Goose;
+                else if (*style == SectionStyle::SqlMigrate)
+                    k = Kind::SqlMigrate;
+                else
+                    k = Kind::Dbmate;
+                if (!underscored && k != Kind::Goose && k != Kind::SqlMigrate)
+                    k = Kind::Stray;
+                else
+                    contents[std::string(e.name)] = std::move(*text);
             }
         } else {
             k = Kind::Stray;
@@ -359,6 +385,10 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
     if (!has(Kind::Dir)) {
         if (has(Kind::Dbmate))
             seen.emplace_back(Layout::Dbmate, first_of[Kind::Dbmate]);
+        if (has(Kind::Goose))
+            seen.emplace_back(Layout::Goose, first_of[Kind::Goose]);
+        if (has(Kind::SqlMigrate))
+            seen.emplace_back(Layout::SqlMigrate, first_of[Kind::SqlMigrate]);
         if (has(Kind::Numbered))
             seen.emplace_back(Layout::Numbered, first_of[Kind::Numbered]);
         if (seen.empty() && has(Kind::BlankSql))
@@ -499,29 +529,50 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
             }
             break;
         }
-        case Layout::Dbmate: {
-            if (k != Kind::Dbmate && k != Kind::BlankSql) {
+        case Layout::Dbmate:
+        case Layout::Goose:
+        case Layout::SqlMigrate: {
+            // one file per migration with up and down sections, in one of three dialects
+            Kind want = f.layout == Layout::Goose        ? Kind::Goose
+                        : f.layout == Layout::SqlMigrate ? Kind::SqlMigrate
+                                                         : Kind::Dbmate;
+            SectionStyle style = f.layout == Layout::Goose        ? SectionStyle::Goose
+                                 : f.layout == Layout::SqlMigrate ? SectionStyle::SqlMigrate
+                                                                  : SectionStyle::Dbmate;
+            if (k != want && k != Kind::BlankSql) {
+                const char *marker = f.layout == Layout::Goose        ? "-- +goose Up"
+                                     : f.layout == Layout::SqlMigrate ? "-- +migrate Up"
+                                                                      : "-- migrate:up";
                 if (k == Kind::Numbered)
-                    b.errors.push_back(fmt::format("{}: no '-- migrate:up' section (dbmate folder)",
-                                                   join_path(dir, name)));
+                    b.errors.push_back(fmt::format("{}: no '{}' section ({} folder)",
+                                                   join_path(dir, name), marker,
+                                                   layout_name(f.layout)));
                 else
-                    b.stray(name, "not a dbmate migration");
+                    b.stray(name, fmt::format("not a {} migration", layout_name(f.layout)));
                 break;
             }
-            auto parts = split_version_title(name.substr(0, name.size() - 4));
+            std::string_view stem = name.substr(0, name.size() - 4);
+            auto parts = split_version_title_view(stem);
+            if (!parts)
+                parts = split_dashed_version_title_view(stem);
             std::string text;
             if (auto it = contents.find(name); it != contents.end()) {
                 text = std::move(it->second);
                 contents.erase(it);
             }
             Migration m;
-            m.version = *normalize_version(parts->version_raw);
-            m.name = parts->title;
+            m.version = *normalize_version(parts->first);
+            m.name = std::string(parts->second);
             m.up_file = join_path(dir, name);
-            if (k == Kind::Dbmate) {
-                auto s = parse_dbmate(text);
+            if (k == want) {
+                auto s = parse_sections(text, style);
                 text.clear();
                 text.shrink_to_fit();
+                if (!s.unsupported.empty()) {
+                    b.errors.push_back(
+                        fmt::format("{}:{}: {}", m.up_file, s.unsupported_line, s.unsupported));
+                    break;
+                }
                 m.up_sql = std::move(s.up);
                 m.up_line_offset = s.up_offset;
                 m.no_transaction = s.up_no_transaction;

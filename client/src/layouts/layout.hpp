@@ -12,7 +12,7 @@ namespace mig::client {
 
 class StatCache;
 
-enum class Layout { Empty, GolangMigrate, Directory, Dbmate, Flyway, Numbered };
+enum class Layout { Empty, GolangMigrate, Directory, Dbmate, Flyway, Numbered, Goose, SqlMigrate };
 const char *layout_name(Layout l);
 
 struct Migration {
@@ -101,6 +101,10 @@ std::optional<NameParts> split_version_title(std::string_view stem);
 // The same as views into `stem` (no copies): {version_raw, title}.
 std::optional<std::pair<std::string_view, std::string_view>>
 split_version_title_view(std::string_view stem);
+// sql-migrate's "{version}-{title}" (`20190101120000-create-users`, `1-init`): the version is
+// the leading run of digits, '.' and '-' up to the last '-' before the title.
+std::optional<std::pair<std::string_view, std::string_view>>
+split_dashed_version_title_view(std::string_view stem);
 
 enum class Direction { Up, Down };
 struct GolangName {
@@ -133,8 +137,18 @@ struct DbmateScript {
     bool up_no_transaction = false;
     std::optional<std::string> down;
     int down_offset = 0;
+    std::string unsupported; // a marker pgmig cannot honour (goose ENVSUB ON), and its line
+    int unsupported_line = 0;
 };
+// The markers of a one-file-per-migration layout with up and down sections: dbmate's
+// `-- migrate:up`, goose's `-- +goose Up` (NO TRANSACTION for the file), sql-migrate's
+// `-- +migrate Up [notransaction]`. Their StatementBegin/End lines are comments to the
+// server's parser, which splits statements itself.
+enum class SectionStyle { Dbmate, Goose, SqlMigrate };
+// The style of the file's first up marker (at the start of a line), if any.
+std::optional<SectionStyle> section_style(const std::string &text);
 bool has_dbmate_marker(const std::string &text);
+DbmateScript parse_sections(const std::string &text, SectionStyle style);
 DbmateScript parse_dbmate(const std::string &text);
 
 // diesel's metadata.toml: true unless run_in_transaction = false. Throws InputError.

@@ -16,6 +16,10 @@ const char *layout_name(Layout l) {
         return "dbmate";
     case Layout::Flyway:
         return "flyway";
+    case Layout::Goose:
+        return "goose";
+    case Layout::SqlMigrate:
+        return "sql-migrate";
     case Layout::Numbered:
         return "numbered";
     }
@@ -40,6 +44,22 @@ split_version_title_view(std::string_view stem) {
         return std::nullopt;
     return std::make_pair(token, pos == std::string_view::npos ? std::string_view()
                                                                : stem.substr(pos + 1));
+}
+
+std::optional<std::pair<std::string_view, std::string_view>>
+split_dashed_version_title_view(std::string_view stem) {
+    if (stem.empty() || stem[0] < '0' || stem[0] > '9')
+        return std::nullopt;
+    size_t i = 0;
+    while (i < stem.size() &&
+           ((stem[i] >= '0' && stem[i] <= '9') || stem[i] == '.' || stem[i] == '-'))
+        ++i;
+    if (i == stem.size() || stem[i - 1] != '-')
+        return std::nullopt;
+    std::string_view token = stem.substr(0, i - 1);
+    if (!normalize_version(token))
+        return std::nullopt;
+    return std::make_pair(token, stem.substr(i));
 }
 
 std::optional<NameParts> split_version_title(std::string_view stem) {

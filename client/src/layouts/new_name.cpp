@@ -96,6 +96,21 @@ NewFiles plan_new_migration(const Folder &f, const std::string &raw_name, const 
         out.files.push_back(
             {fmt::format("{}_{}.sql", v, name), "-- migrate:up\n\n\n-- migrate:down\n\n"});
         break;
+    case Layout::Goose:
+        out.files.push_back({fmt::format("{}_{}.sql", v, name),
+                             "-- +goose Up\n-- +goose StatementBegin\n\n-- +goose StatementEnd\n\n"
+                             "-- +goose Down\n-- +goose StatementBegin\n\n-- +goose "
+                             "StatementEnd\n"});
+        break;
+    case Layout::SqlMigrate: {
+        // sql-migrate names files VERSION-title; keep '_' where the folder uses it
+        bool underscore =
+            !f.migrations.empty() &&
+            f.relative(f.migrations.back().up_file).find('_') == f.migrations.back().version.size();
+        out.files.push_back({fmt::format("{}{}{}.sql", v, underscore ? "_" : "-", name),
+                             "-- +migrate Up\n\n-- +migrate Down\n"});
+        break;
+    }
     case Layout::Flyway: {
         std::string fv = v;
         for (auto &c : fv)
