@@ -37,3 +37,12 @@ SELECT version, state FROM mig.status();
 -- a huge script: the error shows only the failing line, not the whole script
 SELECT * FROM mig.apply('12', 'huge', repeat(E'SELECT 1;\n', 1000) || 'SELECT * FROM no_such_huge;');
 \echo :LAST_ERROR_SQLSTATE
+-- a script wrapped in its own BEGIN/COMMIT: the error's line and column are the file's, for one
+-- statement and for several, up and down
+SELECT * FROM mig.apply('13', 'wrapped', E'-- header\n\nBEGIN;\n\nCREATE TABLE ae_w();\nSELECT nosuch FROM ae_w;\n\nCOMMIT;\n');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM mig.apply('13', 'wrapped', E'BEGIN;\n  SELECT nosuch;\nCOMMIT;\n');
+\echo :LAST_ERROR_SQLSTATE
+SELECT version, action FROM mig.apply('14', 'wrapped_down', 'CREATE TABLE ae_wd();', E'-- down\nBEGIN;\nDROP TABLE ae_wd;\nDROP TABLE ae_no_such;\nCOMMIT;\n');
+SELECT version, action FROM mig.rollback();
+\echo :LAST_ERROR_SQLSTATE

@@ -595,13 +595,11 @@ static void upload_analyze(UploadRow *w, UploadResult *r) {
     else
         v[6] = CStringGetTextDatum(w->down_ck);
     if (ui.wrapped)
-        v[7] = PointerGetDatum(
-            cstring_to_text_with_len(w->up + ui.body_start, ui.body_end - ui.body_start));
+        v[7] = PointerGetDatum(cstring_to_text(wrapped_body(w->up, &ui)));
     else
         n[7] = 'n';
     if (w->down && di.wrapped)
-        v[8] = PointerGetDatum(
-            cstring_to_text_with_len(w->down + di.body_start, di.body_end - di.body_start));
+        v[8] = PointerGetDatum(cstring_to_text(wrapped_body(w->down, &di)));
     else
         n[8] = 'n';
     v[9] = BoolGetDatum(ui.transactional);
@@ -1106,7 +1104,7 @@ void repeatable_pg(ReturnSetInfo *rsi, const char *name, Datum up, Jsonb *option
     restore_search_path(nest);
 
     TimestampTz t0 = GetCurrentTimestamp();
-    char *body = si.wrapped ? pnstrdup(sql + si.body_start, si.body_end - si.body_start) : sql;
+    char *body = si.wrapped ? wrapped_body(sql, &si) : sql;
     run_script(body, statement_offsets(&si), {nullptr, name, file, false});
     int64 us = GetCurrentTimestamp() - t0;
     if (us < 0)

@@ -318,13 +318,22 @@ ArrayType *statement_offsets(const ScriptInfo *info) {
     int n = to - from;
     if (n <= 1)
         return nullptr;
-    int base = info->wrapped ? info->body_start : 0;
     Datum *d = (Datum *)palloc(sizeof(Datum) * 2 * n);
     for (int i = 0; i < n; i++) {
-        d[2 * (size_t)i] = Int32GetDatum(info->stmts[from + i].start - base);
-        d[2 * i + 1] = Int32GetDatum(info->stmts[from + i].end - base);
+        d[2 * (size_t)i] = Int32GetDatum(info->stmts[from + i].start);
+        d[2 * i + 1] = Int32GetDatum(info->stmts[from + i].end);
     }
     return construct_array(d, 2 * n, INT4OID, 4, true, TYPALIGN_INT);
+}
+
+char *wrapped_body(const char *sql, const ScriptInfo *info) {
+    char *run = (char *)palloc((Size)info->body_end + 1);
+    for (int i = 0; i < info->body_start; i++)
+        run[i] = sql[i] == '\n' ? '\n' : ' ';
+    memcpy(run + info->body_start, sql + info->body_start,
+           (size_t)(info->body_end - info->body_start));
+    run[info->body_end] = '\0';
+    return run;
 }
 
 } // namespace mig

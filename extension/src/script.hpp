@@ -76,8 +76,14 @@ struct TextWalker {
 void decorate_script_error(ErrorData *ed, const char *sql, const char *stmt, int stmt_start,
                            int cursor_pos, const ScriptSite &site);
 
-// Statement byte ranges as a flat int4[] (start0, end0, start1, end1, ...) relative to the text
-// that runs (the body of a wrapped script); NULL when the script has at most one statement.
+// Statement byte ranges as a flat int4[] (start0, end0, start1, end1, ...) of the text that
+// runs (the script, or wrapped_body's text, whose positions are the script's); NULL when it has
+// at most one statement.
 ArrayType *statement_offsets(const ScriptInfo *info);
+
+// What runs of a script wrapped in its own BEGIN/COMMIT: the script up to the end of its body,
+// with everything before the body (the BEGIN, comments) blanked to spaces, newlines kept, so
+// that an error's line and column are the file's (palloc'd, NUL-terminated).
+char *wrapped_body(const char *sql, const ScriptInfo *info);
 
 } // namespace mig
