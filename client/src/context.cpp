@@ -141,7 +141,9 @@ void Context::require_yes(const char *verb) const {
 }
 
 std::unique_ptr<Conn> Context::connect() const {
-    return std::make_unique<Conn>(conninfo(), opt.wait);
+    auto c = std::make_unique<Conn>(conninfo(), opt.wait);
+    c->show_every_notice(opt.verbose > 0);
+    return c;
 }
 
 Folder Context::load(bool defer_reads) const {

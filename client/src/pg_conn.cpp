@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <fmt/format.h>
 #include <poll.h>
 #include <thread>
@@ -17,7 +18,13 @@ std::string field(const PGresult *r, int code) {
     return v ? v : "";
 }
 
-void notice_to_stderr(void *, const char *message) {
+constexpr int kWrapperWarningsShown = 3;
+
+void notice_to_stderr(void *arg, const char *message) {
+    auto *n = static_cast<Conn::Notices *>(arg);
+    if (!n->every && std::strstr(message, "own BEGIN/COMMIT wrapper is ignored") &&
+        ++n->wrappers > kWrapperWarningsShown)
+        return;
     std::fputs(message, stderr);
 }
 
@@ -82,7 +89,16 @@ Conn::Conn(const std::string &conninfo, double wait_seconds) {
         throw ConnectError(
             fmt::format("cannot connect to {}: {}", where, conn_error_text(c_.get())));
     }
-    PQsetNoticeProcessor(c_.get(), notice_to_stderr, nullptr);
+    PQsetNoticeProcessor(c_.get(), notice_to_stderr, notices_.get());
+}
+
+Conn::~Conn() {
+    int more = notices_->wrappers - kWrapperWarningsShown;
+    if (more > 0)
+        std::fprintf(stderr,
+                     "WARNING:  %d more migration(s) had their own BEGIN/COMMIT wrapper ignored "
+                     "(-v shows each)\n",
+                     more);
 }
 
 void Conn::check_alive(const char *what) {

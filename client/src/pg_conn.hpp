@@ -133,8 +133,22 @@ class Conn {
     // ROLLBACK if a transaction is open; never throws.
     void rollback_quietly();
     int server_pid() const { return PQbackendPID(c_.get()); }
+    // Server notices go to stderr as libpq formats them, except the WARNING that a script's
+    // own BEGIN/COMMIT wrapper is ignored (one per wrapped migration at upload: every script of
+    // a sqitch project): the first three are shown, the rest counted and summed up in one line
+    // when the connection closes, unless every_notice (-v).
+    void show_every_notice(bool every) { notices_->every = every; }
+    ~Conn();
+    Conn(const Conn &) = delete;
+    Conn &operator=(const Conn &) = delete;
+
+    struct Notices {
+        bool every = false;
+        int wrappers = 0; // wrapper warnings seen
+    };
 
   private:
+    std::unique_ptr<Notices> notices_ = std::make_unique<Notices>();
     std::unique_ptr<PGconn, decltype(&PQfinish)> c_{nullptr, &PQfinish};
     void check_alive(const char *what);
 };

@@ -289,3 +289,80 @@ TEST(GolangMigrate, VersionsOutOfNameOrder) {
                      d.path() + "/10_j.down.sql\nduplicate version 2: " + d.path() +
                      "/002_dup.up.sql and " + d.path() + "/2_b.up.sql");
 }
+
+// sqitch.plan: changes in plan order; a reworked change's earlier occurrence runs NAME@TAG, TAG
+// the last tag before the next occurrence.
+TEST(Sqitch, PlanOrderAndRework) {
+    auto c = parse_sqitch_plan("%syntax-version=1.0.0\n%project=p\n\n# a comment\n"
+                               "a 2013-12-30T23:19:57Z M <m@x> # first\n"
+                               "b [a] 2013-12-01T00:00:00Z M <m@x> # earlier date\n"
+                               "@v1 2014-01-01T00:00:00Z M <m@x> # tag\n"
+                               "c/d 2014-01-02T00:00:00Z M <m@x>\n"
+                               "@v2 2014-01-03T00:00:00Z M <m@x>\n"
+                               "b [b@v2] 2014-01-04T00:00:00Z M <m@x> # reworked\n",
+                               "sqitch.plan");
+    ASSERT_EQ(c.size(), 4u);
+    EXPECT_EQ(c[0].name, "a");
+    EXPECT_EQ(c[0].script, "a");
+    EXPECT_EQ(c[0].line, 5);
+    EXPECT_EQ(c[1].name, "b");
+    EXPECT_EQ(c[1].script, "b@v2");
+    EXPECT_EQ(c[2].script, "c/d");
+    EXPECT_EQ(c[3].name, "b");
+    EXPECT_EQ(c[3].script, "b");
+}
+
+TEST(Sqitch, PlanErrors) {
+    auto message = [](const std::string &plan) -> std::string {
+        try {
+            parse_sqitch_plan(plan, "sqitch.plan");
+        } catch (const InputError &e) {
+            return e.what();
+        }
+        return "";
+    };
+    EXPECT_NE(message("a 2013-12-30T23:19:57Z M <m@x>\na 2014-01-01T00:00:00Z M <m@x>\n")
+                  .find("sqitch.plan:1: change \"a\" appears again at line 2 without a tag"),
+              std::string::npos);
+    EXPECT_NE(message("ok 2013-12-30T23:19:57Z M <m@x>\n../up 2013-12-30T23:19:57Z M <m@x>\n")
+                  .find("sqitch.plan:2: change name \"../up\" leads out of deploy/"),
+              std::string::npos);
+    EXPECT_NE(message("+old 2013-12-30T23:19:57Z M <m@x>\n").find("sqitch.plan:1:"),
+              std::string::npos);
+}
+
+TEST(Sqitch, Folder) {
+    TmpDir d;
+    d.write("sqitch.plan", "%project=p\na 2013-12-30T23:19:57Z M <m@x>\nx/b 2013-12-31T00:00:00Z "
+                           "M <m@x>\n");
+    d.write("sqitch.conf", "[core]\n\tengine = pg\n");
+    d.write("deploy/a.sql", "BEGIN;\nCREATE SCHEMA a;\nCOMMIT;\n");
+    d.write("revert/a.sql", "BEGIN;\nDROP SCHEMA a;\nCOMMIT;\n");
+    d.write("deploy/x/b.sql", "CREATE TABLE a.b();\n");
+    d.write("verify/a.sql", "SELECT 1;\n");
+    d.write("deploy/orphan.sql", "SELECT 1;\n");
+    d.write("README.md", "docs\n");
+    auto f = load_folder(d.path());
+    EXPECT_EQ(f.layout, Layout::Sqitch);
+    ASSERT_EQ(f.migrations.size(), 2u);
+    EXPECT_EQ(f.migrations[0].version, "1");
+    EXPECT_EQ(f.migrations[0].name, "a");
+    EXPECT_EQ(f.migrations[0].up_file, d.path() + "/deploy/a.sql");
+    ASSERT_TRUE(f.migrations[0].down_sql);
+    EXPECT_EQ(f.migrations[0].down_file, d.path() + "/revert/a.sql");
+    EXPECT_EQ(f.migrations[1].version, "2");
+    EXPECT_EQ(f.migrations[1].name, "x/b");
+    EXPECT_EQ(f.migrations[1].up_sql, "CREATE TABLE a.b();\n");
+    EXPECT_FALSE(f.migrations[1].down_sql);
+    ASSERT_EQ(f.warnings.size(), 2u); // README.md and deploy/orphan.sql
+    EXPECT_THROW(plan_new_migration(f, "c", "20240101120000"), InputError);
+    d.write("sqitch.plan",
+            "a 2013-12-30T23:19:57Z M <m@x>\nmissing 2013-12-31T00:00:00Z M <m@x>\n");
+    try {
+        load_folder(d.path());
+        FAIL() << "a change without its deploy script accepted";
+    } catch (const InputError &e) {
+        EXPECT_NE(std::string(e.what()).find("sqitch.plan:2: change missing:"), std::string::npos)
+            << e.what();
+    }
+}

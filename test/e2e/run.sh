@@ -306,6 +306,20 @@ pg up --dir "$work/wrap"
 expect_rc "BEGIN/COMMIT wrapper: applied" 0
 expect_err "BEGIN/COMMIT wrapper: server warning forwarded" "WARNING"
 expect_eq "BEGIN/COMMIT wrapper: ran transactionally" "$(q -c "SELECT transactional FROM mig.status()")" t
+# an error in a wrapped script is reported at the file's line, not the body's
+newdb e_wrap_err
+mkdir -p "$work/wraperr" && printf -- '-- header\n\nBEGIN;\n\nCREATE TABLE we(id int);\nSELECT nosuch FROM we;\n\nCOMMIT;\n' >"$work/wraperr/1_we.up.sql"
+pg up --dir "$work/wraperr"
+expect_err "BEGIN/COMMIT wrapper: an error names the file's line and column" "1_we.up.sql:6:8: ERROR: column \"nosuch\" does not exist"
+expect_err "BEGIN/COMMIT wrapper: and shows that line" "6 \\| SELECT nosuch FROM we;"
+# many wrapped scripts (a sqitch project's): three warnings, then one line for the rest
+newdb e_wrap_many
+mkdir -p "$work/wrapmany" && for i in 1 2 3 4 5 6; do printf 'BEGIN;\nCREATE TABLE wm%s();\nCOMMIT;\n' $i >"$work/wrapmany/${i}_w.up.sql"; done
+pg up --dir "$work/wrapmany"
+expect_rc "wrapper warnings: up" 0
+[ "$(grep -c 'own BEGIN/COMMIT wrapper is ignored' <<<"$err")" = 3 ] && ok "wrapper warnings: the first three shown" ||
+    bad "wrapper warnings: the first three shown" "$err"
+expect_err "wrapper warnings: the rest in one line" "3 more migration\\(s\\) had their own BEGIN/COMMIT wrapper ignored"
 # a long non-ASCII name is shortened in status at a character boundary (valid UTF-8, '~')
 newdb e_long_name
 long=$(printf 'é%.0s' $(seq 1 45))
@@ -699,6 +713,49 @@ printf -- '-- +migrate Up\nALTER TABLE smt ADD x int;\n-- +migrate Down\nALTER T
 pg up --dir "$work/sqlmigrate"
 expect_rc "sql-migrate: up" 0
 expect_eq "sql-migrate: both applied" "$(q -c "SELECT string_agg(version || '=' || name, ',' ORDER BY version) FROM mig.status() WHERE state = 'applied'")" "1=initial,2=add-x"
+# sqitch: the plan's order (not its dates), names with '/', a reworked change, revert/ as downs
+newdb e_sqitch
+sq=$work/sqitch
+mkdir -p "$sq/deploy/app.fn" "$sq/revert/app.fn" "$sq/verify"
+cat >"$sq/sqitch.plan" <<'PLAN'
+%syntax-version=1.0.0
+%project=flipr
+
+appschema 2013-12-30T23:19:57Z Marge <marge@example.com> # Add schema.
+users [appschema] 2013-12-31T00:02:50Z Marge <marge@example.com> # Users.
+app.fn/hello [appschema] 2013-12-29T00:00:00Z Marge <marge@example.com> # earlier date, later in the plan
+@v1.0 2014-01-01T00:00:00Z Marge <marge@example.com> # Tag v1.0.
+app.fn/hello [app.fn/hello@v1.0] 2014-01-02T00:00:00Z Marge <marge@example.com> # reworked
+PLAN
+printf 'BEGIN;\nCREATE SCHEMA flipr;\nCOMMIT;\n' >"$sq/deploy/appschema.sql"
+printf 'BEGIN;\nDROP SCHEMA flipr;\nCOMMIT;\n' >"$sq/revert/appschema.sql"
+printf 'BEGIN;\nCREATE TABLE flipr.users (nickname text PRIMARY KEY);\nCOMMIT;\n' >"$sq/deploy/users.sql"
+printf 'BEGIN;\nDROP TABLE flipr.users;\nCOMMIT;\n' >"$sq/revert/users.sql"
+printf 'CREATE FUNCTION flipr.hello() RETURNS text LANGUAGE sql AS $$ SELECT 1::text $$;\n' >"$sq/deploy/app.fn/hello@v1.0.sql"
+printf 'DROP FUNCTION flipr.hello();\n' >"$sq/revert/app.fn/hello@v1.0.sql"
+printf "CREATE OR REPLACE FUNCTION flipr.hello() RETURNS text LANGUAGE sql AS \$\$ SELECT 'hello' \$\$;\n" >"$sq/deploy/app.fn/hello.sql"
+printf 'CREATE OR REPLACE FUNCTION flipr.hello() RETURNS text LANGUAGE sql AS $$ SELECT 1::text $$;\n' >"$sq/revert/app.fn/hello.sql"
+printf 'SELECT 1;\n' >"$sq/verify/users.sql"
+printf '[core]\n\tengine = pg\n' >"$sq/sqitch.conf"
+pg up --dir "$sq"
+expect_rc "sqitch: up" 0
+expect_eq "sqitch: the plan's changes in plan order, the rework last" \
+    "$(q -c "SELECT string_agg(version || '=' || name, ',' ORDER BY version::int) FROM mig.status() WHERE state = 'applied'")" \
+    "1=appschema,2=users,3=app.fn/hello,4=app.fn/hello"
+expect_eq "sqitch: the reworked function is the last one" "$(q -c "SELECT flipr.hello()")" hello
+pg down --dir "$sq"
+expect_rc "sqitch: down runs revert/app.fn/hello.sql" 0
+expect_eq "sqitch: the function as before the rework" "$(q -c "SELECT flipr.hello()")" 1
+pg down --all --dir "$sq"
+expect_rc "sqitch: down --all" 0
+expect_eq "sqitch: the schema gone" "$(q -c "SELECT count(*) FROM pg_namespace WHERE nspname = 'flipr'")" 0
+pg new more --dir "$sq"
+expect_rc "sqitch: new is sqitch add's job: exit 2" 2
+expect_err "sqitch: new says so" "sqitch add more"
+printf 'users2 2014-02-01T00:00:00Z Marge <marge@example.com> # missing script\n' >>"$sq/sqitch.plan"
+pg up --dir "$sq"
+expect_rc "sqitch: a change without its deploy script: exit 2" 2
+expect_err "sqitch: the plan's line and the missing file named" "sqitch.plan:9: change users2: .*deploy/users2.sql does not exist"
 newdb e_baseline
 head -c0 /dev/null
 psql -X -q -v ON_ERROR_STOP=1 -f "$fx/golang-migrate/20240115090000_create_users.up.sql" -f "$fx/golang-migrate/20240115090100_create_status_type.up.sql" >/dev/null

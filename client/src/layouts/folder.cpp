@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <future>
 #include <map>
+#include <set>
 #include <fcntl.h>
 #include <unordered_map>
 #include <unistd.h>
@@ -259,6 +260,70 @@ struct Builder {
     }
 };
 
+// A sqitch project: one migration per change of sqitch.plan, in plan order, its version the
+// change's position (1, 2, …: sqitch plans only grow at the end), deploy/SCRIPT.sql the up
+// script and revert/SCRIPT.sql the down. Scripts in deploy/ or revert/ that no change names are
+// stray files; verify/ is sqitch's own (not run).
+void load_sqitch_plan(Builder &b, Registry &reg, const std::vector<Entry> &entries) {
+    const std::string plan_path = join_path(b.dir, "sqitch.plan");
+    auto text = b.read("sqitch.plan");
+    if (!text)
+        return;
+    std::vector<SqitchChange> changes;
+    try {
+        changes = parse_sqitch_plan(*text, plan_path);
+    } catch (const InputError &e) {
+        b.errors.push_back(e.what());
+        return;
+    }
+    auto dir_entry = [&](std::string_view name) -> const Entry * {
+        for (const auto &e : entries)
+            if (e.is_dir && e.name == name)
+                return &e;
+        return nullptr;
+    };
+    const Entry *deploy = dir_entry("deploy");
+    const Entry *revert = dir_entry("revert");
+    // A change's scripts may be in subdirectories (names with '/'): asked by path.
+    auto has_file = [&](const Entry *d, const std::string &rel) {
+        struct stat st {};
+        return d && ::fstatat(b.dirfd, rel.c_str(), &st, 0) == 0 && S_ISREG(st.st_mode);
+    };
+    std::set<std::string> used; // the first path component of each script's name
+    int position = 0;
+    for (const auto &c : changes) {
+        ++position;
+        std::string file = c.script + ".sql";
+        used.insert(file.substr(0, file.find('/')));
+        if (!has_file(deploy, "deploy/" + file)) {
+            b.errors.push_back(fmt::format("{}:{}: change {}: {} does not exist", plan_path, c.line,
+                                           c.name, join_path(b.dir, "deploy/" + file)));
+            continue;
+        }
+        Migration m;
+        m.version = std::to_string(position);
+        m.name = c.name;
+        std::string up_rel = "deploy/" + file;
+        m.up_file = join_path(b.dir, up_rel);
+        if (!b.read_up(up_rel, m))
+            continue;
+        if (has_file(revert, "revert/" + file)) {
+            std::string down_rel = "revert/" + file;
+            DownScript d;
+            if (b.read_down(down_rel, d)) {
+                m.down_file = join_path(b.dir, down_rel);
+                d.move_into(m);
+            }
+        }
+        reg.add(std::move(m));
+    }
+    for (const Entry *d : {deploy, revert})
+        if (d)
+            for (const auto &child : d->children)
+                if (!used.count(child))
+                    b.stray(std::string(d->name) + "/" + child, "no change of sqitch.plan");
+}
+
 // Kind of a top-level file, before the layout is known.
 enum class Kind {
     Golang,
@@ -268,6 +333,7 @@ enum class Kind {
     SqlMigrate,
     Numbered,
     BlankSql,
+    SqitchPlan,
     Stray,
     Dir,
     StrayDir
@@ -332,6 +398,8 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                        std::count(e.children.begin(), e.children.end(), "down.sql") ||
                        std::count(e.children.begin(), e.children.end(), kPrismaScript);
             k = has ? Kind::Dir : Kind::StrayDir;
+        } else if (e.name == "sqitch.plan") {
+            k = Kind::SqitchPlan;
         } else if ((golang[&e - entries.data()] = parse_golang_name_view(e.name))) {
             k = Kind::Golang;
         } else if (parse_flyway_name(std::string(e.name))) {
@@ -376,7 +444,9 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
     f.dir = dir;
     auto has = [&](Kind k) { return first_of.count(k) > 0; };
     std::vector<std::pair<Layout, std::string>> seen;
-    if (has(Kind::Dir))
+    if (has(Kind::SqitchPlan)) // the plan decides: anything else is a stray file
+        seen.emplace_back(Layout::Sqitch, "sqitch.plan");
+    else if (has(Kind::Dir))
         seen.emplace_back(Layout::Directory, first_of[Kind::Dir] + "/");
     if (has(Kind::Golang))
         seen.emplace_back(Layout::GolangMigrate, first_of[Kind::Golang]);
@@ -629,6 +699,15 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
             }
             break; // paired below
         }
+        case Layout::Sqitch:
+            if (k == Kind::SqitchPlan)
+                load_sqitch_plan(b, reg, entries);
+            else if (!(k == Kind::StrayDir &&
+                       (name == "deploy" || name == "revert" || name == "verify")) &&
+                     name != "sqitch.conf")
+                b.stray(k == Kind::StrayDir ? std::string(name) + "/" : std::string(name),
+                        "not part of the sqitch project");
+            break;
         case Layout::Empty:
             if (k == Kind::StrayDir)
                 b.stray(std::string(name) + "/", "directory without up.sql");

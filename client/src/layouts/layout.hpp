@@ -12,7 +12,17 @@ namespace mig::client {
 
 class StatCache;
 
-enum class Layout { Empty, GolangMigrate, Directory, Dbmate, Flyway, Numbered, Goose, SqlMigrate };
+enum class Layout {
+    Empty,
+    GolangMigrate,
+    Directory,
+    Dbmate,
+    Flyway,
+    Numbered,
+    Goose,
+    SqlMigrate,
+    Sqitch
+};
 const char *layout_name(Layout l);
 
 struct Migration {
@@ -153,6 +163,17 @@ DbmateScript parse_dbmate(const std::string &text);
 
 // diesel's metadata.toml: true unless run_in_transaction = false. Throws InputError.
 bool diesel_runs_in_transaction(const std::string &toml_text, const std::string &path);
+
+// A change of sqitch.plan: its name, the stem of its deploy/revert scripts (NAME, or NAME@TAG
+// for an occurrence that was reworked later) and its line in the plan.
+struct SqitchChange {
+    std::string name;
+    std::string script;
+    int line;
+};
+// The plan's changes in plan order (tags only name reworked scripts). Throws InputError naming
+// the plan's line for what it cannot read.
+std::vector<SqitchChange> parse_sqitch_plan(const std::string &text, const std::string &path);
 
 // Sourcegraph's metadata.yaml: the value of its top-level `name:` key (quotes removed), or empty.
 // Only that key is read: `parent(s)` order what the versions already order, and whether a
