@@ -2,6 +2,7 @@
 #include "layouts/layout.hpp"
 #include "tmpdir.hpp"
 
+#include <algorithm>
 #include <gtest/gtest.h>
 
 using namespace mig::client;
@@ -222,4 +223,59 @@ TEST(Layouts, GooseAndDbmateFilesMixed) {
     } catch (const InputError &e) {
         EXPECT_NE(std::string(e.what()).find("mixes migration layouts"), std::string::npos);
     }
+}
+
+// Liquibase formatted SQL: the changesets are the up script, their rollbacks (last first) the
+// down; another DBMS's changesets are blanked, positions kept.
+TEST(Liquibase, ChangesetsAndRollbacks) {
+    std::string text = "--liquibase formatted sql\n\n--changeset a:1\nCREATE TABLE p(id int);\n"
+                       "--rollback DROP TABLE p;\n\n--changeset a:2 dbms:h2\nCREATE TABLE h();\n"
+                       "--changeset a:3\nINSERT INTO p VALUES (1);\n--rollback DELETE FROM p\n"
+                       "--rollback WHERE id = 1;\n";
+    EXPECT_TRUE(is_liquibase_formatted(text));
+    EXPECT_TRUE(is_liquibase_formatted("\n-- Liquibase formatted SQL\n"));
+    EXPECT_FALSE(is_liquibase_formatted("SELECT 1;\n--liquibase formatted sql\n"));
+    auto s = parse_liquibase(text);
+    EXPECT_EQ(s.up.size(), text.size());
+    EXPECT_NE(s.up.find("CREATE TABLE p(id int);"), std::string::npos);
+    EXPECT_EQ(s.up.find("CREATE TABLE h()"), std::string::npos); // h2's, blanked
+    EXPECT_EQ(std::count(s.up.begin(), s.up.end(), '\n'),
+              std::count(text.begin(), text.end(), '\n'));
+    ASSERT_TRUE(s.down);
+    EXPECT_LT(s.down->find("DELETE FROM p\nWHERE id = 1;"), s.down->find("DROP TABLE p;"));
+    EXPECT_FALSE(s.up_no_transaction);
+    EXPECT_TRUE(s.unsupported.empty());
+    // a changeset without a rollback: no down script at all
+    auto nodown = parse_liquibase("--liquibase formatted sql\n--changeset a:1\nSELECT 1;\n"
+                                  "--changeset a:2\nSELECT 2;\n--rollback SELECT -2;\n");
+    EXPECT_FALSE(nodown.down);
+    auto notreq = parse_liquibase("--liquibase formatted sql\n--changeset a:1 "
+                                  "runInTransaction:false\nSELECT 1;\n--rollback not required\n");
+    ASSERT_TRUE(notreq.down);
+    EXPECT_EQ(*notreq.down, "");
+    EXPECT_TRUE(notreq.up_no_transaction);
+    auto ctx = parse_liquibase("--liquibase formatted sql\n--changeset a:1\nSELECT 1;\n"
+                               "--changeset a:2 context:test\nSELECT 2;\n");
+    EXPECT_EQ(ctx.unsupported_line, 4);
+    EXPECT_NE(ctx.unsupported.find("context"), std::string::npos);
+    auto again = parse_liquibase("--liquibase formatted sql\n--changeset a:1 runOnChange:true\n");
+    EXPECT_NE(again.unsupported.find("runOnChange"), std::string::npos);
+}
+
+TEST(Liquibase, Folder) {
+    TmpDir d;
+    d.write("001_init.sql", "--liquibase formatted sql\n--changeset a:1\nCREATE TABLE p();\n"
+                            "--rollback DROP TABLE p;\n");
+    d.write("002-more.sql",
+            "--liquibase formatted sql\n--changeset a:2\nALTER TABLE p ADD x int;\n");
+    auto f = load_folder(d.path());
+    EXPECT_EQ(f.layout, Layout::Liquibase);
+    ASSERT_EQ(f.migrations.size(), 2u);
+    EXPECT_EQ(f.migrations[0].version, "001");
+    ASSERT_TRUE(f.migrations[0].down_sql);
+    EXPECT_EQ(f.migrations[1].name, "more");
+    EXPECT_FALSE(f.migrations[1].down_sql);
+    auto nf = plan_new_migration(f, "x", "20240101120000");
+    EXPECT_EQ(nf.files[0].first, "003_x.sql");
+    EXPECT_TRUE(is_liquibase_formatted(nf.files[0].second));
 }

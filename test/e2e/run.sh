@@ -756,6 +756,27 @@ printf 'users2 2014-02-01T00:00:00Z Marge <marge@example.com> # missing script\n
 pg up --dir "$sq"
 expect_rc "sqitch: a change without its deploy script: exit 2" 2
 expect_err "sqitch: the plan's line and the missing file named" "sqitch.plan:9: change users2: .*deploy/users2.sql does not exist"
+# Liquibase formatted SQL: changesets as the up script, --rollback lines (last first) as the down
+newdb e_liquibase
+mkdir -p "$work/liquibase"
+printf -- '--liquibase formatted sql\n\n--changeset alice:1\nCREATE TABLE lqp (id int PRIMARY KEY);\n--rollback DROP TABLE lqp;\n\n--changeset alice:2 dbms:h2\nCREATE TABLE lq_h2 (id int);\n\n--changeset alice:3\nINSERT INTO lqp VALUES (1);\n--rollback DELETE FROM lqp WHERE id = 1;\n' \
+    >"$work/liquibase/001_init.sql"
+printf -- '--liquibase formatted sql\n--changeset bob:1\nSELECT nosuch FROM lqp;\n--rollback SELECT 1;\n' >"$work/liquibase/002_bad.sql"
+pg up --dir "$work/liquibase"
+expect_rc "liquibase: an error: exit 1" 1
+expect_err "liquibase: the error at the file's line" "002_bad.sql:3:8: ERROR: column \"nosuch\" does not exist"
+rm "$work/liquibase/002_bad.sql"
+pg up --dir "$work/liquibase"
+expect_rc "liquibase: up" 0
+expect_eq "liquibase: the h2 changeset skipped, the others ran" \
+    "$(q -c "SELECT count(*) FROM lqp"),$(q -c "SELECT count(*) FROM pg_tables WHERE tablename = 'lq_h2'")" "1,0"
+pg down --dir "$work/liquibase"
+expect_rc "liquibase: down runs the rollbacks" 0
+expect_eq "liquibase: table gone" "$(q -c "SELECT count(*) FROM pg_tables WHERE tablename = 'lqp'")" 0
+printf -- '--liquibase formatted sql\n--changeset c:1 context:test\nINSERT INTO lqp VALUES (2);\n' >"$work/liquibase/003_ctx.sql"
+pg up --dir "$work/liquibase"
+expect_rc "liquibase: a context: exit 2" 2
+expect_err "liquibase: a context is refused, naming file and line" "003_ctx.sql:2: changeset c:1: context is not supported"
 newdb e_baseline
 head -c0 /dev/null
 psql -X -q -v ON_ERROR_STOP=1 -f "$fx/golang-migrate/20240115090000_create_users.up.sql" -f "$fx/golang-migrate/20240115090100_create_status_type.up.sql" >/dev/null

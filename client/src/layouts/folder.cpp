@@ -334,6 +334,7 @@ enum class Kind {
     Numbered,
     BlankSql,
     SqitchPlan,
+    Liquibase,
     Stray,
     Dir,
     StrayDir
@@ -416,7 +417,9 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                 k = underscored ? Kind::Numbered : Kind::Stray;
             } else {
                 auto style = section_style(*text);
-                if (!style)
+                if (is_liquibase_formatted(*text))
+                    k = Kind::Liquibase;
+                else if (!style)
                     k = blank(*text) ? Kind::BlankSql : Kind::Numbered;
                 else if (*style == SectionStyle::Goose)
                     k = Kind::Goose;
@@ -424,7 +427,8 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                     k = Kind::SqlMigrate;
                 else
                     k = Kind::Dbmate;
-                if (!underscored && k != Kind::Goose && k != Kind::SqlMigrate)
+                if (!underscored && k != Kind::Goose && k != Kind::SqlMigrate &&
+                    k != Kind::Liquibase)
                     k = Kind::Stray;
                 else
                     contents[std::string(e.name)] = std::move(*text);
@@ -459,6 +463,8 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
             seen.emplace_back(Layout::Goose, first_of[Kind::Goose]);
         if (has(Kind::SqlMigrate))
             seen.emplace_back(Layout::SqlMigrate, first_of[Kind::SqlMigrate]);
+        if (has(Kind::Liquibase))
+            seen.emplace_back(Layout::Liquibase, first_of[Kind::Liquibase]);
         if (has(Kind::Numbered))
             seen.emplace_back(Layout::Numbered, first_of[Kind::Numbered]);
         if (seen.empty() && has(Kind::BlankSql))
@@ -601,10 +607,12 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
         }
         case Layout::Dbmate:
         case Layout::Goose:
-        case Layout::SqlMigrate: {
-            // one file per migration with up and down sections, in one of three dialects
+        case Layout::SqlMigrate:
+        case Layout::Liquibase: {
+            // one file per migration with up and down sections, in one of four dialects
             Kind want = f.layout == Layout::Goose        ? Kind::Goose
                         : f.layout == Layout::SqlMigrate ? Kind::SqlMigrate
+                        : f.layout == Layout::Liquibase  ? Kind::Liquibase
                                                          : Kind::Dbmate;
             SectionStyle style = f.layout == Layout::Goose        ? SectionStyle::Goose
                                  : f.layout == Layout::SqlMigrate ? SectionStyle::SqlMigrate
@@ -612,6 +620,7 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
             if (k != want && k != Kind::BlankSql) {
                 const char *marker = f.layout == Layout::Goose        ? "-- +goose Up"
                                      : f.layout == Layout::SqlMigrate ? "-- +migrate Up"
+                                     : f.layout == Layout::Liquibase  ? "--liquibase formatted sql"
                                                                       : "-- migrate:up";
                 if (k == Kind::Numbered)
                     b.errors.push_back(fmt::format("{}: no '{}' section ({} folder)",
@@ -635,7 +644,8 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
             m.name = std::string(parts->second);
             m.up_file = join_path(dir, name);
             if (k == want) {
-                auto s = parse_sections(text, style);
+                auto s = f.layout == Layout::Liquibase ? parse_liquibase(text)
+                                                       : parse_sections(text, style);
                 text.clear();
                 text.shrink_to_fit();
                 if (!s.unsupported.empty()) {

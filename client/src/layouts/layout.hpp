@@ -21,7 +21,8 @@ enum class Layout {
     Numbered,
     Goose,
     SqlMigrate,
-    Sqitch
+    Sqitch,
+    Liquibase
 };
 const char *layout_name(Layout l);
 
@@ -160,6 +161,13 @@ std::optional<SectionStyle> section_style(const std::string &text);
 bool has_dbmate_marker(const std::string &text);
 DbmateScript parse_sections(const std::string &text, SectionStyle style);
 DbmateScript parse_dbmate(const std::string &text);
+// Liquibase's formatted SQL: a file whose first non-blank line is `--liquibase formatted sql`.
+bool is_liquibase_formatted(const std::string &text);
+// Its changesets in order are the up script (those for another DBMS blanked); their `--rollback`
+// lines, last changeset first, the down script (none when a changeset has no rollback);
+// runInTransaction:false makes it non-transactional; runAlways/runOnChange, contexts and labels,
+// preconditions and custom delimiters are `unsupported`.
+DbmateScript parse_liquibase(const std::string &text);
 
 // diesel's metadata.toml: true unless run_in_transaction = false. Throws InputError.
 bool diesel_runs_in_transaction(const std::string &toml_text, const std::string &path);

@@ -20,6 +20,8 @@ const char *layout_name(Layout l) {
         return "goose";
     case Layout::SqlMigrate:
         return "sql-migrate";
+    case Layout::Liquibase:
+        return "liquibase";
     case Layout::Sqitch:
         return "sqitch";
     case Layout::Numbered:

@@ -124,6 +124,12 @@ NewFiles plan_new_migration(const Folder &f, const std::string &raw_name, const 
             out.files.push_back({fmt::format("U{}__{}.sql", fv, name), ""});
         break;
     }
+    case Layout::Liquibase:
+        out.files.push_back({fmt::format("{}_{}.sql", v, name),
+                             fmt::format("--liquibase formatted sql\n\n--changeset pgmig:{}_{}\n\n"
+                                         "--rollback \n",
+                                         v, name)});
+        break;
     case Layout::Sqitch:
         // a new change goes at the end of sqitch.plan too, with its planner: sqitch's job
         throw InputError(fmt::format("{}: a sqitch project: add the change with `sqitch add {}` "

@@ -1,0 +1,159 @@
+// Liquibase "formatted SQL" changelogs: one file per migration, its changesets in order
+// (docs/layouts.md, Liquibase).
+#include "layouts/layout.hpp"
+
+#include <cctype>
+#include <fmt/format.h>
+#include <regex>
+#include <string_view>
+
+namespace mig::client {
+namespace {
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (auto &c : out)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+// The value of `key:value` among a changeset line's attributes ("" when absent).
+std::string attribute(const std::string &attrs, const char *key) {
+    std::regex re(std::string(R"((?:^|\s))") + key + R"(:(\S*))", std::regex::icase);
+    std::smatch m;
+    return std::regex_search(attrs, m, re) ? m[1].str() : std::string();
+}
+
+} // namespace
+
+bool is_liquibase_formatted(const std::string &text) {
+    static const std::regex header(R"(^--\s*liquibase\s+formatted\s+sql\b)", std::regex::icase);
+    size_t start = 0;
+    while (start < text.size()) { // the first line that is not blank
+        size_t end = text.find('\n', start);
+        if (end == std::string::npos)
+            end = text.size();
+        std::string line = text.substr(start, end - start);
+        if (line.find_first_not_of(" \t\r") != std::string::npos)
+            return std::regex_search(line, header);
+        start = end + 1;
+    }
+    return false;
+}
+
+DbmateScript parse_liquibase(const std::string &text) {
+    static const std::regex changeset(R"(^--\s*changeset\s+(\S+)(.*)$)", std::regex::icase);
+    static const std::regex rollback(R"(^--\s*rollback\b\s?(.*)$)", std::regex::icase);
+    static const std::regex precondition(R"(^--\s*precondition)", std::regex::icase);
+    struct Changeset {
+        std::string id;
+        int line;
+        std::string rollback;
+        bool has_rollback = false;
+        size_t start = 0, end = 0; // byte range of its lines (for blanking)
+        bool skip = false;         // for another DBMS
+    };
+    std::vector<Changeset> sets;
+    DbmateScript s;
+    s.has_up = true;
+    auto refuse = [&](int line, std::string why) {
+        if (s.unsupported.empty()) {
+            s.unsupported = std::move(why);
+            s.unsupported_line = line;
+        }
+    };
+    size_t start = 0;
+    int number = 0;
+    while (start <= text.size()) {
+        size_t end = text.find('\n', start);
+        size_t next = end == std::string::npos ? text.size() : end + 1;
+        std::string line =
+            text.substr(start, (end == std::string::npos ? text.size() : end) - start);
+        if (!line.empty() && line.back() == '\r')
+            line.pop_back();
+        ++number;
+        std::smatch m;
+        if (std::regex_match(line, m, changeset)) {
+            if (!sets.empty())
+                sets.back().end = start;
+            Changeset c{m[1].str(), number, {}, false, start, text.size(), false};
+            std::string attrs = m[2].str();
+            std::string dbms = lower(attribute(attrs, "dbms"));
+            if (!dbms.empty()) {
+                // a list: postgresql, or anything but some (!h2); "all" too
+                bool listed = dbms.find("postgresql") != std::string::npos || dbms == "all";
+                bool negated = dbms.find('!') != std::string::npos;
+                c.skip = negated ? dbms.find("!postgresql") != std::string::npos : !listed;
+            }
+            if (!c.skip) {
+                if (lower(attribute(attrs, "runintransaction")) == "false")
+                    s.up_no_transaction = true;
+                for (const char *key : {"runAlways", "runOnChange"})
+                    if (lower(attribute(attrs, key)) == "true")
+                        refuse(number, fmt::format("changeset {}: {}:true has no equivalent in "
+                                                   "pgmig (a migration runs once; Flyway-style "
+                                                   "repeatables are R__ files)",
+                                                   c.id, key));
+                for (const char *key : {"context", "contextFilter", "labels"})
+                    if (!attribute(attrs, key).empty())
+                        refuse(number, fmt::format("changeset {}: {} is not supported: pgmig "
+                                                   "would run it everywhere (move such changesets "
+                                                   "to a folder of their own)",
+                                                   c.id, key));
+                if (!attribute(attrs, "endDelimiter").empty() ||
+                    lower(attribute(attrs, "splitStatements")) == "false")
+                    refuse(number, fmt::format("changeset {}: endDelimiter / splitStatements are "
+                                               "not supported (statements are split by the "
+                                               "server's parser)",
+                                               c.id));
+            }
+            sets.push_back(std::move(c));
+        } else if (!sets.empty() && std::regex_match(line, m, rollback)) {
+            Changeset &c = sets.back();
+            std::string body = m[1].str();
+            std::string l = lower(body);
+            // "not required" / "empty": nothing to undo; an empty line alone (a template
+            // left unfilled) is no rollback
+            if (l == "not required" || l == "empty") {
+                c.has_rollback = true;
+            } else if (body.find_first_not_of(" \t") != std::string::npos) {
+                c.has_rollback = true;
+                c.rollback += body + "\n";
+            }
+        } else if (std::regex_search(line, precondition) && !sets.empty() && !sets.back().skip) {
+            refuse(number,
+                   fmt::format("changeset {}: preconditions are not supported", sets.back().id));
+        }
+        if (end == std::string::npos)
+            break;
+        start = next;
+    }
+    // The up script is the file, changesets for another DBMS blanked (newlines kept, so that
+    // positions stay the file's).
+    s.up = text;
+    for (const auto &c : sets)
+        if (c.skip)
+            for (size_t i = c.start; i < c.end; ++i)
+                if (s.up[i] != '\n')
+                    s.up[i] = ' ';
+    // The down script: each changeset's rollback, the last changeset's first; none when one
+    // of them has no rollback (Liquibase could not roll that changeset back either).
+    bool all = !sets.empty();
+    std::string down;
+    for (auto it = sets.rbegin(); it != sets.rend(); ++it) {
+        if (it->skip)
+            continue;
+        if (!it->has_rollback) {
+            all = false;
+            break;
+        }
+        if (!it->rollback.empty())
+            down += fmt::format("-- rollback of changeset {} (line {})\n{}", it->id, it->line,
+                                it->rollback);
+    }
+    if (all)
+        s.down = std::move(down);
+    return s;
+}
+
+} // namespace mig::client
