@@ -235,6 +235,7 @@ TEST(Liquibase, ChangesetsAndRollbacks) {
     EXPECT_TRUE(is_liquibase_formatted(text));
     EXPECT_TRUE(is_liquibase_formatted("\n-- Liquibase formatted SQL\n"));
     EXPECT_FALSE(is_liquibase_formatted("SELECT 1;\n--liquibase formatted sql\n"));
+    EXPECT_EQ(section_style(text), SectionStyle::Liquibase);
     auto s = parse_liquibase(text);
     EXPECT_EQ(s.up.size(), text.size());
     EXPECT_NE(s.up.find("CREATE TABLE p(id int);"), std::string::npos);

@@ -320,6 +320,10 @@ expect_rc "wrapper warnings: up" 0
 [ "$(grep -c 'own BEGIN/COMMIT wrapper is ignored' <<<"$err")" = 3 ] && ok "wrapper warnings: the first three shown" ||
     bad "wrapper warnings: the first three shown" "$err"
 expect_err "wrapper warnings: the rest in one line" "3 more migration\\(s\\) had their own BEGIN/COMMIT wrapper ignored"
+newdb e_wrap_many_v
+pg up -v --dir "$work/wrapmany"
+[ "$(grep -c 'own BEGIN/COMMIT wrapper is ignored' <<<"$err")" = 6 ] && ok "wrapper warnings: -v shows each" ||
+    bad "wrapper warnings: -v shows each" "$err"
 # a long non-ASCII name is shortened in status at a character boundary (valid UTF-8, '~')
 newdb e_long_name
 long=$(printf 'é%.0s' $(seq 1 45))
@@ -347,6 +351,19 @@ expect_rc "sql error in down: exit 1" 1
 expect_err "sql error in down: names the down file" "1_df.down.sql:2:1: ERROR: table \"df_nosuch\" does not exist"
 expect_err "sql error in down: says nothing was rolled back" "nothing was rolled back"
 expect_eq "sql error in down: still applied" "$(q -c "SELECT state FROM mig.status() WHERE version = '1'")" applied
+# one at a time (a non-transactional down in the range): what was rolled back before the error
+newdb e_downfail_steps
+mkdir -p "$work/downsteps" && printf 'CREATE TABLE ds(id int);\n' >"$work/downsteps/1_ds.up.sql" &&
+    printf 'DROP TABLE ds_nosuch;\n' >"$work/downsteps/1_ds.down.sql" &&
+    printf 'CREATE INDEX CONCURRENTLY ds_i ON ds(id);\n' >"$work/downsteps/2_i.up.sql" &&
+    printf 'DROP INDEX CONCURRENTLY ds_i;\n' >"$work/downsteps/2_i.down.sql"
+pg up --dir "$work/downsteps"
+pg down --all --dir "$work/downsteps"
+expect_rc "sql error in down, one at a time: exit 1" 1
+expect_err "sql error in down, one at a time: says how many were rolled back before" \
+    "1 migration\\(s\\) were rolled back before this one"
+expect_eq "sql error in down, one at a time: 2 rolled back, 1 still applied" \
+    "$(q -c "SELECT string_agg(version || '=' || state, ',' ORDER BY version) FROM mig.status()")" "1=applied,2=pending"
 
 # --- 7. --per-migration, --to, down variants, redo, reset, goto --------------------------
 newdb e_verbs
@@ -777,6 +794,19 @@ printf -- '--liquibase formatted sql\n--changeset c:1 context:test\nINSERT INTO 
 pg up --dir "$work/liquibase"
 expect_rc "liquibase: a context: exit 2" 2
 expect_err "liquibase: a context is refused, naming file and line" "003_ctx.sql:2: changeset c:1: context is not supported"
+# Sourcegraph: bare-number directories named by their metadata.yaml, which is not warned about
+newdb e_sourcegraph
+mkdir -p "$work/sg/1528395834" "$work/sg/1528395835" &&
+    printf 'CREATE TABLE sg1();\n' >"$work/sg/1528395834/up.sql" && printf 'DROP TABLE sg1;\n' >"$work/sg/1528395834/down.sql" &&
+    printf "name: 'squashed migrations'\nparents: []\n" >"$work/sg/1528395834/metadata.yaml" &&
+    printf 'CREATE TABLE sg2();\n' >"$work/sg/1528395835/up.sql" &&
+    printf 'name: second one\nparent: 1528395834\n' >"$work/sg/1528395835/metadata.yaml"
+pg up --dir "$work/sg"
+expect_rc "sourcegraph: up" 0
+[ -z "$err" ] && ok "sourcegraph: no warning for metadata.yaml" || bad "sourcegraph: no warning for metadata.yaml" "$err"
+expect_eq "sourcegraph: names from metadata.yaml" \
+    "$(q -c "SELECT string_agg(version || '=' || name, ',' ORDER BY version) FROM mig.status()")" \
+    "1528395834=squashed migrations,1528395835=second one"
 newdb e_baseline
 head -c0 /dev/null
 psql -X -q -v ON_ERROR_STOP=1 -f "$fx/golang-migrate/20240115090000_create_users.up.sql" -f "$fx/golang-migrate/20240115090100_create_status_type.up.sql" >/dev/null

@@ -62,6 +62,8 @@ template <class F> void for_each_line(const std::string &text, F f) {
 } // namespace
 
 std::optional<SectionStyle> section_style(const std::string &text) {
+    if (is_liquibase_formatted(text))
+        return SectionStyle::Liquibase;
     std::optional<SectionStyle> style;
     for_each_line(text, [&](const std::string &line, size_t, size_t, int) {
         auto mk = marker_of(line);
@@ -77,6 +79,8 @@ bool has_dbmate_marker(const std::string &text) {
 }
 
 DbmateScript parse_sections(const std::string &text, SectionStyle style) {
+    if (style == SectionStyle::Liquibase)
+        return parse_liquibase(text);
     struct Marker {
         bool up;
         std::string opts;

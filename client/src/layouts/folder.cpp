@@ -285,9 +285,9 @@ void load_sqitch_plan(Builder &b, Registry &reg, const std::vector<Entry> &entri
     const Entry *deploy = dir_entry("deploy");
     const Entry *revert = dir_entry("revert");
     // A change's scripts may be in subdirectories (names with '/'): asked by path.
-    auto has_file = [&](const Entry *d, const std::string &rel) {
+    auto has_file = [&](const std::string &rel) {
         struct stat st {};
-        return d && ::fstatat(b.dirfd, rel.c_str(), &st, 0) == 0 && S_ISREG(st.st_mode);
+        return ::fstatat(b.dirfd, rel.c_str(), &st, 0) == 0 && S_ISREG(st.st_mode);
     };
     std::set<std::string> used; // the first path component of each script's name
     int position = 0;
@@ -295,7 +295,7 @@ void load_sqitch_plan(Builder &b, Registry &reg, const std::vector<Entry> &entri
         ++position;
         std::string file = c.script + ".sql";
         used.insert(file.substr(0, file.find('/')));
-        if (!has_file(deploy, "deploy/" + file)) {
+        if (!has_file("deploy/" + file)) {
             b.errors.push_back(fmt::format("{}:{}: change {}: {} does not exist", plan_path, c.line,
                                            c.name, join_path(b.dir, "deploy/" + file)));
             continue;
@@ -307,7 +307,7 @@ void load_sqitch_plan(Builder &b, Registry &reg, const std::vector<Entry> &entri
         m.up_file = join_path(b.dir, up_rel);
         if (!b.read_up(up_rel, m))
             continue;
-        if (has_file(revert, "revert/" + file)) {
+        if (has_file("revert/" + file)) {
             std::string down_rel = "revert/" + file;
             DownScript d;
             if (b.read_down(down_rel, d)) {
@@ -339,6 +339,33 @@ enum class Kind {
     Dir,
     StrayDir
 };
+
+// The layouts of one file per migration with up and down sections: the kind of file each
+// reads (by its marker style) and the marker named when a file of its folder lacks it.
+struct Sectioned {
+    Layout layout;
+    Kind kind;
+    SectionStyle style;
+    const char *marker;
+};
+const Sectioned kSectioned[] = {
+    {Layout::Dbmate, Kind::Dbmate, SectionStyle::Dbmate, "-- migrate:up"},
+    {Layout::Goose, Kind::Goose, SectionStyle::Goose, "-- +goose Up"},
+    {Layout::SqlMigrate, Kind::SqlMigrate, SectionStyle::SqlMigrate, "-- +migrate Up"},
+    {Layout::Liquibase, Kind::Liquibase, SectionStyle::Liquibase, "--liquibase formatted sql"},
+};
+const Sectioned *sectioned_by_style(SectionStyle style) {
+    for (const auto &x : kSectioned)
+        if (x.style == style)
+            return &x;
+    return nullptr;
+}
+const Sectioned *sectioned_by_layout(Layout layout) {
+    for (const auto &x : kSectioned)
+        if (x.layout == layout)
+            return &x;
+    return nullptr;
+}
 
 } // namespace
 
@@ -408,8 +435,8 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
         } else if (ends_with(e.name, ".sql") &&
                    (split_version_title_view(e.name.substr(0, e.name.size() - 4)) ||
                     split_dashed_version_title_view(e.name.substr(0, e.name.size() - 4)))) {
-            // VERSION-title (sql-migrate's default) only for a file with goose/sql-migrate
-            // markers; the other layouts' names have '_'
+            // VERSION-title (sql-migrate's default) only for a file with goose, sql-migrate or
+            // Liquibase markers; dbmate's and numbered files' names have '_'
             bool underscored =
                 split_version_title_view(e.name.substr(0, e.name.size() - 4)).has_value();
             auto text = b.read(e.name);
@@ -417,18 +444,9 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                 k = underscored ? Kind::Numbered : Kind::Stray;
             } else {
                 auto style = section_style(*text);
-                if (is_liquibase_formatted(*text))
-                    k = Kind::Liquibase;
-                else if (!style)
-                    k = blank(*text) ? Kind::BlankSql : Kind::Numbered;
-                else if (*style == SectionStyle::Goose)
-                    k = Kind::Goose;
-                else if (*style == SectionStyle::SqlMigrate)
-                    k = Kind::SqlMigrate;
-                else
-                    k = Kind::Dbmate;
-                if (!underscored && k != Kind::Goose && k != Kind::SqlMigrate &&
-                    k != Kind::Liquibase)
+                k = style ? sectioned_by_style(*style)->kind
+                          : (blank(*text) ? Kind::BlankSql : Kind::Numbered);
+                if (!underscored && (!style || *style == SectionStyle::Dbmate))
                     k = Kind::Stray;
                 else
                     contents[std::string(e.name)] = std::move(*text);
@@ -457,14 +475,9 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
     if (has(Kind::Flyway))
         seen.emplace_back(Layout::Flyway, first_of[Kind::Flyway]);
     if (!has(Kind::Dir)) {
-        if (has(Kind::Dbmate))
-            seen.emplace_back(Layout::Dbmate, first_of[Kind::Dbmate]);
-        if (has(Kind::Goose))
-            seen.emplace_back(Layout::Goose, first_of[Kind::Goose]);
-        if (has(Kind::SqlMigrate))
-            seen.emplace_back(Layout::SqlMigrate, first_of[Kind::SqlMigrate]);
-        if (has(Kind::Liquibase))
-            seen.emplace_back(Layout::Liquibase, first_of[Kind::Liquibase]);
+        for (const auto &x : kSectioned)
+            if (has(x.kind))
+                seen.emplace_back(x.layout, first_of[x.kind]);
         if (has(Kind::Numbered))
             seen.emplace_back(Layout::Numbered, first_of[Kind::Numbered]);
         if (seen.empty() && has(Kind::BlankSql))
@@ -610,21 +623,11 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
         case Layout::SqlMigrate:
         case Layout::Liquibase: {
             // one file per migration with up and down sections, in one of four dialects
-            Kind want = f.layout == Layout::Goose        ? Kind::Goose
-                        : f.layout == Layout::SqlMigrate ? Kind::SqlMigrate
-                        : f.layout == Layout::Liquibase  ? Kind::Liquibase
-                                                         : Kind::Dbmate;
-            SectionStyle style = f.layout == Layout::Goose        ? SectionStyle::Goose
-                                 : f.layout == Layout::SqlMigrate ? SectionStyle::SqlMigrate
-                                                                  : SectionStyle::Dbmate;
-            if (k != want && k != Kind::BlankSql) {
-                const char *marker = f.layout == Layout::Goose        ? "-- +goose Up"
-                                     : f.layout == Layout::SqlMigrate ? "-- +migrate Up"
-                                     : f.layout == Layout::Liquibase  ? "--liquibase formatted sql"
-                                                                      : "-- migrate:up";
+            const Sectioned &sec = *sectioned_by_layout(f.layout);
+            if (k != sec.kind && k != Kind::BlankSql) {
                 if (k == Kind::Numbered)
                     b.errors.push_back(fmt::format("{}: no '{}' section ({} folder)",
-                                                   join_path(dir, name), marker,
+                                                   join_path(dir, name), sec.marker,
                                                    layout_name(f.layout)));
                 else
                     b.stray(name, fmt::format("not a {} migration", layout_name(f.layout)));
@@ -643,9 +646,8 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
             m.version = *normalize_version(parts->first);
             m.name = std::string(parts->second);
             m.up_file = join_path(dir, name);
-            if (k == want) {
-                auto s = f.layout == Layout::Liquibase ? parse_liquibase(text)
-                                                       : parse_sections(text, style);
+            if (k == sec.kind) {
+                auto s = parse_sections(text, sec.style);
                 text.clear();
                 text.shrink_to_fit();
                 if (!s.unsupported.empty()) {

@@ -153,12 +153,15 @@ struct DbmateScript {
 };
 // The markers of a one-file-per-migration layout with up and down sections: dbmate's
 // `-- migrate:up`, goose's `-- +goose Up` (NO TRANSACTION for the file), sql-migrate's
-// `-- +migrate Up [notransaction]`. Their StatementBegin/End lines are comments to the
-// server's parser, which splits statements itself.
-enum class SectionStyle { Dbmate, Goose, SqlMigrate };
-// The style of the file's first up marker (at the start of a line), if any.
+// `-- +migrate Up [notransaction]`, Liquibase's `--liquibase formatted sql` header with its
+// changesets. Their StatementBegin/End lines are comments to the server's parser, which splits
+// statements itself.
+enum class SectionStyle { Dbmate, Goose, SqlMigrate, Liquibase };
+// Liquibase's header when the file starts with it, else the style of the file's first up marker
+// (at the start of a line), if any.
 std::optional<SectionStyle> section_style(const std::string &text);
 bool has_dbmate_marker(const std::string &text);
+// The up and down scripts of a file of that style (parse_liquibase for Liquibase's).
 DbmateScript parse_sections(const std::string &text, SectionStyle style);
 DbmateScript parse_dbmate(const std::string &text);
 // Liquibase's formatted SQL: a file whose first non-blank line is `--liquibase formatted sql`.
