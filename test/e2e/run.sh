@@ -794,6 +794,102 @@ printf -- '--liquibase formatted sql\n--changeset c:1 context:test\nINSERT INTO 
 pg up --dir "$work/liquibase"
 expect_rc "liquibase: a context: exit 2" 2
 expect_err "liquibase: a context is refused, naming file and line" "003_ctx.sql:2: changeset c:1: context is not supported"
+# tern: the text below `---- create above / drop below ----` is the down script, not part of
+# the up (read as plain numbered files, the table would be created and dropped at once)
+newdb e_tern
+mkdir -p "$work/tern" &&
+    printf 'create table tt1 (id serial primary key);\n\n---- create above / drop below ----\n\ndrop table tt1;\n' >"$work/tern/001_create_tt1.sql" &&
+    printf 'insert into tt1 default values;\n' >"$work/tern/002_seed.sql" &&
+    printf -- '---- tern: disable-tx ----\ncreate index concurrently tt1_i on tt1 (id);\n---- create above / drop below ----\ndrop index tt1_i;\n' >"$work/tern/003_index.sql" &&
+    printf -- 'create table tt4 ();\n---- create above / drop below ----\ndrop table tt4;\nselect nosuch from tt1;\n' >"$work/tern/004_tt4.sql" &&
+    printf '[database]\nhost = localhost\n' >"$work/tern/tern.conf"
+pg up --dir "$work/tern"
+expect_rc "tern: up" 0
+expect_eq "tern: the tables, the row and the concurrent index are there (down sections not run)" \
+    "$(q -c "SELECT count(*) FROM tt1"),$(q -c "SELECT count(*) FROM pg_tables WHERE tablename = 'tt4'"),$(q -c "SELECT count(*) FROM pg_indexes WHERE indexname = 'tt1_i'")" "1,1,1"
+expect_eq "tern: tern.conf is not warned about" "$(grep -c tern.conf <<<"$err")" 0
+pg down --to 1 --dir "$work/tern"
+expect_rc "tern: a migration without a separator cannot be rolled back: exit 2" 2
+expect_err "tern: says which" "no down script for 002"
+pg down --dir "$work/tern"
+expect_rc "tern: an error in a down section: exit 1" 1
+expect_err "tern: the down section's error at the file's line" "004_tt4.sql:4:8: ERROR: column \"nosuch\" does not exist"
+printf 'create view tv as select {{.n}} as n;\n' >"$work/tern/004_tmpl.sql"
+pg up --dir "$work/tern"
+expect_rc "tern: a template: exit 2" 2
+expect_err "tern: a template is refused, naming file and line" "004_tmpl.sql:1: tern's templates"
+rm "$work/tern/004_tmpl.sql"
+# node-pg-migrate: `-- Up Migration` / `-- Down Migration` sections
+newdb e_npm
+mkdir -p "$work/npm" &&
+    printf -- '-- Up Migration\nCREATE TABLE npa (id int);\n\n-- Down Migration\nDROP TABLE npa;\n' >"$work/npm/1600000000000_create-npa.sql" &&
+    printf 'INSERT INTO npa VALUES (1);\n' >"$work/npm/1600000000001_seed.sql" &&
+    printf -- '-- Up Migration\nALTER TABLE npa ADD b int;\nSELECT nosuch FROM npa;\n-- Down Migration\nALTER TABLE npa DROP b;\n' >"$work/npm/1600000000002_add-b.sql" &&
+    printf 'exports.up = (pgm) => {};\n' >"$work/npm/1600000000003_js.js"
+pg up --dir "$work/npm"
+expect_rc "node-pg-migrate: an error: exit 1" 1
+expect_err "node-pg-migrate: the error at the file's line" "1600000000002_add-b.sql:3:8: ERROR: column \"nosuch\" does not exist"
+expect_err "node-pg-migrate: the .js migration is named in a warning" "1600000000003_js.js: ignored"
+printf -- '-- Up Migration\nALTER TABLE npa ADD b int;\n-- Down Migration\nALTER TABLE npa DROP b;\n' >"$work/npm/1600000000002_add-b.sql"
+pg up --dir "$work/npm"
+expect_rc "node-pg-migrate: up" 0
+expect_eq "node-pg-migrate: the table with its row and column (down sections not run)" \
+    "$(q -c "SELECT count(*) FROM npa WHERE b IS NULL")" 1
+pg down --dir "$work/npm"
+expect_rc "node-pg-migrate: down runs the Down Migration section" 0
+expect_eq "node-pg-migrate: column gone" "$(q -c "SELECT count(*) FROM information_schema.columns WHERE table_name = 'npa' AND column_name = 'b'")" 0
+printf -- 'INSERT INTO npa VALUES (2);\n-- down migration: delete it\nDELETE FROM npa WHERE id = 2;\n' >"$work/npm/1600000000004_loose.sql"
+before=$(snap)
+pg up --dir "$work/npm"
+expect_rc "node-pg-migrate: a marker with text after it: exit 2" 2
+expect_err "node-pg-migrate: refused, naming file and line" "1600000000004_loose.sql:2: node-pg-migrate splits the file at this line"
+expect_eq "node-pg-migrate: nothing changed" "$(snap)" "$before"
+rm "$work/npm/1600000000004_loose.sql"
+pg new add_c --dir "$work/npm"
+expect_rc "node-pg-migrate: new" 0
+ls "$work/npm" | grep -qE '^1[0-9]{12}_add_c\.sql$' && ok "node-pg-migrate: new names the file in milliseconds, as the folder" ||
+    bad "node-pg-migrate: new names the file in milliseconds" "$(ls "$work/npm")"
+# graphile-migrate: committed/NNNNNN[-message].sql with the `--!` header; up only
+newdb e_graphile
+mkdir -p "$work/gm" &&
+    printf -- '--! Previous: -\n--! Hash: sha1:aa\n\nCREATE TABLE gma (id int);\n' >"$work/gm/000001.sql" &&
+    printf -- '--! Previous: sha1:aa\n--! Hash: sha1:bb\n--! Message: index gma\n--! no-transaction\n\nCREATE INDEX CONCURRENTLY gma_i ON gma (id);\n' >"$work/gm/000002-index-gma.sql"
+pg up --dir "$work/gm"
+expect_rc "graphile-migrate: up (a no-transaction migration among them)" 0
+expect_eq "graphile-migrate: both applied, the message slug as the name" \
+    "$(q -c "SELECT string_agg(version || '=' || name, ',' ORDER BY version) FROM mig.status() WHERE state = 'applied'"),$(q -c "SELECT count(*) FROM pg_indexes WHERE indexname = 'gma_i'")" "000001=,000002=index-gma,1"
+pg new more --dir "$work/gm"
+expect_rc "graphile-migrate: new is graphile-migrate commit's job: exit 2" 2
+# shmig: `-- ====  UP  ====` / `-- ==== DOWN ====` in VERSION-name.sql, BEGIN/COMMIT wrapped
+newdb e_shmig
+mkdir -p "$work/shmig" &&
+    printf -- '-- Migration: create_table\n-- ====  UP  ====\n\nBEGIN;\nCREATE TABLE sht (id int);\nCOMMIT;\n\n-- ==== DOWN ====\n\nBEGIN;\nDROP TABLE sht;\nCOMMIT;\n' >"$work/shmig/1485643154-create_table.sql" &&
+    printf -- '-- ====  UP  ====\nBEGIN;\nINSERT INTO sht VALUES (1);\nSELECT nosuch FROM sht;\nCOMMIT;\n-- ==== DOWN ====\nDELETE FROM sht;\n' >"$work/shmig/1485648520-testdata.sql"
+pg up --dir "$work/shmig"
+expect_rc "shmig: an error: exit 1" 1
+expect_err "shmig: the error at the file's line" "1485648520-testdata.sql:4:8: ERROR: column \"nosuch\" does not exist"
+rm "$work/shmig/1485648520-testdata.sql"
+pg up --dir "$work/shmig"
+expect_rc "shmig: up" 0
+expect_eq "shmig: the table is there (the DOWN section not run)" "$(q -c "SELECT count(*) FROM pg_tables WHERE tablename = 'sht'")" 1
+pg down --dir "$work/shmig"
+expect_rc "shmig: down runs the DOWN section" 0
+expect_eq "shmig: table gone" "$(q -c "SELECT count(*) FROM pg_tables WHERE tablename = 'sht'")" 0
+# Postgrator: VERSION.do[.title].sql and VERSION.undo[.title].sql
+newdb e_postgrator
+mkdir -p "$work/postgrator" &&
+    printf 'CREATE TABLE pga (id int);\n' >"$work/postgrator/001.do.sql" &&
+    printf 'DROP TABLE pga;\n' >"$work/postgrator/001.undo.sql" &&
+    printf 'ALTER TABLE pga ADD b int;\n' >"$work/postgrator/002.do.add-b.sql" &&
+    printf 'ALTER TABLE pga DROP b;\n' >"$work/postgrator/002.undo.add-b.sql"
+pg up --dir "$work/postgrator"
+expect_rc "postgrator: up" 0
+expect_eq "postgrator: both applied" "$(q -c "SELECT string_agg(version || '=' || name, ',' ORDER BY version) FROM mig.status() WHERE state = 'applied'")" "001=,002=add-b"
+pg down --all --dir "$work/postgrator"
+expect_rc "postgrator: down --all runs the undo files" 0
+expect_eq "postgrator: table gone" "$(q -c "SELECT count(*) FROM pg_tables WHERE tablename = 'pga'")" 0
+pg new add_c --dir "$work/postgrator"
+expect_eq "postgrator: new writes do and undo files" "$(ls "$work/postgrator" | grep -c '^003\.\(do\|undo\)\.add_c\.sql$')" 2
 # Sourcegraph: bare-number directories named by their metadata.yaml, which is not warned about
 newdb e_sourcegraph
 mkdir -p "$work/sg/1528395834" "$work/sg/1528395835" &&

@@ -1,5 +1,6 @@
 #include "errors.hpp"
 #include "layouts/layout.hpp"
+#include "layouts/lines.hpp"
 
 #include <fmt/format.h>
 #include <cctype>
@@ -20,7 +21,7 @@ struct MarkerLine {
 
 // dbmate `-- migrate:up|down [opts]`, goose `-- +goose Up|Down`, sql-migrate
 // `-- +migrate Up|Down [notransaction]` (goose and sql-migrate case-insensitively, as their
-// users write both). A marker starts the line.
+// users write both), shmig `-- ====  UP  ====` / `-- ==== DOWN ====`. A marker starts the line.
 std::optional<MarkerLine> marker_of(const std::string &line) {
     static const std::regex dbmate(R"(^--\s*migrate:(up|down)\b(.*)$)");
     static const std::regex goose(R"(^--\s*\+goose\s+(up|down)\b(.*)$)", std::regex::icase);
@@ -36,27 +37,10 @@ std::optional<MarkerLine> marker_of(const std::string &line) {
     if (std::regex_match(line, m, sql_migrate))
         return MarkerLine{SectionStyle::SqlMigrate, m[1].str()[0] == 'u' || m[1].str()[0] == 'U',
                           m[2].str()};
+    // shmig's lines, exactly as shmig matches them
+    if (line == "-- ====  UP  ====" || line == "-- ==== DOWN ====")
+        return MarkerLine{SectionStyle::Shmig, line == "-- ====  UP  ====", {}};
     return std::nullopt;
-}
-
-// Calls f(line, start offset, end offset, line index) for each line ('\r' dropped); stops
-// when f returns false.
-template <class F> void for_each_line(const std::string &text, F f) {
-    size_t start = 0;
-    int idx = 0;
-    while (start <= text.size()) {
-        size_t end = text.find('\n', start);
-        std::string line =
-            text.substr(start, end == std::string::npos ? std::string::npos : end - start);
-        if (!line.empty() && line.back() == '\r')
-            line.pop_back();
-        if (!f(line, start, end == std::string::npos ? text.size() : end + 1, idx))
-            return;
-        if (end == std::string::npos)
-            return;
-        start = end + 1;
-        ++idx;
-    }
 }
 
 } // namespace
@@ -64,14 +48,22 @@ template <class F> void for_each_line(const std::string &text, F f) {
 std::optional<SectionStyle> section_style(const std::string &text) {
     if (is_liquibase_formatted(text))
         return SectionStyle::Liquibase;
-    std::optional<SectionStyle> style;
+    if (is_graphile_committed(text))
+        return SectionStyle::Graphile;
+    // dbmate's, goose's and sql-migrate's markers win over tern's separator and
+    // node-pg-migrate's lines (which a comment could look like)
+    std::optional<SectionStyle> style, weak;
     for_each_line(text, [&](const std::string &line, size_t, size_t, int) {
         auto mk = marker_of(line);
         if (mk && mk->up)
             style = mk->style;
+        else if (!weak && is_tern_separator(line))
+            weak = SectionStyle::Tern;
+        else if (!weak && node_pg_migrate_marker(line))
+            weak = SectionStyle::NodePgMigrate;
         return !style;
     });
-    return style;
+    return style ? style : weak;
 }
 
 bool has_dbmate_marker(const std::string &text) {
@@ -79,8 +71,18 @@ bool has_dbmate_marker(const std::string &text) {
 }
 
 DbmateScript parse_sections(const std::string &text, SectionStyle style) {
-    if (style == SectionStyle::Liquibase)
+    switch (style) {
+    case SectionStyle::Liquibase:
         return parse_liquibase(text);
+    case SectionStyle::Tern:
+        return parse_tern(text);
+    case SectionStyle::NodePgMigrate:
+        return parse_node_pg_migrate(text);
+    case SectionStyle::Graphile:
+        return parse_graphile(text);
+    default:
+        break;
+    }
     struct Marker {
         bool up;
         std::string opts;
@@ -134,9 +136,14 @@ DbmateScript parse_sections(const std::string &text, SectionStyle style) {
     }
     if (file_no_transaction)
         s.up_no_transaction = true;
+    // shmig cannot roll back a migration whose down section is empty
+    if (style == SectionStyle::Shmig && s.down &&
+        s.down->find_first_not_of(" \t\r\n") == std::string::npos)
+        s.down.reset();
     // goose and sql-migrate roll back a file without a Down section by running nothing: so
     // does pgmig (dbmate's missing section stays "no down script")
-    if (s.has_up && !s.down && style != SectionStyle::Dbmate) {
+    if (s.has_up && !s.down &&
+        (style == SectionStyle::Goose || style == SectionStyle::SqlMigrate)) {
         s.down = std::string();
         s.down_offset = 0;
     }

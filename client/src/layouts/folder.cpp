@@ -335,24 +335,40 @@ enum class Kind {
     BlankSql,
     SqitchPlan,
     Liquibase,
+    Tern,
+    NodePgMigrate,
+    Graphile,
+    Postgrator,
+    Shmig,
     Stray,
     Dir,
     StrayDir
 };
 
 // The layouts of one file per migration with up and down sections: the kind of file each
-// reads (by its marker style) and the marker named when a file of its folder lacks it.
+// reads (by its marker style), the marker named when a file of its folder lacks it, whether a
+// file without markers is an up-only migration there (tern, node-pg-migrate) and whether its
+// names may be VERSION-title.
 struct Sectioned {
     Layout layout;
     Kind kind;
     SectionStyle style;
     const char *marker;
+    bool unmarked_up_only;
+    bool dashed_names;
 };
 const Sectioned kSectioned[] = {
-    {Layout::Dbmate, Kind::Dbmate, SectionStyle::Dbmate, "-- migrate:up"},
-    {Layout::Goose, Kind::Goose, SectionStyle::Goose, "-- +goose Up"},
-    {Layout::SqlMigrate, Kind::SqlMigrate, SectionStyle::SqlMigrate, "-- +migrate Up"},
-    {Layout::Liquibase, Kind::Liquibase, SectionStyle::Liquibase, "--liquibase formatted sql"},
+    {Layout::Dbmate, Kind::Dbmate, SectionStyle::Dbmate, "-- migrate:up", false, false},
+    {Layout::Goose, Kind::Goose, SectionStyle::Goose, "-- +goose Up", false, true},
+    {Layout::SqlMigrate, Kind::SqlMigrate, SectionStyle::SqlMigrate, "-- +migrate Up", false, true},
+    {Layout::Liquibase, Kind::Liquibase, SectionStyle::Liquibase, "--liquibase formatted sql",
+     false, true},
+    {Layout::Tern, Kind::Tern, SectionStyle::Tern, "---- create above / drop below ----", true,
+     false},
+    {Layout::NodePgMigrate, Kind::NodePgMigrate, SectionStyle::NodePgMigrate, "-- Up Migration",
+     true, false},
+    {Layout::Graphile, Kind::Graphile, SectionStyle::Graphile, "--! Previous:", false, true},
+    {Layout::Shmig, Kind::Shmig, SectionStyle::Shmig, "-- ====  UP  ====", false, true},
 };
 const Sectioned *sectioned_by_style(SectionStyle style) {
     for (const auto &x : kSectioned)
@@ -430,13 +446,16 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
             k = Kind::SqitchPlan;
         } else if ((golang[&e - entries.data()] = parse_golang_name_view(e.name))) {
             k = Kind::Golang;
+        } else if ((golang[&e - entries.data()] = parse_postgrator_name_view(e.name))) {
+            k = Kind::Postgrator;
         } else if (parse_flyway_name(std::string(e.name))) {
             k = Kind::Flyway;
         } else if (ends_with(e.name, ".sql") &&
                    (split_version_title_view(e.name.substr(0, e.name.size() - 4)) ||
                     split_dashed_version_title_view(e.name.substr(0, e.name.size() - 4)))) {
-            // VERSION-title (sql-migrate's default) only for a file with goose, sql-migrate or
-            // Liquibase markers; dbmate's and numbered files' names have '_'
+            // VERSION-title (sql-migrate's default, graphile-migrate's) only for a file with
+            // markers of a layout whose names have it; dbmate's, tern's, node-pg-migrate's and
+            // numbered files' names have '_'
             bool underscored =
                 split_version_title_view(e.name.substr(0, e.name.size() - 4)).has_value();
             auto text = b.read(e.name);
@@ -446,7 +465,7 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                 auto style = section_style(*text);
                 k = style ? sectioned_by_style(*style)->kind
                           : (blank(*text) ? Kind::BlankSql : Kind::Numbered);
-                if (!underscored && (!style || *style == SectionStyle::Dbmate))
+                if (!underscored && (!style || !sectioned_by_style(*style)->dashed_names))
                     k = Kind::Stray;
                 else
                     contents[std::string(e.name)] = std::move(*text);
@@ -472,13 +491,18 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
         seen.emplace_back(Layout::Directory, first_of[Kind::Dir] + "/");
     if (has(Kind::Golang))
         seen.emplace_back(Layout::GolangMigrate, first_of[Kind::Golang]);
+    if (has(Kind::Postgrator))
+        seen.emplace_back(Layout::Postgrator, first_of[Kind::Postgrator]);
     if (has(Kind::Flyway))
         seen.emplace_back(Layout::Flyway, first_of[Kind::Flyway]);
     if (!has(Kind::Dir)) {
+        bool numbered_taken = false; // files without markers are that layout's up-only ones
         for (const auto &x : kSectioned)
-            if (has(x.kind))
+            if (has(x.kind)) {
                 seen.emplace_back(x.layout, first_of[x.kind]);
-        if (has(Kind::Numbered))
+                numbered_taken = numbered_taken || x.unmarked_up_only;
+            }
+        if (has(Kind::Numbered) && !numbered_taken)
             seen.emplace_back(Layout::Numbered, first_of[Kind::Numbered]);
         if (seen.empty() && has(Kind::BlankSql))
             seen.emplace_back(Layout::Numbered, first_of[Kind::BlankSql]);
@@ -494,15 +518,15 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
     f.layout = seen.empty() ? Layout::Empty : seen[0].first;
 
     Registry reg{{}, b.errors};
-    reg.by_version.reserve(f.layout == Layout::GolangMigrate ? entries.size() / 2 + 1
-                                                             : entries.size());
+    bool paired_files = f.layout == Layout::GolangMigrate || f.layout == Layout::Postgrator;
+    reg.by_version.reserve(paired_files ? entries.size() / 2 + 1 : entries.size());
     struct Down {
         std::string_view rel; // an entry's name
         DownScript script;
         std::string version; // as written
     };
     ByVersion<Down> downs; // canonical -> down script
-    if (f.layout == Layout::GolangMigrate)
+    if (paired_files)
         downs.reserve(entries.size() / 2 + 1);
     // a later duplicate replaces the first (both named in the error)
     auto add_down = [&](std::string key, std::string_view rel, DownScript script,
@@ -585,19 +609,25 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
             }
             break;
         }
-        case Layout::GolangMigrate: {
-            if (k != Kind::Golang) {
-                b.stray(name,
-                        k == Kind::StrayDir ? "directory" : "not VERSION_title.up.sql / .down.sql");
+        case Layout::GolangMigrate:
+        case Layout::Postgrator: {
+            // up and down files paired by version: golang-migrate's VERSION_title.up.sql,
+            // Postgrator's VERSION.do.title.sql
+            bool postgrator = f.layout == Layout::Postgrator;
+            if (k != (postgrator ? Kind::Postgrator : Kind::Golang)) {
+                b.stray(name, k == Kind::StrayDir ? "directory"
+                              : postgrator        ? "not VERSION.do.title.sql / VERSION.undo…"
+                                                  : "not VERSION_title.up.sql / .down.sql");
                 break;
             }
             auto &g = golang[e - entries.data()];
             if (!g->versioned) {
-                b.errors.push_back(fmt::format("{}: {} file name has no version (expected "
-                                               "VERSION_title.{}.sql)",
-                                               join_path(dir, name),
-                                               g->dir == Direction::Up ? "up" : "down",
-                                               g->dir == Direction::Up ? "up" : "down"));
+                const char *what = g->dir == Direction::Up ? (postgrator ? "do" : "up")
+                                                           : (postgrator ? "undo" : "down");
+                b.errors.push_back(fmt::format("{}: {} file name has no version (expected {}{}{})",
+                                               join_path(dir, name), what,
+                                               postgrator ? "VERSION." : "VERSION_title.", what,
+                                               postgrator ? ".title.sql" : ".sql"));
                 break;
             }
             std::string v = *normalize_version(g->version_raw);
@@ -621,10 +651,17 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
         case Layout::Dbmate:
         case Layout::Goose:
         case Layout::SqlMigrate:
-        case Layout::Liquibase: {
-            // one file per migration with up and down sections, in one of four dialects
+        case Layout::Liquibase:
+        case Layout::Tern:
+        case Layout::NodePgMigrate:
+        case Layout::Graphile:
+        case Layout::Shmig: {
+            // one file per migration with up and down sections, in one of several dialects
             const Sectioned &sec = *sectioned_by_layout(f.layout);
-            if (k != sec.kind && k != Kind::BlankSql) {
+            bool up_only = k == Kind::Numbered && sec.unmarked_up_only;
+            if (k != sec.kind && k != Kind::BlankSql && !up_only) {
+                if (f.layout == Layout::Tern && name == "tern.conf")
+                    break; // tern's settings (its default place is the migrations folder)
                 if (k == Kind::Numbered)
                     b.errors.push_back(fmt::format("{}: no '{}' section ({} folder)",
                                                    join_path(dir, name), sec.marker,
@@ -646,7 +683,8 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
             m.version = *normalize_version(parts->first);
             m.name = std::string(parts->second);
             m.up_file = join_path(dir, name);
-            if (k == sec.kind) {
+            // tern's file without a separator is still tern's (its templates, disable-tx)
+            if (k == sec.kind || (up_only && f.layout == Layout::Tern)) {
                 auto s = parse_sections(text, sec.style);
                 text.clear();
                 text.shrink_to_fit();
@@ -663,6 +701,16 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                     m.down_file = m.up_file;
                     m.down_line_offset = s.down_offset;
                 }
+            } else if (up_only) {
+                // node-pg-migrate would split this file at a line pgmig does not take for a
+                // marker: refuse it rather than run a down section as part of the up
+                if (f.layout == Layout::NodePgMigrate)
+                    if (int line = node_pg_migrate_loose_line(text)) {
+                        b.errors.push_back(
+                            fmt::format("{}:{}: {}", m.up_file, line, kNodePgMigrateLooseMarker));
+                        break;
+                    }
+                m.up_sql = std::move(text);
             }
             reg.add(std::move(m));
             break;

@@ -22,7 +22,12 @@ enum class Layout {
     Goose,
     SqlMigrate,
     Sqitch,
-    Liquibase
+    Liquibase,
+    Tern,
+    NodePgMigrate,
+    Graphile,
+    Postgrator,
+    Shmig
 };
 const char *layout_name(Layout l);
 
@@ -132,6 +137,9 @@ struct GolangNameView {
     bool versioned;
 };
 std::optional<GolangNameView> parse_golang_name_view(std::string_view file);
+// Postgrator's "{version}.do[.{title}].sql" (up) and "{version}.undo[.{title}].sql" (down);
+// versioned=false when the version is not all digits.
+std::optional<GolangNameView> parse_postgrator_name_view(std::string_view file);
 
 enum class FlywayKind { Versioned, Undo, Repeatable };
 struct FlywayName {
@@ -153,12 +161,23 @@ struct DbmateScript {
 };
 // The markers of a one-file-per-migration layout with up and down sections: dbmate's
 // `-- migrate:up`, goose's `-- +goose Up` (NO TRANSACTION for the file), sql-migrate's
-// `-- +migrate Up [notransaction]`, Liquibase's `--liquibase formatted sql` header with its
+// `-- +migrate Up [notransaction]`, shmig's `-- ====  UP  ====` / `-- ==== DOWN ====` (an
+// empty down section: no down script), Liquibase's `--liquibase formatted sql` header with its
 // changesets. Their StatementBegin/End lines are comments to the server's parser, which splits
 // statements itself.
-enum class SectionStyle { Dbmate, Goose, SqlMigrate, Liquibase };
-// Liquibase's header when the file starts with it, else the style of the file's first up marker
-// (at the start of a line), if any.
+enum class SectionStyle {
+    Dbmate,
+    Goose,
+    SqlMigrate,
+    Shmig,
+    Liquibase,
+    Tern,
+    NodePgMigrate,
+    Graphile
+};
+// Liquibase's or graphile-migrate's header when the file starts with it, else the style of the
+// file's first dbmate, goose or sql-migrate up marker (at the start of a line), else tern's
+// separator or a node-pg-migrate marker line, if any.
 std::optional<SectionStyle> section_style(const std::string &text);
 bool has_dbmate_marker(const std::string &text);
 // The up and down scripts of a file of that style (parse_liquibase for Liquibase's).
@@ -171,6 +190,34 @@ bool is_liquibase_formatted(const std::string &text);
 // runInTransaction:false makes it non-transactional; runAlways/runOnChange, contexts and labels,
 // preconditions and custom delimiters are `unsupported`.
 DbmateScript parse_liquibase(const std::string &text);
+
+// tern: the line `---- create above / drop below ----` (surrounding blanks allowed).
+bool is_tern_separator(const std::string &line);
+// The text above the separator is the up script, below it the down script (none without the
+// separator or when only white space follows it, as in tern); `---- tern: disable-tx ----`
+// above it makes it non-transactional; tern's `{{ ... }}` templates are `unsupported`.
+DbmateScript parse_tern(const std::string &text);
+
+// node-pg-migrate: true for an `-- Up Migration` line, false for `-- Down Migration`
+// (case-insensitive, `--` and dashes as node-pg-migrate allows), nullopt otherwise. The marker
+// must be alone on its line.
+std::optional<bool> node_pg_migrate_marker(const std::string &line);
+// The first line node-pg-migrate would split at that is not a marker line of its own
+// (`-- Down migration: drops x`), 1-based; 0 when none.
+int node_pg_migrate_loose_line(const std::string &text);
+inline constexpr const char *kNodePgMigrateLooseMarker =
+    "node-pg-migrate splits the file at this line, but pgmig reads a marker only alone on its "
+    "line: write it as '-- Up Migration' or '-- Down Migration'";
+// The sections after each marker; a down marker without an up marker, a repeated marker and a
+// loose marker line are `unsupported`. No down marker: no down script.
+DbmateScript parse_node_pg_migrate(const std::string &text);
+
+// graphile-migrate's committed migration: the header (the file's first `--! Key: value` lines,
+// `--! AllowInvalidHash` among them) has `--! Previous:`.
+bool is_graphile_committed(const std::string &text);
+// The whole file is the up script (no down); `--! no-transaction` among the header lines makes
+// it non-transactional.
+DbmateScript parse_graphile(const std::string &text);
 
 // diesel's metadata.toml: true unless run_in_transaction = false. Throws InputError.
 bool diesel_runs_in_transaction(const std::string &toml_text, const std::string &path);

@@ -26,6 +26,16 @@ const char *layout_name(Layout l) {
         return "sqitch";
     case Layout::Numbered:
         return "numbered";
+    case Layout::Tern:
+        return "tern";
+    case Layout::NodePgMigrate:
+        return "node-pg-migrate";
+    case Layout::Graphile:
+        return "graphile-migrate";
+    case Layout::Postgrator:
+        return "postgrator";
+    case Layout::Shmig:
+        return "shmig";
     }
     return "?";
 }
@@ -96,6 +106,37 @@ std::optional<GolangNameView> parse_golang_name_view(std::string_view file) {
     } else {
         g.title = stem;
     }
+    return g;
+}
+
+std::optional<GolangNameView> parse_postgrator_name_view(std::string_view file) {
+    if (!ends_with(file, ".sql"))
+        return std::nullopt;
+    std::string_view stem = file.substr(0, file.size() - 4);
+    size_t dot = stem.find('.');
+    if (dot == std::string_view::npos)
+        return std::nullopt;
+    std::string_view version = stem.substr(0, dot), rest = stem.substr(dot + 1);
+    size_t end = rest.find('.');
+    std::string_view action = rest.substr(0, end);
+    Direction d;
+    if (action == "do")
+        d = Direction::Up;
+    else if (action == "undo")
+        d = Direction::Down;
+    else
+        return std::nullopt;
+    GolangNameView g{{},
+                     end == std::string_view::npos ? std::string_view() : rest.substr(end + 1),
+                     d,
+                     !version.empty()};
+    for (char c : version)
+        if (c < '0' || c > '9')
+            g.versioned = false;
+    if (g.versioned)
+        g.version_raw = version;
+    else
+        g.title = stem;
     return g;
 }
 

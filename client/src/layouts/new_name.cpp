@@ -4,6 +4,7 @@
 #include "version.hpp"
 
 #include <algorithm>
+#include <ctime>
 #include <fmt/format.h>
 
 namespace mig::client {
@@ -20,13 +21,35 @@ std::string clean_name(const std::string &name) {
     return out;
 }
 
-// Next version: a timestamp when the existing versions are timestamps (>= 12 digits) or there
-// are none; otherwise the last version's last group plus one, same zero padding.
+// `now` ("YYYYMMDDHHMMSS", UTC) as seconds since 1970 (10 digits) or milliseconds (13 digits)
+// when the folder's last version is such a Unix time (Sourcegraph's and shmig's seconds,
+// node-pg-migrate's milliseconds); "" otherwise.
+std::string unix_time_like(const std::string &last, const std::string &now) {
+    if ((last.size() != 10 && last.size() != 13) || now.size() != 14 || last[0] != '1' ||
+        last.find_first_not_of("0123456789") != std::string::npos)
+        return {};
+    std::tm t{};
+    t.tm_year = std::stoi(now.substr(0, 4)) - 1900;
+    t.tm_mon = std::stoi(now.substr(4, 2)) - 1;
+    t.tm_mday = std::stoi(now.substr(6, 2));
+    t.tm_hour = std::stoi(now.substr(8, 2));
+    t.tm_min = std::stoi(now.substr(10, 2));
+    t.tm_sec = std::stoi(now.substr(12, 2));
+    long long secs = static_cast<long long>(timegm(&t));
+    std::string v = std::to_string(last.size() == 13 ? secs * 1000 : secs);
+    // a Unix time from the past, not a sequence number that happens to have 10 digits
+    return v.size() == last.size() && compare_versions(last, v) <= 0 ? v : std::string();
+}
+
+// Next version: a timestamp when the existing versions are timestamps (>= 12 digits, or Unix
+// times) or there are none; otherwise the last version's last group plus one, same zero padding.
 std::string next_version(const Folder &f, const std::string &now, bool *dotted) {
     *dotted = false;
     if (f.migrations.empty())
         return now;
     const std::string &last = f.migrations.back().version;
+    if (std::string unix_now = unix_time_like(last, now); !unix_now.empty())
+        return compare_versions(unix_now, last) > 0 ? unix_now : increment_digits(last);
     std::string digits;
     for (char c : last)
         if (c != '.')
@@ -136,6 +159,31 @@ NewFiles plan_new_migration(const Folder &f, const std::string &raw_name, const 
                                      "(it writes deploy/, revert/ and verify/ and appends it to "
                                      "sqitch.plan); pgmig then reads it from the plan",
                                      f.dir, name));
+    case Layout::Tern:
+        out.files.push_back(
+            {fmt::format("{}_{}.sql", v, name), "\n\n---- create above / drop below ----\n\n"});
+        break;
+    case Layout::NodePgMigrate:
+        out.files.push_back(
+            {fmt::format("{}_{}.sql", v, name), "-- Up Migration\n\n-- Down Migration\n"});
+        break;
+    case Layout::Shmig:
+        out.files.push_back({fmt::format("{}-{}.sql", v, name),
+                             fmt::format("-- Migration: {}\n-- ====  UP  ====\n\n"
+                                         "-- ==== DOWN ====\n\n",
+                                         name)});
+        break;
+    case Layout::Postgrator:
+        out.files.push_back({fmt::format("{}.do.{}.sql", v, name), ""});
+        out.files.push_back({fmt::format("{}.undo.{}.sql", v, name), ""});
+        break;
+    case Layout::Graphile:
+        // its migrations are a hash chain that graphile-migrate writes when it commits
+        throw InputError(fmt::format("{}: graphile-migrate's committed migrations: write the "
+                                     "change in current.sql and run `graphile-migrate commit` "
+                                     "(it numbers the file and chains its hash); pgmig then "
+                                     "reads it here",
+                                     f.dir));
     case Layout::Numbered:
         out.files.push_back({fmt::format("{}_{}.sql", v, name), ""});
         out.files.push_back({fmt::format("{}_{}_down.sql", v, name), ""});

@@ -1,0 +1,60 @@
+// tern's migrations (jackc/tern): one NNN_title.sql per migration, the up script above the line
+// `---- create above / drop below ----` and the down script below it (docs/layouts.md, tern).
+#include "layouts/layout.hpp"
+#include "layouts/lines.hpp"
+
+namespace mig::client {
+namespace {
+
+bool blank(const std::string &s, size_t from = 0) {
+    return s.find_first_not_of(" \t\r\n\v\f", from) == std::string::npos;
+}
+
+std::string trimmed(const std::string &line) {
+    size_t a = line.find_first_not_of(" \t");
+    if (a == std::string::npos)
+        return {};
+    size_t b = line.find_last_not_of(" \t");
+    return line.substr(a, b - a + 1);
+}
+
+} // namespace
+
+bool is_tern_separator(const std::string &line) {
+    return trimmed(line) == "---- create above / drop below ----";
+}
+
+DbmateScript parse_tern(const std::string &text) {
+    DbmateScript s;
+    s.has_up = true;
+    bool separated = false;
+    size_t up_end = text.size(), down_start = text.size();
+    int down_offset = 0;
+    for_each_line(text, [&](const std::string &line, size_t start, size_t next, int idx) {
+        if (!separated && is_tern_separator(line)) {
+            separated = true;
+            up_end = start;
+            down_start = next;
+            down_offset = idx + 1;
+        } else if (!separated && line == "---- tern: disable-tx ----") {
+            s.up_no_transaction = true;
+        }
+        // tern runs every migration through Go's text/template (data, shared files, sprig)
+        if (s.unsupported.empty() && line.find("{{") != std::string::npos) {
+            s.unsupported = "tern's templates ({{ ... }}) are not supported: the script that ran "
+                            "would not be the one checksummed; write the SQL out";
+            s.unsupported_line = idx + 1;
+        }
+        return true;
+    });
+    s.up = text.substr(0, up_end);
+    // tern: a migration without the separator, or with nothing but white space below it,
+    // is irreversible (a comment-only down section is a no-op down)
+    if (separated && !blank(text, down_start)) {
+        s.down = text.substr(down_start);
+        s.down_offset = down_offset;
+    }
+    return s;
+}
+
+} // namespace mig::client
