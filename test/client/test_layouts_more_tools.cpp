@@ -242,3 +242,55 @@ TEST(Postgrator, Folder) {
     m.write("002_b.up.sql", "SELECT 2;\n");
     EXPECT_NE(load_error(m.path()).find("mixes migration layouts"), std::string::npos);
 }
+
+// drizzle-kit: meta/_journal.json lists the migrations; a .sql file it does not list is not run
+// (drizzle does not run it), even when its number is taken by a listed one.
+TEST(Drizzle, Journal) {
+    EXPECT_EQ(parse_drizzle_journal(R"({"version":"7","dialect":"postgresql","entries":[
+        {"idx":0,"tag":"0000_fancy_name","breakpoints":true},{"idx":1,"tag":"0001_b"}]})",
+                                    "j.json"),
+              (std::vector<std::string>{"0000_fancy_name", "0001_b"}));
+    EXPECT_THROW(parse_drizzle_journal("{", "j.json"), InputError);
+    EXPECT_THROW(parse_drizzle_journal(R"({"entries":[{"idx":0}]})", "j.json"), InputError);
+    try {
+        parse_drizzle_journal(R"({"dialect":"mysql","entries":[]})", "meta/_journal.json");
+        FAIL() << "a mysql journal accepted";
+    } catch (const InputError &e) {
+        EXPECT_NE(std::string(e.what()).find("meta/_journal.json: the journal is for dialect "
+                                             "\"mysql\""),
+                  std::string::npos);
+    }
+}
+
+TEST(Drizzle, Folder) {
+    TmpDir d;
+    d.write("0000_fancy_name.sql", "CREATE TABLE \"d\" (\"id\" serial);\n--> statement-breakpoint\n"
+                                   "CREATE INDEX \"d_i\" ON \"d\" (\"id\");\n");
+    d.write("0001_perpetual.sql", "ALTER TABLE \"d\" ADD \"x\" int;\n");
+    d.write("0001_abandoned.sql", "DROP TABLE \"d\";\n"); // not in the journal
+    d.write("meta/_journal.json", R"({"dialect":"postgresql","entries":[
+        {"idx":0,"tag":"0000_fancy_name"},{"idx":1,"tag":"0001_perpetual"}]})");
+    d.write("meta/0000_snapshot.json", "{}");
+    auto f = load_folder(d.path());
+    EXPECT_EQ(f.layout, Layout::Drizzle);
+    ASSERT_EQ(f.migrations.size(), 2u);
+    EXPECT_EQ(f.migrations[0].version, "0000");
+    EXPECT_EQ(f.migrations[0].name, "fancy_name");
+    EXPECT_EQ(f.migrations[1].name, "perpetual");
+    EXPECT_FALSE(f.migrations[1].has_down());
+    ASSERT_EQ(f.warnings.size(), 1u);
+    EXPECT_NE(f.warnings[0].find("0001_abandoned.sql: ignored (not in meta/_journal.json"),
+              std::string::npos)
+        << f.warnings[0];
+    try {
+        plan_new_migration(f, "x", "20240101120000");
+        FAIL() << "new in a drizzle-kit folder";
+    } catch (const InputError &e) {
+        EXPECT_NE(std::string(e.what()).find("drizzle-kit generate"), std::string::npos);
+    }
+    d.write("meta/_journal.json", R"({"entries":[{"idx":0,"tag":"0000_fancy_name"},
+        {"idx":1,"tag":"0002_missing"}]})");
+    EXPECT_NE(load_error(d.path()).find("_journal.json: entry \"0002_missing\": "),
+              std::string::npos)
+        << load_error(d.path());
+}

@@ -890,6 +890,23 @@ expect_rc "postgrator: down --all runs the undo files" 0
 expect_eq "postgrator: table gone" "$(q -c "SELECT count(*) FROM pg_tables WHERE tablename = 'pga'")" 0
 pg new add_c --dir "$work/postgrator"
 expect_eq "postgrator: new writes do and undo files" "$(ls "$work/postgrator" | grep -c '^003\.\(do\|undo\)\.add_c\.sql$')" 2
+# drizzle-kit: meta/_journal.json decides; a .sql file it does not list is not run
+newdb e_drizzle
+mkdir -p "$work/drizzle/meta" &&
+    printf 'CREATE TABLE "dza" ("id" serial PRIMARY KEY NOT NULL);\n--> statement-breakpoint\nCREATE INDEX "dza_i" ON "dza" ("id");\n' >"$work/drizzle/0000_fancy_name.sql" &&
+    printf 'ALTER TABLE "dza" ADD COLUMN "b" integer;\n' >"$work/drizzle/0001_perpetual_screwball.sql" &&
+    printf 'DROP TABLE "dza";\n' >"$work/drizzle/0001_abandoned_dagger.sql" &&
+    printf '{"version":"7","dialect":"postgresql","entries":[{"idx":0,"version":"7","when":1700000000000,"tag":"0000_fancy_name","breakpoints":true},{"idx":1,"version":"7","when":1700000001000,"tag":"0001_perpetual_screwball","breakpoints":true}]}\n' >"$work/drizzle/meta/_journal.json" &&
+    printf '{}\n' >"$work/drizzle/meta/0000_snapshot.json"
+pg up --dir "$work/drizzle"
+expect_rc "drizzle: up" 0
+expect_eq "drizzle: the journal's two migrations ran, the unlisted one did not" \
+    "$(q -c "SELECT string_agg(version || '=' || name, ',' ORDER BY version) FROM mig.status() WHERE state = 'applied'"),$(q -c "SELECT count(*) FROM information_schema.columns WHERE table_name = 'dza' AND column_name = 'b'")" \
+    "0000=fancy_name,0001=perpetual_screwball,1"
+expect_err "drizzle: the unlisted file is named in a warning" "0001_abandoned_dagger.sql: ignored \(not in meta/_journal.json"
+pg new more --dir "$work/drizzle"
+expect_rc "drizzle: new is drizzle-kit generate's job: exit 2" 2
+expect_err "drizzle: new says so" "drizzle-kit generate"
 # Sourcegraph: bare-number directories named by their metadata.yaml, which is not warned about
 newdb e_sourcegraph
 mkdir -p "$work/sg/1528395834" "$work/sg/1528395835" &&

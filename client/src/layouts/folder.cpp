@@ -324,6 +324,55 @@ void load_sqitch_plan(Builder &b, Registry &reg, const std::vector<Entry> &entri
                     b.stray(std::string(d->name) + "/" + child, "no change of sqitch.plan");
 }
 
+// A drizzle-kit folder: one migration per entry of meta/_journal.json, in its order, TAG.sql
+// the up script (drizzle-kit writes no down scripts). A .sql file the journal does not list is
+// not run, as drizzle does not run it either: it is a stray file.
+void load_drizzle_journal(Builder &b, Registry &reg, const std::vector<Entry> &entries) {
+    const std::string journal = "meta/_journal.json";
+    auto text = b.read(journal);
+    if (!text)
+        return;
+    std::vector<std::string> tags;
+    try {
+        tags = parse_drizzle_journal(*text, join_path(b.dir, journal));
+    } catch (const InputError &e) {
+        b.errors.push_back(e.what());
+        return;
+    }
+    std::set<std::string, std::less<>> listed;
+    for (const auto &tag : tags) {
+        std::string file = tag + ".sql";
+        listed.insert(file);
+        auto parts = split_version_title(tag);
+        bool present = std::any_of(entries.begin(), entries.end(),
+                                   [&](const Entry &e) { return !e.is_dir && e.name == file; });
+        if (!parts || !present) {
+            b.errors.push_back(
+                fmt::format("{}: entry \"{}\": {}", join_path(b.dir, journal), tag,
+                            !parts ? "its name has no version (expected NNNN_name)"
+                                   : fmt::format("{} does not exist", join_path(b.dir, file))));
+            continue;
+        }
+        Migration m;
+        m.version = *normalize_version(parts->version_raw);
+        m.name = parts->title;
+        m.up_file = join_path(b.dir, file);
+        if (b.read_up(file, m))
+            reg.add(std::move(m));
+    }
+    for (const auto &e : entries) {
+        if (e.is_dir) {
+            if (e.name != "meta")
+                b.stray(std::string(e.name) + "/", "not part of the drizzle-kit folder");
+        } else if (!listed.count(e.name)) {
+            b.stray(std::string(e.name),
+                    ends_with(e.name, ".sql")
+                        ? "not in meta/_journal.json, so drizzle does not run it either"
+                        : "not part of the drizzle-kit folder");
+        }
+    }
+}
+
 // Kind of a top-level file, before the layout is known.
 enum class Kind {
     Golang,
@@ -340,6 +389,7 @@ enum class Kind {
     Graphile,
     Postgrator,
     Shmig,
+    DrizzleMeta,
     Stray,
     Dir,
     StrayDir
@@ -437,7 +487,10 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
 
     for (const auto &e : entries) {
         Kind k;
-        if (e.is_dir) {
+        if (e.is_dir && e.name == "meta" &&
+            std::count(e.children.begin(), e.children.end(), "_journal.json")) {
+            k = Kind::DrizzleMeta;
+        } else if (e.is_dir) {
             bool has = std::count(e.children.begin(), e.children.end(), "up.sql") ||
                        std::count(e.children.begin(), e.children.end(), "down.sql") ||
                        std::count(e.children.begin(), e.children.end(), kPrismaScript);
@@ -487,6 +540,8 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
     std::vector<std::pair<Layout, std::string>> seen;
     if (has(Kind::SqitchPlan)) // the plan decides: anything else is a stray file
         seen.emplace_back(Layout::Sqitch, "sqitch.plan");
+    else if (has(Kind::DrizzleMeta)) // so does drizzle-kit's journal
+        seen.emplace_back(Layout::Drizzle, "meta/_journal.json");
     else if (has(Kind::Dir))
         seen.emplace_back(Layout::Directory, first_of[Kind::Dir] + "/");
     if (has(Kind::Golang))
@@ -495,7 +550,7 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
         seen.emplace_back(Layout::Postgrator, first_of[Kind::Postgrator]);
     if (has(Kind::Flyway))
         seen.emplace_back(Layout::Flyway, first_of[Kind::Flyway]);
-    if (!has(Kind::Dir)) {
+    if (!has(Kind::Dir) && !has(Kind::DrizzleMeta)) {
         bool numbered_taken = false; // files without markers are that layout's up-only ones
         for (const auto &x : kSectioned)
             if (has(x.kind)) {
@@ -767,6 +822,10 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                      name != "sqitch.conf")
                 b.stray(k == Kind::StrayDir ? std::string(name) + "/" : std::string(name),
                         "not part of the sqitch project");
+            break;
+        case Layout::Drizzle:
+            if (k == Kind::DrizzleMeta)
+                load_drizzle_journal(b, reg, entries); // and names the files it does not list
             break;
         case Layout::Empty:
             if (k == Kind::StrayDir)

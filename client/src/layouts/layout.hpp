@@ -27,7 +27,8 @@ enum class Layout {
     NodePgMigrate,
     Graphile,
     Postgrator,
-    Shmig
+    Shmig,
+    Drizzle
 };
 const char *layout_name(Layout l);
 
@@ -232,6 +233,10 @@ struct SqitchChange {
 // The plan's changes in plan order (tags only name reworked scripts). Throws InputError naming
 // the plan's line for what it cannot read.
 std::vector<SqitchChange> parse_sqitch_plan(const std::string &text, const std::string &path);
+
+// drizzle-kit's meta/_journal.json: its entries' tags in order (each names TAG.sql). Throws
+// InputError naming the file for what is not such a journal (or one for another dialect).
+std::vector<std::string> parse_drizzle_journal(const std::string &text, const std::string &path);
 
 // Sourcegraph's metadata.yaml: the value of its top-level `name:` key (quotes removed), or empty.
 // Only that key is read: `parent(s)` order what the versions already order, and whether a

@@ -36,6 +36,8 @@ const char *layout_name(Layout l) {
         return "postgrator";
     case Layout::Shmig:
         return "shmig";
+    case Layout::Drizzle:
+        return "drizzle";
     }
     return "?";
 }

@@ -177,6 +177,12 @@ NewFiles plan_new_migration(const Folder &f, const std::string &raw_name, const 
         out.files.push_back({fmt::format("{}.do.{}.sql", v, name), ""});
         out.files.push_back({fmt::format("{}.undo.{}.sql", v, name), ""});
         break;
+    case Layout::Drizzle:
+        // the journal and the schema snapshot are drizzle-kit's to write
+        throw InputError(fmt::format("{}: a drizzle-kit folder: generate the migration with "
+                                     "`drizzle-kit generate` (`--custom --name {}` for one you "
+                                     "write yourself), which also adds it to meta/_journal.json",
+                                     f.dir, name));
     case Layout::Graphile:
         // its migrations are a hash chain that graphile-migrate writes when it commits
         throw InputError(fmt::format("{}: graphile-migrate's committed migrations: write the "
