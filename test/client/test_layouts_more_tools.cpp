@@ -294,3 +294,28 @@ TEST(Drizzle, Folder) {
               std::string::npos)
         << load_error(d.path());
 }
+
+// Atlas and sqlx folders are plain numbered files; their directives to run outside a
+// transaction are honoured, and Atlas's atlas.sum is part of the folder.
+TEST(NumberedDirectives, AtlasAndSqlx) {
+    EXPECT_TRUE(numbered_file_no_transaction("-- no-transaction\nCREATE INDEX CONCURRENTLY i ON "
+                                             "t (a);\n"));
+    EXPECT_FALSE(numbered_file_no_transaction("SELECT 1;\n-- no-transaction\n"));
+    EXPECT_TRUE(numbered_file_no_transaction("-- atlas:txmode none\n\nCREATE INDEX CONCURRENTLY "
+                                             "i ON t (a);\n"));
+    EXPECT_TRUE(numbered_file_no_transaction("-- header\n-- atlas:txmode none\n\nSELECT 1;\n"));
+    EXPECT_FALSE(numbered_file_no_transaction("-- atlas:txmode file\n\nSELECT 1;\n"));
+    EXPECT_FALSE(numbered_file_no_transaction("SELECT 1;\n-- atlas:txmode none\n"));
+    EXPECT_FALSE(numbered_file_no_transaction("-- say atlas:txmode none here\nSELECT 1;\n"));
+    TmpDir d;
+    d.write("20220811074144_create_users.sql", "CREATE TABLE u (id int);\n");
+    d.write("20220811074145_idx.sql", "-- atlas:txmode none\n\nCREATE INDEX CONCURRENTLY u_i ON "
+                                      "u (id);\n");
+    d.write("atlas.sum", "h1:abc=\n20220811074144_create_users.sql h1:def=\n");
+    auto f = load_folder(d.path());
+    EXPECT_EQ(f.layout, Layout::Numbered);
+    ASSERT_EQ(f.migrations.size(), 2u);
+    EXPECT_FALSE(f.migrations[0].no_transaction);
+    EXPECT_TRUE(f.migrations[1].no_transaction);
+    EXPECT_TRUE(f.warnings.empty()) << f.warnings[0];
+}

@@ -907,6 +907,24 @@ expect_err "drizzle: the unlisted file is named in a warning" "0001_abandoned_da
 pg new more --dir "$work/drizzle"
 expect_rc "drizzle: new is drizzle-kit generate's job: exit 2" 2
 expect_err "drizzle: new says so" "drizzle-kit generate"
+# Atlas and sqlx: plain numbered files whose `-- atlas:txmode none` / `-- no-transaction` run
+# outside a transaction; atlas.sum belongs to the folder
+newdb e_atlas
+mkdir -p "$work/atlas" &&
+    printf 'CREATE TABLE ata (id int);\n' >"$work/atlas/20220811074144_create_ata.sql" &&
+    printf -- '-- atlas:txmode none\n\nINSERT INTO ata VALUES (1);\nINSERT INTO ata VALUES (2);\nSELECT nosuch FROM ata;\n' >"$work/atlas/20220811074145_fill.sql" &&
+    printf 'h1:abc=\n20220811074144_create_ata.sql h1:def=\n' >"$work/atlas/atlas.sum"
+pg up --dir "$work/atlas"
+expect_rc "atlas: an error in a txmode none file: exit 1" 1
+expect_eq "atlas: txmode none: the statements before the error stay (no transaction)" "$(q -c "SELECT count(*) FROM ata")" 2
+expect_eq "atlas: atlas.sum is not warned about" "$(grep -c atlas.sum <<<"$err")" 0
+newdb e_sqlx
+mkdir -p "$work/sqlx" &&
+    printf 'CREATE TABLE sxa (id int);\n' >"$work/sqlx/20220101000000_create.sql" &&
+    printf -- '-- no-transaction\nINSERT INTO sxa VALUES (1);\nSELECT nosuch FROM sxa;\n' >"$work/sqlx/20220101000001_fill.sql"
+pg up --dir "$work/sqlx"
+expect_rc "sqlx: an error in a no-transaction file: exit 1" 1
+expect_eq "sqlx: no-transaction: the statement before the error stays" "$(q -c "SELECT count(*) FROM sxa")" 1
 # Sourcegraph: bare-number directories named by their metadata.yaml, which is not warned about
 newdb e_sourcegraph
 mkdir -p "$work/sg/1528395834" "$work/sg/1528395835" &&

@@ -808,6 +808,8 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
             break;
         }
         case Layout::Numbered: {
+            if (name == "atlas.sum")
+                break; // Atlas's checksums of the folder's files: belongs to the folder
             if (k != Kind::Numbered && k != Kind::BlankSql) {
                 b.stray(name, k == Kind::StrayDir ? "directory" : "not NNN_name.sql");
                 break;
@@ -859,6 +861,7 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                 m.up_file = join_path(dir, n);
                 if (auto it = contents.find(n); it != contents.end())
                     m.up_sql = std::move(it->second);
+                m.no_transaction = numbered_file_no_transaction(m.up_sql);
                 reg.add(std::move(m));
             }
             if (dns.size() > 1)

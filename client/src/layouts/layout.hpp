@@ -234,6 +234,10 @@ struct SqitchChange {
 // the plan's line for what it cannot read.
 std::vector<SqitchChange> parse_sqitch_plan(const std::string &text, const std::string &path);
 
+// A plain numbered file that asks to run outside a transaction: `-- no-transaction` as its first
+// line (sqlx) or `-- atlas:txmode none` among its leading comment lines (Atlas).
+bool numbered_file_no_transaction(const std::string &text);
+
 // drizzle-kit's meta/_journal.json: its entries' tags in order (each names TAG.sql). Throws
 // InputError naming the file for what is not such a journal (or one for another dialect).
 std::vector<std::string> parse_drizzle_journal(const std::string &text, const std::string &path);
