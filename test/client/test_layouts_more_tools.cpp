@@ -108,6 +108,14 @@ TEST(NodePgMigrate, Sections) {
     EXPECT_EQ(parse_node_pg_migrate("-- Up Migration\nSELECT 1;\n-- Up Migration\nSELECT 2;\n")
                   .unsupported_line,
               3);
+    // SQL above the first marker, which node-pg-migrate would drop: refused
+    auto before = parse_node_pg_migrate("-- header\n\nBEGIN;\n\n-- Up migration\nCREATE TABLE "
+                                        "u ();\nCOMMIT;\n");
+    EXPECT_EQ(before.unsupported_line, 3);
+    EXPECT_NE(before.unsupported.find("SQL before the first"), std::string::npos);
+    EXPECT_TRUE(parse_node_pg_migrate("/* a header\n   BEGIN; in a comment */\n-- Up Migration\n"
+                                      "SELECT 1;\n")
+                    .unsupported.empty());
     auto loose = parse_node_pg_migrate("-- Up Migration\nSELECT 1;\n-- Down migration: none\n");
     EXPECT_EQ(loose.unsupported_line, 3);
 }

@@ -108,6 +108,26 @@ DbmateScript parse_node_pg_migrate(const std::string &text) {
             s.down_offset = mk.line_index + 1;
         }
     }
+    // node-pg-migrate drops whatever precedes the first marker: SQL there (a `BEGIN;`, say) is a
+    // sign the file was not written for it, so it is refused rather than dropped silently
+    if (!markers.empty() && s.unsupported.empty()) {
+        bool in_block = false;
+        for_each_line(text.substr(0, markers[0].line_start),
+                      [&](const std::string &line, size_t, size_t, int idx) {
+                          size_t a = line.find_first_not_of(" \t");
+                          if (in_block || (a != std::string::npos && !line.compare(a, 2, "/*"))) {
+                              in_block = line.find("*/") == std::string::npos;
+                              return true;
+                          }
+                          if (a == std::string::npos || !line.compare(a, 2, "--"))
+                              return true;
+                          s.unsupported = "SQL before the first '-- Up Migration' / '-- Down "
+                                          "Migration' line, which node-pg-migrate does not run: "
+                                          "move it below the marker or delete it";
+                          s.unsupported_line = idx + 1;
+                          return false;
+                      });
+    }
     if (!s.has_up && s.unsupported.empty()) {
         // node-pg-migrate would run the whole file, the down section too, as the up script
         s.unsupported = "'-- Down Migration' without an '-- Up Migration' line above the up "

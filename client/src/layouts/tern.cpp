@@ -3,6 +3,8 @@
 #include "layouts/layout.hpp"
 #include "layouts/lines.hpp"
 
+#include <string_view>
+
 namespace mig::client {
 namespace {
 
@@ -10,18 +12,15 @@ bool blank(const std::string &s, size_t from = 0) {
     return s.find_first_not_of(" \t\r\n\v\f", from) == std::string::npos;
 }
 
-std::string trimmed(const std::string &line) {
-    size_t a = line.find_first_not_of(" \t");
-    if (a == std::string::npos)
-        return {};
-    size_t b = line.find_last_not_of(" \t");
-    return line.substr(a, b - a + 1);
-}
-
 } // namespace
 
 bool is_tern_separator(const std::string &line) {
-    return trimmed(line) == "---- create above / drop below ----";
+    // compared in place: this runs on every line of every numbered file
+    static constexpr std::string_view sep = "---- create above / drop below ----";
+    size_t a = line.find_first_not_of(" \t");
+    if (a == std::string::npos || line.size() - a < sep.size() || line.compare(a, sep.size(), sep))
+        return false;
+    return line.find_first_not_of(" \t", a + sep.size()) == std::string::npos;
 }
 
 DbmateScript parse_tern(const std::string &text) {
