@@ -280,3 +280,46 @@ TEST(Liquibase, Folder) {
     EXPECT_EQ(nf.files[0].first, "003_x.sql");
     EXPECT_TRUE(is_liquibase_formatted(nf.files[0].second));
 }
+
+// Flyway's script configuration files and SQL callbacks beside the migrations.
+TEST(Flyway, ScriptConfigAndCallbacks) {
+    auto c = parse_flyway_script_config("# c\nexecuteInTransaction = false\nencoding=UTF-8\n"
+                                        "mixed=true\n",
+                                        "V2__x.sql.conf");
+    EXPECT_TRUE(c.no_transaction);
+    EXPECT_EQ(c.ignored, std::vector<std::string>{"mixed"});
+    EXPECT_FALSE(parse_flyway_script_config("executeInTransaction=true\n", "c").no_transaction);
+    EXPECT_THROW(parse_flyway_script_config("encoding=ISO-8859-1\n", "c"), InputError);
+    EXPECT_THROW(parse_flyway_script_config("shouldExecute=false\n", "c"), InputError);
+    EXPECT_EQ(flyway_callback_event("afterMigrate.sql"), "afterMigrate");
+    EXPECT_EQ(flyway_callback_event("beforeEachMigrate__log.sql"), "beforeEachMigrate");
+    EXPECT_EQ(flyway_callback_event("afterMigration.sql"), "");
+    EXPECT_EQ(flyway_callback_event("afterMigrate.sql.conf"), "");
+
+    TmpDir d;
+    d.write("V1__a.sql", "CREATE TABLE a (id int);\n");
+    d.write("V2__fill.sql", "INSERT INTO a VALUES (1);\n");
+    d.write("V2__fill.sql.conf", "executeInTransaction=false\n");
+    d.write("R__view.sql", "CREATE OR REPLACE VIEW v AS SELECT 1;\n");
+    d.write("R__view.sql.conf", "executeInTransaction=false\n");
+    d.write("afterMigrate.sql", "GRANT SELECT ON a TO PUBLIC;\n");
+    auto f = load_folder(d.path());
+    ASSERT_EQ(f.migrations.size(), 2u);
+    EXPECT_FALSE(f.migrations[0].no_transaction);
+    EXPECT_TRUE(f.migrations[1].no_transaction);
+    ASSERT_EQ(f.repeatables.size(), 1u);
+    EXPECT_TRUE(f.repeatables[0].no_transaction);
+    ASSERT_EQ(f.warnings.size(), 1u);
+    EXPECT_NE(f.warnings[0].find("afterMigrate.sql: ignored (a Flyway afterMigrate callback"),
+              std::string::npos)
+        << f.warnings[0];
+    d.write("V1__a.sql.conf", "shouldExecute=${run}\n");
+    try {
+        load_folder(d.path());
+        FAIL() << "shouldExecute accepted";
+    } catch (const InputError &e) {
+        EXPECT_NE(std::string(e.what()).find("V1__a.sql.conf:1: shouldExecute is not supported"),
+                  std::string::npos)
+            << e.what();
+    }
+}

@@ -925,6 +925,21 @@ mkdir -p "$work/sqlx" &&
 pg up --dir "$work/sqlx"
 expect_rc "sqlx: an error in a no-transaction file: exit 1" 1
 expect_eq "sqlx: no-transaction: the statement before the error stays" "$(q -c "SELECT count(*) FROM sxa")" 1
+# Flyway: a script's .conf with executeInTransaction=false; SQL callbacks are named, not run
+newdb e_flyway_conf
+mkdir -p "$work/fwconf" &&
+    printf 'CREATE TABLE fwc (id int);\n' >"$work/fwconf/V1__create.sql" &&
+    printf 'INSERT INTO fwc VALUES (1);\nINSERT INTO fwc VALUES (2);\nSELECT nosuch FROM fwc;\n' >"$work/fwconf/V2__fill.sql" &&
+    printf 'executeInTransaction=false\n' >"$work/fwconf/V2__fill.sql.conf" &&
+    printf 'GRANT SELECT ON fwc TO PUBLIC;\n' >"$work/fwconf/afterMigrate__grants.sql"
+pg up --dir "$work/fwconf"
+expect_rc "flyway: an error in an executeInTransaction=false script: exit 1" 1
+expect_eq "flyway: executeInTransaction=false: the statements before the error stay" "$(q -c "SELECT count(*) FROM fwc")" 2
+expect_err "flyway: the afterMigrate callback is named, not run" "afterMigrate__grants.sql: ignored \(a Flyway afterMigrate callback"
+printf 'encoding=ISO-8859-1\n' >"$work/fwconf/V1__create.sql.conf"
+pg validate --offline --dir "$work/fwconf"
+expect_rc "flyway: a script config with another encoding: exit 2" 2
+expect_err "flyway: names the file and line" "V1__create.sql.conf:1: encoding ISO-8859-1"
 # Sourcegraph: bare-number directories named by their metadata.yaml, which is not warned about
 newdb e_sourcegraph
 mkdir -p "$work/sg/1528395834" "$work/sg/1528395835" &&

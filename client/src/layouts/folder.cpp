@@ -598,6 +598,13 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
         downs.add(std::move(key), Down{rel, std::move(script), version}, after_last);
     };
 
+    struct ScriptConfig {
+        std::string script;    // the script it configures (a name beside it)
+        std::string_view file; // SCRIPT.conf
+        FlywayScriptConfig config;
+    };
+    std::vector<ScriptConfig> script_configs; // Flyway's
+
     for (auto &[k, e] : kinds) {
         std::string_view name = e->name;
         switch (f.layout) {
@@ -773,7 +780,28 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
         case Layout::Flyway: {
             auto fw = k == Kind::Flyway ? parse_flyway_name(std::string(name)) : std::nullopt;
             if (!fw) {
-                b.stray(name, "not V{version}__{description}.sql, U…, or R__…");
+                std::string_view script = name.substr(0, name.size() - 5);
+                if (ends_with(name, ".sql.conf") && parse_flyway_name(std::string(script))) {
+                    // its script's configuration: applied once the migrations are known
+                    if (auto t = b.read(name)) {
+                        try {
+                            auto c = parse_flyway_script_config(*t, join_path(dir, name));
+                            for (const auto &key : c.ignored)
+                                b.warnings.push_back(fmt::format("{}: {} is not used by pgmig",
+                                                                 join_path(dir, name), key));
+                            script_configs.push_back({std::string(script), name, c});
+                        } catch (const InputError &err) {
+                            b.errors.push_back(err.what());
+                        }
+                    }
+                } else if (auto event = flyway_callback_event(name); !event.empty()) {
+                    b.stray(name, fmt::format("a Flyway {} callback: pgmig runs no callbacks; run "
+                                              "it yourself after `pgmig up`, or make it an "
+                                              "R__ migration if it is idempotent",
+                                              event));
+                } else {
+                    b.stray(name, "not V{version}__{description}.sql, U…, or R__…");
+                }
                 break;
             }
             if (fw->kind == FlywayKind::Versioned) {
@@ -901,6 +929,19 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
 
     // in version order: canonical keys compare as their versions do
     f.migrations = reg.by_version.take_ordered();
+    for (const auto &sc : script_configs) {
+        std::string script = join_path(dir, sc.script);
+        auto of_script = [&](const Migration &m) { return m.up_file == script; };
+        auto it = std::find_if(f.migrations.begin(), f.migrations.end(), of_script);
+        auto rt = std::find_if(f.repeatables.begin(), f.repeatables.end(), of_script);
+        if (it != f.migrations.end())
+            it->no_transaction = it->no_transaction || sc.config.no_transaction;
+        else if (rt != f.repeatables.end())
+            rt->no_transaction = rt->no_transaction || sc.config.no_transaction;
+        else if (sc.script[0] != 'U') // an undo script's transaction is the server parser's call
+            b.warnings.push_back(fmt::format("{}: ignored (configures {}, which is not there)",
+                                             join_path(dir, sc.file), sc.script));
+    }
     for (Migration &m : f.migrations) {
         if (m.checksum.empty() && !m.up_unread)
             m.checksum = sha256_hex(m.up_sql);

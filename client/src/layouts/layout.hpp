@@ -234,6 +234,18 @@ struct SqitchChange {
 // the plan's line for what it cannot read.
 std::vector<SqitchChange> parse_sqitch_plan(const std::string &text, const std::string &path);
 
+// Flyway's script configuration (`V1__x.sql.conf`, Java properties): executeInTransaction=false
+// makes the script's migration non-transactional; `encoding` other than UTF-8 and
+// `shouldExecute` throw InputError naming the file and line; other keys are listed as ignored.
+struct FlywayScriptConfig {
+    bool no_transaction = false;
+    std::vector<std::string> ignored;
+};
+FlywayScriptConfig parse_flyway_script_config(const std::string &text, const std::string &path);
+// The Flyway event a SQL callback file is for (`afterMigrate.sql`,
+// `beforeMigrate__grants.sql`), or "".
+std::string flyway_callback_event(std::string_view file);
+
 // A plain numbered file that asks to run outside a transaction: `-- no-transaction` as its first
 // line (sqlx) or `-- atlas:txmode none` among its leading comment lines (Atlas).
 bool numbered_file_no_transaction(const std::string &text);

@@ -1,0 +1,113 @@
+// Flyway's files beside its migrations: script configuration (`V1__x.sql.conf`) and SQL
+// callbacks (`afterMigrate.sql`) (docs/layouts.md, Flyway).
+#include "errors.hpp"
+#include "layouts/layout.hpp"
+#include "layouts/lines.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <fmt/format.h>
+#include <string_view>
+
+namespace mig::client {
+namespace {
+
+std::string trim(std::string_view s) {
+    size_t a = s.find_first_not_of(" \t\r");
+    if (a == std::string_view::npos)
+        return {};
+    size_t b = s.find_last_not_of(" \t\r");
+    return std::string(s.substr(a, b - a + 1));
+}
+
+std::string lower(std::string s) {
+    for (auto &c : s)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+} // namespace
+
+FlywayScriptConfig parse_flyway_script_config(const std::string &text, const std::string &path) {
+    FlywayScriptConfig c;
+    for_each_line(text, [&](const std::string &raw, size_t, size_t, int idx) {
+        std::string line = trim(raw);
+        if (line.empty() || line[0] == '#' || line[0] == '!')
+            return true;
+        size_t eq = line.find_first_of("=:");
+        std::string key = trim(std::string_view(line).substr(0, eq));
+        std::string value =
+            eq == std::string::npos ? "" : trim(std::string_view(line).substr(eq + 1));
+        if (key == "executeInTransaction") {
+            c.no_transaction = lower(value) == "false";
+        } else if (key == "encoding") {
+            std::string v = lower(value);
+            if (v != "utf-8" && v != "utf8")
+                throw InputError(fmt::format("{}:{}: encoding {}: pgmig reads scripts as UTF-8 "
+                                             "(convert the script, e.g. with iconv)",
+                                             path, idx + 1, value));
+        } else if (key == "shouldExecute") {
+            throw InputError(fmt::format("{}:{}: shouldExecute is not supported: pgmig runs "
+                                         "every migration of the folder (move the script to a "
+                                         "folder of its own)",
+                                         path, idx + 1));
+        } else {
+            c.ignored.push_back(key);
+        }
+        return true;
+    });
+    return c;
+}
+
+std::string flyway_callback_event(std::string_view file) {
+    // Flyway's events that a SQL callback can be written for, as `EVENT.sql` or
+    // `EVENT__description.sql`
+    static constexpr std::string_view events[] = {"beforeMigrate",
+                                                  "beforeRepeatables",
+                                                  "beforeEachMigrate",
+                                                  "beforeEachMigrateStatement",
+                                                  "afterEachMigrateStatement",
+                                                  "afterEachMigrateStatementError",
+                                                  "afterEachMigrate",
+                                                  "afterEachMigrateError",
+                                                  "afterMigrate",
+                                                  "afterMigrateApplied",
+                                                  "afterVersioned",
+                                                  "afterMigrateError",
+                                                  "beforeUndo",
+                                                  "beforeEachUndo",
+                                                  "beforeEachUndoStatement",
+                                                  "afterEachUndoStatement",
+                                                  "afterEachUndoStatementError",
+                                                  "afterEachUndo",
+                                                  "afterEachUndoError",
+                                                  "afterUndo",
+                                                  "afterUndoError",
+                                                  "beforeClean",
+                                                  "afterClean",
+                                                  "afterCleanError",
+                                                  "beforeInfo",
+                                                  "afterInfo",
+                                                  "afterInfoError",
+                                                  "beforeValidate",
+                                                  "afterValidate",
+                                                  "afterValidateError",
+                                                  "beforeBaseline",
+                                                  "afterBaseline",
+                                                  "afterBaselineError",
+                                                  "beforeRepair",
+                                                  "afterRepair",
+                                                  "afterRepairError",
+                                                  "createSchema",
+                                                  "beforeConnect",
+                                                  "afterConnect"};
+    if (file.size() < 5 || file.substr(file.size() - 4) != ".sql")
+        return {};
+    std::string_view stem = file.substr(0, file.size() - 4);
+    std::string_view event = stem.substr(0, stem.find("__"));
+    return std::find(std::begin(events), std::end(events), event) != std::end(events)
+               ? std::string(event)
+               : std::string();
+}
+
+} // namespace mig::client
