@@ -218,6 +218,8 @@ TEST(Postgrator, Names) {
     EXPECT_FALSE(parse_postgrator_name_view("001.redo.sql"));
     EXPECT_FALSE(parse_postgrator_name_view("001_do.sql"));
     EXPECT_FALSE(parse_postgrator_name_view("abc.do.sql")->versioned);
+    EXPECT_FALSE(parse_postgrator_name_view("V1__x.do.sql"));
+    EXPECT_FALSE(parse_postgrator_name_view("001_a.do.sql"));
 }
 
 TEST(Postgrator, Folder) {

@@ -139,7 +139,8 @@ struct GolangNameView {
 };
 std::optional<GolangNameView> parse_golang_name_view(std::string_view file);
 // Postgrator's "{version}.do[.{title}].sql" (up) and "{version}.undo[.{title}].sql" (down);
-// versioned=false when the version is not all digits.
+// versioned=false when the version is not all digits; nullopt when it holds '_' (another
+// layout's name).
 std::optional<GolangNameView> parse_postgrator_name_view(std::string_view file);
 
 enum class FlywayKind { Versioned, Undo, Repeatable };

@@ -128,6 +128,10 @@ std::optional<GolangNameView> parse_postgrator_name_view(std::string_view file) 
         d = Direction::Down;
     else
         return std::nullopt;
+    // a name of another layout that happens to hold `.do.` (`V1__x.do.sql`, `001_a.do.sql`) is
+    // not Postgrator's, even without a version
+    if (version.find('_') != std::string_view::npos)
+        return std::nullopt;
     GolangNameView g{{},
                      end == std::string_view::npos ? std::string_view() : rest.substr(end + 1),
                      d,
