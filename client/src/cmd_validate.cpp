@@ -49,7 +49,6 @@ bool has_extension(Conn &c) {
 void split_check(Conn &c, const Migration &m, bool down, Findings &out) {
     const std::string &sql = down ? *m.down_sql : m.up_sql;
     const std::string &file = down ? m.down_file : m.up_file;
-    int off = down ? m.down_line_offset : m.up_line_offset;
     try {
         auto r = c.exec("SELECT stmt_no, line, transactional, tag FROM mig.split($1)",
                         {Param::ref(sql)});
@@ -58,7 +57,7 @@ void split_check(Conn &c, const Migration &m, bool down, Findings &out) {
                 out.notes.push_back(fmt::format(
                     "{}:{}: {} cannot run in a transaction: the migration runs statement by "
                     "statement outside a transaction",
-                    file, std::stoi(r.str(i, 1)) + off, r.str(i, 3)));
+                    file, m.file_line(down, std::stoi(r.str(i, 1))), r.str(i, 3)));
     } catch (const PgError &e) {
         static const std::regex where(R"(line (\d+), column (\d+))");
         std::smatch mm;
@@ -71,9 +70,9 @@ void split_check(Conn &c, const Migration &m, bool down, Findings &out) {
             line = lc.first;
             col = lc.second;
         }
-        out.errors.push_back(
-            line ? fmt::format("{}:{}:{}: {} ({})", file, line + off, col, e.message, e.sqlstate)
-                 : fmt::format("{}: {} ({})", file, e.message, e.sqlstate));
+        out.errors.push_back(line ? fmt::format("{}:{}:{}: {} ({})", file, m.file_line(down, line),
+                                                col, e.message, e.sqlstate)
+                                  : fmt::format("{}: {} ({})", file, e.message, e.sqlstate));
     }
 }
 

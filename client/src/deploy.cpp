@@ -301,17 +301,17 @@ int run_outside_transaction(const Context &ctx, Conn &c, const Folder *f,
                 }
                 ErrorSite site;
                 site.file = m ? (down ? m->down_file : m->up_file) : "migration " + version;
-                int off = m ? (down ? m->down_line_offset : m->up_line_offset) : 0;
-                site.line = line + off;
+                int in_script = line; // the line in the script, then in its file
                 site.col = col;
                 if (e.statement_position > 0) {
                     size_t b = char_to_byte(sql, e.statement_position);
                     auto [l, cc] = line_col_at(sql, b);
-                    site.line += l - 1;
+                    in_script += l - 1;
                     site.col = l == 1 ? col + cc - 1 : cc;
                 }
+                site.line = m ? m->file_line(down, in_script) : in_script;
                 if (m)
-                    site.source = script_line(*m, down, site.line - off);
+                    site.source = script_line(*m, down, in_script);
                 if (site.file.empty())
                     site.file = "migration " + version + (down ? " (down)" : "");
                 print_pg_error(e, site, ctx.opt.verbose);

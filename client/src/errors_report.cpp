@@ -37,7 +37,7 @@ std::optional<ErrorSite> site_from_context(const PgError &e, const Folder *f, bo
                         break;
                     s.source = script_line(mg, down, s.line);
                     s.file = file;
-                    s.line += down ? mg.down_line_offset : mg.up_line_offset;
+                    s.line = mg.file_line(down, s.line);
                     break;
                 }
             }

@@ -323,3 +323,29 @@ TEST(Flyway, ScriptConfigAndCallbacks) {
             << e.what();
     }
 }
+
+// The down script of a Liquibase file is its rollbacks, last changeset first: each of its lines
+// maps back to the file's line, so that an error in it names the file's line.
+TEST(Liquibase, RollbackLinesMapToTheFile) {
+    std::string text = "--liquibase formatted sql\n"     // 1
+                       "--changeset a:1\n"               // 2
+                       "CREATE TABLE p(id int);\n"       // 3
+                       "--rollback DROP TABLE p;\n"      // 4
+                       "--changeset a:2\n"               // 5
+                       "INSERT INTO p VALUES (1);\n"     // 6
+                       "--rollback DELETE FROM p\n"      // 7
+                       "--rollback WHERE nosuch = 1;\n"; // 8
+    auto s = parse_liquibase(text);
+    ASSERT_TRUE(s.down);
+    // "-- rollback of changeset a:2 (line 5)", two lines, "-- … a:1 (line 2)", one line
+    EXPECT_EQ(s.down_lines, (std::vector<int>{5, 7, 8, 2, 4}));
+    TmpDir d;
+    d.write("001_init.sql", text);
+    auto f = load_folder(d.path());
+    ASSERT_EQ(f.migrations.size(), 1u);
+    const Migration &m = f.migrations[0];
+    EXPECT_EQ(m.file_line(true, 3), 8);
+    EXPECT_EQ(m.file_line(true, 5), 4);
+    EXPECT_EQ(m.file_line(false, 3), 3);
+    EXPECT_EQ(script_line(m, true, 3), "WHERE nosuch = 1;");
+}

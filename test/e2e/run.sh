@@ -794,6 +794,16 @@ printf -- '--liquibase formatted sql\n--changeset c:1 context:test\nINSERT INTO 
 pg up --dir "$work/liquibase"
 expect_rc "liquibase: a context: exit 2" 2
 expect_err "liquibase: a context is refused, naming file and line" "003_ctx.sql:2: changeset c:1: context is not supported"
+# Liquibase: an error in a rollback names the file's line of that --rollback line
+newdb e_liquibase_rb
+mkdir -p "$work/lqrb"
+printf -- '--liquibase formatted sql\n--changeset a:1\nCREATE TABLE lqr (id int);\n--rollback DROP TABLE lqr;\n--changeset a:2\nINSERT INTO lqr VALUES (1);\n--rollback DELETE FROM lqr\n--rollback WHERE nosuch = 1;\n' >"$work/lqrb/001_init.sql"
+pg up --dir "$work/lqrb"
+expect_rc "liquibase: up (rollback checked by the server's parser only)" 0
+pg down --dir "$work/lqrb"
+expect_rc "liquibase: a failing rollback: exit 1" 1
+expect_err "liquibase: the rollback's error at the file's line" "001_init.sql:8:7: ERROR: column \"nosuch\" does not exist"
+expect_err "liquibase: the failing line's text" "WHERE nosuch = 1;"
 # tern: the text below `---- create above / drop below ----` is the down script, not part of
 # the up (read as plain numbered files, the table would be created and dropped at once)
 newdb e_tern

@@ -762,6 +762,7 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                     m.down_sql = std::move(s.down);
                     m.down_file = m.up_file;
                     m.down_line_offset = s.down_offset;
+                    m.down_line_map = std::move(s.down_lines);
                 }
             } else if (up_only) {
                 // node-pg-migrate would split this file at a line pgmig does not take for a

@@ -59,7 +59,17 @@ struct Migration {
     bool up_unread = false;
     bool down_unread = false;
 
+    // The file's line of each line of the down script when it is not one run of the file's
+    // lines (Liquibase's rollbacks, assembled last changeset first); empty otherwise.
+    std::vector<int> down_line_map;
+
     bool has_down() const { return !down_file.empty(); }
+    // The line in up_file / down_file of line n (1-based) of the up or down script.
+    int file_line(bool down, int n) const {
+        if (down && n >= 1 && static_cast<size_t>(n) <= down_line_map.size())
+            return down_line_map[n - 1];
+        return n + (down ? down_line_offset : up_line_offset);
+    }
 };
 
 struct Folder {
@@ -158,7 +168,8 @@ struct DbmateScript {
     bool up_no_transaction = false;
     std::optional<std::string> down;
     int down_offset = 0;
-    std::string unsupported; // a marker pgmig cannot honour (goose ENVSUB ON), and its line
+    std::vector<int> down_lines; // the file's line of each down line (Liquibase), else empty
+    std::string unsupported;     // a marker pgmig cannot honour (goose ENVSUB ON), and its line
     int unsupported_line = 0;
 };
 // The markers of a one-file-per-migration layout with up and down sections: dbmate's

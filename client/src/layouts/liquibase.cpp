@@ -49,6 +49,7 @@ DbmateScript parse_liquibase(const std::string &text) {
         std::string id;
         int line;
         std::string rollback;
+        std::vector<int> rollback_lines; // the file's line of each line of `rollback`
         bool has_rollback = false;
         size_t start = 0, end = 0; // byte range of its lines (for blanking)
         bool skip = false;         // for another DBMS
@@ -76,7 +77,7 @@ DbmateScript parse_liquibase(const std::string &text) {
         if (std::regex_match(line, m, changeset)) {
             if (!sets.empty())
                 sets.back().end = start;
-            Changeset c{m[1].str(), number, {}, false, start, text.size(), false};
+            Changeset c{m[1].str(), number, {}, {}, false, start, text.size(), false};
             std::string attrs = m[2].str();
             std::string dbms = lower(attribute(attrs, "dbms"));
             if (!dbms.empty()) {
@@ -119,6 +120,7 @@ DbmateScript parse_liquibase(const std::string &text) {
             } else if (body.find_first_not_of(" \t") != std::string::npos) {
                 c.has_rollback = true;
                 c.rollback += body + "\n";
+                c.rollback_lines.push_back(number);
             }
         } else if (std::regex_search(line, precondition) && !sets.empty() && !sets.back().skip) {
             refuse(number,
@@ -147,12 +149,18 @@ DbmateScript parse_liquibase(const std::string &text) {
             all = false;
             break;
         }
-        if (!it->rollback.empty())
+        if (!it->rollback.empty()) {
             down += fmt::format("-- rollback of changeset {} (line {})\n{}", it->id, it->line,
                                 it->rollback);
+            s.down_lines.push_back(it->line);
+            s.down_lines.insert(s.down_lines.end(), it->rollback_lines.begin(),
+                                it->rollback_lines.end());
+        }
     }
     if (all)
         s.down = std::move(down);
+    else
+        s.down_lines.clear();
     return s;
 }
 
