@@ -329,3 +329,32 @@ TEST(NumberedDirectives, AtlasAndSqlx) {
     EXPECT_TRUE(f.migrations[1].no_transaction);
     EXPECT_TRUE(f.warnings.empty()) << f.warnings[0];
 }
+
+// graphile-migrate substitutes its placeholders into the SQL; pgmig does not, so a committed
+// migration that uses one is refused before anything runs.
+TEST(Graphile, Placeholders) {
+    auto keys = graphile_placeholders("{\n  // comment\n  \"placeholders\": {\n"
+                                      "    \":DATABASE_VISITOR\": \"!ENV\", ':APP_ROLE': 'app'\n"
+                                      "  },\n}\n");
+    EXPECT_EQ(keys, (std::vector<std::string>{":DATABASE_NAME", ":DATABASE_OWNER",
+                                              ":DATABASE_VISITOR", ":APP_ROLE"}));
+    EXPECT_EQ(graphile_placeholder_use("SELECT 1;\nGRANT USAGE ON SCHEMA s TO :DATABASE_VISITOR;\n",
+                                       keys),
+              (std::pair<int, std::string>{2, ":DATABASE_VISITOR"}));
+    EXPECT_EQ(graphile_placeholder_use("SELECT ':DATABASE_OWNERS';\n", keys).first, 0);
+    EXPECT_EQ(graphile_placeholder_use("SELECT 1::int;\n", keys).first, 0);
+    TmpDir d;
+    d.write(".gmrc", "{ \"placeholders\": { \":APP_ROLE\": \"!ENV\" } }\n");
+    d.write("migrations/committed/000001.sql",
+            "--! Previous: -\n--! Hash: sha1:aa\n\nCREATE ROLE x;\nGRANT x TO :APP_ROLE;\n");
+    std::string err;
+    try {
+        load_folder(d.path() + "/migrations/committed");
+    } catch (const InputError &e) {
+        err = e.what();
+    }
+    EXPECT_NE(err.find("000001.sql:5: graphile-migrate's placeholder :APP_ROLE is not "
+                       "substituted"),
+              std::string::npos)
+        << err;
+}

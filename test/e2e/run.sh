@@ -870,6 +870,13 @@ expect_eq "graphile-migrate: both applied, the message slug as the name" \
     "$(q -c "SELECT string_agg(version || '=' || name, ',' ORDER BY version) FROM mig.status() WHERE state = 'applied'"),$(q -c "SELECT count(*) FROM pg_indexes WHERE indexname = 'gma_i'")" "000001=,000002=index-gma,1"
 pg new more --dir "$work/gm"
 expect_rc "graphile-migrate: new is graphile-migrate commit's job: exit 2" 2
+printf -- '--! Previous: sha1:bb\n--! Hash: sha1:cc\n\nGRANT ALL ON TABLE gma TO :DATABASE_OWNER;\n' >"$work/gm/000003.sql"
+before=$(snap)
+pg up --dir "$work/gm"
+expect_rc "graphile-migrate: a placeholder: exit 2" 2
+expect_err "graphile-migrate: the placeholder is refused, naming file and line" "000003.sql:4: graphile-migrate's placeholder :DATABASE_OWNER is not substituted"
+expect_eq "graphile-migrate: nothing changed" "$(snap)" "$before"
+rm "$work/gm/000003.sql"
 # shmig: `-- ====  UP  ====` / `-- ==== DOWN ====` in VERSION-name.sql, BEGIN/COMMIT wrapped
 newdb e_shmig
 mkdir -p "$work/shmig" &&

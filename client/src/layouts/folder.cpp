@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <sys/stat.h>
 #include <fmt/format.h>
+#include <fstream>
 #include <future>
 #include <map>
 #include <set>
@@ -324,6 +325,17 @@ void load_sqitch_plan(Builder &b, Registry &reg, const std::vector<Entry> &entri
                     b.stray(std::string(d->name) + "/" + child, "no change of sqitch.plan");
 }
 
+// graphile-migrate's settings: .gmrc in the project, two levels above migrations/committed (or
+// one, for a folder pointed at directly); "" when there is none.
+std::string read_gmrc(const std::string &dir) {
+    for (const char *rel : {"../../.gmrc", "../.gmrc"}) {
+        std::ifstream in(join_path(dir, rel), std::ios::binary);
+        if (in)
+            return std::string(std::istreambuf_iterator<char>(in), {});
+    }
+    return {};
+}
+
 // A drizzle-kit folder: one migration per entry of meta/_journal.json, in its order, TAG.sql
 // the up script (drizzle-kit writes no down scripts). A .sql file the journal does not list is
 // not run, as drizzle does not run it either: it is a stray file.
@@ -603,7 +615,8 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
         std::string_view file; // SCRIPT.conf
         FlywayScriptConfig config;
     };
-    std::vector<ScriptConfig> script_configs; // Flyway's
+    std::vector<ScriptConfig> script_configs;                  // Flyway's
+    std::optional<std::vector<std::string>> gmrc_placeholders; // graphile-migrate's, when needed
 
     for (auto &[k, e] : kinds) {
         std::string_view name = e->name;
@@ -754,6 +767,19 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                     b.errors.push_back(
                         fmt::format("{}:{}: {}", m.up_file, s.unsupported_line, s.unsupported));
                     break;
+                }
+                if (f.layout == Layout::Graphile) {
+                    if (!gmrc_placeholders)
+                        gmrc_placeholders = graphile_placeholders(read_gmrc(dir));
+                    auto [line, key] = graphile_placeholder_use(s.up, *gmrc_placeholders);
+                    if (line) {
+                        b.errors.push_back(fmt::format(
+                            "{}:{}: graphile-migrate's placeholder {} is not substituted by pgmig "
+                            "(what ran would not be what was checksummed): write its value "
+                            "into the script",
+                            m.up_file, line, key));
+                        break;
+                    }
                 }
                 m.up_sql = std::move(s.up);
                 m.up_line_offset = s.up_offset;

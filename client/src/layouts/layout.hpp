@@ -231,6 +231,12 @@ bool is_graphile_committed(const std::string &text);
 // The whole file is the up script (no down); `--! no-transaction` among the header lines makes
 // it non-transactional.
 DbmateScript parse_graphile(const std::string &text);
+// The placeholders graphile-migrate substitutes: :DATABASE_NAME, :DATABASE_OWNER and the keys of
+// the "placeholders" of its .gmrc (its text, or "" when there is none).
+std::vector<std::string> graphile_placeholders(const std::string &gmrc_text);
+// The first use of one of them in a script: {line (1-based), placeholder}, or {0, ""}.
+std::pair<int, std::string> graphile_placeholder_use(const std::string &text,
+                                                     const std::vector<std::string> &keys);
 
 // diesel's metadata.toml: true unless run_in_transaction = false. Throws InputError.
 bool diesel_runs_in_transaction(const std::string &toml_text, const std::string &path);
