@@ -1,6 +1,7 @@
 #include "errors.hpp"
 #include "layouts/layout.hpp"
 #include "sha256.hpp"
+#include "load_error.hpp"
 #include "tmpdir.hpp"
 
 #include <gtest/gtest.h>
@@ -8,14 +9,6 @@
 using namespace mig::client;
 
 namespace {
-std::string load_error(const std::string &dir) {
-    try {
-        load_folder(dir);
-    } catch (const InputError &e) {
-        return e.what();
-    }
-    return "";
-}
 bool contains(const std::string &s, const std::string &p) {
     return s.find(p) != std::string::npos;
 }

@@ -1,24 +1,14 @@
-// tern, node-pg-migrate, graphile-migrate, shmig and Postgrator folders: each must yield the
-// up script alone for `up` (read as plain numbered files, tern's and node-pg-migrate's down
-// sections would run right after their up sections).
+// tern, node-pg-migrate, graphile-migrate, shmig, Postgrator and Drizzle folders, and Atlas's
+// and sqlx's directives: each must yield the up script alone for `up` (read as plain numbered
+// files, tern's and node-pg-migrate's down sections would run right after their up sections).
 #include "errors.hpp"
 #include "layouts/layout.hpp"
+#include "load_error.hpp"
 #include "tmpdir.hpp"
 
 #include <gtest/gtest.h>
 
 using namespace mig::client;
-
-namespace {
-std::string load_error(const std::string &dir) {
-    try {
-        load_folder(dir);
-    } catch (const InputError &e) {
-        return e.what();
-    }
-    return "";
-}
-} // namespace
 
 TEST(Tern, Sections) {
     std::string text = "create table t1(\n  id serial primary key\n);\n\n"
