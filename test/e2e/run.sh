@@ -829,6 +829,11 @@ pg up --dir "$work/tern"
 expect_rc "tern: a template: exit 2" 2
 expect_err "tern: a template is refused, naming file and line" "004_tmpl.sql:1: tern's templates"
 rm "$work/tern/004_tmpl.sql"
+pg new add_more --dir "$work/tern"
+expect_rc "tern: new" 0
+grep -qx -- '---- create above / drop below ----' "$work/tern/005_add_more.sql" 2>/dev/null && ok "tern: new writes the next number with the separator" ||
+    bad "tern: new writes the next number with the separator" "$(ls "$work/tern")"
+rm -f "$work/tern/005_add_more.sql"
 # node-pg-migrate: `-- Up Migration` / `-- Down Migration` sections
 newdb e_npm
 mkdir -p "$work/npm" &&
@@ -855,6 +860,12 @@ expect_rc "node-pg-migrate: a marker with text after it: exit 2" 2
 expect_err "node-pg-migrate: refused, naming file and line" "1600000000004_loose.sql:2: node-pg-migrate splits the file at this line"
 expect_eq "node-pg-migrate: nothing changed" "$(snap)" "$before"
 rm "$work/npm/1600000000004_loose.sql"
+printf -- 'BEGIN;\n-- Up Migration\nINSERT INTO npa VALUES (3);\nCOMMIT;\n' >"$work/npm/1600000000005_wrapped.sql"
+pg up --dir "$work/npm"
+expect_rc "node-pg-migrate: SQL above the first marker: exit 2" 2
+expect_err "node-pg-migrate: refused, naming file and line" "1600000000005_wrapped.sql:1: SQL before the first"
+expect_eq "node-pg-migrate: nothing changed by it" "$(snap)" "$before"
+rm "$work/npm/1600000000005_wrapped.sql"
 pg new add_c --dir "$work/npm"
 expect_rc "node-pg-migrate: new" 0
 ls "$work/npm" | grep -qE '^1[0-9]{12}_add_c\.sql$' && ok "node-pg-migrate: new names the file in milliseconds, as the folder" ||
