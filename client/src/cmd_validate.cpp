@@ -38,6 +38,26 @@ void warn_no_down(const Findings &fd, size_t total, int verbose) {
                      nd.size(), total, versions));
 }
 
+// Flyway replaces `${name}` anywhere in a script; pgmig does not, so each script that has one
+// gets a warning (not an error: a project may have turned Flyway's replacement off).
+void warn_flyway_placeholders(const Folder &f, Findings &fd) {
+    auto check = [&](const Migration &m, bool down) {
+        auto [line, ph] = flyway_placeholder_use(down ? *m.down_sql : m.up_sql);
+        if (line)
+            fd.warnings.push_back(
+                fmt::format("{}:{}: {} is a Flyway placeholder, which pgmig does not expand: "
+                            "the script runs with it as written; write its value into the script",
+                            down ? m.down_file : m.up_file, m.file_line(down, line), ph));
+    };
+    for (const auto &m : f.migrations) {
+        check(m, false);
+        if (m.down_sql)
+            check(m, true);
+    }
+    for (const auto &r : f.repeatables)
+        check(r, false);
+}
+
 // Whether the database has the extension (mig.split and mig.status), asked once instead of
 // failing on the first script.
 bool has_extension(Conn &c) {
@@ -106,6 +126,8 @@ Command register_validate(CLI::App &app) {
                 }
                 if (f) {
                     fd.warnings = f->warnings;
+                    if (f->layout == Layout::Flyway)
+                        warn_flyway_placeholders(*f, fd);
                     for (auto &m : f->migrations) {
                         if (!m.down_sql)
                             fd.no_down.push_back(&m);

@@ -74,6 +74,14 @@ void print_pg_error(const PgError &e, const std::optional<ErrorSite> &site, int 
         fmt::print(stderr, "DETAIL: {}\n", e.detail);
     if (!e.hint.empty())
         fmt::print(stderr, "HINT: {}\n", e.hint);
+    if (site && !site->source.empty())
+        if (auto ph = placeholder_at(site->source, char_to_byte(site->source, site->col));
+            !ph.empty())
+            fmt::print(stderr,
+                       "HINT: {} is a placeholder of Flyway (or Liquibase): pgmig runs scripts "
+                       "as they are written and expands no placeholders; write its value into "
+                       "the script\n",
+                       ph);
     if (site && !site->source.empty()) {
         std::string num = std::to_string(site->line);
         fmt::print(stderr, " {} | {}\n", num, site->source);

@@ -349,3 +349,24 @@ TEST(Liquibase, RollbackLinesMapToTheFile) {
     EXPECT_EQ(m.file_line(false, 3), 3);
     EXPECT_EQ(script_line(m, true, 3), "WHERE nosuch = 1;");
 }
+
+TEST(FlywayPlaceholder, FindsTheFirstUseAndItsLine) {
+    auto [line, ph] = flyway_placeholder_use("-- x\nCREATE SCHEMA ${flyway:defaultSchema};\n"
+                                             "GRANT USAGE ON SCHEMA ${schema_name} TO ${role};\n");
+    EXPECT_EQ(line, 2);
+    EXPECT_EQ(ph, "${flyway:defaultSchema}");
+    // in comments and strings too: Flyway replaces them there as well
+    EXPECT_EQ(flyway_placeholder_use("SELECT 1;\nSELECT 'by ${flyway:user}';\n").first, 2);
+    EXPECT_EQ(flyway_placeholder_use("-- owner ${env.owner-name}\n").second, "${env.owner-name}");
+}
+
+TEST(FlywayPlaceholder, DollarQuotesAndParametersAreNotPlaceholders) {
+    EXPECT_EQ(flyway_placeholder_use("CREATE FUNCTION f() RETURNS int AS $$ SELECT $1 $$;\n"
+                                     "DO $body$ BEGIN END $body$;\n")
+                  .first,
+              0);
+    EXPECT_EQ(flyway_placeholder_use("SELECT '${}', '${ x }', '${a b}', '${unclosed';").first, 0);
+    EXPECT_EQ(placeholder_at("x ${a}", 2), "${a}");
+    EXPECT_EQ(placeholder_at("x ${a}", 1), "");
+    EXPECT_EQ(placeholder_at("${a", 0), "");
+}

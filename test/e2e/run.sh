@@ -968,6 +968,20 @@ printf 'encoding=ISO-8859-1\n' >"$work/fwconf/V1__create.sql.conf"
 pg validate --offline --dir "$work/fwconf"
 expect_rc "flyway: a script config with another encoding: exit 2" 2
 expect_err "flyway: names the file and line" "V1__create.sql.conf:1: encoding ISO-8859-1"
+# Flyway: placeholders are not expanded: validate warns naming file and line; up fails with a hint
+newdb e_flyway_placeholder
+mkdir -p "$work/fwph" &&
+    printf 'CREATE TABLE fwp (id int);\n' >"$work/fwph/V1__create.sql" &&
+    printf -- '-- the default schema\nCREATE TABLE ${flyway:defaultSchema}.fwp2 (id int);\n' >"$work/fwph/V2__more.sql"
+pg validate --offline --dir "$work/fwph"
+expect_rc "flyway placeholder: validate --offline only warns: exit 0" 0
+expect_err "flyway placeholder: validate names file, line and placeholder" 'V2__more.sql:2: \$\{flyway:defaultSchema\} is a Flyway placeholder'
+before=$(snap)
+pg up --dir "$work/fwph"
+expect_rc "flyway placeholder: up fails on the server's syntax error: exit 1" 1
+expect_err "flyway placeholder: the error is at the placeholder" 'V2__more.sql:2:14: ERROR: syntax error'
+expect_err "flyway placeholder: with a hint naming it" 'HINT: \$\{flyway:defaultSchema\} is a placeholder of Flyway'
+expect_eq "flyway placeholder: nothing applied" "$(snap)" "$before"
 # Sourcegraph: bare-number directories named by their metadata.yaml, which is not warned about
 newdb e_sourcegraph
 mkdir -p "$work/sg/1528395834" "$work/sg/1528395835" &&

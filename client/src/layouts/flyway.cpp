@@ -110,4 +110,33 @@ std::string flyway_callback_event(std::string_view file) {
                : std::string();
 }
 
+std::string placeholder_at(std::string_view text, size_t at) {
+    // Flyway's default prefix and suffix; a name as its placeholders are written
+    // (`flyway:defaultSchema`, `schema_name`, `env.name`, `my-key`)
+    if (text.compare(at, 2, "${") != 0)
+        return {};
+    size_t i = at + 2;
+    auto name_char = [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == ':' || c == '.' ||
+               c == '-';
+    };
+    while (i < text.size() && i - at <= 130 && name_char(text[i]))
+        ++i;
+    if (i == at + 2 || i >= text.size() || text[i] != '}')
+        return {};
+    return std::string(text.substr(at, i + 1 - at));
+}
+
+std::pair<int, std::string> flyway_placeholder_use(std::string_view text) {
+    int line = 1;
+    for (size_t at = 0; at < text.size(); ++at) {
+        if (text[at] == '\n')
+            ++line;
+        else if (text[at] == '$')
+            if (auto p = placeholder_at(text, at); !p.empty())
+                return {line, p};
+    }
+    return {0, {}};
+}
+
 } // namespace mig::client

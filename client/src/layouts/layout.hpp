@@ -264,6 +264,13 @@ FlywayScriptConfig parse_flyway_script_config(const std::string &text, const std
 // `beforeMigrate__grants.sql`), or "".
 std::string flyway_callback_event(std::string_view file);
 
+// Flyway's placeholders (`${flyway:defaultSchema}`, `${name}`), which pgmig does not expand:
+// the one that starts at byte `at` of text, or ""; and the first one of a script as
+// {line (1-based), placeholder}, or {0, ""}. Flyway replaces them anywhere in a script
+// (comments and strings included), so any use is one.
+std::string placeholder_at(std::string_view text, size_t at);
+std::pair<int, std::string> flyway_placeholder_use(std::string_view text);
+
 // A plain numbered file that asks to run outside a transaction: `-- no-transaction` as its first
 // line (sqlx) or `-- atlas:txmode none` among its leading comment lines (Atlas).
 bool numbered_file_no_transaction(const std::string &text);
