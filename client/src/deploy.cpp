@@ -279,7 +279,7 @@ int run_outside_transaction(const Context &ctx, Conn &c, const Folder *f,
             try {
                 c.exec(sql);
                 c.exec("SELECT mig.record_statement($1, $2::int, $3, $4::interval)",
-                       {version, no, std::string(dir), fmt::format("{} seconds", since(t0))});
+                       {version, no, std::string(dir), interval_literal(since(t0))});
                 if (ctx.opt.verbose > 0)
                     fmt::print("  statement {} of {} {} ({})\n", no, version, name,
                                human_duration(since(t0)));

@@ -50,6 +50,10 @@ bool digits_value(std::string_view s, double &v) {
 }
 } // namespace
 
+std::string interval_literal(double seconds) {
+    return fmt::format("{:.6f} seconds", seconds);
+}
+
 double interval_seconds(std::string_view iv) {
     // The common form "HH:MM:SS[.ffffff]" without sscanf (10,000 rows in `pgmig status`). The
     // seconds go through from_chars, correctly rounded like strtod, so the value is the one the

@@ -13,6 +13,9 @@ void error_line(const std::string &msg);                   // "error: ..." to st
 // Server interval text ("00:00:01.5", "1 day 02:00:00") -> seconds.
 double interval_seconds(std::string_view interval);
 std::string human_duration(double seconds); // "12 ms", "1.23 s", "2 min 3 s"
+// Seconds as interval input ("0.000021 seconds"): fixed-point, because `::interval` refuses the
+// exponent form ("2.1e-05 seconds") that the shortest representation of a fast statement has.
+std::string interval_literal(double seconds);
 
 // A one-line progress bar on a terminal (stderr); does nothing otherwise.
 class Progress {

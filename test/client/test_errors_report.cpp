@@ -129,6 +129,10 @@ TEST(Output, Durations) {
     EXPECT_EQ(human_duration(125), "2 min 5 s");
     EXPECT_DOUBLE_EQ(interval_seconds("-00:00:02"), 2); // sign ignored (general path)
     EXPECT_DOUBLE_EQ(interval_seconds("2 days 01:00:00.25"), 2 * 86400 + 3600.25);
+    // a statement of 21 µs: never the exponent form, which ::interval refuses
+    EXPECT_EQ(interval_literal(2.0945e-05), "0.000021 seconds");
+    EXPECT_EQ(interval_literal(1.5), "1.500000 seconds");
+    EXPECT_EQ(interval_literal(0), "0.000000 seconds");
 }
 
 // The fast path for "HH:MM:SS.ffffff" gives exactly what sscanf("%lf:%lf:%lf") gives, so the
