@@ -20,6 +20,7 @@ Command register_baseline(CLI::App &app) {
                 ctx.require_yes("baseline");
                 *v = checked_version(*v);
                 Folder f = ctx.load();
+                *v = folder_version(f, *v);
                 auto c = ctx.connect();
                 auto status = fetch_status(*c);
                 read_known_scripts(f, status);

@@ -50,6 +50,12 @@ Command register_down(CLI::App &app) {
                 auto c = ctx.connect();
                 std::optional<Folder> f;
                 bool tried = false;
+                if (r.mode == RollbackMode::To && r.version.size() > 14) {
+                    tried = true; // diesel's undashed form needs the folder's versions
+                    f = load_if_present(ctx);
+                    if (f)
+                        r.version = folder_version(*f, r.version);
+                }
                 auto folder = [&]() -> const Folder * {
                     if (!tried) {
                         tried = true;

@@ -17,6 +17,7 @@ Command register_goto(CLI::App &app) {
                 ctx.require_yes("goto");
                 *v = checked_version(*v);
                 Folder f = ctx.load();
+                *v = folder_version(f, *v);
                 auto c = ctx.connect();
                 bool above = false;
                 for (auto &s : fetch_status(*c))

@@ -152,7 +152,7 @@ int run_up(Context &ctx, const UpOptions &o) {
     DeployOptions d;
     try {
         if (!o.to.empty())
-            d.target = checked_version(o.to);
+            d.target = folder_version(f, checked_version(o.to));
     } catch (...) {
         sh.c.conn->rollback_quietly();
         throw;

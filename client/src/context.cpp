@@ -61,6 +61,22 @@ std::string checked_version(const std::string &v) {
     return *n;
 }
 
+std::string folder_version(const Folder &f, const std::string &v) {
+    if (v.size() <= 14 || v.find('.') != std::string::npos)
+        return v;
+    std::string key = canonical_version(v);
+    std::string sequenced = canonical_version(v.substr(0, 14) + "." + v.substr(14));
+    const Migration *found = nullptr;
+    for (const auto &m : f.migrations) {
+        std::string c = canonical_version(m.version);
+        if (c == key)
+            return v;
+        if (c == sequenced)
+            found = &m;
+    }
+    return found ? found->version : v;
+}
+
 void Context::resolve(bool config_may_be_missing) {
     std::string path = opt.config;
     if (path.empty()) {

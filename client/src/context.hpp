@@ -55,6 +55,11 @@ struct Context {
 
 // A version given on the command line, normalised; InputError (exit 2) when it is not one.
 std::string checked_version(const std::string &v);
+// The folder's own version for a normalised command-line version: diesel records
+// 2026-05-05-180007-0000 as 202605051800070000 (dashes dropped), which, typed like that, is the
+// folder's 20260505180007.0000 (a number above every 14-digit version otherwise: `baseline`
+// would mark too much applied). Any other version is returned as it is.
+std::string folder_version(const Folder &f, const std::string &v);
 
 // Adds the global options to `app` (main app and every subcommand).
 void add_global_options(CLI::App &app, GlobalOptions &opt);

@@ -198,6 +198,20 @@ TEST(New, DieselDirectories) {
     EXPECT_EQ(nf.files[0].first, "2024-01-01-120000_x/up.sql");
 }
 
+TEST(New, DieselSequencedDirectories) {
+    // diesel's newer YYYY-MM-DD-HHMMSS-NNNN: the same shape, now's time, sequence 0000
+    TmpDir d;
+    d.write("2017-09-26-200549_create_posts/up.sql", "SELECT 1;");
+    d.write("2023-05-05-180007-0000_add_tags/up.sql", "SELECT 1;");
+    auto f = load_folder(d.path());
+    EXPECT_EQ(f.migrations.back().version, "20230505180007.0000");
+    auto nf = plan_new_migration(f, "x", "20240101120000");
+    EXPECT_EQ(nf.files[0].first, "2024-01-01-120000-0000_x/up.sql");
+    // within the same second: the next sequence
+    nf = plan_new_migration(f, "x", "20230505180007");
+    EXPECT_EQ(nf.files[0].first, "2023-05-05-180007-0001_x/up.sql");
+}
+
 TEST(New, DbmateAndFlyway) {
     TmpDir a;
     a.write("20200101000000_a.sql", "-- migrate:up\nSELECT 1;\n-- migrate:down\n");

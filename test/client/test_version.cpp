@@ -11,6 +11,22 @@ TEST(Version, NormalizeDropsDashes) {
     EXPECT_EQ(normalize_version("2024-01-15"), "20240115");
 }
 
+TEST(Version, DieselSequenceAfterTheTimestampIsAGroup) {
+    // diesel's newer YYYY-MM-DD-HHMMSS-NNNN: sorted by its time among the older
+    // YYYY-MM-DD-HHMMSS versions, as diesel (which compares versions as strings) sorts them
+    auto seq = normalize_version("2026-05-05-180007-0000");
+    EXPECT_EQ(seq, "20260505180007.0000");
+    auto older = normalize_version("2026-05-27-120000");
+    EXPECT_EQ(older, "20260527120000");
+    EXPECT_LT(compare_versions(*seq, *older), 0);
+    EXPECT_LT(compare_versions("20260505180007", *seq), 0); // its own time without the sequence
+    EXPECT_LT(compare_versions(*seq, *normalize_version("2026-05-05-180007-0001")), 0);
+    EXPECT_LT(compare_versions("00000000000000", *seq), 0); // diesel_initial_setup first
+    // only after a 14-digit timestamp, and only at a dash
+    EXPECT_EQ(normalize_version("202605051800070000"), "202605051800070000");
+    EXPECT_EQ(normalize_version("1234-5678-9012-34-1"), "123456789012341"); // not a time
+}
+
 TEST(Version, NormalizeFlywayUnderscore) {
     EXPECT_EQ(normalize_version("1_1", true), "1.1");
     EXPECT_EQ(normalize_version("2.1", true), "2.1");

@@ -982,6 +982,48 @@ expect_rc "flyway placeholder: up fails on the server's syntax error: exit 1" 1
 expect_err "flyway placeholder: the error is at the placeholder" 'V2__more.sql:2:14: ERROR: syntax error'
 expect_err "flyway placeholder: with a hint naming it" 'HINT: \$\{flyway:defaultSchema\} is a placeholder of Flyway'
 expect_eq "flyway placeholder: nothing applied" "$(snap)" "$before"
+# a non-transactional migration whose statements take microseconds (a SET first): each one's time
+# is recorded (interval input without an exponent) and the migration is applied
+newdb e_nontx_fast
+mkdir -p "$work/ntfast" &&
+    printf 'SET lock_timeout = 0;\nSET statement_timeout = 0;\nCREATE TABLE IF NOT EXISTS ntf (id int);\nCREATE INDEX CONCURRENTLY IF NOT EXISTS ntf_id ON ntf (id);\n' >"$work/ntfast/1_nt.up.sql"
+pg up --dir "$work/ntfast"
+expect_rc "non-transactional, fast statements: up: exit 0" 0
+expect_eq "non-transactional, fast statements: applied, every statement done" \
+    "$(q -c "SELECT state FROM mig.status()" -c "SELECT bool_and(done) FROM mig.statements('1', 'up')")" "applied
+t"
+# diesel: its newer YYYY-MM-DD-HHMMSS-NNNN versions sort by their time among the older 14-digit
+# ones, as diesel sorts them (crates.io's folder has both)
+newdb e_diesel_mixed
+mkdir -p "$work/dmix/00000000000000_diesel_initial_setup" "$work/dmix/2026-05-05-180007-0000_create_dm" \
+    "$work/dmix/2026-05-27-120000_alter_dm" "$work/dmix/2026-06-01-090000-0000_fill_dm" &&
+    printf 'SELECT 1;\n' >"$work/dmix/00000000000000_diesel_initial_setup/up.sql" &&
+    printf 'SELECT 1;\n' >"$work/dmix/00000000000000_diesel_initial_setup/down.sql" &&
+    printf 'CREATE TABLE dm (id int);\n' >"$work/dmix/2026-05-05-180007-0000_create_dm/up.sql" &&
+    printf 'DROP TABLE dm;\n' >"$work/dmix/2026-05-05-180007-0000_create_dm/down.sql" &&
+    printf 'ALTER TABLE dm ADD COLUMN name text;\n' >"$work/dmix/2026-05-27-120000_alter_dm/up.sql" &&
+    printf 'ALTER TABLE dm DROP COLUMN name;\n' >"$work/dmix/2026-05-27-120000_alter_dm/down.sql" &&
+    printf "INSERT INTO dm VALUES (1, 'x');\n" >"$work/dmix/2026-06-01-090000-0000_fill_dm/up.sql" &&
+    printf 'DELETE FROM dm;\n' >"$work/dmix/2026-06-01-090000-0000_fill_dm/down.sql"
+pg up --dir "$work/dmix"
+expect_rc "diesel mixed versions: up: exit 0" 0
+expect_eq "diesel mixed versions: applied in diesel's (time) order" \
+    "$(q -c "SELECT string_agg(name, ',' ORDER BY id) FROM mig.log WHERE action = 'apply'")" \
+    "diesel_initial_setup,create_dm,alter_dm,fill_dm"
+pg status --dir "$work/dmix"
+expect_eq "diesel mixed versions: status lists them in that order" \
+    "$(awk 'NR > 1 {print $2}' <<<"$out" | paste -sd,)" "diesel_initial_setup,create_dm,alter_dm,fill_dm"
+pg up --to 2026-05-27-120000 --dir "$work/dmix"
+expect_rc "diesel mixed versions: --to in diesel's own spelling: exit 0" 0
+pg down --all --yes --dir "$work/dmix"
+expect_rc "diesel mixed versions: down --all: exit 0" 0
+expect_eq "diesel mixed versions: rolled back" "$(q -c "SELECT count(*) FROM pg_tables WHERE tablename = 'dm'")" 0
+# __diesel_schema_migrations has 202605051800070000 (dashes dropped): baseline takes it as diesel's
+pg baseline --yes 202605051800070000 --dir "$work/dmix"
+expect_rc "diesel mixed versions: baseline at diesel's recorded version: exit 0" 0
+expect_eq "diesel mixed versions: baseline marks only what is at or below it" \
+    "$(q -c "SELECT string_agg(name, ',' ORDER BY version) FROM mig.status() WHERE state = 'baseline'")" \
+    "diesel_initial_setup,create_dm"
 # Sourcegraph: bare-number directories named by their metadata.yaml, which is not warned about
 newdb e_sourcegraph
 mkdir -p "$work/sg/1528395834" "$work/sg/1528395835" &&

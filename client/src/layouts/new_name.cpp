@@ -50,10 +50,14 @@ std::string next_version(const Folder &f, const std::string &now, bool *dotted) 
     const std::string &last = f.migrations.back().version;
     if (std::string unix_now = unix_time_like(last, now); !unix_now.empty())
         return compare_versions(unix_now, last) > 0 ? unix_now : increment_digits(last);
-    std::string digits;
-    for (char c : last)
-        if (c != '.')
-            digits += c;
+    // diesel's YYYY-MM-DD-HHMMSS-NNNN (version TIMESTAMP.NNNN): now, with a zero sequence
+    if (f.layout == Layout::Directory && last.size() > 15 && last.find('.') == 14 &&
+        last.find('.', 15) == std::string::npos) {
+        std::string seq = last.substr(15);
+        return compare_versions(now, last.substr(0, 14)) > 0
+                   ? now + "." + std::string(seq.size(), '0')
+                   : last.substr(0, 15) + increment_digits(seq);
+    }
     if (last.find('.') == std::string::npos && last.size() >= 12)
         return compare_versions(now, last) > 0 ? now : increment_digits(last);
     size_t dot = last.rfind('.');
@@ -64,10 +68,12 @@ std::string next_version(const Folder &f, const std::string &now, bool *dotted) 
 }
 
 std::string diesel_dashes(const std::string &ts) {
-    // 20170926200549 -> 2017-09-26-200549
-    if (ts.size() != 14)
+    // 20170926200549 -> 2017-09-26-200549; 20170926200549.0000 -> 2017-09-26-200549-0000
+    if (ts.size() != 14 && (ts.size() < 16 || ts[14] != '.'))
         return ts;
-    return ts.substr(0, 4) + "-" + ts.substr(4, 2) + "-" + ts.substr(6, 2) + "-" + ts.substr(8);
+    std::string out =
+        ts.substr(0, 4) + "-" + ts.substr(4, 2) + "-" + ts.substr(6, 2) + "-" + ts.substr(8, 6);
+    return ts.size() == 14 ? out : out + "-" + ts.substr(15);
 }
 
 // A Prisma folder: its last migration's script is DIR/migration.sql (no down script).
@@ -103,7 +109,7 @@ NewFiles plan_new_migration(const Folder &f, const std::string &raw_name, const 
             auto prev = slash == std::string::npos ? last : last.substr(0, slash);
             auto pslash = prev.rfind('/');
             std::string base = pslash == std::string::npos ? prev : prev.substr(pslash + 1);
-            if (base.size() > 4 && base[4] == '-' && v.size() == 14)
+            if (base.size() > 4 && base[4] == '-' && (v.size() == 14 || v.find('.') == 14))
                 dirname = fmt::format("{}_{}", diesel_dashes(v), name);
         }
         out.dirs.push_back(dirname);
