@@ -65,4 +65,9 @@ TEST(Mask, Conninfo) {
     EXPECT_EQ(mask_password("host=db PASSWORD = x"), "host=db PASSWORD = ****");
     EXPECT_EQ(mask_password("cannot connect to host=db password=hunter2: refused").find("hunter2"),
               std::string::npos);
+    // unquoted, a backslash escapes the next character: the space is part of the password
+    EXPECT_EQ(mask_password("host=db password=S3cret\\ PW dbname=x"),
+              "host=db password=**** dbname=x");
+    EXPECT_EQ(mask_password("password=\\'quote\\\\ dbname=x"), "password=**** dbname=x");
+    EXPECT_EQ(mask_password("password=trailing\\"), "password=****");
 }

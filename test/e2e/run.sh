@@ -550,6 +550,8 @@ expect_rc "connect: failure is exit 3" 3
 if grep -q hunter2 <<<"$out$err"; then bad "connect: password never printed (URL)" "$err"; else ok "connect: password never printed (URL)"; fi
 pg status -d 'host=/nonexistent dbname=x password=hunter2'
 if grep -q hunter2 <<<"$out$err"; then bad "connect: password never printed (conninfo)" "$err"; else ok "connect: password never printed (conninfo)"; fi
+pg status -d 'host=/nonexistent dbname=x password=hunter2\ tail9'
+if grep -qE 'hunter2|tail9' <<<"$out$err"; then bad "connect: password with an escaped space never printed" "$err"; else ok "connect: password with an escaped space never printed"; fi
 DATABASE_URL='postgresql://bob:hunter3@/nodb?host=/nonexistent' PGHOST= PGDATABASE= "$bin" status >/dev/null 2>"$run_dir/stderr"
 rc=$?
 err=$(cat "$run_dir/stderr")
