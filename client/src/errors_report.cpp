@@ -24,6 +24,8 @@ std::optional<ErrorSite> site_from_context(const PgError &e, const Folder *f, bo
             ErrorSite s;
             if (m[3].matched)
                 down = true;
+            s.in_down = down;
+            s.version = m[1].str();
             s.file = m[4].str();
             s.line = std::stoi(m[5]);
             s.col = std::stoi(m[6]);
@@ -74,14 +76,22 @@ void print_pg_error(const PgError &e, const std::optional<ErrorSite> &site, int 
         fmt::print(stderr, "DETAIL: {}\n", e.detail);
     if (!e.hint.empty())
         fmt::print(stderr, "HINT: {}\n", e.hint);
-    if (site && !site->source.empty())
-        if (auto ph = placeholder_at(site->source, char_to_byte(site->source, site->col));
-            !ph.empty())
+    if (site && !site->source.empty() && e.sqlstate == "42601") {
+        size_t at = char_to_byte(site->source, site->col);
+        if (auto ph = placeholder_at(site->source, at); !ph.empty())
             fmt::print(stderr,
                        "HINT: {} is a placeholder of Flyway (or Liquibase): pgmig runs scripts "
                        "as they are written and expands no placeholders; write its value into "
                        "the script\n",
                        ph);
+        else if (at < site->source.size() && site->source[at] == '\\' &&
+                 site->source.find_first_not_of(" \t") == at)
+            fmt::print(stderr,
+                       "HINT: {} is a psql meta-command, not SQL: pgmig sends scripts to "
+                       "the server, which has no meta-commands; write it in SQL (\\set "
+                       "variables as literals, \\i as a migration of its own)\n",
+                       trim(site->source));
+    }
     if (site && !site->source.empty()) {
         std::string num = std::to_string(site->line);
         fmt::print(stderr, " {} | {}\n", num, site->source);
@@ -121,7 +131,14 @@ int exit_code_for(const PgError &e) {
 }
 
 int report_error(const PgError &e, const Folder *f, bool down, int verbose) {
-    print_pg_error(e, site_from_context(e, f, down), verbose);
+    auto site = site_from_context(e, f, down);
+    print_pg_error(e, site, verbose);
+    if (site && site->in_down && !down) // `up` parses down scripts as it uploads them
+        fmt::print(stderr,
+                   "note: the error is in the down script of migration {}: `up` parses down "
+                   "scripts as it uploads them, so that a broken one is refused before a "
+                   "rollback needs it\n",
+                   site->version);
     if ((e.sqlstate == "3F000" && e.message.find("\"mig\"") != std::string::npos) ||
         (e.sqlstate == "42883" && e.message.find("function mig.") != std::string::npos)) {
         fmt::print(stderr, "HINT: the pgmig extension is not installed in this database: run "

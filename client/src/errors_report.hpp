@@ -13,7 +13,9 @@ namespace mig::client {
 struct ErrorSite {
     std::string file;
     int line = 0, col = 0;
-    std::string source; // the file's line, for the caret display
+    std::string source;   // the file's line, for the caret display
+    bool in_down = false; // the error is in a down script
+    std::string version;  // the migration's, when the context names one
 };
 
 std::optional<ErrorSite> site_from_context(const PgError &e, const Folder *f, bool down);

@@ -1,5 +1,6 @@
 #include "errors.hpp"
 #include "layouts/layout.hpp"
+#include "load_error.hpp"
 #include "tmpdir.hpp"
 
 #include <algorithm>
@@ -56,6 +57,33 @@ TEST(Dbmate, Folder) {
     EXPECT_EQ(f.migrations[0].down_line_offset, 3);
     EXPECT_TRUE(f.migrations[1].no_transaction);
     EXPECT_EQ(f.migrations[2].up_sql, "");
+}
+
+TEST(Dbmate, DashAfterTheVersion) {
+    // dbmate takes any NNN…sql file (supabase/postgres's init-scripts are NNN-name.sql)
+    TmpDir d;
+    d.write("00000000000000-initial-schema.sql", "-- migrate:up\nCREATE TABLE a();\n");
+    d.write("20240101000000_alter_a.sql", "-- migrate:up\nALTER TABLE a ADD c int;\n");
+    auto f = load_folder(d.path());
+    EXPECT_EQ(f.layout, Layout::Dbmate);
+    ASSERT_EQ(f.migrations.size(), 2u);
+    EXPECT_EQ(f.migrations[0].version, "00000000000000");
+    EXPECT_EQ(f.migrations[0].name, "initial-schema");
+    EXPECT_TRUE(f.warnings.empty());
+}
+
+TEST(Folder, SqlFilesButNoMigrationRefused) {
+    // not an empty folder: up must not succeed doing nothing
+    TmpDir d;
+    d.write("schema.sql", "CREATE TABLE a();\n");
+    d.write("seed.sql", "INSERT INTO a DEFAULT VALUES;\n");
+    d.write("README.md", "x");
+    std::string err = load_error(d.path());
+    EXPECT_NE(err.find("no migration found, but 2 .sql file(s)"), std::string::npos) << err;
+    EXPECT_NE(err.find("schema.sql, "), std::string::npos) << err;
+    TmpDir empty;
+    empty.write("README.md", "x");
+    EXPECT_EQ(load_error(empty.path()), "");
 }
 
 TEST(Dbmate, FileWithoutUpSectionRefused) {

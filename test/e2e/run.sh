@@ -285,6 +285,8 @@ expect_rc "sql error in a down script at up: exit 1" 1
 expect_err "sql error in a down script at up: names the down file, line, column" \
     "1_de.down.sql:2:6: ERROR: syntax error"
 expect_err "sql error in a down script at up: shows the down script's line" "2 \\| DROP TABLEX de;"
+expect_err "sql error in a down script at up: says it is the down script, parsed at upload" \
+    "note: the error is in the down script of migration [0-9]+: .up. parses down scripts"
 expect_eq "sql error in a down script at up: nothing applied" "$(snap)" "$before"
 printf -- '-- migrate:up\nCREATE TABLE c(id int);\n-- migrate:down\nDROP TABLE c;\nDROP TABLEX c;\n' \
     >"$work/dbmerr/20240101000000_c.sql"
@@ -984,6 +986,25 @@ expect_rc "flyway placeholder: up fails on the server's syntax error: exit 1" 1
 expect_err "flyway placeholder: the error is at the placeholder" 'V2__more.sql:2:14: ERROR: syntax error'
 expect_err "flyway placeholder: with a hint naming it" 'HINT: \$\{flyway:defaultSchema\} is a placeholder of Flyway'
 expect_eq "flyway placeholder: nothing applied" "$(snap)" "$before"
+# a psql meta-command in a script: the server's syntax error gets a hint saying what it is
+newdb e_psql_meta
+mkdir -p "$work/meta" && printf 'CREATE TABLE mt (id int);\n\\set ON_ERROR_STOP 1\n' >"$work/meta/1_a.up.sql"
+pg up --dir "$work/meta"
+expect_rc "psql meta-command: up: exit 1" 1
+expect_err "psql meta-command: named in a hint" 'HINT: \\set ON_ERROR_STOP 1 is a psql meta-command'
+# dbmate: a dash after the version (dbmate takes any NNN….sql; supabase's init-scripts)
+newdb e_dbmate_dash
+mkdir -p "$work/dbdash" &&
+    printf -- '-- migrate:up\nCREATE TABLE dd (id int);\n-- migrate:down\nDROP TABLE dd;\n' >"$work/dbdash/00000000000000-initial-schema.sql" &&
+    printf -- '-- migrate:up\nALTER TABLE dd ADD c int;\n-- migrate:down\nALTER TABLE dd DROP c;\n' >"$work/dbdash/20240101000000_alter.sql"
+pg up --dir "$work/dbdash"
+expect_rc "dbmate: dash-named file read as a migration: exit 0" 0
+expect_eq "dbmate: both applied" "$(q -c "SELECT count(*) FROM mig.status() WHERE state = 'applied'")" 2
+# SQL files and no migration: an error, not a successful up that did nothing
+mkdir -p "$work/nomig" && printf 'CREATE TABLE nm ();\n' >"$work/nomig/schema.sql"
+pg up --dir "$work/nomig"
+expect_rc "no migration but .sql files: exit 2" 2
+expect_err "no migration but .sql files: names them" 'no migration found, but 1 .sql file\(s\) .*nomig/schema.sql'
 # a non-transactional migration whose statements take microseconds (a SET first): each one's time
 # is recorded (interval input without an exponent) and the migration is applied
 newdb e_nontx_fast

@@ -420,7 +420,7 @@ struct Sectioned {
     bool dashed_names;
 };
 const Sectioned kSectioned[] = {
-    {Layout::Dbmate, Kind::Dbmate, SectionStyle::Dbmate, "-- migrate:up", false, false},
+    {Layout::Dbmate, Kind::Dbmate, SectionStyle::Dbmate, "-- migrate:up", false, true},
     {Layout::Goose, Kind::Goose, SectionStyle::Goose, "-- +goose Up", false, true},
     {Layout::SqlMigrate, Kind::SqlMigrate, SectionStyle::SqlMigrate, "-- +migrate Up", false, true},
     {Layout::Liquibase, Kind::Liquibase, SectionStyle::Liquibase, "--liquibase formatted sql",
@@ -617,6 +617,7 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
     };
     std::vector<ScriptConfig> script_configs;                  // Flyway's
     std::optional<std::vector<std::string>> gmrc_placeholders; // graphile-migrate's, when needed
+    std::vector<std::string> unread_sql; // .sql files of a folder with no migration
 
     for (auto &[k, e] : kinds) {
         std::string_view name = e->name;
@@ -887,10 +888,25 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
         case Layout::Empty:
             if (k == Kind::StrayDir)
                 b.stray(std::string(name) + "/", "directory without up.sql");
+            else if (ends_with(name, ".sql"))
+                unread_sql.push_back(join_path(dir, name));
             else
                 b.stray(name, "not a migration file");
             break;
         }
+    }
+    // SQL files and no migration: not an empty folder but one pgmig cannot read (a layout it
+    // does not know, or --dir pointing at the wrong folder); `up` must not succeed doing nothing
+    if (!unread_sql.empty()) {
+        std::string names;
+        for (size_t i = 0; i < unread_sql.size() && i < 3; ++i)
+            names += (i ? ", " : "") + unread_sql[i];
+        if (unread_sql.size() > 3)
+            names += fmt::format(" and {} more", unread_sql.size() - 3);
+        b.errors.push_back(fmt::format(
+            "{}: no migration found, but {} .sql file(s) are not migrations of any layout pgmig "
+            "reads: {} (docs/layouts.md lists the names and markers of each layout)",
+            dir, unread_sql.size(), names));
     }
 
     if (f.layout == Layout::Numbered) {
