@@ -114,6 +114,18 @@ int run_status(Context &ctx) {
     if (db_error)
         std::rethrow_exception(db_error);
     size_t nrows = lines.size();
+    if (f && !f->migrations.empty() && f->migrations.front().flyway_baseline) {
+        bool versions = false, it = false;
+        const Migration &b = f->migrations.front();
+        std::string key = canonical_version(b.version);
+        for (const Line &l : lines)
+            if (l.kind != "repeatable") {
+                versions = true; // the baseline's own row: its checksum or (edited) its name
+                it = it || (canonical_version(l.version) == key &&
+                            (l.checksum == b.checksum || l.name == b.name));
+            }
+        drop_unused_flyway_baseline(*f, versions, it);
+    }
     // Local migrations are in version order, and so are the server's rows: the next
     // unmatched local one is usually the match (else a binary search finds it).
     const std::vector<Migration> no_migrations;

@@ -78,7 +78,27 @@ SyncPlan compute_sync(Folder &f, const std::vector<ServerRow> &status) {
     return compute_sync(f, status, ServerIndex(status));
 }
 
+void drop_unused_flyway_baseline(Folder &f, bool server_has_versions, bool server_has_it) {
+    if (!f.migrations.empty() && f.migrations.front().flyway_baseline && server_has_versions &&
+        !server_has_it)
+        f.migrations.erase(f.migrations.begin());
+}
+
+void drop_unused_flyway_baseline(Folder &f, const ServerIndex &index) {
+    if (f.migrations.empty() || !f.migrations.front().flyway_baseline)
+        return;
+    // the server's row of its version is the baseline's when it has its checksum or its name
+    // (edited: drift, reported); a database that ran the V migrations has the last V it
+    // replaced there
+    const Migration &b = f.migrations.front();
+    const ServerRow *row = index.find(canonical_version(b.version));
+    drop_unused_flyway_baseline(
+        f, !index.empty(),
+        row && ((row->checksum && *row->checksum == b.checksum) || row->name == b.name));
+}
+
 SyncPlan compute_sync(Folder &f, const std::vector<ServerRow> &status, const ServerIndex &index) {
+    drop_unused_flyway_baseline(f, index);
     SyncPlan p;
     std::map<std::string, const ServerRow *> by_repeatable;
     for (const auto &s : status) {

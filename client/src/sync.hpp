@@ -37,10 +37,17 @@ class ServerIndex {
     explicit ServerIndex(const std::vector<ServerRow> &status);
     // The row of a canonical version (canonical_version()), or nullptr.
     const ServerRow *find(const std::string &canonical) const;
+    bool empty() const { return by_version_.empty(); }
 
   private:
     std::unordered_map<std::string, const ServerRow *> by_version_;
 };
+
+// Flyway's baseline migration (the folder's first, Migration::flyway_baseline) is for a database
+// without migrations: where the server has versioned migrations but not it, it is removed from
+// the folder (as Flyway ignores it there). compute_sync() does this first.
+void drop_unused_flyway_baseline(Folder &f, bool server_has_versions, bool server_has_it);
+void drop_unused_flyway_baseline(Folder &f, const ServerIndex &index);
 
 // Needs the checksums of the migrations the server knows (read_known_scripts).
 SyncPlan compute_sync(Folder &f, const std::vector<ServerRow> &status);

@@ -398,3 +398,35 @@ TEST(FlywayPlaceholder, DollarQuotesAndParametersAreNotPlaceholders) {
     EXPECT_EQ(placeholder_at("x ${a}", 1), "");
     EXPECT_EQ(placeholder_at("${a", 0), "");
 }
+
+TEST(Flyway, BaselineMigrationIsTheFirstWhenItsVersionsAreGone) {
+    // hawkbit's B1_20_0__…baseline.sql, then V1_20_1…: Flyway runs the latest B on an empty
+    // database, then the V above it
+    TmpDir d;
+    d.write("B1_0__old_baseline.sql", "CREATE TABLE old();\n");
+    d.write("B1_20_0__baseline.sql", "CREATE TABLE t(id int);\n");
+    d.write("V1_20_1__add_x.sql", "ALTER TABLE t ADD x int;\n");
+    auto f = load_folder(d.path());
+    ASSERT_EQ(f.migrations.size(), 2u);
+    EXPECT_EQ(f.migrations[0].version, "1.20.0");
+    EXPECT_TRUE(f.migrations[0].flyway_baseline);
+    EXPECT_FALSE(f.migrations[1].flyway_baseline);
+    ASSERT_EQ(f.warnings.size(), 1u);
+    EXPECT_NE(f.warnings[0].find("B1_0__old_baseline.sql: ignored (a Flyway baseline migration "
+                                 "superseded by"),
+              std::string::npos);
+}
+
+TEST(Flyway, BaselineMigrationIgnoredWhileItsVersionsAreThere) {
+    TmpDir d;
+    d.write("V1__create.sql", "CREATE TABLE t(id int);\n");
+    d.write("V2__add_x.sql", "ALTER TABLE t ADD x int;\n");
+    d.write("B2__baseline.sql", "CREATE TABLE t(id int, x int);\n");
+    d.write("V3__add_y.sql", "ALTER TABLE t ADD y int;\n");
+    auto f = load_folder(d.path());
+    ASSERT_EQ(f.migrations.size(), 3u);
+    for (const auto &m : f.migrations)
+        EXPECT_FALSE(m.flyway_baseline) << m.up_file;
+    ASSERT_EQ(f.warnings.size(), 1u);
+    EXPECT_NE(f.warnings[0].find("B2__baseline.sql: ignored"), std::string::npos);
+}

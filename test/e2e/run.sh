@@ -986,6 +986,28 @@ expect_rc "flyway placeholder: up fails on the server's syntax error: exit 1" 1
 expect_err "flyway placeholder: the error is at the placeholder" 'V2__more.sql:2:14: ERROR: syntax error'
 expect_err "flyway placeholder: with a hint naming it" 'HINT: \$\{flyway:defaultSchema\} is a placeholder of Flyway'
 expect_eq "flyway placeholder: nothing applied" "$(snap)" "$before"
+# Flyway baseline migrations (B…): the latest runs first on an empty database; a database that
+# ran the V migrations it stands for (deleted since) skips it
+newdb e_flyway_b_old
+mkdir -p "$work/fwb_v" "$work/fwb" &&
+    printf 'CREATE TABLE fb (id int);\n' >"$work/fwb_v/V1__create.sql" &&
+    printf 'ALTER TABLE fb ADD x int;\n' >"$work/fwb_v/V2__add_x.sql" &&
+    printf 'CREATE TABLE fb (id int, x int);\n' >"$work/fwb/B2__baseline.sql" &&
+    printf 'ALTER TABLE fb ADD y int;\n' >"$work/fwb/V3__add_y.sql"
+pg up --dir "$work/fwb_v"
+pg up --dir "$work/fwb"
+expect_rc "flyway B: a database that ran V1, V2: up of B2 + V3: exit 0" 0
+expect_eq "flyway B: B2 skipped there, V3 applied" \
+    "$(q -c "SELECT string_agg(version || ':' || name, ',' ORDER BY version) FROM mig.status() WHERE state = 'applied'")" \
+    "1:create,2:add_x,3:add_y"
+newdb e_flyway_b_new
+pg up --dir "$work/fwb"
+expect_rc "flyway B: an empty database: up: exit 0" 0
+expect_eq "flyway B: B2 then V3 applied" \
+    "$(q -c "SELECT string_agg(version || ':' || name, ',' ORDER BY version) FROM mig.status() WHERE state = 'applied'")" \
+    "2:baseline,3:add_y"
+pg up --dir "$work/fwb"
+expect_eq "flyway B: the next up is a no-op" "$rc:$(q -c "SELECT count(*) FROM mig.log WHERE action = 'apply'")" "0:2"
 # a psql meta-command in a script: the server's syntax error gets a hint saying what it is
 newdb e_psql_meta
 mkdir -p "$work/meta" && printf 'CREATE TABLE mt (id int);\n\\set ON_ERROR_STOP 1\n' >"$work/meta/1_a.up.sql"

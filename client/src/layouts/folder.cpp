@@ -472,6 +472,35 @@ std::string script_line(const Migration &m, bool down, int n) {
     return line_of(m.up_sql, n);
 }
 
+namespace {
+
+// Flyway runs the latest baseline migration (B5__…) on a database with no migration yet, then
+// the V migrations above it. With the V migrations it stands for still in the folder, running
+// them is the same and pgmig does that (its databases may have them applied); without them, the
+// latest B is the folder's first migration. Older B scripts are superseded.
+void use_flyway_baseline(Folder &f, std::vector<Migration> bs, std::vector<std::string> &warnings) {
+    if (bs.empty())
+        return;
+    std::sort(bs.begin(), bs.end(), [](const Migration &a, const Migration &c) {
+        return compare_versions(a.version, c.version) < 0;
+    });
+    Migration &latest = bs.back();
+    for (size_t i = 0; i + 1 < bs.size(); ++i)
+        warnings.push_back(fmt::format("{}: ignored (a Flyway baseline migration superseded by {})",
+                                       bs[i].up_file, latest.up_file));
+    if (!f.migrations.empty() &&
+        compare_versions(f.migrations.front().version, latest.version) <= 0) {
+        warnings.push_back(fmt::format(
+            "{}: ignored (a Flyway baseline migration: the V migrations it stands for, from {}, "
+            "are in the folder and run instead)",
+            latest.up_file, f.migrations.front().up_file));
+        return;
+    }
+    f.migrations.insert(f.migrations.begin(), std::move(latest));
+}
+
+} // namespace
+
 Folder load_folder(const std::string &dir, const LoadOptions &opt) {
     // A cache read up front is parsed while the folder is listed: neither needs the other, and
     // for 10,000 migrations each takes several milliseconds (`status`, docs/performance.md).
@@ -617,7 +646,8 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
     };
     std::vector<ScriptConfig> script_configs;                  // Flyway's
     std::optional<std::vector<std::string>> gmrc_placeholders; // graphile-migrate's, when needed
-    std::vector<std::string> unread_sql; // .sql files of a folder with no migration
+    std::vector<std::string> unread_sql;     // .sql files of a folder with no migration
+    std::vector<Migration> flyway_baselines; // Flyway's B…__ scripts
 
     for (auto &[k, e] : kinds) {
         std::string_view name = e->name;
@@ -828,7 +858,7 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                                               "R__ migration if it is idempotent",
                                               event));
                 } else {
-                    b.stray(name, "not V{version}__{description}.sql, U…, or R__…");
+                    b.stray(name, "not V{version}__{description}.sql, U…, B… or R__…");
                 }
                 break;
             }
@@ -839,6 +869,16 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                 m.up_file = join_path(dir, name);
                 if (b.read_up(name, m))
                     reg.add(std::move(m));
+                break;
+            }
+            if (fw->kind == FlywayKind::Baseline) {
+                Migration m;
+                m.version = fw->version;
+                m.name = fw->description;
+                m.up_file = join_path(dir, name);
+                m.flyway_baseline = true;
+                if (b.read_up(name, m))
+                    flyway_baselines.push_back(std::move(m));
                 break;
             }
             if (fw->kind == FlywayKind::Undo) {
@@ -972,6 +1012,7 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
 
     // in version order: canonical keys compare as their versions do
     f.migrations = reg.by_version.take_ordered();
+    use_flyway_baseline(f, std::move(flyway_baselines), b.warnings);
     for (const auto &sc : script_configs) {
         std::string script = join_path(dir, sc.script);
         auto of_script = [&](const Migration &m) { return m.up_file == script; };

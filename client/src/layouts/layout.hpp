@@ -43,6 +43,9 @@ struct Migration {
     int down_line_offset = 0;
     bool no_transaction = false; // declared by dbmate transaction:false / diesel metadata.toml
     bool repeatable = false;     // Flyway R__
+    // Flyway's baseline migration (B{version}__…): the state of every version up to its own, for
+    // a database with no migration yet (unused_flyway_baseline(), sync.hpp)
+    bool flyway_baseline = false;
     // The up script is not in memory (up_sql stays ""): a big one (LoadOptions::stream_above),
     // hashed while read in chunks, or one whose checksum came from the stat cache. deploy()
     // reads it from up_file when it uploads it (streaming it when big).
@@ -153,7 +156,7 @@ std::optional<GolangNameView> parse_golang_name_view(std::string_view file);
 // layout's name).
 std::optional<GolangNameView> parse_postgrator_name_view(std::string_view file);
 
-enum class FlywayKind { Versioned, Undo, Repeatable };
+enum class FlywayKind { Versioned, Undo, Repeatable, Baseline };
 struct FlywayName {
     FlywayKind kind;
     std::string version; // normalised ("" for repeatable)

@@ -165,7 +165,7 @@ std::optional<FlywayName> parse_flyway_name(const std::string &file) {
             return std::nullopt;
         return FlywayName{FlywayKind::Repeatable, "", stem.substr(3)};
     }
-    if (stem.empty() || (stem[0] != 'V' && stem[0] != 'U'))
+    if (stem.empty() || (stem[0] != 'V' && stem[0] != 'U' && stem[0] != 'B'))
         return std::nullopt;
     size_t sep = stem.find("__", 1);
     if (sep == std::string::npos || sep == 1)
@@ -173,8 +173,10 @@ std::optional<FlywayName> parse_flyway_name(const std::string &file) {
     auto v = normalize_version(stem.substr(1, sep - 1), true);
     if (!v)
         return std::nullopt;
-    return FlywayName{stem[0] == 'V' ? FlywayKind::Versioned : FlywayKind::Undo, *v,
-                      stem.substr(sep + 2)};
+    FlywayKind kind = stem[0] == 'V'   ? FlywayKind::Versioned
+                      : stem[0] == 'U' ? FlywayKind::Undo
+                                       : FlywayKind::Baseline;
+    return FlywayName{kind, *v, stem.substr(sep + 2)};
 }
 
 } // namespace mig::client
