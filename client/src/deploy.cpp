@@ -347,6 +347,12 @@ int deploy(Context &ctx, Conn &c, Folder &f, const DeployOptions &o,
         ServerIndex index(status);
         read_known_scripts(f, index);
         sp = compute_sync(f, status, index);
+        if (o.target) // what is above the target is not uploaded (nor parsed) by this run
+            for (size_t i = sp.upload.size(); i-- > 0;)
+                if (compare_versions(sp.upload[i]->version, *o.target) > 0) {
+                    sp.upload.erase(sp.upload.begin() + static_cast<std::ptrdiff_t>(i));
+                    sp.replace.erase(sp.replace.begin() + static_cast<std::ptrdiff_t>(i));
+                }
         trace("deploy: compared");
         if (!sp.drift.empty())
             throw_if_bad_unread(f); // bad files first, as when the folder was read whole

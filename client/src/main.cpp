@@ -8,6 +8,7 @@
 #include "trace.hpp"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <fmt/format.h>
 
 namespace {
@@ -69,7 +70,18 @@ int main(int argc, char **argv) { // NOLINT(bugprone-exception-escape)
     } catch (const Exit &e) {
         return e.code;
     } catch (const InputError &e) {
-        error_line(mask_password(e.what()));
+        // one problem per line (a folder's bad files), as `validate` lists them; indented
+        // lines continue the one above
+        std::string all = mask_password(e.what());
+        for (size_t at = 0; at <= all.size();) {
+            size_t nl = std::min(all.find('\n', at), all.size());
+            std::string line = all.substr(at, nl - at);
+            if (!line.empty() && (line[0] == ' ' || line[0] == '\t'))
+                fmt::print(stderr, "{}\n", line);
+            else if (!line.empty() || at == 0)
+                error_line(line);
+            at = nl + 1;
+        }
         return EXIT_USAGE;
     } catch (const ConnectError &e) {
         error_line(mask_password(e.what()));

@@ -986,6 +986,21 @@ expect_rc "flyway placeholder: up fails on the server's syntax error: exit 1" 1
 expect_err "flyway placeholder: the error is at the placeholder" 'V2__more.sql:2:14: ERROR: syntax error'
 expect_err "flyway placeholder: with a hint naming it" 'HINT: \$\{flyway:defaultSchema\} is a placeholder of Flyway'
 expect_eq "flyway placeholder: nothing applied" "$(snap)" "$before"
+# up --to uploads (and parses) nothing above its target: a later broken script does not block it
+newdb e_upto_later_broken
+mkdir -p "$work/uptob" && printf 'CREATE TABLE ub1 ();\n' >"$work/uptob/1_a.up.sql" &&
+    printf 'CREATE TABLE ub2 ();\n' >"$work/uptob/2_b.up.sql" && printf 'DROP TABLEX ub2;\n' >"$work/uptob/2_b.down.sql"
+pg up --to 1 --dir "$work/uptob"
+expect_rc "up --to: a broken script above the target: exit 0" 0
+expect_eq "up --to: only the target applied, nothing above it uploaded" \
+    "$(q -c "SELECT string_agg(version || ':' || state, ',' ORDER BY version) FROM mig.status()")" "1:applied"
+pg up --dir "$work/uptob"
+expect_rc "up: the broken down script is refused when it is uploaded: exit 1" 1
+# each of a folder's problems on a line of its own, each an error
+mkdir -p "$work/twoerr" && printf 'SELECT 1;\n' >"$work/twoerr/1_a.up.sql" && printf 'SELECT 1;\n' >"$work/twoerr/01_b.up.sql" &&
+    printf 'SELECT 1;\n' >"$work/twoerr/2_c.up.sql" && printf 'SELECT 1;\n' >"$work/twoerr/02_d.up.sql"
+pg up --dir "$work/twoerr"
+expect_eq "folder errors: one 'error:' line per problem" "$rc:$(grep -c '^error: duplicate version' <<<"$err")" "2:2"
 # Flyway baseline migrations (B…): the latest runs first on an empty database; a database that
 # ran the V migrations it stands for (deleted since) skips it
 newdb e_flyway_b_old

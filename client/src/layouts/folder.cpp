@@ -607,7 +607,7 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
         std::string msg = fmt::format("{}: the folder mixes migration layouts:", dir);
         for (auto &[l, file] : seen)
             msg += fmt::format("\n  {} ({})", join_path(dir, file), layout_name(l));
-        msg += "\nkeep one layout per folder (see docs/layouts.md)";
+        msg += "\n  keep one layout per folder (see docs/layouts.md)";
         b.errors.insert(b.errors.begin(), msg);
         throw InputError(fmt::format("{}", fmt::join(b.errors, "\n")));
     }
