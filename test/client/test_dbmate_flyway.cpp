@@ -1,6 +1,7 @@
 #include "errors.hpp"
 #include "layouts/layout.hpp"
 #include "load_error.hpp"
+#include "text.hpp"
 #include "tmpdir.hpp"
 
 #include <algorithm>
@@ -187,6 +188,47 @@ TEST(SqlMigrate, SectionsAndNotransaction) {
     EXPECT_EQ(section_style("-- migrate:up\nSELECT 1;\n"), SectionStyle::Dbmate);
     EXPECT_FALSE(section_style("SELECT 1; -- +goose Up\n"));
     EXPECT_FALSE(section_style("-- +goose Down\nSELECT 1;\n")); // an up marker decides
+}
+
+TEST(SqlMigrate, EveryUpSectionIsTheUpScript) {
+    // sql-migrate gathers every Up section (convoy's files have up to 20), and every Down one;
+    // the other direction's lines are left empty so that line numbers stay the file's
+    auto s = parse_sections("-- +migrate Up\nCREATE TABLE a();\n\n-- +migrate Down\nDROP TABLE a;\n"
+                            "-- +migrate Up notransaction\nCREATE TABLE b();\n"
+                            "-- +migrate Down\nDROP TABLE b;\n",
+                            SectionStyle::SqlMigrate);
+    EXPECT_TRUE(s.has_up);
+    EXPECT_EQ(s.up,
+              "CREATE TABLE a();\n\n\n\n-- +migrate Up notransaction\nCREATE TABLE b();\n\n\n");
+    EXPECT_EQ(s.up_offset, 1);
+    EXPECT_TRUE(s.up_no_transaction);
+    ASSERT_TRUE(s.down);
+    EXPECT_EQ(*s.down, "DROP TABLE a;\n\n\n-- +migrate Down\nDROP TABLE b;\n");
+    EXPECT_EQ(s.down_offset, 4);
+    // line 7 of the file is line 6 of the up script
+    EXPECT_EQ(line_of(s.up, 7 - s.up_offset), "CREATE TABLE b();");
+}
+
+TEST(Dbmate, RepeatedMarkersAreTextAsInDbmate) {
+    // dbmate: up from the first up marker to the first down marker, down from there to the end
+    auto s = parse_dbmate("-- migrate:up\nCREATE TABLE a();\n-- migrate:up\nCREATE TABLE b();\n"
+                          "-- migrate:down\nDROP TABLE b;\n-- migrate:down\nDROP TABLE a;\n");
+    EXPECT_EQ(s.up, "CREATE TABLE a();\n-- migrate:up\nCREATE TABLE b();\n");
+    EXPECT_EQ(s.up_offset, 1);
+    ASSERT_TRUE(s.down);
+    EXPECT_EQ(*s.down, "DROP TABLE b;\n-- migrate:down\nDROP TABLE a;\n");
+    EXPECT_EQ(s.down_offset, 5);
+}
+
+TEST(Goose, RepeatedMarkerRefused) {
+    auto s =
+        parse_sections("-- +goose Up\nSELECT 1;\n-- +goose Up\nSELECT 2;\n", SectionStyle::Goose);
+    EXPECT_EQ(s.unsupported_line, 3);
+    EXPECT_NE(s.unsupported.find("a second up section marker"), std::string::npos);
+    auto d =
+        parse_sections("-- ====  UP  ====\nSELECT 1;\n-- ==== DOWN ====\n\n-- ==== DOWN ====\n",
+                       SectionStyle::Shmig);
+    EXPECT_EQ(d.unsupported_line, 5);
 }
 
 TEST(Goose, Folder) {

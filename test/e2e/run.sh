@@ -986,6 +986,28 @@ expect_rc "flyway placeholder: up fails on the server's syntax error: exit 1" 1
 expect_err "flyway placeholder: the error is at the placeholder" 'V2__more.sql:2:14: ERROR: syntax error'
 expect_err "flyway placeholder: with a hint naming it" 'HINT: \$\{flyway:defaultSchema\} is a placeholder of Flyway'
 expect_eq "flyway placeholder: nothing applied" "$(snap)" "$before"
+# repeated section markers, as each tool reads them: sql-migrate gathers every Up (and Down)
+# section (frain-dev/convoy), dbmate's second up marker is text of its up section, goose refuses
+newdb e_repeated_markers
+mkdir -p "$work/smrep" "$work/dbrep" "$work/gorep" &&
+    printf -- '-- +migrate Up\nCREATE TABLE sr1 (id int);\n-- +migrate Down\nDROP TABLE sr1;\n-- +migrate Up\nCREATE TABLE sr2 (id int);\n-- +migrate Down\nDROP TABLE sr2;\n' >"$work/smrep/1-init.sql" &&
+    printf -- '-- +migrate Up\nCREATE TABLE sr3 (id int);\n-- +migrate Up\nSELECT nosuch FROM sr3;\n' >"$work/smrep/2-bad.sql" &&
+    printf -- '-- migrate:up\nCREATE TABLE dr1 (id int);\n-- migrate:up\nCREATE TABLE dr2 (id int);\n-- migrate:down\nDROP TABLE dr2;\nDROP TABLE dr1;\n' >"$work/dbrep/20240101000000_init.sql" &&
+    printf -- '-- +goose Up\nSELECT 1;\n-- +goose Up\nSELECT 2;\n' >"$work/gorep/00001_x.sql"
+pg up --dir "$work/smrep"
+expect_rc "sql-migrate: an error in a second Up section: exit 1" 1
+expect_err "sql-migrate: the error names the file's line" '2-bad.sql:4:8: ERROR: column "nosuch" does not exist'
+pg up --to 1 --dir "$work/smrep"
+expect_eq "sql-migrate: every Up section ran" "$rc:$(q -c "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE tablename LIKE 'sr%'")" "0:sr1,sr2"
+pg down --yes --dir "$work/smrep"
+expect_eq "sql-migrate: every Down section ran" "$rc:$(q -c "SELECT count(*) FROM pg_tables WHERE tablename LIKE 'sr%'")" "0:0"
+pg up --dir "$work/dbrep"
+expect_eq "dbmate: a second up marker is part of the up section" "$rc:$(q -c "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE tablename LIKE 'dr%'")" "0:dr1,dr2"
+pg down --yes --dir "$work/dbrep"
+expect_eq "dbmate: and the down section rolls both back" "$rc:$(q -c "SELECT count(*) FROM pg_tables WHERE tablename LIKE 'dr%'")" "0:0"
+pg validate --offline --dir "$work/gorep"
+expect_rc "goose: a second Up marker is refused: exit 2" 2
+expect_err "goose: naming file and line" '00001_x.sql:3: a second up section marker'
 # up --to uploads (and parses) nothing above its target: a later broken script does not block it
 newdb e_upto_later_broken
 mkdir -p "$work/uptob" && printf 'CREATE TABLE ub1 ();\n' >"$work/uptob/1_a.up.sql" &&

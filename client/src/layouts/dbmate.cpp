@@ -2,6 +2,7 @@
 #include "layouts/layout.hpp"
 #include "layouts/lines.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <cctype>
 #include <optional>
@@ -115,6 +116,74 @@ DbmateScript parse_sections(const std::string &text, SectionStyle style) {
         }
         return true;
     });
+    // Repeated markers, as each tool reads them: goose and shmig refuse them (goose: "duplicate
+    // annotations"); dbmate's up section runs from its first up marker to its first down
+    // marker and its down section from there to the end (later markers are text, comments to
+    // the server); sql-migrate gathers every Up section into the up script and every Down
+    // section into the down script, in file order.
+    size_t ups = 0, downs = 0;
+    for (const Marker &mk : markers) {
+        size_t &n = mk.up ? ups : downs;
+        if (++n == 2 && (style == SectionStyle::Goose || style == SectionStyle::Shmig) &&
+            s.unsupported.empty()) {
+            s.unsupported = fmt::format("a second {} section marker: {} takes one up and one "
+                                        "down section per file",
+                                        mk.up ? "up" : "down",
+                                        style == SectionStyle::Goose ? "goose" : "shmig");
+            s.unsupported_line = mk.line_index + 1;
+        }
+    }
+    if (style == SectionStyle::Dbmate && (ups > 1 || downs > 1) && markers[0].up) {
+        // the first up marker, then the first down marker
+        auto down =
+            std::find_if(markers.begin(), markers.end(), [](const Marker &m) { return !m.up; });
+        std::vector<Marker> first{markers[0]};
+        if (down != markers.end())
+            first.push_back(*down);
+        markers = std::move(first);
+    }
+    if (style == SectionStyle::SqlMigrate && (ups > 1 || downs > 1)) {
+        // each direction's script runs from its first marker to the end of the file, with the
+        // other direction's lines left empty: line numbers stay the file's
+        auto gather = [&](bool up, std::string &out, int &offset) {
+            bool started = false;
+            for (size_t i = 0; i < markers.size(); ++i) {
+                const Marker &mk = markers[i];
+                size_t stop = i + 1 < markers.size() ? markers[i + 1].line_start : text.size();
+                if (!started) {
+                    if (mk.up != up)
+                        continue;
+                    started = true;
+                    offset = mk.line_index + 1;
+                    out = text.substr(mk.body_start, stop - mk.body_start);
+                    continue;
+                }
+                if (mk.up == up) {
+                    out.append(text, mk.line_start, stop - mk.line_start);
+                } else {
+                    auto lines =
+                        std::count(text.begin() + static_cast<std::ptrdiff_t>(mk.line_start),
+                                   text.begin() + static_cast<std::ptrdiff_t>(stop), '\n');
+                    out.append(static_cast<size_t>(lines), '\n');
+                }
+            }
+            return started;
+        };
+        static const std::regex no_tx(R"(\bnotransaction\b)", std::regex::icase);
+        s.has_up = gather(true, s.up, s.up_offset);
+        for (const Marker &mk : markers)
+            if (mk.up && std::regex_search(mk.opts, no_tx))
+                s.up_no_transaction = true;
+        std::string down;
+        int down_offset = 0;
+        if (gather(false, down, down_offset)) {
+            s.down = std::move(down);
+            s.down_offset = down_offset;
+        } else if (s.has_up) {
+            s.down = std::string(); // no Down section: nothing to run, as sql-migrate
+        }
+        return s;
+    }
     for (size_t i = 0; i < markers.size(); ++i) {
         const Marker &mk = markers[i];
         size_t stop = i + 1 < markers.size() ? markers[i + 1].line_start : text.size();
