@@ -7,6 +7,7 @@
 #include "text.hpp"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <fmt/format.h>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -72,6 +73,33 @@ void split_check(Conn &c, const Migration &m, bool down, Findings &out) {
     try {
         auto r = c.exec("SELECT stmt_no, line, transactional, tag FROM mig.split($1)",
                         {Param::ref(sql)});
+        // the script's own BEGIN; … COMMIT; wrapper, which the upload drops (the server's rule:
+        // the first and last statements, no other transaction control, a transactional body)
+        auto txcontrol = [](const std::string &tag) {
+            static const char *const tags[] = {"BEGIN",
+                                               "START TRANSACTION",
+                                               "COMMIT",
+                                               "ROLLBACK",
+                                               "SAVEPOINT",
+                                               "RELEASE",
+                                               "PREPARE TRANSACTION",
+                                               "COMMIT PREPARED",
+                                               "ROLLBACK PREPARED"};
+            return std::find(std::begin(tags), std::end(tags), tag) != std::end(tags);
+        };
+        int n = r.rows();
+        bool wrapped = !m.no_transaction && n >= 2 &&
+                       (r.str(0, 3) == "BEGIN" || r.str(0, 3) == "START TRANSACTION") &&
+                       r.str(n - 1, 3) == "COMMIT";
+        for (int i = 1; wrapped && i < n - 1; ++i)
+            wrapped = r.str(i, 2) == "t" && !txcontrol(r.str(i, 3));
+        if (wrapped) {
+            out.notes.push_back(fmt::format(
+                "{}:{}: its own {} ... COMMIT wrapper is dropped when it is uploaded (with a "
+                "warning): the body runs in the migration's transaction",
+                file, m.file_line(down, std::stoi(r.str(0, 1))), r.str(0, 3)));
+            return;
+        }
         for (int i = 0; i < r.rows(); ++i)
             if (r.str(i, 2) == "f")
                 out.notes.push_back(fmt::format(

@@ -1008,6 +1008,14 @@ expect_eq "dbmate: and the down section rolls both back" "$rc:$(q -c "SELECT cou
 pg validate --offline --dir "$work/gorep"
 expect_rc "goose: a second Up marker is refused: exit 2" 2
 expect_err "goose: naming file and line" '00001_x.sql:3: a second up section marker'
+# validate says what up does with a script's own BEGIN/COMMIT wrapper (dropped, body transactional)
+newdb e_validate_wrapper
+mkdir -p "$work/vwrap" && printf -- '-- a comment\nBEGIN;\nCREATE TABLE vw (id int);\nCOMMIT;\n' >"$work/vwrap/1_w.up.sql" &&
+    printf 'CREATE INDEX CONCURRENTLY vw_id ON vw (id);\n' >"$work/vwrap/2_i.up.sql"
+pg validate --dir "$work/vwrap"
+expect_err "validate: the wrapper is named as dropped" "1_w.up.sql:2: its own BEGIN ... COMMIT wrapper is dropped"
+if grep -q '1_w.up.sql.*cannot run in a transaction' <<<"$err"; then bad "validate: a wrapped script is not called non-transactional" "$err"; else ok "validate: a wrapped script is not called non-transactional"; fi
+expect_err "validate: a CONCURRENTLY script still is" "2_i.up.sql:1: CREATE INDEX cannot run in a transaction"
 # up --to uploads (and parses) nothing above its target: a later broken script does not block it
 newdb e_upto_later_broken
 mkdir -p "$work/uptob" && printf 'CREATE TABLE ub1 ();\n' >"$work/uptob/1_a.up.sql" &&
