@@ -373,3 +373,14 @@ TEST(Sqitch, Folder) {
             << e.what();
     }
 }
+
+TEST(GolangMigrate, AtlasSumIsNotStray) {
+    // Atlas's --dir-format golang-migrate writes its atlas.sum beside the files (openmeter)
+    TmpDir d;
+    d.write("20240101000000_a.up.sql", "CREATE TABLE a();");
+    d.write("20240101000000_a.down.sql", "DROP TABLE a;");
+    d.write("atlas.sum", "h1:abc=\n");
+    auto f = load_folder(d.path());
+    EXPECT_EQ(f.layout, Layout::GolangMigrate);
+    EXPECT_TRUE(f.warnings.empty());
+}

@@ -721,6 +721,8 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
             // Postgrator's VERSION.do.title.sql
             bool postgrator = f.layout == Layout::Postgrator;
             if (k != (postgrator ? Kind::Postgrator : Kind::Golang)) {
+                if (name == "atlas.sum")
+                    break; // Atlas writes golang-migrate folders too (--dir-format)
                 b.stray(name, k == Kind::StrayDir ? "directory"
                               : postgrator        ? "not VERSION.do.title.sql / VERSION.undo…"
                                                   : "not VERSION_title.up.sql / .down.sql");
