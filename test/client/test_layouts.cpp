@@ -384,3 +384,28 @@ TEST(GolangMigrate, AtlasSumIsNotStray) {
     EXPECT_EQ(f.layout, Layout::GolangMigrate);
     EXPECT_TRUE(f.warnings.empty());
 }
+
+TEST(Directory, PrismaDirectoriesOfOneTimestamp) {
+    // Prisma runs its directories in name order; langfuse has seven of one timestamp
+    TmpDir d;
+    d.write("20240528214728_add_cursor_index_02/migration.sql", "SELECT 2;");
+    d.write("20240528214728_add_cursor_index_01/migration.sql", "SELECT 1;");
+    d.write("20240528214728_add_cursor_index_03/migration.sql", "SELECT 3;");
+    d.write("20240601000000_next/migration.sql", "SELECT 4;");
+    d.write("migration_lock.toml", "provider = \"postgresql\"\n");
+    auto f = load_folder(d.path());
+    ASSERT_EQ(f.migrations.size(), 4u);
+    EXPECT_EQ(f.migrations[0].version, "20240528214728");
+    EXPECT_EQ(f.migrations[0].name, "add_cursor_index_01");
+    EXPECT_EQ(f.migrations[1].version, "20240528214728.1");
+    EXPECT_EQ(f.migrations[1].name, "add_cursor_index_02");
+    EXPECT_EQ(f.migrations[2].version, "20240528214728.2");
+    EXPECT_EQ(f.migrations[3].version, "20240601000000");
+    auto nf = plan_new_migration(f, "x", "20250101000000");
+    EXPECT_EQ(nf.files[0].first, "20250101000000_x/migration.sql");
+    // up.sql directories keep refusing a duplicate version
+    TmpDir g;
+    g.write("20240528214728_a/up.sql", "SELECT 1;");
+    g.write("20240528214728_b/up.sql", "SELECT 2;");
+    EXPECT_NE(load_error(g.path()).find("duplicate version 20240528214728"), std::string::npos);
+}

@@ -1016,6 +1016,17 @@ pg validate --dir "$work/vwrap"
 expect_err "validate: the wrapper is named as dropped" "1_w.up.sql:2: its own BEGIN ... COMMIT wrapper is dropped"
 if grep -q '1_w.up.sql.*cannot run in a transaction' <<<"$err"; then bad "validate: a wrapped script is not called non-transactional" "$err"; else ok "validate: a wrapped script is not called non-transactional"; fi
 expect_err "validate: a CONCURRENTLY script still is" "2_i.up.sql:1: CREATE INDEX cannot run in a transaction"
+# Prisma: directories of one timestamp run in name order (langfuse)
+newdb e_prisma_same_ts
+mkdir -p "$work/prts/20240528214728_idx_01" "$work/prts/20240528214728_idx_02" &&
+    printf 'CREATE TABLE pt (id int);\n' >"$work/prts/20240528214728_idx_01/migration.sql" &&
+    printf 'CREATE INDEX pt_id ON pt (id);\n' >"$work/prts/20240528214728_idx_02/migration.sql" &&
+    printf 'provider = "postgresql"\n' >"$work/prts/migration_lock.toml"
+pg up --dir "$work/prts"
+expect_rc "prisma: two directories of one timestamp: up: exit 0" 0
+expect_eq "prisma: both applied, in name order" \
+    "$(q -c "SELECT string_agg(version || ':' || name, ',' ORDER BY version) FROM mig.status() WHERE state = 'applied'")" \
+    "20240528214728:idx_01,20240528214728.1:idx_02"
 # up --to uploads (and parses) nothing above its target: a later broken script does not block it
 newdb e_upto_later_broken
 mkdir -p "$work/uptob" && printf 'CREATE TABLE ub1 ();\n' >"$work/uptob/1_a.up.sql" &&

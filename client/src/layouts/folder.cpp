@@ -648,6 +648,8 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
     std::optional<std::vector<std::string>> gmrc_placeholders; // graphile-migrate's, when needed
     std::vector<std::string> unread_sql;     // .sql files of a folder with no migration
     std::vector<Migration> flyway_baselines; // Flyway's B…__ scripts
+    std::string prisma_last_key;             // the last Prisma directory's version
+    int prisma_same = 0;                     // how many before it had that version
 
     for (auto &[k, e] : kinds) {
         std::string_view name = e->name;
@@ -674,6 +676,18 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                 }
                 Migration m;
                 m.version = *normalize_version(parts->version_raw);
+                if (prisma) {
+                    // Prisma names a migration by its directory and runs them in name order:
+                    // directories of one timestamp (langfuse's _01 … _07) are VERSION,
+                    // VERSION.1, VERSION.2, … in that order (the names come sorted)
+                    std::string key = canonical_version(m.version);
+                    if (key == prisma_last_key) {
+                        m.version += "." + std::to_string(++prisma_same);
+                    } else {
+                        prisma_last_key = std::move(key);
+                        prisma_same = 0;
+                    }
+                }
                 m.name = parts->title;
                 std::string up_rel = dname + "/" + (prisma ? kPrismaScript : "up.sql");
                 m.up_file = join_path(dir, up_rel);

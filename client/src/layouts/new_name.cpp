@@ -41,6 +41,15 @@ std::string unix_time_like(const std::string &last, const std::string &now) {
     return v.size() == last.size() && compare_versions(last, v) <= 0 ? v : std::string();
 }
 
+// A Prisma folder: its last migration's script is DIR/migration.sql (no down script).
+bool uses_prisma_scripts(const Folder &f) {
+    if (f.migrations.empty())
+        return false;
+    const std::string &up = f.migrations.back().up_file;
+    const std::string tail = "/migration.sql";
+    return up.size() > tail.size() && up.compare(up.size() - tail.size(), tail.size(), tail) == 0;
+}
+
 // Next version: a timestamp when the existing versions are timestamps (>= 12 digits, or Unix
 // times) or there are none; otherwise the last version's last group plus one, same zero padding.
 std::string next_version(const Folder &f, const std::string &now, bool *dotted) {
@@ -50,9 +59,12 @@ std::string next_version(const Folder &f, const std::string &now, bool *dotted) 
     const std::string &last = f.migrations.back().version;
     if (std::string unix_now = unix_time_like(last, now); !unix_now.empty())
         return compare_versions(unix_now, last) > 0 ? unix_now : increment_digits(last);
-    // diesel's YYYY-MM-DD-HHMMSS-NNNN (version TIMESTAMP.NNNN): now, with a zero sequence
+    // diesel's YYYY-MM-DD-HHMMSS-NNNN (version TIMESTAMP.NNNN): now, with a zero sequence;
+    // Prisma's second directory of one timestamp (TIMESTAMP.N): now
     if (f.layout == Layout::Directory && last.size() > 15 && last.find('.') == 14 &&
         last.find('.', 15) == std::string::npos) {
+        if (uses_prisma_scripts(f))
+            return compare_versions(now, last) > 0 ? now : increment_digits(last.substr(0, 14));
         std::string seq = last.substr(15);
         return compare_versions(now, last.substr(0, 14)) > 0
                    ? now + "." + std::string(seq.size(), '0')
@@ -74,15 +86,6 @@ std::string diesel_dashes(const std::string &ts) {
     std::string out =
         ts.substr(0, 4) + "-" + ts.substr(4, 2) + "-" + ts.substr(6, 2) + "-" + ts.substr(8, 6);
     return ts.size() == 14 ? out : out + "-" + ts.substr(15);
-}
-
-// A Prisma folder: its last migration's script is DIR/migration.sql (no down script).
-bool uses_prisma_scripts(const Folder &f) {
-    if (f.migrations.empty())
-        return false;
-    const std::string &up = f.migrations.back().up_file;
-    const std::string tail = "/migration.sql";
-    return up.size() > tail.size() && up.compare(up.size() - tail.size(), tail.size(), tail) == 0;
 }
 
 } // namespace
