@@ -7,7 +7,7 @@ packages=(
     postgresql-15 postgresql-client-15 postgresql-server-dev-15 libpq-dev libssl-dev
     libkrb5-dev libldap-dev
     libcli11-dev libfmt-dev nlohmann-json3-dev libtomlplusplus-dev libgtest-dev
-    libipc-run-perl time openssl
+    libipc-run-perl time openssl jq
 )
 
 missing=()

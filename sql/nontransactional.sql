@@ -51,3 +51,13 @@ SELECT version, state, statements_done FROM mig.status() WHERE version = '2';
 SELECT version, action, statements_done FROM mig.plan();
 SELECT mig.record_statement('2', 1, 'sideways');
 \echo :LAST_ERROR_SQLSTATE
+-- rolling back a migration whose first statement failed undoes nothing (nothing of it ran):
+-- it is pending again, whether it has a down script or not
+SELECT version, transactional FROM mig.upload('3', 'index_missing',
+    'CREATE INDEX CONCURRENTLY nt_i3 ON nt_missing (a); CREATE TABLE nt_never (a int);',
+    'DROP TABLE nt_never; DROP INDEX CONCURRENTLY IF EXISTS nt_i3;');
+SELECT mig.record_failure('3', 1, '42P01', 'relation "nt_missing" does not exist');
+SELECT version, state, statements_done FROM mig.status() WHERE version >= '2' ORDER BY version;
+SELECT version, name, action FROM mig.rollback(2);
+SELECT version, state, statements_done FROM mig.status() WHERE version >= '2' ORDER BY version;
+SELECT action, version, message FROM mig.log WHERE version >= '2' ORDER BY id;

@@ -23,6 +23,7 @@ namespace {
 struct Line {
     std::string_view version, name, state, kind, batch, applied_at, file, local_checksum, checksum;
     std::string duration;
+    int done = -1, statements = -1; // a partial or failed migration's statements done, of all
     bool has_down = false, transactional = true;
 };
 
@@ -73,6 +74,20 @@ int run_status(Context &ctx) {
                 l.checksum = val(i, CK);
                 l.has_down = val(i, HD) == "t";
                 l.transactional = val(i, TX) != "f";
+            }
+            // how far a partial or failed (non-transactional) migration got: asked only when
+            // there is one, so a status of 10,000 applied migrations sends no more columns
+            if (std::any_of(lines.begin(), lines.end(), [](const Line &l) {
+                    return l.state == "partial" || l.state == "failed";
+                })) {
+                Result p = c->exec("SELECT version, statements_done, statements FROM mig.status() "
+                                   "WHERE state OPERATOR(pg_catalog.=) ANY ('{partial,failed}')");
+                for (int k = 0; k < p.rows(); ++k)
+                    for (auto &l : lines)
+                        if (l.kind != "repeatable" && l.version == p.str(k, 0)) {
+                            l.done = p.null(k, 1) ? 0 : std::stoi(p.str(k, 1));
+                            l.statements = std::stoi(p.str(k, 2));
+                        }
             }
             trace("status: rows converted");
         } catch (...) {
@@ -238,11 +253,19 @@ int run_status(Context &ctx) {
                  {"checksum", opt(l.checksum)},
                  {"local_checksum", opt(l.local_checksum)},
                  {"has_down", l.has_down},
-                 {"transactional", l.transactional}});
+                 {"transactional", l.transactional},
+                 {"statements_done", l.done < 0 ? nlohmann::json(nullptr) : nlohmann::json(l.done)},
+                 {"statements",
+                  l.statements < 0 ? nlohmann::json(nullptr) : nlohmann::json(l.statements)}});
         }
         fmt::print("{}\n", out.dump(2));
         return 0;
     }
+    // how far a partial or failed migration got: in the last column, after its time so far
+    for (auto &l : lines)
+        if (l.done >= 0)
+            l.duration += fmt::format("{}{} of {} statements done", l.duration.empty() ? "" : ", ",
+                                      l.done, l.statements);
     // names longer than 40 characters are cut to 39 and '~', at a character boundary
     auto chars = [](std::string_view v) {
         size_t n = 0;

@@ -119,7 +119,9 @@ static const char *const SQL_TO_UNDO =
     "SELECT m.version, m.name, coalesce(m.down_run, m.down_sql), m.down_sql IS NULL, "
     "       m.down_transactional AND a.complete, m.uploaded_by::pg_catalog.text, "
     "m.vkey::pg_catalog.text, "
-    "       m.options OPERATOR(pg_catalog.->>) 'down_file', a.batch, m.down_stmts "
+    "       m.options OPERATOR(pg_catalog.->>) 'down_file', a.batch, m.down_stmts, "
+    "       NOT a.complete AND coalesce(a.statements_done, 0) OPERATOR(pg_catalog.=) 0 "
+    "       AND coalesce(a.down_statements_done, 0) OPERATOR(pg_catalog.=) 0 "
     "FROM mig.applied a JOIN mig.migration m ON m.vkey OPERATOR(pg_catalog.=) a.vkey "
     "WHERE ($2::pg_catalog.bytea IS NULL OR a.vkey OPERATOR(pg_catalog.>) "
     "$2::pg_catalog.bytea) "
@@ -776,6 +778,9 @@ struct Todo {
     TimestampTz done_at; // when its script finished
     ArrayType *offsets;  // statement byte ranges (NULL: run as a whole)
     bool down;           // a down script (rollback), named so in an error's context
+    // rollback of a non-transactional migration whose first up statement failed: nothing of
+    // it ran, so nothing is undone (its down script would undo what is not there)
+    bool nothing_ran;
     // apply: the key (bytea) and the up script's checksum (text) as datums of SQL_PENDING's
     // rows, which go into the bookkeeping rows as they are
     Datum vkey;
@@ -786,6 +791,11 @@ struct Todo {
 static void run_todos(Todo *todo, int n) {
     for (int i = 0; i < n; i++) {
         TimestampTz t0 = GetCurrentTimestamp();
+        if (todo[i].nothing_ran) {
+            todo[i].done_at = t0;
+            todo[i].us = 0;
+            continue;
+        }
         char *sql = text_to_cstring(DatumGetTextPP(todo[i].sql));
         run_script(sql, todo[i].offsets,
                    {todo[i].version, todo[i].name, todo[i].file, todo[i].down});
@@ -1015,7 +1025,10 @@ void rollback_pg(ReturnSetInfo *rsi, int64 steps, const char *after_key, const c
         bool onull;
         Datum od = spi::get_datum(i, 10, &onull);
         todo[i].offsets = onull ? nullptr : DatumGetArrayTypePCopy(od);
-        if (nodown)
+        todo[i].nothing_ran = spi::get_bool(i, 11);
+        if (todo[i].nothing_ran)
+            todo[i].ok = true;
+        else if (nodown)
             appendStringInfo(&missing, "%s%s (%s)", missing.len ? ", " : "", todo[i].version,
                              todo[i].name);
     }

@@ -1027,6 +1027,25 @@ expect_rc "prisma: two directories of one timestamp: up: exit 0" 0
 expect_eq "prisma: both applied, in name order" \
     "$(q -c "SELECT string_agg(version || ':' || name, ',' ORDER BY version) FROM mig.status() WHERE state = 'applied'")" \
     "20240528214728:idx_01,20240528214728.1:idx_02"
+# a non-transactional migration that failed at its first statement: status says how far it got;
+# down undoes nothing of it (nothing ran) and leaves it pending, then goes on below it
+newdb e_down_failed_first
+mkdir -p "$work/dff" && printf 'CREATE TABLE dfa (id int);\n' >"$work/dff/1_a.up.sql" && printf 'DROP TABLE dfa;\n' >"$work/dff/1_a.down.sql" &&
+    printf 'CREATE INDEX CONCURRENTLY dfb_idx ON nosuch (id);\nCREATE TABLE dfb (id int);\n' >"$work/dff/2_b.up.sql" &&
+    printf 'DROP TABLE dfb;\nDROP INDEX CONCURRENTLY dfb_idx;\n' >"$work/dff/2_b.down.sql"
+pg up --dir "$work/dff"
+expect_rc "non-transactional, first statement fails: up: exit 1" 1
+pg status --dir "$work/dff"
+expect_eq "status: a failed migration shows its statements done" "$(awk '$1 == 2 {print $3, $(NF-4), $(NF-3), $(NF-2)}' <<<"$out")" "failed 0 of 2"
+pg status --json --dir "$work/dff"
+expect_eq "status --json: statements_done and statements" \
+    "$(jq -c '[.[] | select(.version == "2") | .statements_done, .statements]' <<<"$out" 2>/dev/null || echo nojq)" "[0,2]"
+pg down --dir "$work/dff"
+expect_rc "down of a migration that failed at its first statement: exit 0" 0
+expect_eq "down: it is pending again, its down script not run" \
+    "$(q -c "SELECT string_agg(version || ':' || state, ',' ORDER BY version) FROM mig.status()")" "1:applied,2:pending"
+pg down --dir "$work/dff"
+expect_eq "down: then the one below it" "$rc:$(q -c "SELECT count(*) FROM pg_tables WHERE tablename = 'dfa'")" "0:0"
 # up --to uploads (and parses) nothing above its target: a later broken script does not block it
 newdb e_upto_later_broken
 mkdir -p "$work/uptob" && printf 'CREATE TABLE ub1 ();\n' >"$work/uptob/1_a.up.sql" &&
