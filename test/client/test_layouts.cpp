@@ -184,10 +184,18 @@ TEST(New, TimestampForEmptyFolder) {
 TEST(New, SequenceKeepsPadding) {
     TmpDir d;
     d.write("0009_a.sql", "SELECT 1;");
+    d.write("0009_a_down.sql", "SELECT 1;");
     auto f = load_folder(d.path());
     auto nf = plan_new_migration(f, "b", "20240101120000");
+    ASSERT_EQ(nf.files.size(), 2u);
     EXPECT_EQ(nf.files[0].first, "0010_b.sql");
     EXPECT_EQ(nf.files[1].first, "0010_b_down.sql");
+    // a folder without down files (Supabase's) gets none
+    TmpDir up_only;
+    up_only.write("0009_a.sql", "SELECT 1;");
+    nf = plan_new_migration(load_folder(up_only.path()), "b", "20240101120000");
+    ASSERT_EQ(nf.files.size(), 1u);
+    EXPECT_EQ(nf.files[0].first, "0010_b.sql");
 }
 
 TEST(New, DieselDirectories) {

@@ -201,7 +201,10 @@ NewFiles plan_new_migration(const Folder &f, const std::string &raw_name, const 
                                      f.dir));
     case Layout::Numbered:
         out.files.push_back({fmt::format("{}_{}.sql", v, name), ""});
-        out.files.push_back({fmt::format("{}_{}_down.sql", v, name), ""});
+        // a down file only in a folder that has them (Supabase's, sqlx's and Atlas's have none)
+        if (std::any_of(f.migrations.begin(), f.migrations.end(),
+                        [](const Migration &m) { return !m.down_file.empty(); }))
+            out.files.push_back({fmt::format("{}_{}_down.sql", v, name), ""});
         break;
     }
     return out;
