@@ -416,13 +416,14 @@ expect_eq "down --all: index and table gone" "$(q -c "SELECT count(*) FROM pg_ta
 newdb e_status
 fresh st golang-migrate
 pg up --to 20240115090100 --dir "$work/st"
+q -c "SELECT FROM mig.upload('20240115090200', 'uploaded_from_sql', 'SELECT 1;')" # pending
 rm "$work/st/20240115090000_create_users.up.sql"
 printf 'CREATE TABLE late();\n' >"$work/st/20250101000000_late.up.sql"
 pg status --dir "$work/st" --json
 expect_rc "status --json" 0
 expect_eq "status: missing-file, new, pending states" \
     "$(jq -r '[.[] | .version + "=" + .state] | join(",")' <<<"$out")" \
-    "20240115090000=missing-file,20240115090100=applied,20240115090200=pending,20240115090300=pending,20240309082057=pending,20240310000000=pending,20250101000000=new"
+    "20240115090000=missing-file,20240115090100=applied,20240115090200=pending,20240115090300=new,20240309082057=new,20240310000000=new,20250101000000=new"
 if jq -e 'all(.[]; has("version") and has("name") and has("state") and has("batch") and has("applied_at") and has("duration") and has("file") and has("checksum"))' >/dev/null <<<"$out"; then
     ok "status --json: documented fields"
 else bad "status --json: documented fields" "$out"; fi
@@ -1262,7 +1263,9 @@ grep -qE '^20240401000000 +late +applied' <<<"$out" && ok "cache: uploaded body 
     for i in $(seq 1 5000); do printf -- '-- line %05d: a script bigger than what up reads ahead while it connects\n' "$i"; done
 } >"$work/cache/20240402000000_later.up.sql"
 pg up --to 20240401000000 --dir "$work/cache"
-expect_eq "cache: up --to leaves the later migration uploaded, pending" \
+# uploaded (not applied) from SQL, as a DBA may: the server knows it, pending
+q -c "SELECT FROM mig.upload('20240402000000', 'later', pg_read_file('$work/cache/20240402000000_later.up.sql'))"
+expect_eq "cache: the later migration uploaded, pending" \
     "$(q -c "SELECT state FROM mig.status() WHERE version = '20240402000000'")" pending
 sleep 2.1
 pg status --dir "$work/cache" # caches the file's checksum
@@ -1432,11 +1435,12 @@ expect_eq "own plan: plain batch: three applied" "$(q -c "SELECT count(*) FROM m
 expect_eq "own plan: plain batch: mig.plan not asked" "$(plan_calls)" 0
 own_plan_db e_op_to
 pg up --to 002 --dir "$work/op_plain"
-expect_eq "own plan: --to 002 applies 001 and 002 only" \
+expect_eq "own plan: --to 002 applies 001 and 002 only (003 not even uploaded)" \
     "$(q -c "SELECT string_agg(version || ':' || state, ',' ORDER BY version) FROM mig.status()")" \
-    "001:applied,002:applied,003:pending"
+    "001:applied,002:applied"
 expect_eq "own plan: --to: mig.plan not asked" "$(plan_calls)" 0
-# the pending one: the server has something pending now, so mig.plan is asked
+# 003 uploaded by hand (as from psql): the server has something pending, so mig.plan is asked
+q -c "SELECT FROM mig.upload('003', 't', E'CREATE TABLE op_3 (id int);\\n', E'DROP TABLE op_3;\\n')"
 pg up --dir "$work/op_plain"
 expect_eq "own plan: pending on the server: the rest applied" "$(q -c "SELECT count(*) FROM mig.status() WHERE state = 'applied'")" 3
 expect_eq "own plan: pending on the server: mig.plan asked" "$(plan_calls)" 1
