@@ -599,8 +599,12 @@ int deploy(Context &ctx, Conn &c, Folder &f, const DeployOptions &o,
             attempt = 0;
             if (last)
                 break;
-            if (plan[n - 1].ends_transaction && ctx.opt.verbose > 0)
-                fmt::print("committed after {} (adds an enum label)\n", plan[n - 1].version);
+            // what a reader of the log must know, as for a non-transactional migration: what
+            // is committed stays applied if a later migration fails
+            if (plan[n - 1].ends_transaction && !ctx.opt.quiet)
+                fmt::print("committed {} migration(s), up to {}, which adds an enum label (the "
+                           "next ones can use it only after a commit)\n",
+                           applied, plan[n - 1].version);
         } catch (const InputError &) {
             c.rollback_quietly(); // a file changed or became unreadable mid-deploy
             throw;
@@ -618,8 +622,15 @@ int deploy(Context &ctx, Conn &c, Folder &f, const DeployOptions &o,
             }
             bar.clear();
             int rc = report_error(e, &f, false, ctx.opt.verbose);
-            if (rc == 1 && !ctx.opt.quiet)
-                fmt::print(stderr, "rolled back: nothing from this transaction was applied\n");
+            if (rc == 1 && !ctx.opt.quiet) {
+                if (applied > 0)
+                    fmt::print(stderr,
+                               "rolled back: nothing from this transaction was applied; the {} "
+                               "migration(s) committed before it stay applied\n",
+                               applied);
+                else
+                    fmt::print(stderr, "rolled back: nothing from this transaction was applied\n");
+            }
             return rc;
         }
     }

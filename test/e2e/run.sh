@@ -1047,6 +1047,17 @@ expect_eq "down: it is pending again, its down script not run" \
     "$(q -c "SELECT string_agg(version || ':' || state, ',' ORDER BY version) FROM mig.status()")" "1:applied,2:pending"
 pg down --dir "$work/dff"
 expect_eq "down: then the one below it" "$rc:$(q -c "SELECT count(*) FROM pg_tables WHERE tablename = 'dfa'")" "0:0"
+# a migration adding an enum label is committed before the next: said without -v, and a later
+# failure says what stays applied
+newdb e_enum_commit
+mkdir -p "$work/enumc" && printf "CREATE TYPE ec_mood AS ENUM ('sad');\n" >"$work/enumc/1_type.up.sql" &&
+    printf "ALTER TYPE ec_mood ADD VALUE 'happy';\n" >"$work/enumc/2_label.up.sql" &&
+    printf 'SELECT nosuchcol FROM pg_class;\n' >"$work/enumc/3_broken.up.sql"
+pg up --dir "$work/enumc"
+expect_rc "enum label then a failure: exit 1" 1
+expect_eq "enum label: the commit is said" "$(grep -c 'committed 2 migration(s), up to 2, which adds an enum label' <<<"$out")" 1
+expect_err "enum label: the failure says the committed ones stay applied" "the 2 migration\(s\) committed before it stay applied"
+expect_eq "enum label: 1 and 2 applied, 3 not" "$(q -c "SELECT string_agg(version || ':' || state, ',' ORDER BY version) FROM mig.status()")" "1:applied,2:applied,3:pending"
 # up --to uploads (and parses) nothing above its target: a later broken script does not block it
 newdb e_upto_later_broken
 mkdir -p "$work/uptob" && printf 'CREATE TABLE ub1 ();\n' >"$work/uptob/1_a.up.sql" &&
