@@ -459,6 +459,11 @@ BEGIN
                 pg_catalog.format('down statement %s of %s', stmt_no, total));
         IF stmt_no OPERATOR(pg_catalog.=) total THEN
             DELETE FROM mig.applied x WHERE x.vkey OPERATOR(pg_catalog.=) m.vkey;
+            -- rolled back at or below the baseline: the baseline moves below it (pending again)
+            UPDATE mig.state s SET baseline = (SELECT x.vkey FROM mig.migration x
+                                               WHERE x.vkey OPERATOR(pg_catalog.<) m.vkey
+                                               ORDER BY x.vkey DESC LIMIT 1)
+            WHERE s.baseline OPERATOR(pg_catalog.>=) m.vkey;
             INSERT INTO mig.log (action, version, name, batch, checksum)
             VALUES ('rollback', m.version, m.name, a.batch, m.down_checksum);
             RETURN 'pending';

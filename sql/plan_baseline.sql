@@ -26,3 +26,22 @@ SELECT action, version, batch, message FROM mig.log ORDER BY id;
 -- baseline with an invalid version
 SELECT * FROM mig.baseline('abc');
 \echo :LAST_ERROR_SQLSTATE
+-- rolling back a baselined migration runs its down script, and the baseline moves below it:
+-- it is pending again (status agrees with the database) and apply runs it
+DROP EXTENSION pgmig; CREATE EXTENSION pgmig;
+DROP TABLE pb_1, pb_2;
+CREATE TABLE pb_1 (); CREATE TABLE pb_2 ();
+SELECT version, action FROM mig.upload('1', 'one', 'CREATE TABLE pb_1 ();', 'DROP TABLE pb_1;');
+SELECT version, action FROM mig.upload('2', 'two', 'CREATE TABLE pb_2 ();', 'DROP TABLE pb_2;');
+SELECT version, name, action FROM mig.baseline('2');
+SELECT version, action FROM mig.upload('1.5', 'late', 'SELECT 1;');
+SELECT version, name, action FROM mig.rollback(1);
+SELECT version, state FROM mig.status();
+SELECT to_regclass('pb_2') IS NULL AS pb_2_dropped;
+SELECT version, action FROM mig.plan();
+SELECT version, name, action FROM mig.apply();
+SELECT version, state FROM mig.status();
+-- everything: no baseline is left; 1.5 (at or below it, never run) is pending too
+SELECT version, name, action FROM mig.rollback_to('0');
+SELECT version, state FROM mig.status();
+SELECT baseline IS NULL AS no_baseline FROM mig.state;

@@ -135,7 +135,15 @@ static const char *const SQL_RECORD_ROLLBACK =
     "pg_catalog.unnest($2::pg_catalog.int8[])) "
     "                WITH ORDINALITY AS x(k, us, ord)), "
     "del AS (DELETE FROM mig.applied a USING u WHERE a.vkey OPERATOR(pg_catalog.=) u.vkey "
-    "        RETURNING a.vkey, a.batch) "
+    "        RETURNING a.vkey, a.batch), "
+    // a baselined migration rolled back is no longer there: the baseline moves below it, so
+    // that it is pending again (status agrees with the database, and up runs it)
+    "bl AS (UPDATE mig.state s SET baseline = (SELECT m.vkey FROM mig.migration m "
+    "        WHERE m.vkey OPERATOR(pg_catalog.<) (SELECT d.vkey FROM del d ORDER BY d.vkey LIMIT "
+    "1) "
+    "        ORDER BY m.vkey DESC LIMIT 1) "
+    "        WHERE s.baseline OPERATOR(pg_catalog.>=) "
+    "              (SELECT d.vkey FROM del d ORDER BY d.vkey LIMIT 1)) "
     "INSERT INTO mig.log (action, version, name, batch, duration, checksum) "
     "SELECT 'rollback', m.version, m.name, d.batch, "
     "       u.us::pg_catalog.float8 OPERATOR(pg_catalog.*) '1 microsecond'::pg_catalog.interval, "

@@ -1058,6 +1058,17 @@ expect_rc "enum label then a failure: exit 1" 1
 expect_eq "enum label: the commit is said" "$(grep -c 'committed 2 migration(s), up to 2, which adds an enum label' <<<"$out")" 1
 expect_err "enum label: the failure says the committed ones stay applied" "the 2 migration\(s\) committed before it stay applied"
 expect_eq "enum label: 1 and 2 applied, 3 not" "$(q -c "SELECT string_agg(version || ':' || state, ',' ORDER BY version) FROM mig.status()")" "1:applied,2:applied,3:pending"
+# a baselined migration rolled back is pending again: reset (down --all, then up) runs it
+newdb e_baseline_reset
+mkdir -p "$work/blr" && printf 'CREATE TABLE blr_a (id int);\n' >"$work/blr/1_a.up.sql" && printf 'DROP TABLE blr_a;\n' >"$work/blr/1_a.down.sql" &&
+    printf 'INSERT INTO blr_a VALUES (1);\n' >"$work/blr/2_b.up.sql" && printf 'DELETE FROM blr_a;\n' >"$work/blr/2_b.down.sql"
+q -c "CREATE TABLE blr_a (id int)"
+pg baseline --yes 1 --dir "$work/blr"
+pg reset --yes --dir "$work/blr"
+expect_rc "baseline, then reset: exit 0" 0
+expect_eq "baseline, then reset: both applied, the table there again" \
+    "$(q -c "SELECT string_agg(version || ':' || state, ',' ORDER BY version) FROM mig.status()" -c "SELECT count(*) FROM blr_a")" "1:applied,2:applied
+1"
 # up --to uploads (and parses) nothing above its target: a later broken script does not block it
 newdb e_upto_later_broken
 mkdir -p "$work/uptob" && printf 'CREATE TABLE ub1 ();\n' >"$work/uptob/1_a.up.sql" &&
