@@ -24,6 +24,7 @@ struct Line {
     std::string_view version, name, state, kind, batch, applied_at, file, local_checksum, checksum;
     std::string duration;
     int done = -1, statements = -1; // a partial or failed migration's statements done, of all
+    int down_done = 0, down_statements = 0; // of its down script, when a rollback stopped
     bool has_down = false, transactional = true;
 };
 
@@ -80,13 +81,19 @@ int run_status(Context &ctx) {
             if (std::any_of(lines.begin(), lines.end(), [](const Line &l) {
                     return l.state == "partial" || l.state == "failed";
                 })) {
-                Result p = c->exec("SELECT version, statements_done, statements FROM mig.status() "
-                                   "WHERE state OPERATOR(pg_catalog.=) ANY ('{partial,failed}')");
+                // (a down script run part-way counts its own statements)
+                Result p = c->exec(
+                    "SELECT m.version, coalesce(a.statements_done, 0), m.statements, "
+                    "coalesce(a.down_statements_done, 0), m.down_statements "
+                    "FROM mig.applied a JOIN mig.migration m ON m.vkey OPERATOR(pg_catalog.=) "
+                    "a.vkey WHERE NOT a.complete");
                 for (int k = 0; k < p.rows(); ++k)
                     for (auto &l : lines)
                         if (l.kind != "repeatable" && l.version == p.str(k, 0)) {
-                            l.done = p.null(k, 1) ? 0 : std::stoi(p.str(k, 1));
+                            l.done = std::stoi(p.str(k, 1));
                             l.statements = std::stoi(p.str(k, 2));
+                            l.down_done = std::stoi(p.str(k, 3));
+                            l.down_statements = p.null(k, 4) ? 0 : std::stoi(p.str(k, 4));
                         }
             }
             trace("status: rows converted");
@@ -256,14 +263,20 @@ int run_status(Context &ctx) {
                  {"transactional", l.transactional},
                  {"statements_done", l.done < 0 ? nlohmann::json(nullptr) : nlohmann::json(l.done)},
                  {"statements",
-                  l.statements < 0 ? nlohmann::json(nullptr) : nlohmann::json(l.statements)}});
+                  l.statements < 0 ? nlohmann::json(nullptr) : nlohmann::json(l.statements)},
+                 {"down_statements_done",
+                  l.down_done > 0 ? nlohmann::json(l.down_done) : nlohmann::json(nullptr)}});
         }
         fmt::print("{}\n", out.dump(2));
         return 0;
     }
     // how far a partial or failed migration got: in the last column, after its time so far
     for (auto &l : lines)
-        if (l.done >= 0)
+        if (l.down_done > 0)
+            l.duration +=
+                fmt::format("{}rolled back part-way: {} of {} down statements done",
+                            l.duration.empty() ? "" : ", ", l.down_done, l.down_statements);
+        else if (l.done >= 0)
             l.duration += fmt::format("{}{} of {} statements done", l.duration.empty() ? "" : ", ",
                                       l.done, l.statements);
     // names longer than 40 characters are cut to 39 and '~', at a character boundary

@@ -263,6 +263,24 @@ int run_outside_transaction(const Context &ctx, Conn &c, const Folder *f,
            {ctx.lock_timeout(), st.empty() ? std::nullopt : std::optional<std::string>(st)});
     auto r = c.exec("SELECT stmt_no, sql, line, col, done FROM mig.statements($1, $2)",
                     {version, std::string(dir)});
+    bool left = false; // an up statement not recorded done
+    for (int i = 0; i < r.rows() && !left; ++i)
+        left = r.str(i, 4) != "t";
+    if (!down && !left) {
+        // every up statement is recorded done, yet the migration is not complete: its down
+        // script ran part-way (a failed `pgmig down`) and undid some of it. Resuming would run
+        // nothing and loop; re-running the up script is not safe.
+        auto a = c.exec("SELECT a.complete, coalesce(a.down_statements_done, 0), m.down_statements "
+                        "FROM mig.applied a JOIN mig.migration m ON m.vkey OPERATOR(pg_catalog.=) "
+                        "a.vkey WHERE a.vkey OPERATOR(pg_catalog.=) mig.version_key($1)",
+                        {version});
+        if (a.rows() == 0 || a.str(0, 0) == "t")
+            return EXIT_OK; // another deployer finished it meanwhile
+        throw InputError(fmt::format(
+            "migration {} ({}) is part-way rolled back ({} of {} down statements done): finish "
+            "the rollback with `pgmig down` (it resumes there), then run `pgmig up`",
+            version, name, a.str(0, 1), a.str(0, 2)));
+    }
     const Migration *m = f ? find_local(*f, version) : nullptr;
     for (int i = 0; i < r.rows(); ++i) {
         if (r.str(i, 4) == "t")
@@ -281,8 +299,8 @@ int run_outside_transaction(const Context &ctx, Conn &c, const Folder *f,
                 c.exec("SELECT mig.record_statement($1, $2::int, $3, $4::interval)",
                        {version, no, std::string(dir), interval_literal(since(t0))});
                 if (ctx.opt.verbose > 0)
-                    fmt::print("  statement {} of {} {} ({})\n", no, version, name,
-                               human_duration(since(t0)));
+                    fmt::print("  {} {}: {} statement {} of {} done ({})\n", version, name, dir, no,
+                               r.rows(), human_duration(since(t0)));
                 break;
             } catch (const PgError &e) {
                 if (!c.ok())

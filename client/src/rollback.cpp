@@ -136,8 +136,15 @@ int rollback(Context &ctx, Conn &c, const FolderSource &folder, const RollbackRe
                     if (ctx.show_progress())
                         fmt::print("rolling back {} {} outside a transaction\n", s.version, s.name);
                     int rc = run_outside_transaction(ctx, c, folder(), s.version, s.name, true);
-                    if (rc != 0)
+                    if (rc != 0) {
+                        if (!ctx.opt.quiet)
+                            fmt::print(stderr,
+                                       "{} migration(s) were rolled back before this one; {} "
+                                       "{} is rolled back part-way: fix the cause and run `pgmig "
+                                       "down` again, which resumes at the failed statement\n",
+                                       count, s.version, s.name);
                         return rc;
+                    }
                     if (ctx.show_progress())
                         fmt::print("{} {} {}\n", paint(fmt::format("{:<11}", "rolled back"), "33"),
                                    s.version, s.name);

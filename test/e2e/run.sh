@@ -1069,6 +1069,21 @@ expect_rc "baseline, then reset: exit 0" 0
 expect_eq "baseline, then reset: both applied, the table there again" \
     "$(q -c "SELECT string_agg(version || ':' || state, ',' ORDER BY version) FROM mig.status()" -c "SELECT count(*) FROM blr_a")" "1:applied,2:applied
 1"
+# a non-transactional down that fails part-way: status says so, up refuses (it looped, running
+# nothing), down resumes at the failed statement
+newdb e_ntx_down_partial
+mkdir -p "$work/ndp" && printf 'CREATE TABLE ndp (id int);\n' >"$work/ndp/1_t.up.sql" && printf 'DROP TABLE ndp;\n' >"$work/ndp/1_t.down.sql" &&
+    printf 'CREATE INDEX CONCURRENTLY ndp_a ON ndp (id);\nCREATE INDEX CONCURRENTLY ndp_b ON ndp (id);\n' >"$work/ndp/2_idx.up.sql" &&
+    printf 'DROP INDEX CONCURRENTLY ndp_a;\nDROP INDEX CONCURRENTLY ndp_b;\nSELECT 1/0;\nSELECT 2;\n' >"$work/ndp/2_idx.down.sql"
+pg up --dir "$work/ndp"
+pg down --dir "$work/ndp"
+expect_rc "ntx down fails part-way: exit 1" 1
+expect_err "ntx down fails part-way: says it is rolled back part-way, down resumes" "2 idx is rolled back part-way: fix the cause and run .pgmig down. again"
+pg status --dir "$work/ndp"
+expect_eq "ntx down part-way: status shows the down's progress" "$(grep -c 'rolled back part-way: 2 of 4 down statements done' <<<"$out")" 1
+timeout 20 "$bin" up --dir "$work/ndp" >"$run_dir/ndp.out" 2>&1
+rc=$?
+expect_eq "ntx down part-way: up refuses instead of looping (exit 2)" "$rc:$(grep -c 'is part-way rolled back (2 of 4 down statements done)' "$run_dir/ndp.out")" "2:1"
 # up --to uploads (and parses) nothing above its target: a later broken script does not block it
 newdb e_upto_later_broken
 mkdir -p "$work/uptob" && printf 'CREATE TABLE ub1 ();\n' >"$work/uptob/1_a.up.sql" &&
