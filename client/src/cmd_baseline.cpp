@@ -23,6 +23,14 @@ Command register_baseline(CLI::App &app) {
                 *v = folder_version(f, *v);
                 auto c = ctx.connect();
                 auto status = fetch_status(*c);
+                // as `up --to`: a version no migration has would mark later files at or below
+                // it applied without a word
+                if (!knows_version(f, status, *v))
+                    throw InputError(fmt::format(
+                        "unknown version \"{}\": no migration in {} or in the database has it "
+                        "(baseline names the last migration the database already has; see pgmig "
+                        "status)",
+                        *v, f.dir));
                 read_known_scripts(f, status);
                 auto sp = compute_sync(f, status);
                 std::vector<UploadItem> todo;

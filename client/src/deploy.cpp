@@ -340,8 +340,6 @@ int run_outside_transaction(const Context &ctx, Conn &c, const Folder *f,
     return 0;
 }
 
-namespace {
-// Whether `version` is a versioned migration of the folder or of the server.
 bool knows_version(const Folder &f, const std::vector<ServerRow> &status,
                    const std::string &version) {
     for (const auto &m : f.migrations)
@@ -352,7 +350,6 @@ bool knows_version(const Folder &f, const std::vector<ServerRow> &status,
             return true;
     return false;
 }
-} // namespace
 
 int deploy(Context &ctx, Conn &c, Folder &f, const DeployOptions &o,
            std::optional<std::vector<ServerRow>> prefetched, bool locked) {

@@ -48,4 +48,8 @@ int run_outside_transaction(const Context &ctx, Conn &c, const Folder *f,
 // Sleeps before retry `attempt` (1, 2, 3) after a lock_timeout error.
 void lock_backoff(int attempt);
 
+// Whether `version` is a versioned migration of the folder or of the server.
+bool knows_version(const Folder &f, const std::vector<ServerRow> &status,
+                   const std::string &version);
+
 } // namespace mig::client

@@ -1198,6 +1198,11 @@ expect_eq "sourcegraph: names from metadata.yaml" \
 newdb e_baseline
 head -c0 /dev/null
 psql -X -q -v ON_ERROR_STOP=1 -f "$fx/golang-migrate/20240115090000_create_users.up.sql" -f "$fx/golang-migrate/20240115090100_create_status_type.up.sql" >/dev/null
+before=$(snap)
+pg baseline 20240115090150 --dir "$fx/golang-migrate"
+expect_rc "baseline: a version no migration has: exit 2" 2
+expect_err "baseline: says so" 'unknown version "20240115090150"'
+expect_eq "baseline: unknown version: nothing changed" "$(snap)" "$before"
 pg baseline 20240115090100 --dir "$fx/golang-migrate"
 expect_rc "baseline" 0
 pg up --dir "$fx/golang-migrate"
