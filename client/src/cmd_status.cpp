@@ -192,9 +192,10 @@ int run_status(Context &ctx) {
             l.file = m->up_file;
             l.local_checksum = m->checksum;
             if (m->checksum != l.checksum)
-                l.state = l.state == "applied"
-                              ? std::string_view("modified")
-                              : (repeatable ? std::string_view("changed") : l.state);
+                // a repeatable one re-runs when it changes (up does not refuse it)
+                l.state = repeatable             ? std::string_view("changed")
+                          : l.state == "applied" ? std::string_view("modified")
+                                                 : l.state;
         } else if (f && l.state != "pending") {
             if (l.state == "applied")
                 l.state = "missing-file";

@@ -178,6 +178,9 @@ fresh fw flyway
 newdb e_repeatable
 pg up --dir "$work/fw"
 printf 'CREATE OR REPLACE VIEW active_products AS\nSELECT id, name, price, sku FROM products WHERE NOT discontinued;\n' >"$work/fw/R__product_views.sql"
+pg status --json --dir "$work/fw"
+expect_eq "flyway: a changed repeatable's state is changed (not modified)" \
+    "$(jq -r '.[] | select(.kind == "repeatable") | .state' <<<"$out")" changed
 pg up --dir "$work/fw"
 expect_rc "flyway: changed repeatable is re-applied" 0
 expect_eq "flyway: view has the new definition" \
