@@ -428,6 +428,7 @@ int deploy(Context &ctx, Conn &c, Folder &f, const DeployOptions &o,
         cache_saved = true;
     };
     int applied = 0, attempt = 0;
+    int reported = 0; // applied migrations already named in a "committed N" line
     nlohmann::json report = nlohmann::json::array();
     size_t total = sp.upload.size() + sp.repeatables.size();
     for (const auto &s : status)
@@ -567,9 +568,10 @@ int deploy(Context &ctx, Conn &c, Folder &f, const DeployOptions &o,
             if (!plan[0].transactional) {
                 c.exec("COMMIT");
                 uploaded = true;
-                if (applied > 0 && !ctx.opt.quiet)
+                if (applied > reported && !ctx.opt.quiet)
                     fmt::print("committed {} migration(s) before non-transactional migration {}\n",
-                               applied, plan[0].version);
+                               applied - reported, plan[0].version);
+                reported = applied + 1; // it, once it ran
                 if (ctx.show_progress())
                     fmt::print("running {} {} outside a transaction, statement by statement\n",
                                plan[0].version, plan[0].name);
@@ -619,7 +621,9 @@ int deploy(Context &ctx, Conn &c, Folder &f, const DeployOptions &o,
             if (plan[n - 1].ends_transaction && !ctx.opt.quiet)
                 fmt::print("committed {} migration(s), up to {}, which adds an enum label (the "
                            "next ones can use it only after a commit)\n",
-                           applied, plan[n - 1].version);
+                           applied - reported, plan[n - 1].version);
+            if (plan[n - 1].ends_transaction)
+                reported = applied;
         } catch (const InputError &) {
             c.rollback_quietly(); // a file changed or became unreadable mid-deploy
             throw;

@@ -1087,6 +1087,15 @@ expect_eq "ntx down part-way: status shows the down's progress" "$(grep -c 'roll
 timeout 20 "$bin" up --dir "$work/ndp" >"$run_dir/ndp.out" 2>&1
 rc=$?
 expect_eq "ntx down part-way: up refuses instead of looping (exit 2)" "$rc:$(grep -c 'is part-way rolled back (2 of 4 down statements done)' "$run_dir/ndp.out")" "2:1"
+# "committed N migration(s) before non-transactional migration V" counts what that commit made
+newdb e_commit_counts
+mkdir -p "$work/ccount" && printf 'CREATE TABLE cc (id int);\n' >"$work/ccount/1_a.up.sql" &&
+    printf 'CREATE INDEX CONCURRENTLY cc_1 ON cc (id);\n' >"$work/ccount/2_i.up.sql" &&
+    printf 'CREATE TABLE cc3 (id int);\n' >"$work/ccount/3_b.up.sql" &&
+    printf 'CREATE INDEX CONCURRENTLY cc_2 ON cc3 (id);\n' >"$work/ccount/4_j.up.sql"
+pg up --dir "$work/ccount"
+expect_eq "commit counts: one before 2, one before 4" "$rc:$(grep -E '^committed [0-9]+ migration' <<<"$out" | paste -sd'|')" \
+    "0:committed 1 migration(s) before non-transactional migration 2|committed 1 migration(s) before non-transactional migration 4"
 # up --to uploads (and parses) nothing above its target: a later broken script does not block it
 newdb e_upto_later_broken
 mkdir -p "$work/uptob" && printf 'CREATE TABLE ub1 ();\n' >"$work/uptob/1_a.up.sql" &&
