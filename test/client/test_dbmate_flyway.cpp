@@ -472,3 +472,17 @@ TEST(Flyway, BaselineMigrationIgnoredWhileItsVersionsAreThere) {
     ASSERT_EQ(f.warnings.size(), 1u);
     EXPECT_NE(f.warnings[0].find("B2__baseline.sql: ignored"), std::string::npos);
 }
+
+TEST(SqlMigrate, FilesOfOneNumberRunInNameOrder) {
+    // sql-migrate orders by number, then by file name (nakama's two …540 files)
+    TmpDir d;
+    d.write("20230222172539-create.sql", "-- +migrate Up\nCREATE TABLE p();\n");
+    d.write("20230222172540-uid-2.sql", "-- +migrate Up\nSELECT 2;\n");
+    d.write("20230222172540-uid-1.sql", "-- +migrate Up\nSELECT 1;\n");
+    auto f = load_folder(d.path());
+    ASSERT_EQ(f.migrations.size(), 3u);
+    EXPECT_EQ(f.migrations[1].version, "20230222172540");
+    EXPECT_EQ(f.migrations[1].name, "uid-1");
+    EXPECT_EQ(f.migrations[2].version, "20230222172540.1");
+    EXPECT_EQ(f.migrations[2].name, "uid-2");
+}

@@ -648,8 +648,19 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
     std::optional<std::vector<std::string>> gmrc_placeholders; // graphile-migrate's, when needed
     std::vector<std::string> unread_sql;     // .sql files of a folder with no migration
     std::vector<Migration> flyway_baselines; // Flyway's B…__ scripts
-    std::string prisma_last_key;             // the last Prisma directory's version
-    int prisma_same = 0;                     // how many before it had that version
+    // Prisma and sql-migrate run migrations of one version in name order (the names come
+    // sorted): VERSION, then VERSION.1, VERSION.2, …
+    std::string same_last_key;
+    int same_count = 0;
+    auto same_version_in_name_order = [&](Migration &m) {
+        std::string key = canonical_version(m.version);
+        if (key == same_last_key) {
+            m.version += "." + std::to_string(++same_count);
+        } else {
+            same_last_key = std::move(key);
+            same_count = 0;
+        }
+    };
 
     for (auto &[k, e] : kinds) {
         std::string_view name = e->name;
@@ -676,18 +687,10 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
                 }
                 Migration m;
                 m.version = *normalize_version(parts->version_raw);
-                if (prisma) {
-                    // Prisma names a migration by its directory and runs them in name order:
-                    // directories of one timestamp (langfuse's _01 … _07) are VERSION,
-                    // VERSION.1, VERSION.2, … in that order (the names come sorted)
-                    std::string key = canonical_version(m.version);
-                    if (key == prisma_last_key) {
-                        m.version += "." + std::to_string(++prisma_same);
-                    } else {
-                        prisma_last_key = std::move(key);
-                        prisma_same = 0;
-                    }
-                }
+                // Prisma names a migration by its directory and runs them in name order:
+                // directories of one timestamp (langfuse's _01 … _07) are VERSION, VERSION.1, …
+                if (prisma)
+                    same_version_in_name_order(m);
                 m.name = parts->title;
                 std::string up_rel = dname + "/" + (prisma ? kPrismaScript : "up.sql");
                 m.up_file = join_path(dir, up_rel);
@@ -803,6 +806,9 @@ Folder load_folder(const std::string &dir, const LoadOptions &opt) {
             }
             Migration m;
             m.version = *normalize_version(parts->first);
+            // sql-migrate orders files of one number by name (nakama's …540-uid-1, …540-uid-2)
+            if (f.layout == Layout::SqlMigrate)
+                same_version_in_name_order(m);
             m.name = std::string(parts->second);
             m.up_file = join_path(dir, name);
             // tern's file without a separator is still tern's (its templates, disable-tx)
