@@ -140,6 +140,7 @@ int report_error(const PgError &e, const Folder *f, bool down, int verbose) {
                    "rollback needs it\n",
                    site->version);
     if ((e.sqlstate == "3F000" && e.message.find("\"mig\"") != std::string::npos) ||
+        (e.sqlstate == "42P01" && e.message.find("relation \"mig.") != std::string::npos) ||
         (e.sqlstate == "42883" && e.message.find("function mig.") != std::string::npos)) {
         fmt::print(stderr, "HINT: the pgmig extension is not installed in this database: run "
                            "`pgmig init` or CREATE EXTENSION pgmig\n");

@@ -657,6 +657,9 @@ newdb e_noext noext
 pg status
 expect_rc "no extension: exit 2" 2
 expect_err "no extension: hint names CREATE EXTENSION" "CREATE EXTENSION pgmig"
+pg log
+expect_rc "no extension: log: exit 2" 2
+expect_err "no extension: log: the same hint" "CREATE EXTENSION pgmig"
 # quiet when piped, a line per migration with -v
 newdb e_quiet
 pg up --dir "$fx/numbered"
