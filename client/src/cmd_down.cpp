@@ -27,7 +27,7 @@ Command register_down(CLI::App &app) {
     auto *sub = app.add_subcommand("down", "roll back (default: the last migration); the down "
                                            "scripts come from the database");
     auto *n = sub->add_option("N", o->steps, "number of migrations to roll back (default 1)")
-                  ->check(CLI::PositiveNumber);
+                  ->check(CLI::Range(1, 2147483647));
     auto *to = sub->add_option("--to", o->to, "roll back every migration above this version");
     auto *b = sub->add_flag("--batch", o->batch, "roll back the last batch");
     auto *a = sub->add_flag("--all", o->all, "roll back everything");

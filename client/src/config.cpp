@@ -29,6 +29,8 @@ EnvConfig read_env(const toml::table &t) {
     e.statement_timeout = duration_value(v["statement_timeout"]);
     if (auto d = v["lock_wait"].value<double>())
         e.lock_wait = d;
+    else if (v["lock_wait"])
+        throw InputError("lock_wait must be a number of seconds (e.g. lock_wait = 60)");
     e.require_yes = v["require_yes"].value_or(false);
     return e;
 }

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <filesystem>
+#include <regex>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -92,6 +93,17 @@ void Context::resolve(bool config_may_be_missing) {
             cfg = load_config(path);
     }
     env = resolve_env(cfg, opt.env);
+    // PostgreSQL's time settings (a number, optionally a unit): checked before anything is
+    // sent, so that a typo is a usage error (exit 2), not a failed migration
+    static const std::regex time_setting(R"(\s*[0-9]+(\.[0-9]*)?\s*(us|ms|s|min|h|d)?\s*)");
+    auto check_time = [](const char *what, const std::string &v) {
+        if (!v.empty() && !std::regex_match(v, time_setting))
+            throw InputError(fmt::format("{} '{}' is not a time: a number with an optional unit "
+                                         "(us, ms, s, min, h, d), e.g. 5s, 500ms, 2min; 0 = none",
+                                         what, v));
+    };
+    check_time("lock timeout", lock_timeout());
+    check_time("statement timeout", statement_timeout());
     stdout_tty = isatty(1);
     stderr_tty = isatty(2);
     const char *nc = std::getenv("NO_COLOR");

@@ -657,6 +657,9 @@ newdb e_noext noext
 pg status
 expect_rc "no extension: exit 2" 2
 expect_err "no extension: hint names CREATE EXTENSION" "CREATE EXTENSION pgmig"
+pg up --lock-timeout xyz --dir "$fx/numbered"
+expect_rc "a bad --lock-timeout: exit 2 before anything is sent" 2
+expect_err "a bad --lock-timeout: says what a time is" "lock timeout 'xyz' is not a time"
 pg log
 expect_rc "no extension: log: exit 2" 2
 expect_err "no extension: log: the same hint" "CREATE EXTENSION pgmig"
