@@ -551,8 +551,10 @@ int deploy(Context &ctx, Conn &c, Folder &f, const DeployOptions &o,
                     }
                 c.exec("ROLLBACK");
                 if (ctx.opt.json)
-                    fmt::print("{}\n",
-                               nlohmann::json{{"dry_run", true}, {"migrations", report}}.dump(2));
+                    fmt::print(
+                        "{}\n",
+                        nlohmann::json{{"dry_run", true}, {"ok", true}, {"migrations", report}}
+                            .dump(2));
                 else if (!ctx.opt.quiet)
                     fmt::print("dry run: rolled back, nothing changed\n");
                 save_cache_once();
@@ -641,6 +643,20 @@ int deploy(Context &ctx, Conn &c, Folder &f, const DeployOptions &o,
             }
             bar.clear();
             int rc = report_error(e, &f, false, ctx.opt.verbose);
+            if (o.dry_run && ctx.opt.json) {
+                // a script reading stdout learns that the dry run failed, and where
+                auto site = site_from_context(e, &f, false);
+                nlohmann::json err = {{"message", e.message},
+                                      {"sqlstate", e.sqlstate},
+                                      {"file", site ? nlohmann::json(site->file) : nullptr},
+                                      {"line", site ? nlohmann::json(site->line) : nullptr},
+                                      {"column", site ? nlohmann::json(site->col) : nullptr}};
+                fmt::print("{}\n", nlohmann::json{{"dry_run", true},
+                                                  {"ok", false},
+                                                  {"error", err},
+                                                  {"migrations", report}}
+                                       .dump(2));
+            }
             if (rc == 1 && !ctx.opt.quiet) {
                 if (applied > 0)
                     fmt::print(stderr,

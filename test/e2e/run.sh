@@ -1102,6 +1102,12 @@ mkdir -p "$work/ccount" && printf 'CREATE TABLE cc (id int);\n' >"$work/ccount/1
 pg up --dir "$work/ccount"
 expect_eq "commit counts: one before 2, one before 4" "$rc:$(grep -E '^committed [0-9]+ migration' <<<"$out" | paste -sd'|')" \
     "0:committed 1 migration(s) before non-transactional migration 2|committed 1 migration(s) before non-transactional migration 4"
+# up --dry-run --json: a failure is in the JSON too
+newdb e_dry_fail
+mkdir -p "$work/dryf" && printf 'CREATE TABLE dfj (id int);\n' >"$work/dryf/1_a.up.sql" && printf 'SELECT nosuch FROM dfj;\n' >"$work/dryf/2_bad.up.sql"
+pg up --dry-run --json --dir "$work/dryf"
+expect_eq "dry-run --json failure: ok false, the error's file, line, sqlstate" \
+    "$rc:$(jq -r '[.ok, (.error.file | split("/") | last), .error.line, .error.sqlstate] | map(tostring) | join(",")' <<<"$out")" "1:false,2_bad.up.sql,1,42703"
 # up --to uploads (and parses) nothing above its target: a later broken script does not block it
 newdb e_upto_later_broken
 mkdir -p "$work/uptob" && printf 'CREATE TABLE ub1 ();\n' >"$work/uptob/1_a.up.sql" &&
