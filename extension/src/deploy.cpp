@@ -138,12 +138,11 @@ static const char *const SQL_RECORD_ROLLBACK =
     "        RETURNING a.vkey, a.batch), "
     // a baselined migration rolled back is no longer there: the baseline moves below it, so
     // that it is pending again (status agrees with the database, and up runs it)
+    "lowest AS (SELECT d.vkey FROM del d ORDER BY d.vkey LIMIT 1), "
     "bl AS (UPDATE mig.state s SET baseline = (SELECT m.vkey FROM mig.migration m "
-    "        WHERE m.vkey OPERATOR(pg_catalog.<) (SELECT d.vkey FROM del d ORDER BY d.vkey LIMIT "
-    "1) "
+    "        WHERE m.vkey OPERATOR(pg_catalog.<) (SELECT l.vkey FROM lowest l) "
     "        ORDER BY m.vkey DESC LIMIT 1) "
-    "        WHERE s.baseline OPERATOR(pg_catalog.>=) "
-    "              (SELECT d.vkey FROM del d ORDER BY d.vkey LIMIT 1)) "
+    "        WHERE s.baseline OPERATOR(pg_catalog.>=) (SELECT l.vkey FROM lowest l)) "
     "INSERT INTO mig.log (action, version, name, batch, duration, checksum) "
     "SELECT 'rollback', m.version, m.name, d.batch, "
     "       u.us::pg_catalog.float8 OPERATOR(pg_catalog.*) '1 microsecond'::pg_catalog.interval, "
