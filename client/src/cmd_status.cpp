@@ -142,9 +142,9 @@ int run_status(Context &ctx) {
         std::string key = canonical_version(b.version);
         for (const Line &l : lines)
             if (l.kind != "repeatable") {
-                versions = true; // the baseline's own row: its checksum or (edited) its name
+                versions = true;
                 it = it || (canonical_version(l.version) == key &&
-                            (l.checksum == b.checksum || l.name == b.name));
+                            is_flyway_baseline_row(b, l.checksum, l.name));
             }
         drop_unused_flyway_baseline(*f, versions, it);
     }

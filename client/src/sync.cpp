@@ -87,14 +87,15 @@ void drop_unused_flyway_baseline(Folder &f, bool server_has_versions, bool serve
 void drop_unused_flyway_baseline(Folder &f, const ServerIndex &index) {
     if (f.migrations.empty() || !f.migrations.front().flyway_baseline)
         return;
-    // the server's row of its version is the baseline's when it has its checksum or its name
-    // (edited: drift, reported); a database that ran the V migrations has the last V it
-    // replaced there
     const Migration &b = f.migrations.front();
     const ServerRow *row = index.find(canonical_version(b.version));
     drop_unused_flyway_baseline(
-        f, !index.empty(),
-        row && ((row->checksum && *row->checksum == b.checksum) || row->name == b.name));
+        f, !index.empty(), row && is_flyway_baseline_row(b, row->checksum.value_or(""), row->name));
+}
+
+bool is_flyway_baseline_row(const Migration &baseline, std::string_view checksum,
+                            std::string_view name) {
+    return (!checksum.empty() && checksum == baseline.checksum) || name == baseline.name;
 }
 
 SyncPlan compute_sync(Folder &f, const std::vector<ServerRow> &status, const ServerIndex &index) {

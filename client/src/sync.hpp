@@ -48,6 +48,11 @@ class ServerIndex {
 // the folder (as Flyway ignores it there). compute_sync() does this first.
 void drop_unused_flyway_baseline(Folder &f, bool server_has_versions, bool server_has_it);
 void drop_unused_flyway_baseline(Folder &f, const ServerIndex &index);
+// Whether a server row of the baseline's version is the baseline itself: it has its checksum,
+// or (edited: drift, reported) its name. A database that ran the V migrations has the last V
+// it replaced there.
+bool is_flyway_baseline_row(const Migration &baseline, std::string_view checksum,
+                            std::string_view name);
 
 // Needs the checksums of the migrations the server knows (read_known_scripts).
 SyncPlan compute_sync(Folder &f, const std::vector<ServerRow> &status);
