@@ -45,3 +45,15 @@ SELECT version, state FROM mig.status();
 SELECT version, name, action FROM mig.rollback_to('0');
 SELECT version, state FROM mig.status();
 SELECT baseline IS NULL AS no_baseline FROM mig.state;
+-- the same when the baselined migration's down script runs statement by statement (outside a
+-- transaction block, as pgmig down runs a non-transactional one): its last recorded statement
+-- moves the baseline below it
+SELECT version, action FROM mig.upload('3', 'index', 'CREATE INDEX CONCURRENTLY pb_i3 ON pb_3 ((1));',
+    'DROP INDEX CONCURRENTLY pb_i3;');
+CREATE TABLE pb_3 (); CREATE INDEX pb_i3 ON pb_3 ((1));
+SELECT version, name, action FROM mig.baseline('3');
+SELECT * FROM mig.statements('3', 'down');
+DROP INDEX pb_i3;
+SELECT mig.record_statement('3', 1, 'down');
+SELECT version, state FROM mig.status();
+SELECT version, action FROM mig.plan();

@@ -411,6 +411,12 @@ TEST(Directory, PrismaDirectoriesOfOneTimestamp) {
     EXPECT_EQ(f.migrations[3].version, "20240601000000");
     auto nf = plan_new_migration(f, "x", "20250101000000");
     EXPECT_EQ(nf.files[0].first, "20250101000000_x/migration.sql");
+    // after a second directory of one timestamp (version TIMESTAMP.1): now, Prisma's shape
+    TmpDir last_dup;
+    last_dup.write("20240528214728_a/migration.sql", "SELECT 1;");
+    last_dup.write("20240528214728_b/migration.sql", "SELECT 2;");
+    nf = plan_new_migration(load_folder(last_dup.path()), "x", "20250101000000");
+    EXPECT_EQ(nf.files[0].first, "20250101000000_x/migration.sql");
     // up.sql directories keep refusing a duplicate version
     TmpDir g;
     g.write("20240528214728_a/up.sql", "SELECT 1;");

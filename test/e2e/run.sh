@@ -660,6 +660,10 @@ expect_err "no extension: hint names CREATE EXTENSION" "CREATE EXTENSION pgmig"
 pg up --lock-timeout xyz --dir "$fx/numbered"
 expect_rc "a bad --lock-timeout: exit 2 before anything is sent" 2
 expect_err "a bad --lock-timeout: says what a time is" "lock timeout 'xyz' is not a time"
+mkdir -p "$work/badtoml" && printf 'lock_wait = "abc"\n' >"$work/badtoml/pgmig.toml"
+pg status --config "$work/badtoml/pgmig.toml" --dir "$fx/numbered"
+expect_rc "pgmig.toml: lock_wait that is not a number: exit 2" 2
+expect_err "pgmig.toml: lock_wait: says what it must be" "lock_wait must be a number of seconds"
 pg log
 expect_rc "no extension: log: exit 2" 2
 expect_err "no extension: log: the same hint" "CREATE EXTENSION pgmig"
@@ -1026,6 +1030,14 @@ pg validate --dir "$work/vwrap"
 expect_err "validate: the wrapper is named as dropped" "1_w.up.sql:2: its own BEGIN ... COMMIT wrapper is dropped"
 if grep -q '1_w.up.sql.*cannot run in a transaction' <<<"$err"; then bad "validate: a wrapped script is not called non-transactional" "$err"; else ok "validate: a wrapped script is not called non-transactional"; fi
 expect_err "validate: a CONCURRENTLY script still is" "2_i.up.sql:1: CREATE INDEX cannot run in a transaction"
+# sql-migrate: files of one number run in name order (nakama)
+newdb e_sqlm_same
+mkdir -p "$work/smsame" && printf -- '-- +migrate Up\nCREATE TABLE sms (id int);\n' >"$work/smsame/20230222172539-create.sql" &&
+    printf -- '-- +migrate Up\nALTER TABLE sms ADD b int;\n' >"$work/smsame/20230222172540-uid-2.sql" &&
+    printf -- '-- +migrate Up\nALTER TABLE sms ADD a int;\n' >"$work/smsame/20230222172540-uid-1.sql"
+pg up --dir "$work/smsame"
+expect_eq "sql-migrate: files of one number: applied, uid-1 before uid-2" \
+    "$rc:$(q -c "SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_name = 'sms'")" "0:id,a,b"
 # Prisma: directories of one timestamp run in name order (langfuse)
 newdb e_prisma_same_ts
 mkdir -p "$work/prts/20240528214728_idx_01" "$work/prts/20240528214728_idx_02" &&
