@@ -31,7 +31,7 @@ CREATE EXTENSION pgmig;
 SET pgmig.no_such_setting = 1;
 SHOW pgmig.trust_uploaders;
 -- mig.log is append-only
-INSERT INTO mig.log (action, message) VALUES ('apply', 'test row');
+INSERT INTO mig.log (action, role, message) VALUES ('apply', CURRENT_USER, 'test row');
 UPDATE mig.log SET message = 'changed';
 \echo :LAST_ERROR_SQLSTATE
 DELETE FROM mig.log;

@@ -19,11 +19,11 @@ SELECT x FROM st_v;
 SELECT version, name, state, batch, kind FROM mig.status();
 SELECT action, version, name FROM mig.log WHERE version IS NULL ORDER BY id;
 -- 10,000 migrations: every one listed, in version order (how fast is measured by make bench, W6)
-INSERT INTO mig.migration (vkey, version, name, up_sql, up_checksum, transactional, statements)
-SELECT mig.version_key((1000 + g)::text), (1000 + g)::text, 'bulk' || g, 'SELECT 1', mig.checksum('SELECT 1'), true, 1
+INSERT INTO mig.migration (vkey, version, name, up_sql, up_checksum, transactional, statements, uploaded_by)
+SELECT mig.version_key((1000 + g)::text), (1000 + g)::text, 'bulk' || g, 'SELECT 1', mig.checksum('SELECT 1'), true, 1, CURRENT_USER
 FROM generate_series(1, 10000) g;
-INSERT INTO mig.applied (vkey, batch, checksum, method)
-SELECT mig.version_key((1000 + g)::text), 99, mig.checksum('SELECT 1'), 'run' FROM generate_series(1, 10000) g;
+INSERT INTO mig.applied (vkey, batch, applied_by, checksum, method)
+SELECT mig.version_key((1000 + g)::text), 99, CURRENT_USER, mig.checksum('SELECT 1'), 'run' FROM generate_series(1, 10000) g;
 SELECT count(*) AS rows, count(*) FILTER (WHERE state = 'applied') AS applied,
        bool_and(v_prev IS NULL OR v_prev::numeric < version::numeric) AS in_order
 FROM (SELECT version, state, lag(version) OVER () AS v_prev FROM mig.status() WHERE version ~ '^[0-9]+$') s;

@@ -30,17 +30,3 @@ SELECT to_regclass('tx_t') IS NULL AS dropped_inside;
 ROLLBACK;
 SELECT version, state FROM mig.status();
 SELECT to_regclass('tx_t') IS NOT NULL AS still_there;
--- while migrations run, pgmig's own relations use none of the backend's fast-path lock slots
--- (a SHARE lock moved their weak locks to the shared lock table; see docs/performance.md)
-SELECT version, action FROM mig.upload('5', 'locks', $$CREATE TABLE tx_locks AS
-  SELECT c.relname::text AS rel, l.mode, l.fastpath FROM pg_locks l
-  JOIN pg_class c ON c.oid = l.relation
-  WHERE l.pid = pg_backend_pid() AND c.relnamespace = 'mig'::regnamespace$$);
-BEGIN;
-SELECT count(*) AS read_before FROM mig.status();
-SELECT version, action FROM mig.apply();
-SELECT count(*) FILTER (WHERE fastpath) AS fast_path_slots,
-       bool_or(rel = 'migration' AND mode = 'ShareLock') AS migration_share_locked,
-       bool_or(rel = 'applied_pkey' AND mode = 'ShareLock') AS index_share_locked
-FROM tx_locks;
-ROLLBACK;

@@ -29,7 +29,7 @@ FROM mig.upload('5', 'dbmate_option', 'CREATE TABLE up_t5 ()', NULL, '{"transact
 -- BEGIN/COMMIT wrapper: stored as is, body runs transactionally, WARNING
 SELECT version, name, action, transactional, statements
 FROM mig.upload('6', 'wrapped', E'BEGIN;\nCREATE TABLE up_t6 (id int);\nCOMMIT;\n', E'BEGIN; DROP TABLE up_t6; COMMIT;');
-SELECT up_sql, up_run, down_run FROM mig.migration WHERE version = '6';
+SELECT up_sql, up_stmts, down_stmts FROM mig.migration WHERE version = '6';
 -- other transaction control: non-transactional
 SELECT version, transactional FROM mig.upload('7', 'mid_commit', E'CREATE TABLE up_t7 ();\nCOMMIT;\nCREATE TABLE up_t7b ();');
 -- COPY FROM STDIN: PM008

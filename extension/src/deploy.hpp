@@ -1,16 +1,22 @@
-// deploy.hpp: upload / apply / rollback / lock. PG zone: C-style code, PODs and palloc only;
-// errors are ereport()ed (the SQL entry points in mig.cpp reach it through pg_call).
+// deploy.hpp: the PG-zone work behind pgmig's SQL entry points, one file per family:
+//   lock.cpp        the deploy lock
+//   upload.cpp      mig.upload, mig.upload_many
+//   apply.cpp       mig.apply
+//   rollback.cpp    mig.rollback, mig.rollback_to, mig.rollback_batch
+//   repeatable.cpp  mig.apply_repeatable
+//   record.cpp      mig.baseline, mig.record_statement, mig.record_failure, mig.vouch
+// C-style code, PODs and palloc only; errors are ereport()ed (the SQL entry points reach it
+// through pg_call). Every function here needs an SPI connection. pgmig's own statements run in
+// a BookkeepingScope (bookkeeping.hpp); migration SQL never does.
 #pragma once
 
 #include "pg_includes.hpp"
 
 namespace mig {
 
-extern bool g_trust_uploaders;
-
 // Takes the transaction-scoped deploy lock (ExclusiveLock on mig.state) and, once per
 // (sub)transaction, bumps mig.state.generation (40001 in REPEATABLE READ / SERIALIZABLE when
-// another deployer committed after our snapshot). SPI must be connected.
+// another deployer committed after our snapshot). PM011 from inside migration SQL.
 bool deploy_lock(bool wait);
 
 struct UploadArgs {
@@ -35,24 +41,44 @@ struct UploadResult {
     char checksum[65];
 };
 
-// mig.upload. SPI connected; restricts search_path itself.
+// mig.upload. The same scripts uploaded by another role become the caller's (a vouch).
 void upload_pg(const UploadArgs *a, UploadResult *r);
 
 // mig.upload_many: every script is checked first, then the new ones are stored with one
-// statement; one row per upload (as mig.upload's) goes to rsi's tuplestore. SPI connected.
+// statement; one row per upload (as mig.upload's) goes to rsi's tuplestore.
 void upload_many_pg(ReturnSetInfo *rsi, const UploadArgs *args, int nargs);
 
 // mig.apply(target) (exact = false) or the apply half of the one-shot mig.apply (exact = true).
-// key = NULL: everything pending. Rows go to rsi's tuplestore. SPI connected.
+// key = NULL: everything pending. trust: run migrations other roles uploaded (uploader.hpp).
+// Rows go to rsi's tuplestore.
 void apply_pg(ReturnSetInfo *rsi, const char *key, const char *target, const char *name,
-              bool exact);
+              bool exact, bool trust);
 
-// mig.rollback*: steps < 0 = no limit; after_key: versions greater than it; last_batch: only the
-// last batch. SPI connected.
-void rollback_pg(ReturnSetInfo *rsi, int64 steps, const char *after_key, const char *after_version,
-                 bool last_batch);
+struct RollbackRequest {
+    int64 steps;               // < 0: no limit
+    const char *after_key;     // versions greater than this key (NULL: no bound)
+    const char *after_version; // the version of after_key, as given
+    bool last_batch;           // only the last batch
+    bool trust;                // run down scripts other roles uploaded
+};
 
-// mig.apply_repeatable. SPI connected.
+// mig.rollback, mig.rollback_to, mig.rollback_batch.
+void rollback_pg(ReturnSetInfo *rsi, const RollbackRequest &req);
+
+// mig.apply_repeatable.
 void repeatable_pg(ReturnSetInfo *rsi, const char *name, Datum up, Jsonb *options);
+
+// mig.baseline(version text datum): rows to rsi.
+void baseline_pg(ReturnSetInfo *rsi, Datum version);
+
+// mig.record_statement(version, stmt_no, direction, duration, trust_uploads): its text result,
+// copied into cxt.
+Datum record_statement_pg(const Datum *args, bool duration_null, MemoryContext cxt);
+
+// mig.record_failure(version, stmt_no, sqlstate, message, direction).
+void record_failure_pg(const Datum *args);
+
+// mig.vouch(versions, up_checksums, down_checksums): rows to rsi.
+void vouch_pg(ReturnSetInfo *rsi, const Datum *args);
 
 } // namespace mig

@@ -21,6 +21,7 @@ constexpr int PM008 = MAKE_SQLSTATE('P', 'M', '0', '0', '8');
 constexpr int PM009 = MAKE_SQLSTATE('P', 'M', '0', '0', '9');
 constexpr int PM010 = MAKE_SQLSTATE('P', 'M', '0', '1', '0');
 constexpr int PM011 = MAKE_SQLSTATE('P', 'M', '0', '1', '1'); // pgmig called from migration SQL
+constexpr int PM012 = MAKE_SQLSTATE('P', 'M', '0', '1', '2'); // stored script != its checksum
 
 // A PostgreSQL error caught by pg_call; exists only to unwind C++ frames.
 class PgError final : public std::exception {

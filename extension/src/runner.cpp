@@ -59,11 +59,14 @@ void run_script(char *sql, ArrayType *offsets, const ScriptSite &site) {
 }
 
 static void run_script_inner(char *sql, ArrayType *offsets, const ScriptSite &site) {
-    int n = offsets ? ArrayGetNItems(ARR_NDIM(offsets), ARR_DIMS(offsets)) / 2 : 0;
-    if (n <= 1) {
+    if (offsets == nullptr) {
         run_piece(sql, 0, (int)strlen(sql), '\0', site);
         return;
     }
+    // the ranges are read from storage: one-dimensional int4, no NULLs, in bounds
+    if (ARR_NDIM(offsets) > 1 || ARR_HASNULL(offsets) || ARR_ELEMTYPE(offsets) != INT4OID)
+        elog(ERROR, "pgmig: invalid statement offsets");
+    int n = ArrayGetNItems(ARR_NDIM(offsets), ARR_DIMS(offsets)) / 2;
     const int32 *o = (const int32 *)ARR_DATA_PTR(offsets);
     int len = (int)strlen(sql);
     for (int i = 0; i < n; i++) {

@@ -230,8 +230,6 @@ ScriptInfo analyze_script(const char *volatile sql, int len, const ScriptSite &s
         (info.stmts[0].txkind == TRANS_STMT_BEGIN || info.stmts[0].txkind == TRANS_STMT_START) &&
         info.stmts[n - 1].txcontrol && info.stmts[n - 1].txkind == TRANS_STMT_COMMIT) {
         info.wrapped = true;
-        info.body_start = n > 2 ? info.stmts[1].start : info.stmts[0].end;
-        info.body_end = n > 2 ? info.stmts[n - 2].end : info.stmts[0].end;
     }
     info.transactional = true;
     for (int i = info.wrapped ? 1 : 0; i < (info.wrapped ? n - 1 : n); i++)
@@ -316,7 +314,7 @@ ArrayType *statement_offsets(const ScriptInfo *info) {
     int from = info->wrapped ? 1 : 0;
     int to = info->wrapped ? info->nstmts - 1 : info->nstmts;
     int n = to - from;
-    if (n <= 1)
+    if (n <= 1 && !info->wrapped)
         return nullptr;
     Datum *d = (Datum *)palloc(sizeof(Datum) * 2 * n);
     for (int i = 0; i < n; i++) {
@@ -324,16 +322,6 @@ ArrayType *statement_offsets(const ScriptInfo *info) {
         d[2 * i + 1] = Int32GetDatum(info->stmts[from + i].end);
     }
     return construct_array(d, 2 * n, INT4OID, 4, true, TYPALIGN_INT);
-}
-
-char *wrapped_body(const char *sql, const ScriptInfo *info) {
-    char *run = (char *)palloc((Size)info->body_end + 1);
-    for (int i = 0; i < info->body_start; i++)
-        run[i] = sql[i] == '\n' ? '\n' : ' ';
-    memcpy(run + info->body_start, sql + info->body_start,
-           (size_t)(info->body_end - info->body_start));
-    run[info->body_end] = '\0';
-    return run;
 }
 
 } // namespace mig

@@ -22,8 +22,6 @@ struct ScriptInfo {
     StmtInfo *stmts;    // palloc'd in the caller's context
     bool transactional; // every statement (wrapper excluded) may run in a transaction block
     bool wrapped;       // BEGIN; ... COMMIT; wrapper detected (and transactional body)
-    int body_start;     // byte range of the body when wrapped
-    int body_end;
     bool ends_transaction; // adds an enum label
     int copy_stmt;         // 1-based number of the first COPY FROM STDIN/TO STDOUT, 0 if none
 };
@@ -76,14 +74,9 @@ struct TextWalker {
 void decorate_script_error(ErrorData *ed, const char *sql, const char *stmt, int stmt_start,
                            int cursor_pos, const ScriptSite &site);
 
-// Statement byte ranges as a flat int4[] (start0, end0, start1, end1, ...) of the text that
-// runs (the script, or wrapped_body's text, whose positions are the script's); NULL when it has
-// at most one statement.
+// Statement byte ranges as a flat int4[] (start0, end0, start1, end1, ...) of what runs of the
+// script: every statement, or for a script wrapped in its own BEGIN/COMMIT its body's statements
+// (possibly none). NULL when the script runs whole (at most one statement, not wrapped).
 ArrayType *statement_offsets(const ScriptInfo *info);
-
-// What runs of a script wrapped in its own BEGIN/COMMIT: the script up to the end of its body,
-// with everything before the body (the BEGIN, comments) blanked to spaces, newlines kept, so
-// that an error's line and column are the file's (palloc'd, NUL-terminated).
-char *wrapped_body(const char *sql, const ScriptInfo *info);
 
 } // namespace mig

@@ -23,6 +23,9 @@ SPIPlanPtr plan_typed(SPIPlanPtr *slot, Oid *slot_types, const char *sql, int na
 // large batch, where re-preparing them later is cheap by comparison.
 void drop_plans();
 
+// Batches of this many migrations or more run after drop_plans().
+constexpr int kLargeBatch = 16;
+
 // Runs a prepared plan and checks the result code against `expect`.
 void exec(SPIPlanPtr plan, const Datum *values, const char *nulls, bool read_only, long count,
           int expect, const char *what);

@@ -1,0 +1,89 @@
+// todo.cpp: running a batch's scripts, and the result rows. PG zone.
+#include "todo.hpp"
+
+#include "pg_boundary.hpp"
+#include "runner.hpp"
+#include "spi.hpp"
+
+namespace mig {
+
+static const char *const SQL_NEW_BATCH = "UPDATE mig.state s SET last_batch = s.last_batch "
+                                         "OPERATOR(pg_catalog.+) 1 RETURNING s.last_batch";
+static SPIPlanPtr p_new_batch;
+
+int new_batch() {
+    spi::exec(spi::plan(&p_new_batch, SQL_NEW_BATCH, 0, nullptr), nullptr, nullptr, false, 0,
+              SPI_OK_UPDATE_RETURNING, "new batch");
+    if (SPI_processed != 1)
+        elog(ERROR, "pgmig: mig.state has no row");
+    return spi::get_int(0, 1);
+}
+
+// What runs is what was checked: the stored text must still hash to its stored checksum.
+static void verify_checksum(const Todo *t, const char *sql) {
+    char actual[65];
+    sha256_hex(sql, strlen(sql), actual);
+    char *expected = TextDatumGetCString(t->checksum);
+    if (strcmp(actual, expected) != 0)
+        ereport(ERROR, (errcode(PM012),
+                        errmsg("stored %s script of migration %s (%s) does not match its checksum",
+                               t->down ? "down" : "up", t->version, t->name),
+                        errdetail("Stored checksum %s, the text's %s. Nothing was run.", expected,
+                                  actual),
+                        errhint("Somebody changed mig.migration outside pgmig; see mig.log and "
+                                "docs/security.md.")));
+}
+
+void run_todos(Todo *todo, int n) {
+    for (int i = 0; i < n; i++) {
+        TimestampTz t0 = GetCurrentTimestamp();
+        if (todo[i].nothing_ran) {
+            todo[i].done_at = t0;
+            todo[i].us = 0;
+            continue;
+        }
+        char *sql = text_to_cstring(DatumGetTextPP(todo[i].sql));
+        verify_checksum(&todo[i], sql);
+        run_script(sql, todo[i].offsets,
+                   {todo[i].version, todo[i].name, todo[i].file, todo[i].down});
+        pfree(sql);
+        todo[i].done_at = GetCurrentTimestamp();
+        todo[i].us = todo[i].done_at - t0;
+        if (todo[i].us < 0)
+            todo[i].us = 0;
+    }
+}
+
+Datum microseconds(int64 us) {
+    Interval *iv = (Interval *)palloc0(sizeof(Interval));
+    iv->time = us;
+    return IntervalPGetDatum(iv);
+}
+
+void put_row(ReturnSetInfo *rsi, const char *version, const char *name, const char *action,
+             int batch, int64 us) {
+    Datum values[5];
+    bool nulls[5] = {version == nullptr, name == nullptr, false, batch < 0, us < 0};
+    values[0] = version ? CStringGetTextDatum(version) : (Datum)0;
+    values[1] = name ? CStringGetTextDatum(name) : (Datum)0;
+    values[2] = CStringGetTextDatum(action);
+    values[3] = batch >= 0 ? Int32GetDatum(batch) : (Datum)0;
+    values[4] = us >= 0 ? microseconds(us) : (Datum)0;
+    tuplestore_putvalues(rsi->setResult, rsi->setDesc, values, nulls);
+}
+
+Datum text_array(char **items, int n) {
+    Datum *d = (Datum *)palloc(sizeof(Datum) * (n > 0 ? n : 1));
+    for (int i = 0; i < n; i++)
+        d[i] = CStringGetTextDatum(items[i]);
+    return PointerGetDatum(construct_array(d, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+Datum int8_array(int64 *items, int n) {
+    Datum *d = (Datum *)palloc(sizeof(Datum) * (n > 0 ? n : 1));
+    for (int i = 0; i < n; i++)
+        d[i] = Int64GetDatum(items[i]);
+    return PointerGetDatum(construct_array(d, n, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
+
+} // namespace mig
