@@ -88,7 +88,8 @@ DROP FUNCTION mig.revoke_deployer(name);
 
 CREATE VIEW mig.pending AS
 SELECT m.vkey, m.version, m.name, m.transactional, m.statements, a.statements_done,
-       m.ends_transaction, a.vkey IS NOT NULL AS started, m.uploaded_by, m.up_checksum
+       m.ends_transaction, a.vkey IS NOT NULL AS started, m.uploaded_by, m.up_sql,
+       m.up_checksum, m.up_stmts, m.options
 FROM mig.migration m
 LEFT JOIN mig.applied a ON a.vkey OPERATOR(pg_catalog.=) m.vkey
 LEFT JOIN mig.state st ON true
