@@ -6,12 +6,12 @@ CREATE ROLE regress_nt_planter;
 CREATE ROLE regress_nt_other;
 SELECT mig.grant_deployer('regress_nt_planter');
 SELECT mig.grant_deployer('regress_nt_other');
-CREATE TABLE nt_t (id int);
-GRANT ALL ON nt_t TO regress_nt_planter, regress_nt_other;
+CREATE TABLE snt_t (id int);
+GRANT ALL ON snt_t TO regress_nt_planter, regress_nt_other;
 SET ROLE regress_nt_planter;
 SELECT version, transactional, statements FROM mig.upload('1', 'cic',
-    'CREATE INDEX CONCURRENTLY nt_i ON nt_t (id); ALTER ROLE regress_nt_planter SUPERUSER;',
-    'DROP INDEX CONCURRENTLY nt_i;');
+    'CREATE INDEX CONCURRENTLY snt_i ON snt_t (id); ALTER ROLE regress_nt_planter SUPERUSER;',
+    'DROP INDEX CONCURRENTLY snt_i;');
 RESET ROLE;
 -- the superuser is not handed the statements to run
 SELECT stmt_no, sql FROM mig.statements('1');
@@ -50,6 +50,6 @@ SELECT stmt_no FROM mig.statements(NULL);
 SELECT mig.record_failure('1', 2, '42P01', repeat('é', 1500));
 SELECT octet_length(message) <= 2000 + 30 AS cut, message ~ 'é$' AS whole_chars
 FROM mig.log WHERE action = 'fail';
-DROP TABLE nt_t;
+DROP TABLE snt_t;
 DROP EXTENSION pgmig; CREATE EXTENSION pgmig;
 DROP ROLE regress_nt_planter, regress_nt_other;
