@@ -9,6 +9,7 @@
  *   own BEGIN/COMMIT wrapper is skipped through its statement ranges instead.
  * - Role columns are always written explicitly (no DEFAULT CURRENT_USER, which would name the
  *   owner now that the owner writes them).
+ * - mig.log is a hash chain (mig.log_verify); existing rows are chained in id order.
  * - "Pending" is one view, mig.pending; mig.apply, mig.rollback*, mig.statements and
  *   mig.record_statement take trust_uploads; mig.vouch; mig.status shows uploaded_by.
  */
@@ -62,6 +63,7 @@ ALTER TABLE mig.migration ALTER COLUMN uploaded_by DROP DEFAULT;
 ALTER TABLE mig.applied ALTER COLUMN applied_by DROP DEFAULT;
 ALTER TABLE mig.repeatable ALTER COLUMN applied_by DROP DEFAULT;
 ALTER TABLE mig.log ALTER COLUMN role DROP DEFAULT;
+ALTER TABLE mig.log ADD COLUMN hash pg_catalog.text;
 
 COMMENT ON COLUMN mig.migration.up_checksum IS 'lower-case hex SHA-256 of up_sql, verified before up_sql runs';
 COMMENT ON COLUMN mig.migration.down_checksum IS 'lower-case hex SHA-256 of down_sql (verified before it runs), NULL if no down script';
@@ -70,6 +72,7 @@ COMMENT ON COLUMN mig.migration.down_stmts IS 'byte ranges of down_sql''s statem
 COMMENT ON COLUMN mig.migration.uploaded_by IS 'the role that uploaded the scripts, or last vouched for them (mig.vouch); others may not run them unless they vouch or trust';
 COMMENT ON TABLE mig.log IS 'append-only audit log of apply, rollback, baseline, apply_statement, fail and vouch, written only by the extension';
 COMMENT ON COLUMN mig.log.role IS 'the role that called pgmig (its current user when the call began)';
+COMMENT ON COLUMN mig.log.hash IS 'SHA-256 over the previous row''s hash and this row (mig.log_row_hash): a hash chain that mig.log_verify() checks';
 
 -- functions whose signature, language or result changes
 DROP FUNCTION mig.apply(text);
@@ -85,6 +88,37 @@ DROP FUNCTION mig.status();
 DROP FUNCTION mig.plan(text);
 DROP FUNCTION mig.grant_deployer(name);
 DROP FUNCTION mig.revoke_deployer(name);
+
+CREATE FUNCTION mig.log_row_hash(prev text, r mig.log) RETURNS text
+LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'mig_log_row_hash';
+COMMENT ON FUNCTION mig.log_row_hash(text, mig.log) IS 'the hash of a mig.log row after the previous row''s hash (NULL for the first row)';
+
+CREATE FUNCTION mig._log_chain() RETURNS trigger
+LANGUAGE c AS 'MODULE_PATHNAME', 'mig_log_chain';
+COMMENT ON FUNCTION mig._log_chain() IS 'trigger: sets mig.log.hash, extending the chain';
+
+CREATE FUNCTION mig.log_verify(OUT id int8, OUT problem text)
+RETURNS SETOF record
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    r mig.log;
+    prev text;
+BEGIN
+    FOR r IN SELECT * FROM mig.log l ORDER BY l.id LOOP
+        IF r.hash IS NULL THEN
+            id := r.id;
+            problem := 'the row has no hash';
+            RETURN NEXT;
+        ELSIF r.hash OPERATOR(pg_catalog.<>) mig.log_row_hash(prev, r) THEN
+            id := r.id;
+            problem := 'the chain breaks here: this row, or the row before it, was changed, removed or inserted outside pgmig';
+            RETURN NEXT;
+        END IF;
+        prev := r.hash;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION mig.log_verify() IS 'where the hash chain of mig.log breaks (no rows: intact)';
 
 CREATE VIEW mig.pending AS
 SELECT m.vkey, m.version, m.name, m.transactional, m.statements, a.statements_done,
@@ -493,6 +527,23 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION mig.revoke_deployer(name) IS 'undoes mig.grant_deployer (superuser only)';
+
+-- the existing log rows, chained in id order (the append-only trigger is off for this only)
+ALTER TABLE mig.log DISABLE TRIGGER log_append_only;
+DO $$
+DECLARE
+    r mig.log;
+    prev pg_catalog.text;
+BEGIN
+    FOR r IN SELECT * FROM mig.log l ORDER BY l.id LOOP
+        prev := mig.log_row_hash(prev, r);
+        UPDATE mig.log l SET hash = prev WHERE l.id OPERATOR(pg_catalog.=) r.id;
+    END LOOP;
+END
+$$;
+ALTER TABLE mig.log ENABLE TRIGGER log_append_only;
+CREATE TRIGGER log_chain BEFORE INSERT ON mig.log
+    FOR EACH ROW EXECUTE FUNCTION mig._log_chain();
 
 REVOKE ALL ON ALL TABLES IN SCHEMA mig FROM PUBLIC;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA mig FROM PUBLIC;

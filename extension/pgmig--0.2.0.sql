@@ -102,10 +102,12 @@ CREATE TABLE mig.log (
     client_addr       pg_catalog.inet DEFAULT pg_catalog.inet_client_addr(),
     application_name  pg_catalog.text DEFAULT pg_catalog.current_setting('application_name'),
     sqlstate          pg_catalog.text,
-    message           pg_catalog.text
+    message           pg_catalog.text,
+    hash              pg_catalog.text
 );
 COMMENT ON TABLE mig.log IS 'append-only audit log of apply, rollback, baseline, apply_statement, fail and vouch, written only by the extension';
 COMMENT ON COLUMN mig.log.role IS 'the role that called pgmig (its current user when the call began)';
+COMMENT ON COLUMN mig.log.hash IS 'SHA-256 over the previous row''s hash and this row (mig.log_row_hash): a hash chain that mig.log_verify() checks';
 
 CREATE FUNCTION mig.log_refuse_change() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
@@ -119,6 +121,38 @@ CREATE TRIGGER log_append_only BEFORE UPDATE OR DELETE ON mig.log
     FOR EACH ROW EXECUTE FUNCTION mig.log_refuse_change();
 CREATE TRIGGER log_no_truncate BEFORE TRUNCATE ON mig.log
     FOR EACH STATEMENT EXECUTE FUNCTION mig.log_refuse_change();
+
+CREATE FUNCTION mig.log_row_hash(prev text, r mig.log) RETURNS text
+LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'mig_log_row_hash';
+COMMENT ON FUNCTION mig.log_row_hash(text, mig.log) IS 'the hash of a mig.log row after the previous row''s hash (NULL for the first row)';
+CREATE FUNCTION mig._log_chain() RETURNS trigger
+LANGUAGE c AS 'MODULE_PATHNAME', 'mig_log_chain';
+COMMENT ON FUNCTION mig._log_chain() IS 'trigger: sets mig.log.hash, extending the chain';
+CREATE TRIGGER log_chain BEFORE INSERT ON mig.log
+    FOR EACH ROW EXECUTE FUNCTION mig._log_chain();
+
+CREATE FUNCTION mig.log_verify(OUT id int8, OUT problem text)
+RETURNS SETOF record
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    r mig.log;
+    prev text;
+BEGIN
+    FOR r IN SELECT * FROM mig.log l ORDER BY l.id LOOP
+        IF r.hash IS NULL THEN
+            id := r.id;
+            problem := 'the row has no hash';
+            RETURN NEXT;
+        ELSIF r.hash OPERATOR(pg_catalog.<>) mig.log_row_hash(prev, r) THEN
+            id := r.id;
+            problem := 'the chain breaks here: this row, or the row before it, was changed, removed or inserted outside pgmig';
+            RETURN NEXT;
+        END IF;
+        prev := r.hash;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION mig.log_verify() IS 'where the hash chain of mig.log breaks (no rows: intact)';
 
 SELECT pg_catalog.pg_extension_config_dump('mig.migration', '');
 SELECT pg_catalog.pg_extension_config_dump('mig.applied', '');

@@ -4,6 +4,7 @@
 #include "args.hpp" // pure C++ first
 
 #include "deploy.hpp"
+#include "log_chain.hpp"
 #include "spi.hpp"
 #include "uploader.hpp"
 
@@ -120,6 +121,44 @@ PG_FUNCTION_INFO_V1(mig_lock_for_references);
 Datum mig_lock_for_references(PG_FUNCTION_ARGS) {
     (void)fcinfo;
     return PointerGetDatum(nullptr);
+}
+
+} // extern "C"
+
+extern "C" {
+
+// mig._log_chain(): BEFORE INSERT trigger on mig.log (log_chain.hpp).
+PG_FUNCTION_INFO_V1(mig_log_chain);
+Datum mig_log_chain(PG_FUNCTION_ARGS) {
+    return mig::pg_entry(fcinfo, [](FunctionCallInfo fc) -> Datum {
+        return mig::pg_call([&]() noexcept {
+            return PointerGetDatum(mig::log_chain_trigger(fc));
+        });
+    });
+}
+
+// mig.log_row_hash(prev text, row mig.log): what the trigger computed for that row.
+PG_FUNCTION_INFO_V1(mig_log_row_hash);
+Datum mig_log_row_hash(PG_FUNCTION_ARGS) {
+    return mig::pg_entry(fcinfo, [](FunctionCallInfo fc) -> Datum {
+        if (mig::arg_null(fc, 1))
+            throw mig::UserError(ERRCODE_NULL_VALUE_NOT_ALLOWED, "the row must not be NULL");
+        return mig::pg_call([&]() noexcept {
+            char *prev = fc->args[0].isnull ? nullptr : TextDatumGetCString(fc->args[0].value);
+            HeapTupleHeader h = DatumGetHeapTupleHeader(fc->args[1].value);
+            TupleDesc desc = lookup_rowtype_tupdesc(HeapTupleHeaderGetTypeId(h),
+                                                    HeapTupleHeaderGetTypMod(h));
+            HeapTupleData tup;
+            tup.t_len = HeapTupleHeaderGetDatumLength(h);
+            ItemPointerSetInvalid(&tup.t_self);
+            tup.t_tableOid = InvalidOid;
+            tup.t_data = h;
+            char out[65];
+            mig::log_row_hash(prev, &tup, desc, out);
+            ReleaseTupleDesc(desc);
+            return CStringGetTextDatum(out);
+        });
+    });
 }
 
 } // extern "C"

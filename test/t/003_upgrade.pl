@@ -68,6 +68,8 @@ is($node->safe_psql('old', q{SELECT extversion FROM pg_extension WHERE extname =
    '0.2.0', 'updated to 0.2.0');
 is($node->safe_psql('old', $status_sql), $status_before, 'history survives the update');
 is($node->safe_psql('old', $log_sql), $log_before, 'the audit log survives the update');
+is($node->safe_psql('old', 'SELECT count(hash) FROM mig.log'), '2', 'the old log rows are chained');
+is($node->safe_psql('old', 'SELECT count(*) FROM mig.log_verify()'), '0', 'the chain verifies');
 is($node->safe_psql('old', q{SELECT string_agg(c.relname || ':' || p.privilege_type, ',' ORDER BY c.relname)
        FROM pg_class c, aclexplode(c.relacl) p
        WHERE c.relnamespace = 'mig'::regnamespace AND p.grantee = 'deployer'::regrole}),
@@ -92,6 +94,8 @@ is($node->safe_psql('old', q{SELECT string_agg(version || ':' || action, ',') FR
    '2:applied', 'the wrapped up script applies again');
 is($node->safe_psql('old', q{SELECT role FROM mig.log ORDER BY id DESC LIMIT 1}),
    'postgres', 'new log rows name the caller');
+is($node->safe_psql('old', 'SELECT count(*) FROM mig.log_verify()'), '0',
+   'new log rows extend the chain of the old ones');
 
 # the catalog of schema mig equals a fresh install's (with the same deployer)
 $node->safe_psql('fresh', q{CREATE EXTENSION pgmig; SELECT mig.grant_deployer('deployer');});
