@@ -3,7 +3,8 @@
 # the suites start and stop themselves. The last line is "N passed, N failed".
 #
 # Suites: pg_regress (sql/ -> expected/), isolation (test/isolation), client unit tests (ctest),
-# end-to-end runs of the real binary (test/e2e), README's runnable blocks (test/readme), and one
+# end-to-end runs of the real binary (test/e2e, test/e2e/security.sh: a deployer over TCP with a
+# password, and a superuser deploying after it), README's runnable blocks (test/readme), and one
 # small repetition of every benchmark workload (test/bench --smoke; no timing assertions).
 set -uo pipefail
 
@@ -137,7 +138,7 @@ fi
 [ $rc -eq 0 ] || [ -n "$line" ] || true
 
 # --- suites that print their own "N passed, N failed" ---------------------------------------
-for suite in test/e2e/run.sh test/readme/run.sh "test/bench/run.sh --smoke"; do
+for suite in test/e2e/run.sh test/e2e/security.sh test/readme/run.sh "test/bench/run.sh --smoke"; do
     name=${suite%% *}
     note "$suite"
     if [ ! -f "$name" ]; then
@@ -145,7 +146,7 @@ for suite in test/e2e/run.sh test/readme/run.sh "test/bench/run.sh --smoke"; do
         count "$name" 0 1
         continue
     fi
-    log=$run_dir/$(basename "$(dirname "$name")").log
+    log=$run_dir/$(basename "$(dirname "$name")")-$(basename "$name" .sh).log
     bash $suite >"$log" 2>&1
     rc=$?
     tail -n 60 "$log"

@@ -4,6 +4,7 @@
 #include "errors.hpp"
 #include "layouts/scripts.hpp"
 #include "version.hpp"
+#include "vouch.hpp"
 
 #include <CLI/CLI.hpp>
 #include <atomic>
@@ -19,6 +20,7 @@ struct UpOptions {
     std::string to;
     bool dry_run = false;
     bool per_migration = false;
+    bool trust_uploads = false;
 };
 
 // What the connection thread hands over: the connection, mig.status(), and whether it took the
@@ -159,6 +161,10 @@ int run_up(Context &ctx, const UpOptions &o) {
     }
     d.dry_run = o.dry_run;
     d.per_migration = o.per_migration;
+    bool server_has_versions = false;
+    for (const auto &row : sh.c.status)
+        server_has_versions = server_has_versions || row.kind == "versioned";
+    vouch_for_folder(ctx, *sh.c.conn, f, o.trust_uploads, server_has_versions);
     return deploy(ctx, *sh.c.conn, f, d, std::move(sh.c.status), sh.c.locked);
 }
 
@@ -172,6 +178,9 @@ Command register_up(CLI::App &app) {
                   "really run the migrations in a transaction, report, and roll back");
     sub->add_flag("--per-migration", o->per_migration,
                   "commit after each migration (default: one transaction for everything)");
+    sub->add_flag("--trust-uploads", o->trust_uploads,
+                  "also run migrations that only the server has and another role uploaded "
+                  "(each is named first; docs/security.md)");
     return {sub, [o](Context &ctx) { return run_up(ctx, *o); }};
 }
 

@@ -114,7 +114,9 @@ void print_pg_error(const PgError &e, const std::optional<ErrorSite> &site, int 
     std::string context;
     std::istringstream in(e.context);
     for (std::string line; std::getline(in, line);)
-        if (verbose > 0 || line.rfind("PL/pgSQL function mig.", 0) != 0)
+        if (verbose > 0 || (line.rfind("PL/pgSQL function mig.", 0) != 0 &&
+                            line.rfind("SQL statement \"SELECT mig.", 0) != 0 &&
+                            line.rfind("SQL statement \"SELECT * FROM mig.", 0) != 0))
             context += (context.empty() ? "" : "\n") + line;
     if (!context.empty())
         fmt::print(stderr, "CONTEXT: {}\n", context);
@@ -122,8 +124,9 @@ void print_pg_error(const PgError &e, const std::optional<ErrorSite> &site, int 
 
 int exit_code_for(const PgError &e) {
     const std::string &s = e.sqlstate;
+    // refused before anything ran: input the user must change (docs/troubleshooting.md)
     if (s == "PM001" || s == "PM002" || s == "PM003" || s == "PM005" || s == "PM006" ||
-        s == "PM010" || s == "PM008")
+        s == "PM007" || s == "PM008" || s == "PM010" || s == "PM012")
         return 2;
     if (s == "PM009" || s == "55P03" || s.rfind("08", 0) == 0 || s == "57P01" || s.empty())
         return 3;

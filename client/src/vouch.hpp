@@ -1,0 +1,19 @@
+// vouch.hpp: making the server's copies of the folder's migrations the caller's to run
+// (docs/security.md, "Whose SQL runs"). The server runs stored SQL only for the role that
+// uploaded it, or vouched for it: the caller holds the same files, so it vouches for every
+// stored migration whose up and down scripts have its files' checksums (mig.vouch, one call,
+// checksums only). A migration only the server has is vouched for only with --trust-uploads,
+// after naming it and its uploader.
+#pragma once
+#include "context.hpp"
+#include "layouts/layout.hpp"
+#include "pg_conn.hpp"
+
+namespace mig::client {
+
+// Vouches as described above. Does nothing (no query) when `server_has_versions` is false.
+// Prints what it vouched for (stderr), and each trusted migration before it runs.
+void vouch_for_folder(const Context &ctx, Conn &c, Folder &f, bool trust,
+                      bool server_has_versions = true);
+
+} // namespace mig::client

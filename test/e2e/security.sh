@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# End-to-end: pgmig used by an attacker with one deployer role, over TCP with a password
+# (scram-sha-256), and by a superuser deploying after it (docs/security.md, threat model).
+#
+# Builds nothing: expects the client at $PGMIG_BIN (default build/client/pgmig) and the extension
+# installed. Starts its own cluster (listening on 127.0.0.1 and a socket), stops it at the end.
+# The last line is "N passed, N failed"; the exit code is non-zero when anything failed.
+set -uo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+bin=${PGMIG_BIN:-build/client/pgmig}
+case $bin in /*) ;; *) bin=$root/$bin ;; esac
+run_dir=$root/.testrun/e2e-security-$$
+cluster=$run_dir/cluster
+work=$run_dir/work
+
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); printf 'ok     %s\n' "$1"; }
+bad() {
+    failed=$((failed + 1))
+    printf 'FAILED %s\n' "$1"
+    [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/       | /' | head -30
+    return 0
+}
+cleanup() {
+    bash scripts/cluster.sh stop "$cluster" >/dev/null 2>&1
+    if [ "$failed" -eq 0 ]; then rm -rf "$run_dir"; fi
+}
+trap cleanup EXIT
+
+mkdir -p "$work"
+# a cluster that also listens on 127.0.0.1, where the deployer must give its password
+if ! { bash scripts/cluster.sh start "$cluster" >/dev/null && bash scripts/cluster.sh stop "$cluster" >/dev/null; }; then
+    echo "cannot start a cluster"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+{ echo "host all all 127.0.0.1/32 scram-sha-256"; cat "$cluster/data/pg_hba.conf"; } >"$run_dir/hba" &&
+    cat "$run_dir/hba" >"$cluster/data/pg_hba.conf"
+CLUSTER_OPTIONS="-c listen_addresses=127.0.0.1" bash scripts/cluster.sh start "$cluster" >/dev/null || {
+    echo "cannot start the TCP cluster"
+    echo "0 passed, 1 failed"
+    exit 1
+}
+eval "$(bash scripts/cluster.sh env "$cluster")"
+port=$PGPORT
+unset DATABASE_URL PGMIG_DSN PGMIG_CONFIG PGSERVICE PGPASSWORD
+export NO_COLOR=1 LC_ALL=C XDG_CACHE_HOME=$run_dir/cache PGDATABASE=sec
+password='Dep loyer S3cret'
+
+q() { PGOPTIONS='-c client_min_messages=warning' psql -X -A -t -q -v ON_ERROR_STOP=1 "$@"; }
+# pg ARGS: pgmig as the superuser, on the socket
+pg() {
+    out=$("$bin" "$@" 2>"$run_dir/stderr")
+    rc=$?
+    err=$(cat "$run_dir/stderr")
+}
+# dep ARGS: pgmig as the deployer, over TCP with its password
+dep() {
+    out=$(PGPASSWORD=$password "$bin" -d "host=127.0.0.1 port=$port dbname=sec user=deployer" "$@" 2>"$run_dir/stderr")
+    rc=$?
+    err=$(cat "$run_dir/stderr")
+}
+depq() { PGPASSWORD=$password q -h 127.0.0.1 -p "$port" -U deployer -d sec "$@"; }
+expect_rc() { [ "$rc" -eq "$2" ] && ok "$1" || bad "$1 (exit $rc, expected $2)" "$out"$'\n'"$err"; }
+expect_eq() { [ "$2" = "$3" ] && ok "$1" || bad "$1" "got:  $2"$'\n'"want: $3"; }
+expect_err() { grep -qE -- "$2" <<<"$err" && ok "$1" || bad "$1" "$err"; }
+no_password() { ! grep -qF "$password" <<<"$out$err" && ok "$1" || bad "$1: the password was printed" "$out$err"; }
+superuser() { q -d sec -c "SELECT rolsuper FROM pg_roles WHERE rolname = 'deployer'"; }
+
+q -d postgres -c "CREATE DATABASE sec" -c "CREATE ROLE deployer LOGIN PASSWORD '$password'"
+q -d sec -c "CREATE EXTENSION pgmig" -c "SELECT mig.grant_deployer('deployer')" \
+    -c "GRANT CREATE ON SCHEMA public TO deployer"
+
+mkdir -p "$work/app"
+printf 'CREATE TABLE sec_a (id int);\n' >"$work/app/001_a.up.sql"
+printf 'DROP TABLE sec_a;\n' >"$work/app/001_a.down.sql"
+printf 'CREATE TABLE sec_b (id int);\n' >"$work/app/002_b.up.sql"
+printf 'DROP TABLE sec_b;\n' >"$work/app/002_b.down.sql"
+
+# 1. the deployer deploys over TCP with its password: its own SQL, its own rights
+dep up --dir "$work/app"
+expect_rc "deployer over TCP (scram-sha-256): up" 0
+no_password "deployer: up prints no password"
+expect_eq "deployer: its tables are its own" "$(q -d sec -c "SELECT string_agg(tableowner, ',') FROM pg_tables WHERE tablename IN ('sec_a', 'sec_b')")" "deployer,deployer"
+expect_eq "deployer: the log names it and its TCP address" \
+    "$(q -d sec -c "SELECT string_agg(DISTINCT role || '@' || host(client_addr), ',') FROM mig.log")" "deployer@127.0.0.1"
+dep status --dir "$work/app"
+expect_rc "deployer: status" 0
+dep up --dir "$work/app"
+expect_rc "deployer: up again does nothing" 0
+
+# 2. no DML for the deployer, and a wrong password is refused without being printed
+for sql in "UPDATE mig.migration SET up_sql = 'SELECT 1'" \
+    "INSERT INTO mig.applied (vkey, batch, applied_by, checksum, method) SELECT vkey, 1, 'x', 'x', 'run' FROM mig.migration LIMIT 1" \
+    "DELETE FROM mig.log" "INSERT INTO mig.log (action, role) VALUES ('apply', 'postgres')" \
+    "SELECT setval('mig.log_id_seq', 1000000)"; do
+    msg=$(depq -c "$sql" 2>&1)
+    grep -q "permission denied" <<<"$msg" && ok "deployer: refused: ${sql:0:40}" || bad "deployer: refused: ${sql:0:40}" "$msg"
+done
+out=$(PGPASSWORD=wrong-$password "$bin" -d "host=127.0.0.1 port=$port dbname=sec user=deployer" status --dir "$work/app" 2>&1)
+rc=$?
+err=$out
+expect_rc "deployer: a wrong password: exit 3" 3
+no_password "a wrong password is not printed"
+
+# 3. the deployer plants an escalation as a pending migration; the superuser's next deploy of
+#    the same folder runs nothing of it
+depq -c "SELECT count(*) FROM mig.upload('3', 'looks_harmless', 'ALTER ROLE deployer SUPERUSER')" >/dev/null
+pg up --dir "$work/app"
+expect_rc "superuser: up with a planted migration: refused (exit 2)" 2
+expect_err "superuser: the refusal names the version and the uploader" 'migration 3 \(looks_harmless\) was uploaded by role "deployer"'
+expect_err "superuser: the refusal says how to proceed" "trust-uploads"
+expect_eq "superuser: the deployer is no superuser" "$(superuser)" "f"
+expect_eq "superuser: nothing was recorded" "$(q -d sec -c "SELECT state FROM mig.status() WHERE version = '3'")" "pending"
+pg status --dir "$work/app"
+grep -qE '^3 +looks_harmless +pending' <<<"$out" && ok "status lists the planted migration" || bad "status lists the planted migration" "$out"
+q -d sec -c "DELETE FROM mig.migration WHERE version = '3'"
+
+# 4. a migration the superuser's folder holds too, uploaded by the deployer: vouched for
+printf 'CREATE TABLE sec_c (id int);\n' >"$work/app/003_c.up.sql"
+printf 'DROP TABLE sec_c;\n' >"$work/app/003_c.down.sql"
+depq -c "SELECT count(*) FROM mig.upload('3', 'c', 'CREATE TABLE sec_c (id int);' || chr(10), 'DROP TABLE sec_c;' || chr(10))" >/dev/null
+pg up --dir "$work/app"
+expect_rc "superuser: up with the deployer's upload of the same file: runs" 0
+# (001 and 002, applied by the deployer, are in the folder too: vouched for as well)
+expect_err "superuser: says it vouched" "vouched for 3 migration"
+expect_eq "superuser: the vouches are logged" "$(q -d sec -c "SELECT string_agg(version || ':' || role || ':' || message, ',' ORDER BY id) FROM mig.log WHERE action = 'vouch'")" \
+    "001:postgres:uploaded by deployer,002:postgres:uploaded by deployer,3:postgres:uploaded by deployer"
+
+# 5. a migration only the server has: --trust-uploads names it, then runs it
+depq -c "SELECT count(*) FROM mig.upload('4', 'server_only', 'CREATE TABLE sec_d (id int)', 'DROP TABLE sec_d')" >/dev/null
+pg up --dir "$work/app"
+expect_rc "superuser: a server-only upload of the deployer is refused" 2
+pg up --dir "$work/app" --trust-uploads
+expect_rc "superuser: --trust-uploads runs it" 0
+expect_err "superuser: --trust-uploads names it and its uploader first" "trusting migration 4 \(server_only\), uploaded by deployer"
+expect_eq "superuser: it ran" "$(q -d sec -c "SELECT state FROM mig.status() WHERE version = '4'")" "applied"
+
+# 6. rolling back what the superuser vouched for or trusted; the audit log's chain holds
+pg down 2 --dir "$work/app"
+expect_rc "superuser: down 2" 0
+expect_eq "superuser: down 2 rolled back 4 and 3" "$(q -d sec -c "SELECT string_agg(version, ',' ORDER BY version) FROM mig.status() WHERE state = 'pending'")" "3,4"
+expect_eq "the audit log's chain is intact" "$(q -d sec -c "SELECT count(*) FROM mig.log_verify()")" "0"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
