@@ -3,7 +3,7 @@
 #   make install    install both (extension into PostgreSQL, client into $(PREFIX)/bin)
 #   make test       the whole test suite against throwaway clusters (ends with "N passed, N failed")
 #   make demo       a throwaway cluster with examples/ deployed; make demo-stop stops it
-#   make bench      the performance benchmark (SPEC section 5)
+#   make bench      the performance benchmark (docs/performance.md)
 
 EXTENSION  = pgmig
 EXTVERSION = 0.2.0

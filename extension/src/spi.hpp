@@ -18,7 +18,7 @@ SPIPlanPtr plan_typed(SPIPlanPtr *slot, Oid *slot_types, const char *sql, int na
 
 // Frees every plan prepared by plan() / plan_typed(); they are prepared again when next used.
 // Why: while DDL runs, each relcache invalidation makes PostgreSQL walk the dependency lists of
-// every saved plan of the backend (PlanCacheRelCallback): W1's 1,000 CREATE TABLEs send 15,000,
+// every saved plan of the backend (PlanCacheRelCallback): docs/performance.md's W1, 1,000 CREATE TABLEs, sends 15,000,
 // and pgmig's dozen plans cost 11.8M instructions there. apply and rollback drop them before a
 // large batch, where re-preparing them later is cheap by comparison.
 void drop_plans();

@@ -24,7 +24,7 @@ std::optional<std::vector<std::string>> parse_version(const std::string &v);
 // byte below 255, else 0xFF and 4 bytes big-endian) then its digits; a shorter number has fewer
 // digits, so the length byte decides first, and a version that is a prefix of another sorts
 // first. bytea compares with memcmp: ~3x cheaper to index and check than numeric[], whose
-// comparisons go through numeric_cmp per element (W1's bookkeeping and foreign key).
+// comparisons go through numeric_cmp per element (the bookkeeping of docs/performance.md's W1).
 std::string version_key_bytes(const std::vector<std::string> &groups);
 // The same as a bytea literal in hex format ("\x0131"), for SPI text parameters cast to bytea.
 std::string version_key_literal(const std::vector<std::string> &groups);

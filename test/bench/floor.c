@@ -1,5 +1,5 @@
 /*
- * floor: the lower bound of SPEC section 5 -- the whole SQL sent as ONE query in one transaction.
+ * floor: the lower bound of docs/performance.md -- the whole SQL sent as ONE query in one transaction.
  *
  *   floor [-d CONNINFO] [-m] (-f FILE | -c SQL)
  *

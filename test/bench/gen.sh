@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Generates the benchmark workloads of SPEC section 5 (sourced by test/bench/run.sh).
+# Generates the benchmark workloads of docs/performance.md ("Workloads") (sourced by test/bench/run.sh).
 #
 #   gen_workloads OUTDIR N1 N3 R3 W4_BYTES N6
 #

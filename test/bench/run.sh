@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make bench`: the performance benchmark of SPEC section 5 (see docs/performance.md).
+# `make bench`: the performance benchmark (docs/performance.md: workloads W1-W6 and their targets).
 #
 #   test/bench/run.sh [--smoke] [--reps N] [--only W1,W3,...] [--keep] [--disk]
 #
@@ -14,7 +14,7 @@
 #
 # --smoke: one repetition at small sizes, no timing assertions; checks that every tool succeeded
 # and left the right result; the last line is "N passed, N failed" (used by `make test`).
-# Without --smoke the targets of SPEC section 5 are judged too (met / NOT met); the exit code is
+# Without --smoke the targets of docs/performance.md are judged too (met / NOT met); the exit code is
 # non-zero only when a tool failed or left a wrong result, not when a target is missed.
 set -uo pipefail
 
