@@ -8,7 +8,7 @@
 EXTENSION  = pgmig
 EXTVERSION = 0.2.0
 MODULE_big = pgmig
-OBJS       = $(patsubst %.cpp,%.o,$(wildcard extension/src/*.cpp))
+OBJS       = $(patsubst %.cpp,%.o,$(wildcard extension/src/*.cpp common/*.cpp))
 DATA       = $(wildcard extension/pgmig--*.sql)
 PGFILEDESC = "pgmig - schema migrations inside PostgreSQL"
 
@@ -31,7 +31,7 @@ BUILD_DIR ?= build
 # extra CMake options for the client, e.g. CMAKE_FLAGS=-DPGMIG_STATIC_LIBPQ=OFF (README, Installing)
 CMAKE_FLAGS ?=
 
-PG_CPPFLAGS += -Iextension/src -DPGMIG_VERSION='"$(EXTVERSION)"'
+PG_CPPFLAGS += -Iextension/src -Icommon -DPGMIG_VERSION='"$(EXTVERSION)"'
 PG_CXXFLAGS += -std=c++17 -Wall -Wextra -Wno-register -Wno-missing-field-initializers
 ifdef WERROR
 PG_CXXFLAGS += -Werror

@@ -1,6 +1,6 @@
 #include "sha256.hpp"
 
-#include "../../extension/src/sha256_small.hpp" // pure C++, shared with the extension
+#include "sha256_small.hpp" // common/: the extension hashes small scripts with it too
 
 #include <memory>
 #include <openssl/evp.h>

@@ -2,7 +2,7 @@
 // pg_call only (pg_boundary.hpp).
 #pragma once
 
-#include "version.hpp" // pure C++: must come before any PostgreSQL header
+#include "version_order.hpp" // common/, pure C++: must come before any PostgreSQL header
 
 #include "pg_boundary.hpp"
 

@@ -1,5 +1,5 @@
 // runner.cpp: runs migration SQL. PG zone.
-#include "sha256_small.hpp" // pure C++: before any PostgreSQL header
+#include "sha256_small.hpp" // common/, pure C++: before any PostgreSQL header
 
 #include "runner.hpp"
 

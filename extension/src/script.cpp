@@ -1,7 +1,7 @@
 // script.cpp: script analysis with PostgreSQL's raw parser. PG zone.
-#include "script.hpp"
+#include "fast_split.hpp" // common/, pure C++: before any PostgreSQL header
 
-#include "fast_split.hpp"
+#include "script.hpp"
 
 namespace mig {
 

@@ -1,6 +1,6 @@
-// The extension's fast statement splitter (extension/src/fast_split.hpp, pure C++): it must
+// The extension's fast statement splitter (common/fast_split.hpp, pure C++): it must
 // split exactly where PostgreSQL's parser does, or give up.
-#include "../../extension/src/fast_split.hpp" // pure C++, no PostgreSQL headers
+#include "fast_split.hpp" // common/: pure C++, no PostgreSQL headers
 
 #include <gtest/gtest.h>
 

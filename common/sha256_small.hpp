@@ -3,10 +3,11 @@
 // by the extension (PG zone may call it) and the client, and unit-tested against OpenSSL.
 //
 // Why: through OpenSSL 3's EVP interface a digest costs ~8,500 instructions of context set-up
-// and provider lookup before the first byte is hashed (the client's first one ~0.8 ms), and W1
-// hashes 2,000 scripts of under 100 bytes on each side. The portable code costs ~2,500
-// instructions per 64-byte block, the SHA instructions ~15 times fewer. For large inputs
-// OpenSSL is as fast per byte: callers use this below a few kilobytes.
+// and provider lookup before the first byte is hashed (the client's first one ~0.8 ms), and the
+// benchmark's W1 (docs/performance.md, Workloads) hashes 2,000 scripts of under 100 bytes on
+// each side. The portable code costs ~2,500 instructions per 64-byte block, the SHA
+// instructions ~15 times fewer. For large inputs OpenSSL is as fast per byte: callers use this
+// below a few kilobytes.
 #pragma once
 
 #include <cstddef>
@@ -15,6 +16,10 @@
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <cpuid.h>
 #include <immintrin.h>
+#endif
+
+#ifdef POSTGRES_H
+static_assert(false, "sha256_small.hpp must not see PostgreSQL headers");
 #endif
 
 namespace mig {

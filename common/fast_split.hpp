@@ -12,6 +12,10 @@
 #include <cstddef>
 #include <cstring>
 
+#ifdef POSTGRES_H
+static_assert(false, "fast_split.hpp must not see PostgreSQL headers");
+#endif
+
 namespace mig {
 
 namespace fast_split_detail {
