@@ -3,7 +3,7 @@
 # the suites start and stop themselves. The last line is "N passed, N failed".
 #
 # Suites: pg_regress (sql/ -> expected/), isolation (test/isolation), client unit tests (ctest),
-# end-to-end runs of the real binary (test/e2e, test/e2e/security.sh: a deployer over TCP with a
+# end-to-end runs of the real binary (test/e2e; its security area: a deployer over TCP with a
 # password, and a superuser deploying after it), README's runnable blocks (test/readme), and one
 # small repetition of every benchmark workload (test/bench --smoke; no timing assertions).
 set -uo pipefail
@@ -138,7 +138,7 @@ fi
 [ $rc -eq 0 ] || [ -n "$line" ] || true
 
 # --- suites that print their own "N passed, N failed" ---------------------------------------
-for suite in test/e2e/run.sh test/e2e/security.sh test/readme/run.sh "test/bench/run.sh --smoke"; do
+for suite in test/e2e/run.sh test/readme/run.sh "test/bench/run.sh --smoke"; do
     name=${suite%% *}
     note "$suite"
     if [ ! -f "$name" ]; then

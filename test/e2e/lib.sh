@@ -57,6 +57,7 @@ cleanup() { # on exit: background jobs, every cluster of the run; the directory 
     bash scripts/cluster.sh stop "$cluster" >/dev/null 2>&1
     bash scripts/cluster.sh stop "$run_dir/cluster2" >/dev/null 2>&1
     bash scripts/cluster.sh stop "$run_dir/tls" >/dev/null 2>&1
+    bash scripts/cluster.sh stop "$run_dir/sec" >/dev/null 2>&1
     if [ "$failed" -eq 0 ] && [ -z "${E2E_KEEP:-}" ]; then rm -rf "$run_dir"; fi
 }
 

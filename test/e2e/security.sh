@@ -1,62 +1,22 @@
-#!/usr/bin/env bash
-# End-to-end: pgmig used by an attacker with one deployer role, over TCP with a password
-# (scram-sha-256), and by a superuser deploying after it (docs/security.md, threat model).
-#
-# Builds nothing: expects the client at $PGMIG_BIN (default build/client/pgmig) and the extension
-# installed. Starts its own cluster (listening on 127.0.0.1 and a socket), stops it at the end.
-# The last line is "N passed, N failed"; the exit code is non-zero when anything failed.
-set -uo pipefail
-
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root"
-bin=${PGMIG_BIN:-build/client/pgmig}
-case $bin in /*) ;; *) bin=$root/$bin ;; esac
-run_dir=$root/.testrun/e2e-security-$$
-cluster=$run_dir/cluster
-work=$run_dir/work
-
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); printf 'ok     %s\n' "$1"; }
-bad() {
-    failed=$((failed + 1))
-    printf 'FAILED %s\n' "$1"
-    [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/       | /' | head -30
-    return 0
+# test/e2e/security.sh: pgmig used by an attacker with one deployer role, over TCP with a
+# password (scram-sha-256), and by a superuser deploying after it (docs/security.md, threat
+# model). A cluster of its own that also listens on 127.0.0.1. Sourced by run.sh, which runs this
+# file alone with `bash test/e2e/run.sh security`.
+sec=$run_dir/sec
+sec_setup() {
+    bash scripts/cluster.sh start "$sec" >/dev/null && bash scripts/cluster.sh stop "$sec" >/dev/null || return 1
+    { echo "host all all 127.0.0.1/32 scram-sha-256"; cat "$sec/data/pg_hba.conf"; } >"$sec/hba.new" &&
+        cat "$sec/hba.new" >"$sec/data/pg_hba.conf"
+    CLUSTER_OPTIONS="-c listen_addresses=127.0.0.1" bash scripts/cluster.sh start "$sec" >/dev/null
 }
-cleanup() {
-    bash scripts/cluster.sh stop "$cluster" >/dev/null 2>&1
-    if [ "$failed" -eq 0 ]; then rm -rf "$run_dir"; fi
-}
-trap cleanup EXIT
-
-mkdir -p "$work"
-# a cluster that also listens on 127.0.0.1, where the deployer must give its password
-if ! { bash scripts/cluster.sh start "$cluster" >/dev/null && bash scripts/cluster.sh stop "$cluster" >/dev/null; }; then
-    echo "cannot start a cluster"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
-{ echo "host all all 127.0.0.1/32 scram-sha-256"; cat "$cluster/data/pg_hba.conf"; } >"$run_dir/hba" &&
-    cat "$run_dir/hba" >"$cluster/data/pg_hba.conf"
-CLUSTER_OPTIONS="-c listen_addresses=127.0.0.1" bash scripts/cluster.sh start "$cluster" >/dev/null || {
-    echo "cannot start the TCP cluster"
-    echo "0 passed, 1 failed"
-    exit 1
-}
-eval "$(bash scripts/cluster.sh env "$cluster")"
+if ! sec_setup; then
+    bad "security: a cluster listening on 127.0.0.1" "$(tail -5 "$sec/server.log" 2>/dev/null)"
+else
+saved_host=$PGHOST saved_port=$PGPORT
+eval "$(bash scripts/cluster.sh env "$sec")"
 port=$PGPORT
-unset DATABASE_URL PGMIG_DSN PGMIG_CONFIG PGSERVICE PGPASSWORD
-export NO_COLOR=1 LC_ALL=C XDG_CACHE_HOME=$run_dir/cache PGDATABASE=sec
+export PGDATABASE=sec
 password='Dep loyer S3cret'
-
-q() { PGOPTIONS='-c client_min_messages=warning' psql -X -A -t -q -v ON_ERROR_STOP=1 "$@"; }
-# pg ARGS: pgmig as the superuser, on the socket
-pg() {
-    out=$("$bin" "$@" 2>"$run_dir/stderr")
-    rc=$?
-    err=$(cat "$run_dir/stderr")
-}
 # dep ARGS: pgmig as the deployer, over TCP with its password
 dep() {
     out=$(PGPASSWORD=$password "$bin" -d "host=127.0.0.1 port=$port dbname=sec user=deployer" "$@" 2>"$run_dir/stderr")
@@ -64,9 +24,6 @@ dep() {
     err=$(cat "$run_dir/stderr")
 }
 depq() { PGPASSWORD=$password q -h 127.0.0.1 -p "$port" -U deployer -d sec "$@"; }
-expect_rc() { [ "$rc" -eq "$2" ] && ok "$1" || bad "$1 (exit $rc, expected $2)" "$out"$'\n'"$err"; }
-expect_eq() { [ "$2" = "$3" ] && ok "$1" || bad "$1" "got:  $2"$'\n'"want: $3"; }
-expect_err() { grep -qE -- "$2" <<<"$err" && ok "$1" || bad "$1" "$err"; }
 no_password() { ! grep -qF "$password" <<<"$out$err" && ok "$1" || bad "$1: the password was printed" "$out$err"; }
 superuser() { q -d sec -c "SELECT rolsuper FROM pg_roles WHERE rolname = 'deployer'"; }
 
@@ -74,7 +31,7 @@ q -d postgres -c "CREATE DATABASE sec" -c "CREATE ROLE deployer LOGIN PASSWORD '
 q -d sec -c "CREATE EXTENSION pgmig" -c "SELECT mig.grant_deployer('deployer')" \
     -c "GRANT CREATE ON SCHEMA public TO deployer"
 
-mkdir -p "$work/app"
+rm -rf "$work/app"; mkdir -p "$work/app"
 printf 'CREATE TABLE sec_a (id int);\n' >"$work/app/001_a.up.sql"
 printf 'DROP TABLE sec_a;\n' >"$work/app/001_a.down.sql"
 printf 'CREATE TABLE sec_b (id int);\n' >"$work/app/002_b.up.sql"
@@ -145,5 +102,7 @@ expect_rc "superuser: down 2" 0
 expect_eq "superuser: down 2 rolled back 4 and 3" "$(q -d sec -c "SELECT string_agg(version, ',' ORDER BY version) FROM mig.status() WHERE state = 'pending'")" "3,4"
 expect_eq "the audit log's chain is intact" "$(q -d sec -c "SELECT count(*) FROM mig.log_verify()")" "0"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+
+export PGHOST=$saved_host PGPORT=$saved_port
+bash scripts/cluster.sh stop "$sec" >/dev/null 2>&1
+fi
