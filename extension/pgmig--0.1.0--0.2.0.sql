@@ -64,6 +64,9 @@ ALTER TABLE mig.applied ALTER COLUMN applied_by DROP DEFAULT;
 ALTER TABLE mig.repeatable ALTER COLUMN applied_by DROP DEFAULT;
 ALTER TABLE mig.log ALTER COLUMN role DROP DEFAULT;
 ALTER TABLE mig.log ADD COLUMN hash pg_catalog.text;
+ALTER TABLE mig.applied DROP CONSTRAINT applied_method_check;
+ALTER TABLE mig.applied ADD CONSTRAINT applied_method_check
+    CHECK (method OPERATOR(pg_catalog.=) ANY (ARRAY['run', 'baseline', 'adopt']));
 
 COMMENT ON COLUMN mig.migration.up_checksum IS 'lower-case hex SHA-256 of up_sql, verified before up_sql runs';
 COMMENT ON COLUMN mig.migration.down_checksum IS 'lower-case hex SHA-256 of down_sql (verified before it runs), NULL if no down script';
@@ -172,6 +175,53 @@ CREATE FUNCTION mig.record_failure(version text, stmt_no int, sqlstate text, mes
 RETURNS void
 LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'mig_record_failure';
 COMMENT ON FUNCTION mig.record_failure(text, int, text, text, text) IS 'logs a failed statement of a non-transactional migration';
+
+CREATE FUNCTION mig.adopt(versions text[], source text,
+    OUT version text, OUT name text, OUT action text, OUT batch int, OUT duration interval)
+RETURNS SETOF record
+LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'mig_adopt';
+COMMENT ON FUNCTION mig.adopt(text[], text) IS 'records these uploaded migrations as applied by another tool (source), without running them';
+
+CREATE FUNCTION mig._adopt(caller name, versions text[], source text)
+RETURNS TABLE (r_version text, r_name text, r_action text, r_batch int, r_duration interval)
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    b int;
+    missing text;
+BEGIN
+    SELECT pg_catalog.string_agg(v.v, ', ') INTO missing
+    FROM pg_catalog.unnest(versions) AS v(v)
+    WHERE NOT EXISTS (SELECT 1 FROM mig.migration m
+                      WHERE m.vkey OPERATOR(pg_catalog.=) mig.version_key(v.v));
+    IF missing IS NOT NULL THEN
+        RAISE EXCEPTION 'unknown version(s) %', missing USING ERRCODE = 'PM006',
+            HINT = 'Upload the migrations first (pgmig adopt does).';
+    END IF;
+    IF EXISTS (SELECT 1 FROM mig.applied a WHERE NOT a.complete) THEN
+        RAISE EXCEPTION 'cannot adopt while a non-transactional migration is partially applied'
+            USING ERRCODE = 'PM004';
+    END IF;
+    UPDATE mig.state s SET last_batch = s.last_batch OPERATOR(pg_catalog.+) 1
+    RETURNING s.last_batch INTO b;
+    RETURN QUERY
+    WITH todo AS (
+        SELECT DISTINCT m.vkey, m.version, m.name, m.up_checksum
+        FROM pg_catalog.unnest(versions) AS v(v)
+        JOIN mig.migration m ON m.vkey OPERATOR(pg_catalog.=) mig.version_key(v.v)
+        WHERE NOT EXISTS (SELECT 1 FROM mig.applied a WHERE a.vkey OPERATOR(pg_catalog.=) m.vkey)
+    ), ins AS (
+        INSERT INTO mig.applied (vkey, batch, applied_by, duration, checksum, method)
+        SELECT t.vkey, b, caller, NULL, t.up_checksum, 'adopt' FROM todo t
+    ), lg AS (
+        INSERT INTO mig.log (action, version, name, batch, checksum, role, message)
+        SELECT 'adopt', t.version, t.name, b, t.up_checksum, caller,
+               pg_catalog.format('applied by %s', source)
+        FROM todo t ORDER BY t.vkey
+    )
+    SELECT t.version, t.name, 'adopted'::text, b, NULL::interval FROM todo t ORDER BY t.vkey;
+END
+$$;
+COMMENT ON FUNCTION mig._adopt(name, text[], text) IS 'internal: mig.adopt''s bookkeeping, run as the extension owner';
 
 CREATE FUNCTION mig.vouch(versions text[], up_checksums text[], down_checksums text[],
     OUT version text, OUT name text, OUT uploaded_by name)

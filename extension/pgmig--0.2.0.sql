@@ -59,7 +59,7 @@ CREATE TABLE mig.applied (
     applied_by            pg_catalog.name NOT NULL,
     duration              pg_catalog.interval,
     checksum              pg_catalog.text NOT NULL,
-    method                pg_catalog.text NOT NULL CHECK (method OPERATOR(pg_catalog.=) ANY (ARRAY['run', 'baseline'])),
+    method                pg_catalog.text NOT NULL CHECK (method OPERATOR(pg_catalog.=) ANY (ARRAY['run', 'baseline', 'adopt'])),
     statements_done       pg_catalog.int4,
     down_statements_done  pg_catalog.int4,
     complete              pg_catalog.bool NOT NULL DEFAULT true,
@@ -270,6 +270,12 @@ CREATE FUNCTION mig.record_failure(version text, stmt_no int, sqlstate text, mes
 RETURNS void
 LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'mig_record_failure';
 COMMENT ON FUNCTION mig.record_failure(text, int, text, text, text) IS 'logs a failed statement of a non-transactional migration';
+
+CREATE FUNCTION mig.adopt(versions text[], source text,
+    OUT version text, OUT name text, OUT action text, OUT batch int, OUT duration interval)
+RETURNS SETOF record
+LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'mig_adopt';
+COMMENT ON FUNCTION mig.adopt(text[], text) IS 'records these uploaded migrations as applied by another tool (source), without running them';
 
 CREATE FUNCTION mig.vouch(versions text[], up_checksums text[], down_checksums text[],
     OUT version text, OUT name text, OUT uploaded_by name)
@@ -579,6 +585,47 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION mig._record_failure(name, text, int, text, text, text) IS 'internal: mig.record_failure''s bookkeeping, run as the extension owner';
+
+CREATE FUNCTION mig._adopt(caller name, versions text[], source text)
+RETURNS TABLE (r_version text, r_name text, r_action text, r_batch int, r_duration interval)
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    b int;
+    missing text;
+BEGIN
+    SELECT pg_catalog.string_agg(v.v, ', ') INTO missing
+    FROM pg_catalog.unnest(versions) AS v(v)
+    WHERE NOT EXISTS (SELECT 1 FROM mig.migration m
+                      WHERE m.vkey OPERATOR(pg_catalog.=) mig.version_key(v.v));
+    IF missing IS NOT NULL THEN
+        RAISE EXCEPTION 'unknown version(s) %', missing USING ERRCODE = 'PM006',
+            HINT = 'Upload the migrations first (pgmig adopt does).';
+    END IF;
+    IF EXISTS (SELECT 1 FROM mig.applied a WHERE NOT a.complete) THEN
+        RAISE EXCEPTION 'cannot adopt while a non-transactional migration is partially applied'
+            USING ERRCODE = 'PM004';
+    END IF;
+    UPDATE mig.state s SET last_batch = s.last_batch OPERATOR(pg_catalog.+) 1
+    RETURNING s.last_batch INTO b;
+    RETURN QUERY
+    WITH todo AS (
+        SELECT DISTINCT m.vkey, m.version, m.name, m.up_checksum
+        FROM pg_catalog.unnest(versions) AS v(v)
+        JOIN mig.migration m ON m.vkey OPERATOR(pg_catalog.=) mig.version_key(v.v)
+        WHERE NOT EXISTS (SELECT 1 FROM mig.applied a WHERE a.vkey OPERATOR(pg_catalog.=) m.vkey)
+    ), ins AS (
+        INSERT INTO mig.applied (vkey, batch, applied_by, duration, checksum, method)
+        SELECT t.vkey, b, caller, NULL, t.up_checksum, 'adopt' FROM todo t
+    ), lg AS (
+        INSERT INTO mig.log (action, version, name, batch, checksum, role, message)
+        SELECT 'adopt', t.version, t.name, b, t.up_checksum, caller,
+               pg_catalog.format('applied by %s', source)
+        FROM todo t ORDER BY t.vkey
+    )
+    SELECT t.version, t.name, 'adopted'::text, b, NULL::interval FROM todo t ORDER BY t.vkey;
+END
+$$;
+COMMENT ON FUNCTION mig._adopt(name, text[], text) IS 'internal: mig.adopt''s bookkeeping, run as the extension owner';
 
 CREATE FUNCTION mig._vouch(caller name, versions text[], up_checksums text[], down_checksums text[])
 RETURNS TABLE (r_version text, r_name text, r_uploaded_by name)

@@ -57,3 +57,22 @@ DROP INDEX pb_i3;
 SELECT mig.record_statement('3', 1, 'down');
 SELECT version, state FROM mig.status();
 SELECT version, action FROM mig.plan();
+-- adopt: exactly the versions another tool applied (out of order too), without running them
+DROP EXTENSION pgmig; CREATE EXTENSION pgmig;
+SELECT count(*) FROM mig.upload_many(ARRAY['1', '2', '3', '4'], ARRAY['a', 'b', 'c', 'd'],
+    ARRAY['CREATE TABLE ad_1 ();', 'CREATE TABLE ad_2 ();', 'CREATE TABLE ad_3 ();', 'CREATE TABLE ad_4 ();'],
+    ARRAY['DROP TABLE ad_1;', 'DROP TABLE ad_2;', 'DROP TABLE ad_3;', 'DROP TABLE ad_4;']);
+CREATE TABLE ad_1 (); CREATE TABLE ad_3 ();
+SELECT * FROM mig.adopt(ARRAY['1', '3'], 'golang-migrate');
+SELECT version, state FROM mig.status();
+SELECT action, version, message FROM mig.log WHERE action = 'adopt' ORDER BY id;
+-- unknown versions are refused, naming them; NULLs are refused; adopting again does nothing
+SELECT * FROM mig.adopt(ARRAY['1', '9', '10'], 'dbmate');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM mig.adopt(NULL, 'dbmate');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM mig.adopt(ARRAY['1', '3'], 'golang-migrate');
+-- what is left runs; the adopted ones roll back with their stored down scripts
+SELECT version, action FROM mig.apply();
+SELECT version, action FROM mig.rollback_to('0');
+SELECT count(*) AS tables_left FROM pg_tables WHERE tablename LIKE 'ad\_%';

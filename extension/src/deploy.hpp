@@ -4,7 +4,7 @@
 //   apply.cpp       mig.apply
 //   rollback.cpp    mig.rollback, mig.rollback_to, mig.rollback_batch
 //   repeatable.cpp  mig.apply_repeatable
-//   record.cpp      mig.baseline, mig.record_statement, mig.record_failure, mig.vouch
+//   record.cpp      mig.baseline, mig.adopt, mig.record_statement, mig.record_failure, mig.vouch
 // C-style code, PODs and palloc only; errors are ereport()ed (the SQL entry points reach it
 // through pg_call). Every function here needs an SPI connection. pgmig's own statements run in
 // a BookkeepingScope (bookkeeping.hpp); migration SQL never does.
@@ -77,6 +77,9 @@ Datum record_statement_pg(const Datum *args, bool duration_null, MemoryContext c
 
 // mig.record_failure(version, stmt_no, sqlstate, message, direction).
 void record_failure_pg(const Datum *args);
+
+// mig.adopt(versions, source): rows to rsi.
+void adopt_pg(ReturnSetInfo *rsi, const Datum *args);
 
 // mig.vouch(versions, up_checksums, down_checksums): rows to rsi.
 void vouch_pg(ReturnSetInfo *rsi, const Datum *args);

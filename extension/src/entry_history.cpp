@@ -76,6 +76,21 @@ Datum mig_record_failure(PG_FUNCTION_ARGS) {
     });
 }
 
+PG_FUNCTION_INFO_V1(mig_adopt);
+Datum mig_adopt(PG_FUNCTION_ARGS) {
+    return mig::pg_entry(fcinfo, [](FunctionCallInfo fc) -> Datum {
+        mig::require_args(fc, 2, "mig.adopt");
+        ReturnSetInfo *rsi = mig::init_srf(fc);
+        mig::pg_call([&]() noexcept {
+            Datum args[2] = {fc->args[0].value, fc->args[1].value};
+            mig::spi::connect();
+            mig::adopt_pg(rsi, args);
+            mig::spi::finish();
+        });
+        return (Datum)0;
+    });
+}
+
 PG_FUNCTION_INFO_V1(mig_vouch);
 Datum mig_vouch(PG_FUNCTION_ARGS) {
     return mig::pg_entry(fcinfo, [](FunctionCallInfo fc) -> Datum {

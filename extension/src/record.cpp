@@ -1,4 +1,4 @@
-// record.cpp: mig.baseline, mig.record_statement, mig.record_failure, mig.vouch. PG zone
+// record.cpp: mig.baseline, mig.adopt, mig.record_statement, mig.record_failure, mig.vouch. PG zone
 // (deploy.hpp).
 //
 // Their bookkeeping is PL/pgSQL in the install script (mig._baseline, mig._record_statement,
@@ -17,13 +17,15 @@ static const char *const SQL_RECORD_STATEMENT =
     "SELECT mig._record_statement($1, $2, $3, $4, $5, $6)";
 static const char *const SQL_RECORD_FAILURE = "SELECT mig._record_failure($1, $2, $3, $4, $5, $6)";
 static const char *const SQL_VOUCH = "SELECT * FROM mig._vouch($1, $2, $3, $4)";
+static const char *const SQL_ADOPT = "SELECT * FROM mig._adopt($1, $2, $3)";
 
-static SPIPlanPtr p_baseline, p_record_statement, p_record_failure, p_vouch;
+static SPIPlanPtr p_baseline, p_record_statement, p_record_failure, p_vouch, p_adopt;
 
 static const Oid T_BASELINE[] = {NAMEOID, TEXTOID};
 static const Oid T_RECORD_STATEMENT[] = {NAMEOID, TEXTOID, INT4OID, TEXTOID, INTERVALOID, BOOLOID};
 static const Oid T_RECORD_FAILURE[] = {NAMEOID, TEXTOID, INT4OID, TEXTOID, TEXTOID, TEXTOID};
 static const Oid T_VOUCH[] = {NAMEOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID};
+static const Oid T_ADOPT[] = {NAMEOID, TEXTARRAYOID, TEXTOID};
 
 // Runs one internal call with `args` after $1 (the caller), as the owner. args[i] NULL where
 // nulls[i] == 'n'. SPI connected.
@@ -74,6 +76,11 @@ Datum record_statement_pg(const Datum *args, bool duration_null, MemoryContext c
 
 void record_failure_pg(const Datum *args) {
     call_internal(&p_record_failure, SQL_RECORD_FAILURE, 5, T_RECORD_FAILURE, args, nullptr);
+}
+
+void adopt_pg(ReturnSetInfo *rsi, const Datum *args) {
+    call_internal(&p_adopt, SQL_ADOPT, 2, T_ADOPT, args, nullptr);
+    put_rows(rsi);
 }
 
 void vouch_pg(ReturnSetInfo *rsi, const Datum *args) {
