@@ -123,7 +123,7 @@ static void check_known(Datum kd, const char *target) {
     spi::exec(spi::plan(&p_known, SQL_KNOWN, 1, T1), &kd, nullptr, false, 1, SPI_OK_SELECT,
               "known version");
     if (SPI_processed == 0)
-        ereport(ERROR, (errcode(PM006), errmsg("unknown version \"%s\"", target),
+        ereport(ERROR, (errcode(kErrUnknownVersion), errmsg("unknown version \"%s\"", target),
                         errhint("mig.status() lists the uploaded migrations.")));
 }
 
@@ -157,7 +157,7 @@ static void check_runnable(const Todo *todo, int n, const Caller &caller, bool t
         if (!todo[i].ok)
             ereport(
                 ERROR,
-                (errcode(PM004),
+                (errcode(kErrNonTransactional),
                  errmsg("migration %s (%s) is non-transactional and cannot run inside mig.apply",
                         todo[i].version, todo[i].name),
                  errdetail("Nothing was applied."),

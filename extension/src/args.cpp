@@ -39,7 +39,7 @@ static std::string shown_version(const std::string &v) {
 std::string version_key_or_throw(const std::string &v) {
     auto groups = parse_version(v);
     if (!groups)
-        throw UserError(PM005, "invalid version \"" + shown_version(v) + "\"",
+        throw UserError(kErrInvalidVersion, "invalid version \"" + shown_version(v) + "\"",
                         "A version is digits, optionally in dot-separated groups (1, 0001, "
                         "20240115093000, 1.2.3); '-' is ignored.");
     return version_key_literal(*groups);

@@ -20,7 +20,7 @@ static SubTransactionId bumped_subxid = InvalidSubTransactionId;
 static void refuse_reentry() {
     if (migration_running() || in_bookkeeping())
         ereport(ERROR,
-                (errcode(PM011), errmsg("pgmig cannot be called from inside a running migration"),
+                (errcode(kErrCalledFromMigration), errmsg("pgmig cannot be called from inside a running migration"),
                  errdetail("A migration's SQL, or a trigger on pgmig's tables, called a function "
                            "that uploads, applies, rolls back, baselines or takes the deploy "
                            "lock."),
@@ -53,7 +53,7 @@ static void lock_waiting(Oid rel) {
         ErrorData *ed = CopyErrorData();
         FlushErrorState();
         if (ed->sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE) {
-            ed->sqlerrcode = PM009;
+            ed->sqlerrcode = kErrLockNotAvailable;
             ed->detail = ed->message;
             ed->message = pstrdup("deploy lock not available");
             ed->hint = pstrdup("Another transaction holds the deploy lock; see mig.lock_holder().");

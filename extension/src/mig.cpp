@@ -136,7 +136,7 @@ Datum mig_debug_raise(PG_FUNCTION_ARGS) {
         } else if (kind == "cpp_exception") {
             throw std::runtime_error("C++ exception from mig._debug_raise");
         } else if (kind == "user_error") {
-            throw mig::UserError(mig::PM005, "user error from mig._debug_raise",
+            throw mig::UserError(mig::kErrInvalidVersion, "user error from mig._debug_raise",
                                  "Raised on purpose.");
         } else if (kind == "bad_alloc") {
             throw std::bad_alloc();

@@ -9,19 +9,22 @@
 
 namespace mig {
 
-// pgmig's own SQLSTATEs (docs/sql-api.md)
-constexpr int PM001 = MAKE_SQLSTATE('P', 'M', '0', '0', '1');
-constexpr int PM002 = MAKE_SQLSTATE('P', 'M', '0', '0', '2');
-constexpr int PM003 = MAKE_SQLSTATE('P', 'M', '0', '0', '3');
-constexpr int PM004 = MAKE_SQLSTATE('P', 'M', '0', '0', '4');
-constexpr int PM005 = MAKE_SQLSTATE('P', 'M', '0', '0', '5');
-constexpr int PM006 = MAKE_SQLSTATE('P', 'M', '0', '0', '6');
-constexpr int PM007 = MAKE_SQLSTATE('P', 'M', '0', '0', '7');
-constexpr int PM008 = MAKE_SQLSTATE('P', 'M', '0', '0', '8');
-constexpr int PM009 = MAKE_SQLSTATE('P', 'M', '0', '0', '9');
-constexpr int PM010 = MAKE_SQLSTATE('P', 'M', '0', '1', '0');
-constexpr int PM011 = MAKE_SQLSTATE('P', 'M', '0', '1', '1'); // pgmig called from migration SQL
-constexpr int PM012 = MAKE_SQLSTATE('P', 'M', '0', '1', '2'); // stored script != its checksum
+// pgmig's own SQLSTATEs (common/error_codes.hpp; docs/troubleshooting.md) as errcode()s
+constexpr int pm_errcode(const char (&s)[6]) {
+    return MAKE_SQLSTATE(s[0], s[1], s[2], s[3], s[4]);
+}
+constexpr int kErrAppliedChanged = pm_errcode(sqlstate::kAppliedChanged);
+constexpr int kErrDuplicateVersion = pm_errcode(sqlstate::kDuplicateVersion);
+constexpr int kErrNoDownScript = pm_errcode(sqlstate::kNoDownScript);
+constexpr int kErrNonTransactional = pm_errcode(sqlstate::kNonTransactional);
+constexpr int kErrInvalidVersion = pm_errcode(sqlstate::kInvalidVersion);
+constexpr int kErrUnknownVersion = pm_errcode(sqlstate::kUnknownVersion);
+constexpr int kErrNotVouched = pm_errcode(sqlstate::kNotVouched);
+constexpr int kErrUnsupportedStatement = pm_errcode(sqlstate::kUnsupportedStatement);
+constexpr int kErrLockNotAvailable = pm_errcode(sqlstate::kLockNotAvailable);
+constexpr int kErrPendingChanged = pm_errcode(sqlstate::kPendingChanged);
+constexpr int kErrCalledFromMigration = pm_errcode(sqlstate::kCalledFromMigration);
+constexpr int kErrStoredScriptChanged = pm_errcode(sqlstate::kStoredScriptChanged);
 
 // A PostgreSQL error caught by pg_call; exists only to unwind C++ frames.
 class PgError final : public std::exception {

@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "error_codes.hpp" // common/: pgmig's SQLSTATEs (before PostgreSQL's headers)
+
 // PG15 headers have inline functions with unused parameters; keep -Wextra quiet about them.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"

@@ -47,11 +47,11 @@ static ScriptInfo analyze_repeatable(const char *name, char *sql, int len, const
                                      Jsonb *options) {
     ScriptInfo si = analyze_script(sql, len, {nullptr, name, file, false});
     if (si.copy_stmt)
-        ereport(ERROR, (errcode(PM008), errmsg("repeatable migration %s: COPY FROM STDIN / TO "
+        ereport(ERROR, (errcode(kErrUnsupportedStatement), errmsg("repeatable migration %s: COPY FROM STDIN / TO "
                                                "STDOUT is not supported (statement %d)",
                                                name, si.copy_stmt)));
     if (!si.transactional || !opt_bool(options, "transaction", true))
-        ereport(ERROR, (errcode(PM004), errmsg("repeatable migration %s is non-transactional and "
+        ereport(ERROR, (errcode(kErrNonTransactional), errmsg("repeatable migration %s is non-transactional and "
                                                "cannot run inside mig.apply_repeatable",
                                                name)));
     if (si.wrapped)

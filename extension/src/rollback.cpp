@@ -62,7 +62,7 @@ static void check_known_or_zero(Datum kd, const char *version) {
             spi::exec(spi::plan(&p_known, SQL_KNOWN, 1, T1), &kd, nullptr, false, 1,
                       SPI_OK_SELECT, "known version");
             if (SPI_processed == 0)
-                ereport(ERROR, (errcode(PM006), errmsg("unknown version \"%s\"", version),
+                ereport(ERROR, (errcode(kErrUnknownVersion), errmsg("unknown version \"%s\"", version),
                                 errhint("Use \"0\" to roll back everything.")));
             return;
         }
@@ -106,11 +106,11 @@ static Todo *read_to_undo(const RollbackRequest &req, Datum kd, int *n, StringIn
 static void check_undoable(const Todo *todo, int n, const StringInfoData &missing,
                            const Caller &caller, bool trust) {
     if (missing.len)
-        ereport(ERROR, (errcode(PM003), errmsg("no down script for %s", missing.data),
+        ereport(ERROR, (errcode(kErrNoDownScript), errmsg("no down script for %s", missing.data),
                         errdetail("Nothing was rolled back.")));
     for (int i = 0; i < n; i++)
         if (!todo[i].ok)
-            ereport(ERROR, (errcode(PM004),
+            ereport(ERROR, (errcode(kErrNonTransactional),
                             errmsg("migration %s (%s) has a non-transactional (or partially "
                                    "applied) down and cannot be rolled back inside mig.rollback",
                                    todo[i].version, todo[i].name),

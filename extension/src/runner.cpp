@@ -17,12 +17,12 @@ static void run_piece(char *sql, int start, int end, char saved, const ScriptSit
         int rc = SPI_execute(stmt, false, 0);
         if (rc == SPI_ERROR_TRANSACTION)
             ereport(ERROR,
-                    (errcode(PM004),
+                    (errcode(kErrNonTransactional),
                      errmsg("transaction control statements cannot run inside mig.apply"),
                      errhint("Such a migration is non-transactional; run it with pgmig up.")));
         if (rc == SPI_ERROR_COPY)
             ereport(ERROR,
-                    (errcode(PM008),
+                    (errcode(kErrUnsupportedStatement),
                      errmsg("COPY FROM STDIN and COPY TO STDOUT are not supported in migrations")));
         if (rc < 0)
             elog(ERROR, "pgmig: SPI_execute failed: %s", SPI_result_code_string(rc));

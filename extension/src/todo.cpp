@@ -25,7 +25,7 @@ static void verify_checksum(const Todo *t, const char *sql) {
     sha256_hex(sql, strlen(sql), actual);
     char *expected = TextDatumGetCString(t->checksum);
     if (strcmp(actual, expected) != 0)
-        ereport(ERROR, (errcode(PM012),
+        ereport(ERROR, (errcode(kErrStoredScriptChanged),
                         errmsg("stored %s script of migration %s (%s) does not match its checksum",
                                t->down ? "down" : "up", t->version, t->name),
                         errdetail("Stored checksum %s, the text's %s. Nothing was run.", expected,

@@ -172,7 +172,7 @@ static void refuse_conflict(UploadRow *w, UploadResult *r, const char *old_name,
     bool up_same = strcmp(old_up, r->checksum) == 0;
     if (applied)
         ereport(ERROR,
-                (errcode(PM001),
+                (errcode(kErrAppliedChanged),
                  errmsg("checksum mismatch for applied migration %s (%s): applied %s script %s, "
                         "new %s",
                         a->version, old_name, up_same ? "down" : "up",
@@ -180,7 +180,7 @@ static void refuse_conflict(UploadRow *w, UploadResult *r, const char *old_name,
                         up_same ? (a->down_null ? "(none)" : w->down_ck) : r->checksum),
                  errhint("An applied migration must not be edited; write a new migration "
                          "instead.")));
-    ereport(ERROR, (errcode(PM010),
+    ereport(ERROR, (errcode(kErrPendingChanged),
                     errmsg("pending migration %s (%s) was uploaded with a different "
                            "script: stored %s, new %s",
                            a->version, old_name,
@@ -210,7 +210,7 @@ static bool upload_existing(UploadRow *w, UploadResult *r, bool *exists, MemoryC
     bool old_ends = spi::get_bool(0, 8);
     bool other_uploader = spi::get_bool(0, 9);
     if (strcmp(old_name, a->name) != 0)
-        ereport(ERROR, (errcode(PM002),
+        ereport(ERROR, (errcode(kErrDuplicateVersion),
                         errmsg("duplicate version %s: already uploaded as \"%s\", now named \"%s\"",
                                a->version, old_name, a->name),
                         errhint("Two migrations whose versions compare equal cannot coexist.")));
@@ -240,7 +240,7 @@ static ScriptInfo analyze_side(UploadRow *w, bool down) {
                                           true);
     if (si.copy_stmt)
         ereport(ERROR,
-                (errcode(PM008),
+                (errcode(kErrUnsupportedStatement),
                  errmsg("migration %s (%s): COPY FROM STDIN / TO STDOUT is not supported in the "
                         "%s script (statement %d)",
                         a->version, a->name, down ? "down" : "up", si.copy_stmt),

@@ -15,7 +15,7 @@ void check_uploader(Oid caller, const char *uploaded_by, const char *version, co
     if (OidIsValid(r) && (r == caller || is_member_of_role_nosuper(caller, r)))
         return;
     ereport(ERROR,
-            (errcode(PM007),
+            (errcode(kErrNotVouched),
              errmsg("migration %s (%s) was uploaded by role \"%s\", and role \"%s\" has not "
                     "vouched for it",
                     version, name, uploaded_by, GetUserNameFromId(caller, false)),
