@@ -21,5 +21,6 @@ inline constexpr char kLockNotAvailable[] = "PM009";     // the deploy lock, wit
 inline constexpr char kPendingChanged[] = "PM010";       // a pending migration's script changed
 inline constexpr char kCalledFromMigration[] = "PM011";  // pgmig called from migration SQL
 inline constexpr char kStoredScriptChanged[] = "PM012";  // a stored script != its checksum
+inline constexpr char kBrokenDownScript[] = "PM013";     // the down script to run does not parse
 
 } // namespace mig::sqlstate

@@ -64,6 +64,8 @@ ALTER TABLE mig.applied ALTER COLUMN applied_by DROP DEFAULT;
 ALTER TABLE mig.repeatable ALTER COLUMN applied_by DROP DEFAULT;
 ALTER TABLE mig.log ALTER COLUMN role DROP DEFAULT;
 ALTER TABLE mig.log ADD COLUMN hash pg_catalog.text;
+ALTER TABLE mig.migration ADD COLUMN down_error pg_catalog.jsonb;
+COMMENT ON COLUMN mig.migration.down_error IS 'the down script does not parse: {sqlstate, message, line, column, file}; rolling back is refused (PM013)';
 ALTER TABLE mig.applied DROP CONSTRAINT applied_method_check;
 ALTER TABLE mig.applied ADD CONSTRAINT applied_method_check
     CHECK (method OPERATOR(pg_catalog.=) ANY (ARRAY['run', 'baseline', 'adopt']));
@@ -90,6 +92,8 @@ DROP FUNCTION mig.statements(text, text);
 DROP FUNCTION mig.status();
 DROP FUNCTION mig.plan(text);
 DROP FUNCTION mig.grant_deployer(name);
+DROP FUNCTION mig.upload(text, text, text, text, jsonb);
+DROP FUNCTION mig.upload_many(text[], text[], text[], text[], jsonb[], text[], text[]);
 DROP FUNCTION mig.revoke_deployer(name);
 
 CREATE FUNCTION mig.log_row_hash(prev text, r mig.log) RETURNS text
@@ -176,6 +180,27 @@ RETURNS void
 LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'mig_record_failure';
 COMMENT ON FUNCTION mig.record_failure(text, int, text, text, text) IS 'logs a failed statement of a non-transactional migration';
 
+CREATE FUNCTION mig.upload(version text, name text, up_sql text, down_sql text DEFAULT NULL,
+    options jsonb DEFAULT '{}',
+    OUT version text, OUT name text, OUT action text, OUT transactional boolean,
+    OUT statements int, OUT checksum text, OUT ends_transaction boolean, OUT down_error jsonb)
+RETURNS record
+LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'mig_upload';
+COMMENT ON FUNCTION mig.upload(text, text, text, text, jsonb) IS 'stages one migration without applying it';
+
+CREATE FUNCTION mig.upload_many(versions text[], names text[], up_sqls text[],
+    down_sqls text[] DEFAULT NULL, options jsonb[] DEFAULT NULL,
+    files text[] DEFAULT NULL, down_files text[] DEFAULT NULL,
+    OUT version text, OUT name text, OUT action text, OUT transactional boolean,
+    OUT statements int, OUT checksum text, OUT ends_transaction boolean, OUT down_error jsonb)
+RETURNS SETOF record
+LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'mig_upload_many';
+COMMENT ON FUNCTION mig.upload_many(text[], text[], text[], text[], jsonb[], text[], text[]) IS 'stages many migrations with one call (element i of each array is one mig.upload)';
+
+CREATE FUNCTION mig.set_down(version text, down_sql text, up_checksum text) RETURNS text
+LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'mig_set_down';
+COMMENT ON FUNCTION mig.set_down(text, text, text) IS 'adds or replaces the down script of a migration whose up script (up_checksum) the caller holds; returns the new down checksum';
+
 CREATE FUNCTION mig.adopt(versions text[], source text,
     OUT version text, OUT name text, OUT action text, OUT batch int, OUT duration interval)
 RETURNS SETOF record
@@ -239,7 +264,7 @@ CREATE FUNCTION mig.status(
     OUT version text, OUT name text, OUT state text, OUT batch int, OUT applied_at timestamptz,
     OUT applied_by name, OUT duration interval, OUT checksum text, OUT down_checksum text,
     OUT has_down boolean, OUT transactional boolean, OUT statements int,
-    OUT statements_done int, OUT kind text, OUT uploaded_by name)
+    OUT statements_done int, OUT kind text, OUT uploaded_by name, OUT down_error jsonb)
 RETURNS SETOF record
 LANGUAGE sql STABLE
 -- A SQL-standard body: its names and operators are bound when the function is created (no
@@ -259,13 +284,13 @@ BEGIN ATOMIC
              ELSE 'applied' END,
         a.batch, a.applied_at, a.applied_by, a.duration, m.up_checksum,
         m.down_checksum, m.down_checksum IS NOT NULL, m.transactional,
-        m.statements, a.statements_done, 'versioned', m.uploaded_by
+        m.statements, a.statements_done, 'versioned', m.uploaded_by, m.down_error
  FROM mig.migration m
  LEFT JOIN mig.applied a ON a.vkey OPERATOR(pg_catalog.=) m.vkey
  ORDER BY m.vkey)
 UNION ALL
 (SELECT NULL, r.name, 'applied', r.batch, r.applied_at, r.applied_by, r.duration,
-        r.checksum, NULL, false, true, NULL, NULL, 'repeatable', NULL
+        r.checksum, NULL, false, true, NULL, NULL, 'repeatable', NULL, NULL
  FROM mig.repeatable r
  ORDER BY r.name);
 END;
@@ -327,6 +352,14 @@ BEGIN
     ELSIF direction OPERATOR(pg_catalog.=) 'down' THEN
         IF m.down_sql IS NULL THEN
             RAISE EXCEPTION 'migration % (%) has no down script', m.version, m.name USING ERRCODE = 'PM003';
+        END IF;
+        IF m.down_error IS NOT NULL THEN
+            RAISE EXCEPTION 'the down script of migration % (%) does not parse', m.version, m.name
+                USING ERRCODE = 'PM013',
+                      DETAIL = pg_catalog.format('%s:%s:%s: %s', coalesce(m.down_error OPERATOR(pg_catalog.->>) 'file', 'down script'),
+                                                 m.down_error OPERATOR(pg_catalog.->>) 'line', m.down_error OPERATOR(pg_catalog.->>) 'column',
+                                                 m.down_error OPERATOR(pg_catalog.->>) 'message'),
+                      HINT = 'Fix the down file, then replace the stored script: pgmig repair --down VERSION, or mig.set_down(version, down_sql, up_checksum).';
         END IF;
         script := m.down_sql;
         IF mig.checksum(script) OPERATOR(pg_catalog.<>) m.down_checksum THEN

@@ -41,8 +41,8 @@ SELECT version, ends_transaction FROM mig.migration WHERE ends_transaction;
 -- syntax error: 42601 with line and column of the script
 SELECT * FROM mig.upload('10', 'syntax', E'CREATE TABLE up_t10 (id int);\nCREATE TABEL oops (id int);', NULL, '{"file": "10_syntax.up.sql"}');
 \echo :LAST_ERROR_SQLSTATE
--- a syntax error in the down script names the down file
-SELECT * FROM mig.upload('10', 'syntax', 'SELECT 1', E'\n\n  DROP TABLEX up_t10;', '{"down_file": "10_syntax.down.sql"}');
+-- a syntax error in the down script names the down file (strict: refused at upload; else stored, sql/broken_down.sql)
+SELECT * FROM mig.upload('10', 'syntax', 'SELECT 1', E'\n\n  DROP TABLEX up_t10;', '{"down_file": "10_syntax.down.sql", "strict": true}');
 \echo :LAST_ERROR_SQLSTATE
 -- options must be an object
 SELECT * FROM mig.upload('11', 'opts', 'SELECT 1', NULL, '[1]');

@@ -4,6 +4,7 @@
 //   apply.cpp       mig.apply
 //   rollback.cpp    mig.rollback, mig.rollback_to, mig.rollback_batch
 //   repeatable.cpp  mig.apply_repeatable
+//   set_down.cpp    mig.set_down
 //   record.cpp      mig.baseline, mig.adopt, mig.record_statement, mig.record_failure, mig.vouch
 // C-style code, PODs and palloc only; errors are ereport()ed (the SQL entry points reach it
 // through pg_call). Every function here needs an SPI connection. pgmig's own statements run in
@@ -39,6 +40,7 @@ struct UploadResult {
     bool applied;          // already applied (complete)
     bool ends_transaction; // the up script adds an enum label
     char checksum[65];
+    Jsonb *down_error; // the stored down script's parse error (NULL: none, or unchanged)
 };
 
 // mig.upload. The same scripts uploaded by another role become the caller's (a vouch).
@@ -77,6 +79,9 @@ Datum record_statement_pg(const Datum *args, bool duration_null, MemoryContext c
 
 // mig.record_failure(version, stmt_no, sqlstate, message, direction).
 void record_failure_pg(const Datum *args);
+
+// mig.set_down(version, down_sql, up_checksum): the new down script's checksum (text datum).
+Datum set_down_pg(const char *key, const char *version, Datum down, const char *up_checksum);
 
 // mig.adopt(versions, source): rows to rsi.
 void adopt_pg(ReturnSetInfo *rsi, const Datum *args);

@@ -13,11 +13,12 @@ static Datum upload_tuple(FunctionCallInfo fcinfo, const UploadArgs *a, const Up
     if (get_call_result_type(fcinfo, nullptr, &td) != TYPEFUNC_COMPOSITE)
         elog(ERROR, "pgmig: return type must be a row type");
     td = BlessTupleDesc(td);
-    Datum v[7] = {CStringGetTextDatum(a->version),  CStringGetTextDatum(a->name),
+    Datum v[8] = {CStringGetTextDatum(a->version),  CStringGetTextDatum(a->name),
                   CStringGetTextDatum(r->action),   BoolGetDatum(r->transactional),
                   Int32GetDatum(r->statements),     CStringGetTextDatum(r->checksum),
-                  BoolGetDatum(r->ends_transaction)};
-    bool nulls[7] = {false, false, false, false, false, false, false};
+                  BoolGetDatum(r->ends_transaction),
+                  r->down_error ? JsonbPGetDatum(r->down_error) : (Datum)0};
+    bool nulls[8] = {false, false, false, false, false, false, false, !r->down_error};
     return HeapTupleGetDatum(heap_form_tuple(td, v, nulls));
 }
 

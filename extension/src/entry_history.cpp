@@ -76,6 +76,23 @@ Datum mig_record_failure(PG_FUNCTION_ARGS) {
     });
 }
 
+PG_FUNCTION_INFO_V1(mig_set_down);
+Datum mig_set_down(PG_FUNCTION_ARGS) {
+    return mig::pg_entry(fcinfo, [](FunctionCallInfo fc) -> Datum {
+        mig::require_args(fc, 3, "mig.set_down");
+        std::string version = mig::arg_string(fc, 0);
+        std::string key = mig::version_key_or_throw(version);
+        std::string up_checksum = mig::arg_string(fc, 2);
+        return mig::pg_call([&]() noexcept {
+            mig::spi::connect();
+            Datum out = mig::set_down_pg(key.c_str(), version.c_str(), fc->args[1].value,
+                                         up_checksum.c_str());
+            mig::spi::finish();
+            return out;
+        });
+    });
+}
+
 PG_FUNCTION_INFO_V1(mig_adopt);
 Datum mig_adopt(PG_FUNCTION_ARGS) {
     return mig::pg_entry(fcinfo, [](FunctionCallInfo fc) -> Datum {

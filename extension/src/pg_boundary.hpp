@@ -25,6 +25,7 @@ constexpr int kErrLockNotAvailable = pm_errcode(sqlstate::kLockNotAvailable);
 constexpr int kErrPendingChanged = pm_errcode(sqlstate::kPendingChanged);
 constexpr int kErrCalledFromMigration = pm_errcode(sqlstate::kCalledFromMigration);
 constexpr int kErrStoredScriptChanged = pm_errcode(sqlstate::kStoredScriptChanged);
+constexpr int kErrBrokenDownScript = pm_errcode(sqlstate::kBrokenDownScript);
 
 // A PostgreSQL error caught by pg_call; exists only to unwind C++ frames.
 class PgError final : public std::exception {

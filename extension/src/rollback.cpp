@@ -20,7 +20,12 @@ static const char *const SQL_TO_UNDO =
     "       m.down_stmts, "
     "       NOT a.complete AND coalesce(a.statements_done, 0) OPERATOR(pg_catalog.=) 0 "
     "       AND coalesce(a.down_statements_done, 0) OPERATOR(pg_catalog.=) 0, "
-    "       m.down_checksum "
+    "       m.down_checksum, "
+    "       CASE WHEN m.down_error IS NOT NULL THEN pg_catalog.format('%s:%s:%s: %s', "
+    "         coalesce(m.down_error OPERATOR(pg_catalog.->>) 'file', 'down script'), "
+    "         m.down_error OPERATOR(pg_catalog.->>) 'line', "
+    "         m.down_error OPERATOR(pg_catalog.->>) 'column', "
+    "         m.down_error OPERATOR(pg_catalog.->>) 'message') END "
     "FROM mig.applied a JOIN mig.migration m ON m.vkey OPERATOR(pg_catalog.=) a.vkey "
     "WHERE ($2::pg_catalog.bytea IS NULL OR a.vkey OPERATOR(pg_catalog.>) "
     "$2::pg_catalog.bytea) "
@@ -69,7 +74,7 @@ static void check_known_or_zero(Datum kd, const char *version) {
 }
 
 static Todo *read_to_undo(const RollbackRequest &req, Datum kd, int *n, StringInfo missing,
-                          MemoryContext cxt) {
+                          StringInfo broken, MemoryContext cxt) {
     Datum pv[3] = {Int64GetDatum(req.steps), kd, BoolGetDatum(req.last_batch)};
     char pn[4] = {req.steps < 0 ? 'n' : ' ', req.after_key ? ' ' : 'n', ' ', '\0'};
     spi::exec(spi::plan(&p_to_undo, SQL_TO_UNDO, 3, T_UNDO), pv, pn, false, 0, SPI_OK_SELECT,
@@ -97,17 +102,26 @@ static Todo *read_to_undo(const RollbackRequest &req, Datum kd, int *n, StringIn
         else if (nodown)
             appendStringInfo(missing, "%s%s (%s)", missing->len ? ", " : "", todo[i].version,
                              todo[i].name);
+        else if (char *error = spi::get_text(i, 13, cxt))
+            appendStringInfo(broken, "%s%s (%s): %s", broken->len ? "\n" : "", todo[i].version,
+                             todo[i].name, error);
     }
     return todo;
 }
 
-// Refuses, before anything runs: a missing down script (PM003), a non-transactional or
-// partial one (PM004), SQL the caller may not run (PM007).
+// Refuses, before anything runs: a missing down script (PM003), one that does not parse
+// (PM013), a non-transactional or partial one (PM004), SQL the caller may not run (PM007).
 static void check_undoable(const Todo *todo, int n, const StringInfoData &missing,
-                           const Caller &caller, bool trust) {
+                           const StringInfoData &broken, const Caller &caller, bool trust) {
     if (missing.len)
         ereport(ERROR, (errcode(kErrNoDownScript), errmsg("no down script for %s", missing.data),
                         errdetail("Nothing was rolled back.")));
+    if (broken.len)
+        ereport(ERROR,
+                (errcode(kErrBrokenDownScript), errmsg("a down script to run does not parse"),
+                 errdetail("%s\nNothing was rolled back.", broken.data),
+                 errhint("Fix the down file, then replace the stored script: pgmig repair --down "
+                         "VERSION, or mig.set_down(version, down_sql, up_checksum).")));
     for (int i = 0; i < n; i++)
         if (!todo[i].ok)
             ereport(ERROR, (errcode(kErrNonTransactional),
@@ -144,10 +158,11 @@ void rollback_pg(ReturnSetInfo *rsi, const RollbackRequest &req) {
     if (req.after_key)
         check_known_or_zero(kd, req.after_version);
     int n;
-    StringInfoData missing;
+    StringInfoData missing, broken;
     initStringInfo(&missing);
-    Todo *todo = read_to_undo(req, kd, &n, &missing, cxt);
-    check_undoable(todo, n, missing, caller, req.trust);
+    initStringInfo(&broken);
+    Todo *todo = read_to_undo(req, kd, &n, &missing, &broken, cxt);
+    check_undoable(todo, n, missing, broken, caller, req.trust);
     end_bookkeeping(bk);
     if (n == 0)
         return;

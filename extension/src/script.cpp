@@ -240,6 +240,13 @@ ScriptInfo analyze_script(const char *volatile sql, int len, const ScriptSite &s
     return info;
 }
 
+static int g_error_line = 0, g_error_col = 0; // of the last decorated error
+
+void last_error_position(int *line, int *col) {
+    *line = g_error_line;
+    *col = g_error_col;
+}
+
 void decorate_script_error(ErrorData *ed, const char *sql, const char *stmt, int stmt_start,
                            int cursor_pos, const ScriptSite &site) {
     if (ed->context) {
@@ -295,6 +302,8 @@ void decorate_script_error(ErrorData *ed, const char *sql, const char *stmt, int
         col = w.col;
     }
 
+    g_error_line = line;
+    g_error_col = col;
     char *where;
     const char *f = site.file && site.file[0] ? site.file : nullptr;
     const char *which = site.down ? ", down script" : "";

@@ -71,6 +71,9 @@ struct TextWalker {
 // A position inside `stmt` (SPI's internalquery/internalpos) is translated to `sql`'s lines and
 // columns, SPI's 'SQL statement "..."' context line is dropped (a script can be megabytes long),
 // and a long internal query is trimmed to the failing line.
+// The line and column (1-based) that the last decorate_script_error() put in its context line.
+void last_error_position(int *line, int *col);
+
 void decorate_script_error(ErrorData *ed, const char *sql, const char *stmt, int stmt_start,
                            int cursor_pos, const ScriptSite &site);
 

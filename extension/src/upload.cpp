@@ -27,20 +27,21 @@ static const char *const SQL_VOUCH =
     "SELECT pg_catalog.count(*)::pg_catalog.int4 FROM mig._vouch($1, ARRAY[$2], ARRAY[$3], "
     "ARRAY[$4])";
 
-// the columns that SQL_INSERT sets, in its order ($1 .. $16)
-static const int kStoreColumns = 16;
+// the columns that SQL_INSERT sets, in its order ($1 .. $17)
+static const int kStoreColumns = 17;
 static const char *const STORE_COLUMNS[kStoreColumns] = {
     "vkey",          "version",       "name",          "up_sql",
     "down_sql",      "up_checksum",   "down_checksum", "transactional",
     "down_transactional", "statements", "down_statements", "ends_transaction",
-    "options",       "up_stmts",      "down_stmts",    "uploaded_by"};
+    "options",       "up_stmts",      "down_stmts",    "uploaded_by",
+    "down_error"};
 
 static const char *const SQL_INSERT =
     "INSERT INTO mig.migration (vkey, version, name, up_sql, down_sql, up_checksum, down_checksum, "
     "  transactional, down_transactional, statements, down_statements, ends_transaction, "
-    "  options, up_stmts, down_stmts, uploaded_by) "
+    "  options, up_stmts, down_stmts, uploaded_by, down_error) "
     "VALUES ($1::pg_catalog.bytea, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
-    "$15, $16)";
+    "$15, $16, $17)";
 
 // the bulk form of SQL_INSERT (mig.upload_many): rows of mig.migration whose key is new to the
 // table and to the batch, as one array of its row type (rows.hpp). No ON CONFLICT: its
@@ -59,7 +60,8 @@ static const char *const SQL_REPLACE =
     "UPDATE mig.migration SET version = $2, name = $3, up_sql = $4, down_sql = $5, "
     "  up_checksum = $6, down_checksum = $7, transactional = $8, down_transactional = $9, "
     "  statements = $10, down_statements = $11, ends_transaction = $12, options = $13, "
-    "  up_stmts = $14, down_stmts = $15, uploaded_by = $16, uploaded_at = pg_catalog.now() "
+    "  up_stmts = $14, down_stmts = $15, uploaded_by = $16, down_error = $17, "
+    "  uploaded_at = pg_catalog.now() "
     "WHERE vkey OPERATOR(pg_catalog.=) $1::pg_catalog.bytea";
 
 static Oid p_insert_many_type[1];
@@ -70,7 +72,7 @@ static const Oid T_KEYS[] = {TEXTARRAYOID};
 static const Oid T_VOUCH[] = {NAMEOID, TEXTOID, TEXTOID, TEXTOID};
 static const Oid T_STORE[] = {TEXTOID, TEXTOID,  TEXTOID,      TEXTOID,      TEXTOID, TEXTOID,
                               TEXTOID, BOOLOID,  BOOLOID,      INT4OID,      INT4OID, BOOLOID,
-                              JSONBOID, INT4ARRAYOID, INT4ARRAYOID, NAMEOID};
+                              JSONBOID, INT4ARRAYOID, INT4ARRAYOID, NAMEOID, JSONBOID};
 
 static void push_string(JsonbParseState **st, JsonbIteratorToken tok, const char *s) {
     JsonbValue v;
@@ -117,6 +119,8 @@ struct UploadRow {
     const UploadArgs *a;
     const Caller *caller;
     bool replace;
+    bool strict;      // a down script that does not parse is refused (else stored with its error)
+    Jsonb *down_error; // the down script's parse error, when it is stored with it
     bool force_nontx;
     char *file;
     char *down_file;
@@ -139,6 +143,7 @@ static void upload_begin(const UploadArgs *a, const Caller *caller, UploadRow *w
     Jsonb *opts = a->options;
     require_object(opts);
     w->replace = opt_bool(opts, "replace", false);
+    w->strict = opt_bool(opts, "strict", false);
     w->force_nontx = !opt_bool(opts, "transaction", true);
     w->file = a->file ? pstrdup(a->file) : opt_str(opts, "file");
     w->down_file = a->down_file ? pstrdup(a->down_file) : opt_str(opts, "down_file");
@@ -154,6 +159,7 @@ static void upload_begin(const UploadArgs *a, const Caller *caller, UploadRow *w
         sha256_hex(w->down, w->downlen, w->down_ck);
     }
     r->applied = false;
+    r->down_error = nullptr;
     w->key = CStringGetTextDatum(a->key);
 }
 
@@ -231,6 +237,66 @@ static bool upload_existing(UploadRow *w, UploadResult *r, bool *exists, MemoryC
     return false;
 }
 
+// The error of a down script that does not parse, as stored in mig.migration.down_error:
+// {"sqlstate", "message", "line", "column", "file"}.
+static Jsonb *down_error_json(const UploadRow *w, const ErrorData *ed) {
+    int line, col;
+    last_error_position(&line, &col);
+    StringInfoData s;
+    initStringInfo(&s);
+    appendStringInfo(&s, "{\"sqlstate\": \"%s\", \"line\": %d, \"column\": %d, \"message\": ",
+                     unpack_sql_state(ed->sqlerrcode), line, col);
+    escape_json(&s, ed->message ? ed->message : "");
+    if (w->down_file) {
+        appendStringInfoString(&s, ", \"file\": ");
+        escape_json(&s, w->down_file);
+    }
+    appendStringInfoChar(&s, '}');
+    return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(s.data)));
+}
+
+static ScriptInfo analyze_side(UploadRow *w, bool down);
+
+// The down script's analysis. Its tools read a down script only when they run it, so one that
+// does not parse (years-old ones in real folders) must not block a deploy: its syntax error is
+// caught in a subtransaction (PL/pgSQL's block pattern, rolled back) and stored with the script
+// (w->down_error), and rolling the migration back is refused (PM013). {"strict": true} refuses
+// it at upload instead.
+static ScriptInfo analyze_down(UploadRow *w) {
+    if (w->strict)
+        return analyze_side(w, true);
+    MemoryContext cxt = CurrentMemoryContext;
+    ResourceOwner owner = CurrentResourceOwner;
+    ScriptInfo si;
+    memset(&si, 0, sizeof si);
+    ErrorData *volatile caught = nullptr;
+    BeginInternalSubTransaction(nullptr);
+    MemoryContextSwitchTo(cxt);
+    PG_TRY();
+    {
+        si = analyze_side(w, true);
+        ReleaseCurrentSubTransaction();
+    }
+    PG_CATCH();
+    {
+        MemoryContextSwitchTo(cxt);
+        caught = CopyErrorData();
+        FlushErrorState();
+        RollbackAndReleaseCurrentSubTransaction();
+    }
+    PG_END_TRY();
+    MemoryContextSwitchTo(cxt);
+    CurrentResourceOwner = owner;
+    if (caught == nullptr)
+        return si;
+    if (caught->sqlerrcode != ERRCODE_SYNTAX_ERROR)
+        ReThrowError(caught);
+    w->down_error = down_error_json(w, caught);
+    memset(&si, 0, sizeof si);
+    si.transactional = true;
+    return si;
+}
+
 // A script's analysis, refusing COPY FROM STDIN / TO STDOUT.
 static ScriptInfo analyze_side(UploadRow *w, bool down) {
     const UploadArgs *a = w->a;
@@ -277,7 +343,7 @@ static void upload_analyze(UploadRow *w, UploadResult *r) {
     memset(&di, 0, sizeof di);
     di.transactional = true;
     if (w->down)
-        di = analyze_side(w, true);
+        di = analyze_down(w);
     warn_wrapped(a, ui.wrapped, w->down && di.wrapped);
 
     memset(w->n, 'n', kStoreColumns);
@@ -294,15 +360,18 @@ static void upload_analyze(UploadRow *w, UploadResult *r) {
     set_col(w, 7, BoolGetDatum(ui.transactional));
     set_col(w, 8, BoolGetDatum(di.transactional));
     set_col(w, 9, Int32GetDatum(ui.nstmts));
-    if (w->down)
+    if (w->down && !w->down_error)
         set_col(w, 10, Int32GetDatum(di.nstmts));
     set_col(w, 11, BoolGetDatum(ui.ends_transaction));
     set_col(w, 12, JsonbPGetDatum(stored_options(a)));
     if (ArrayType *uo = statement_offsets(&ui))
         set_col(w, 13, PointerGetDatum(uo));
-    if (ArrayType *dof = w->down ? statement_offsets(&di) : nullptr)
+    if (ArrayType *dof = w->down && !w->down_error ? statement_offsets(&di) : nullptr)
         set_col(w, 14, PointerGetDatum(dof));
     set_col(w, 15, w->caller->role);
+    if (w->down_error)
+        set_col(w, 16, JsonbPGetDatum(w->down_error));
+    r->down_error = w->down_error;
     r->transactional = ui.transactional;
     r->statements = ui.nstmts;
     r->ends_transaction = ui.ends_transaction;
@@ -410,11 +479,12 @@ static void insert_fresh(const UploadRow *w, const bool *known, int nargs) {
 static void put_upload_rows(ReturnSetInfo *rsi, const UploadArgs *args, const UploadResult *r,
                             int nargs) {
     for (int i = 0; i < nargs; i++) {
-        Datum v[7] = {CStringGetTextDatum(args[i].version), CStringGetTextDatum(args[i].name),
+        Datum v[8] = {CStringGetTextDatum(args[i].version), CStringGetTextDatum(args[i].name),
                       CStringGetTextDatum(r[i].action),     BoolGetDatum(r[i].transactional),
                       Int32GetDatum(r[i].statements),       CStringGetTextDatum(r[i].checksum),
-                      BoolGetDatum(r[i].ends_transaction)};
-        bool nulls[7] = {false, false, false, false, false, false, false};
+                      BoolGetDatum(r[i].ends_transaction),
+                      r[i].down_error ? JsonbPGetDatum(r[i].down_error) : (Datum)0};
+        bool nulls[8] = {false, false, false, false, false, false, false, !r[i].down_error};
         tuplestore_putvalues(rsi->setResult, rsi->setDesc, v, nulls);
     }
 }
