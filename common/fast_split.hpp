@@ -103,6 +103,149 @@ inline size_t skip_quoted(const char *s, size_t len, size_t i, char q, bool back
     }
 }
 
+// Skips a block comment starting at s[i] == '/', s[i+1] == '*' (they nest). Returns the index
+// after it, or 0 when it is not closed.
+inline size_t skip_block_comment(const char *s, size_t len, size_t i) {
+    int nest = 1;
+    i += 2;
+    while (i < len && nest > 0) {
+        if (s[i] == '/' && i + 1 < len && s[i + 1] == '*') {
+            nest++;
+            i += 2;
+        } else if (s[i] == '*' && i + 1 < len && s[i + 1] == '/') {
+            nest--;
+            i += 2;
+        } else {
+            i++;
+        }
+    }
+    return nest > 0 ? 0 : i;
+}
+
+// Skips what starts with '$' at s[i]: a parameter ($1) or a dollar-quoted string ($tag$...$tag$).
+// Returns the index after it, or 0 when it is neither (or not closed): the scanner must judge.
+inline size_t skip_dollar(const char *s, size_t len, size_t i) {
+    size_t j = i + 1;
+    if (j < len && s[j] >= '0' && s[j] <= '9') { // parameter $n
+        while (j < len && s[j] >= '0' && s[j] <= '9')
+            j++;
+        return j;
+    }
+    if (j < len && ident_start(static_cast<unsigned char>(s[j])) &&
+        static_cast<unsigned char>(s[j]) < 0x80) {
+        while (j < len && dolq_cont(static_cast<unsigned char>(s[j])) &&
+               static_cast<unsigned char>(s[j]) < 0x80)
+            j++;
+    }
+    if (j >= len || s[j] != '$')
+        return 0;
+    size_t tag = j + 1 - i; // "$tag$"
+    const char *body = s + j + 1;
+    size_t rest = len - (j + 1);
+    while (rest >= tag) {
+        const void *d = std::memchr(body, '$', rest - tag + 1);
+        if (d == nullptr)
+            return 0;
+        const char *p = static_cast<const char *>(d);
+        if (std::memcmp(p, s + i, tag) == 0)
+            return static_cast<size_t>(p - s) + tag;
+        rest -= static_cast<size_t>(p + 1 - body);
+        body = p + 1;
+    }
+    return 0;
+}
+
+// Digits, and letters/underscores/dots glued to them (1e5, 0x1F, 1_000, 1.5): never a quote,
+// '$', ';' or comment. Returns the index after them.
+inline size_t skip_number(const char *s, size_t len, size_t i) {
+    while (i < len) {
+        unsigned char d = static_cast<unsigned char>(s[i]);
+        if ((d >= '0' && d <= '9') || (d >= 'a' && d <= 'z') || (d >= 'A' && d <= 'Z') ||
+            d == '_' || d == '.')
+            i++;
+        else
+            break;
+    }
+    return i;
+}
+
+inline bool is_space(unsigned char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+// One-byte operators and punctuation that can hide nothing (a switch: this is the hot loop of a
+// 50 MB script's upload).
+inline bool is_plain_punct(unsigned char c) {
+    switch (c) {
+    case '.':
+    case ',':
+    case '+':
+    case '*':
+    case '<':
+    case '>':
+    case '=':
+    case '~':
+    case '!':
+    case '@':
+    case '#':
+    case '%':
+    case '^':
+    case '&':
+    case '|':
+    case '`':
+    case '?':
+    case ':':
+    case '[':
+    case ']':
+    case '-':
+    case '/':
+        return true;
+    default:
+        return false;
+    }
+}
+
+// A word at s[i] (ident_start): an E'' string, or an identifier or keyword. `in_statement`:
+// a statement has begun (otherwise the word must be one of first_words()). Returns the index
+// after it, or 0 when the script is not plain.
+inline size_t skip_word(const char *s, size_t len, size_t i, bool in_statement) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t j = i + 1;
+    while (j < len && ident_cont(static_cast<unsigned char>(s[j])))
+        j++;
+    size_t n = j - i;
+    if (n == 1 && (c == 'e' || c == 'E') && j < len && s[j] == '\'')
+        return in_statement ? skip_quoted(s, len, j, '\'', true) : 0; // E'...': backslash escapes
+    if (!in_statement && !in_list(s + i, n, first_words()))
+        return 0;
+    if (n >= 3 && n <= 12 && in_list(s + i, n, banned_words()))
+        return 0;
+    return j;
+}
+
+// The token at s[i] that is not white space, a comment or ';': the index after it, or 0 when
+// the script is not plain. Parentheses change `depth` (0 when one closes that did not open).
+inline size_t skip_token(const char *s, size_t len, size_t i, bool in_statement, long &depth) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c == '\'' || c == '"')
+        return skip_quoted(s, len, i, static_cast<char>(c), false);
+    if (c == '$')
+        return skip_dollar(s, len, i);
+    if (c == '(') {
+        depth++;
+        return i + 1;
+    }
+    if (c == ')')
+        return --depth < 0 ? 0 : i + 1;
+    if (c >= '0' && c <= '9')
+        return skip_number(s, len, i);
+    if (is_plain_punct(c))
+        return i + 1;
+    if (!ident_start(c))
+        return 0; // backslash, control bytes, ...: not modelled
+    return skip_word(s, len, i, in_statement);
+}
+
 } // namespace fast_split_detail
 
 // Splits `sql` (`len` bytes, need not be NUL-terminated) into statements at top-level
@@ -123,176 +266,32 @@ bool fast_split(const char *s, size_t len, bool standard_strings, Emit &&emit) {
     long cur = -1; // start of the current statement, -1 between statements
     while (i < len) {
         unsigned char c = static_cast<unsigned char>(s[i]);
-        size_t tok = i;
-        switch (c) {
-        case ' ':
-        case '\t':
-        case '\n':
-        case '\r':
-        case '\f':
-        case '\v':
+        if (is_space(c)) {
             i++;
-            continue;
-        case '-':
-            if (i + 1 < len && s[i + 1] == '-') { // comment to the end of the line
-                while (i < len && s[i] != '\n' && s[i] != '\r')
-                    i++;
-                continue;
-            }
-            i++;
-            break;
-        case '/':
-            if (i + 1 < len && s[i + 1] == '*') { // nested block comment
-                int nest = 1;
-                i += 2;
-                while (i < len && nest > 0) {
-                    if (s[i] == '/' && i + 1 < len && s[i + 1] == '*') {
-                        nest++;
-                        i += 2;
-                    } else if (s[i] == '*' && i + 1 < len && s[i + 1] == '/') {
-                        nest--;
-                        i += 2;
-                    } else {
-                        i++;
-                    }
-                }
-                if (nest > 0)
-                    return false;
-                continue;
-            }
-            i++;
-            break;
-        case '\'':
-        case '"':
-            i = skip_quoted(s, len, i, static_cast<char>(c), false);
-            if (i == 0)
+        } else if (c == '-' && i + 1 < len && s[i + 1] == '-') { // comment to the end of line
+            while (i < len && s[i] != '\n' && s[i] != '\r')
+                i++;
+        } else if (c == '/' && i + 1 < len && s[i + 1] == '*') {
+            if ((i = skip_block_comment(s, len, i)) == 0)
                 return false;
-            break;
-        case '$': {
-            size_t j = i + 1;
-            if (j < len && s[j] >= '0' && s[j] <= '9') { // parameter $n
-                while (j < len && s[j] >= '0' && s[j] <= '9')
-                    j++;
-                i = j;
-                break;
-            }
-            if (j < len && ident_start(static_cast<unsigned char>(s[j])) &&
-                static_cast<unsigned char>(s[j]) < 0x80) {
-                while (j < len && dolq_cont(static_cast<unsigned char>(s[j])) &&
-                       static_cast<unsigned char>(s[j]) < 0x80)
-                    j++;
-            }
-            if (j >= len || s[j] != '$')
-                return false;       // not a dollar-quote delimiter: let the scanner judge
-            size_t tag = j + 1 - i; // "$tag$"
-            const char *body = s + j + 1;
-            size_t rest = len - (j + 1);
-            const char *end = nullptr;
-            while (rest >= tag) {
-                const void *d = std::memchr(body, '$', rest - tag + 1);
-                if (d == nullptr)
-                    break;
-                const char *p = static_cast<const char *>(d);
-                if (std::memcmp(p, s + i, tag) == 0) {
-                    end = p;
-                    break;
-                }
-                rest -= static_cast<size_t>(p + 1 - body);
-                body = p + 1;
-            }
-            if (end == nullptr)
-                return false;
-            i = static_cast<size_t>(end - s) + tag;
-            break;
-        }
-        case ';':
+        } else if (c == ';') {
             if (depth != 0)
                 return false; // CREATE RULE ... DO (a; b) and the like
             if (cur >= 0)
                 emit(static_cast<int>(cur), static_cast<int>(i));
             cur = -1;
             i++;
-            continue;
-        case '(':
-            depth++;
-            i++;
-            break;
-        case ')':
-            if (--depth < 0)
+        } else {
+            size_t next = skip_token(s, len, i, cur >= 0, depth);
+            if (next == 0)
                 return false;
-            i++;
-            break;
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4':
-        case '5':
-        case '6':
-        case '7':
-        case '8':
-        case '9':
-            // digits, and letters/underscores glued to them (1e5, 0x1F, 1_000): never a quote,
-            // '$', ';' or comment
-            while (i < len) {
-                unsigned char d = static_cast<unsigned char>(s[i]);
-                if ((d >= '0' && d <= '9') || (d >= 'a' && d <= 'z') || (d >= 'A' && d <= 'Z') ||
-                    d == '_' || d == '.')
-                    i++;
-                else
-                    break;
-            }
-            break;
-        case '.':
-        case ',':
-        case '+':
-        case '*':
-        case '<':
-        case '>':
-        case '=':
-        case '~':
-        case '!':
-        case '@':
-        case '#':
-        case '%':
-        case '^':
-        case '&':
-        case '|':
-        case '`':
-        case '?':
-        case ':':
-        case '[':
-        case ']':
-            i++;
-            break;
-        default: {
-            if (!ident_start(c))
-                return false; // backslash, control bytes, ...: not modelled
-            size_t j = i + 1;
-            while (j < len && ident_cont(static_cast<unsigned char>(s[j])))
-                j++;
-            size_t n = j - i;
-            if (n == 1 && (c == 'e' || c == 'E') && j < len && s[j] == '\'') {
-                if (cur < 0)
+            if (cur < 0) {
+                // a statement starts with a word (skip_word checked which)
+                if (!ident_start(c))
                     return false;
-                i = skip_quoted(s, len, j, '\'', true); // E'...': backslash escapes
-                if (i == 0)
-                    return false;
-                break;
+                cur = static_cast<long>(i);
             }
-            if (cur < 0 && !in_list(s + i, n, first_words()))
-                return false;
-            if (n >= 3 && n <= 12 && in_list(s + i, n, banned_words()))
-                return false;
-            i = j;
-            break;
-        }
-        }
-        if (cur < 0) {
-            // a statement starts with a word (checked above); anything else is not plain
-            if (!ident_start(c))
-                return false;
-            cur = static_cast<long>(tok);
+            i = next;
         }
     }
     if (depth != 0)
