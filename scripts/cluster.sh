@@ -9,19 +9,39 @@
 # they win (the e2e tests' TLS cluster: -c listen_addresses=127.0.0.1 -c ssl=on ...).
 #
 # The server listens only on a Unix socket in DIR/sock (no TCP). As root, it runs as the
-# `postgres` OS user (PostgreSQL refuses to run as root). Authentication is trust: these
+# `postgres` OS user (PostgreSQL refuses to run as root); where `postgres` cannot enter DIR (a
+# checkout in a private directory), the cluster lives under /tmp and DIR links to it. Authentication is trust: these
 # clusters are throwaway and reachable only through a socket in a directory we own.
 set -euo pipefail
 
 PG_BINDIR=${PG_BINDIR:-$(pg_config --bindir)}
 cmd=${1:?usage: cluster.sh start|stop|env DIR [PORT]}
 dir=${2:?usage: cluster.sh start|stop|env DIR [PORT]}
-mkdir -p "$dir"
-dir=$(cd "$dir" && pwd)
-
 as_owner() {
     if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
+
+# As root, the server runs as `postgres`, which must reach the cluster's directory. A checkout
+# inside a directory only root may enter (root's home is mode 700, and so is any mktemp -d)
+# cannot hold it: the cluster then lives in a directory of its own under /tmp, and DIR becomes a
+# symbolic link to it, so that the caller's paths stay the same (PGHOST is the real path).
+place_cluster() {
+    if [ -L "$dir" ] || [ "$(id -u)" != 0 ]; then
+        mkdir -p "$dir"
+        return
+    fi
+    mkdir -p "$dir"
+    if runuser -u postgres -- test -x "$dir" 2>/dev/null; then
+        return
+    fi
+    local real
+    real=$(mktemp -d /tmp/pgmig-cluster.XXXXXX) || exit 1
+    chmod 755 "$real"
+    rmdir "$dir" 2>/dev/null || { echo "cluster.sh: $dir is not empty and postgres cannot enter it" >&2; exit 1; }
+    ln -s "$real" "$dir"
+}
+if [ "$cmd" = start ]; then place_cluster; else mkdir -p "$dir"; fi
+dir=$(cd "$dir" && pwd -P)
 
 port_file="$dir/port"
 

@@ -66,6 +66,18 @@ rm -f "$root/.build.log"
 
 run_dir=$root/.testrun
 mkdir -p "$run_dir"
+# pg_regress, the isolation tester and prove run as `postgres` when we are root: they read their
+# inputs (sql/, expected/, test/isolation, test/t) from a copy it can reach when the checkout is
+# in a directory only root may enter (clusters take care of themselves: scripts/cluster.sh)
+inputs=$root
+if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -r "$root/sql" 2>/dev/null; then
+    inputs=$(mktemp -d /tmp/pgmig-inputs.XXXXXX)
+    mkdir -p "$inputs/test"
+    cp -r "$root/sql" "$root/expected" "$inputs/" && cp -r "$root/test/isolation" "$root/test/t" "$inputs/test/"
+    chmod -R a+rX "$inputs"
+    chown -R postgres: "$inputs"
+    echo "(the checkout is private: pg_regress, isolation and TAP read their inputs from $inputs)"
+fi
 
 # --- pg_regress and isolation, one throwaway cluster -------------------------------------
 note "pg_regress and isolation"
@@ -74,18 +86,19 @@ bash scripts/cluster.sh stop "$sql_dir" 2>/dev/null
 rm -rf "$sql_dir"
 if bash scripts/cluster.sh start "$sql_dir"; then
     eval "$(bash scripts/cluster.sh env "$sql_dir")"
+    sql_dir=$(cd "$sql_dir" && pwd -P) # the cluster's own directory, where postgres may write
     mkdir -p "$sql_dir/regress" "$sql_dir/isolation"
     [ "$(id -u)" = 0 ] && chown -R postgres: "$sql_dir/regress" "$sql_dir/isolation"
     read -r -a regress_tests <<<"$(make -s print-REGRESS)"
     read -r -a isolation_tests <<<"$(make -s print-ISOLATION)"
     for kind in regress isolation; do
         if [ $kind = regress ]; then
-            as_postgres "$pg_regress" --inputdir="$root" --outputdir="$sql_dir/regress" \
+            as_postgres "$pg_regress" --inputdir="$inputs" --outputdir="$sql_dir/regress" \
                 --bindir="$($PG_CONFIG --bindir)" --host="$PGHOST" --port="$PGPORT" \
                 --load-extension=pgmig --dbname=contrib_regression "${regress_tests[@]}" \
                 >"$sql_dir/regress.log" 2>&1
         else
-            as_postgres "$pg_isolation_regress" --inputdir="$root/test/isolation" \
+            as_postgres "$pg_isolation_regress" --inputdir="$inputs/test/isolation" \
                 --outputdir="$sql_dir/isolation" --bindir="$($PG_CONFIG --bindir)" \
                 --host="$PGHOST" --port="$PGPORT" --load-extension=pgmig \
                 --dbname=isolation_regression "${isolation_tests[@]}" \
@@ -107,10 +120,11 @@ fi
 # --- TAP: dump/restore, crash (PostgreSQL::Test::Cluster, each test its own node) -----------
 note "TAP (test/t)"
 tap_dir=$run_dir/tap
+[ "$inputs" != "$root" ] && tap_dir=$inputs/tap
 rm -rf "$tap_dir"
 mkdir -p "$tap_dir"
 [ "$(id -u)" = 0 ] && chown postgres: "$tap_dir"
-(cd "$root/test" && as_postgres env TESTDIR="$tap_dir" PATH="$($PG_CONFIG --bindir):$PATH" \
+(cd "$inputs/test" && as_postgres env TESTDIR="$tap_dir" PATH="$($PG_CONFIG --bindir):$PATH" \
     PERL5LIB="$pgxs_dir/test/perl" PG_REGRESS="$pg_regress" \
     prove t/*.pl) >"$run_dir/tap.log" 2>&1
 rc=$?

@@ -8,6 +8,7 @@
 tls=$run_dir/tls
 tls_setup() {
     bash scripts/cluster.sh start "$tls" >/dev/null && bash scripts/cluster.sh stop "$tls" || return 1
+    tls=$(cd "$tls" && pwd -P) # the server reads the certificates: a path it can reach
     local d=$tls/certs
     mkdir -p "$d" && (
         cd "$d" &&
