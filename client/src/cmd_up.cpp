@@ -3,6 +3,7 @@
 #include "deploy.hpp"
 #include "errors.hpp"
 #include "layouts/scripts.hpp"
+#include "trace.hpp"
 #include "version.hpp"
 
 #include <CLI/CLI.hpp>
@@ -50,11 +51,13 @@ void read_ahead(Folder &f, const std::atomic<bool> &status_done) {
 // goes out at once. Stops when the thread is done.
 void read_first_uploads(Folder &f, const std::vector<ServerRow> &status,
                         const std::atomic<bool> &done) {
-    ServerIndex known(status);
+    auto known = pair_with_server(f, status);
     std::vector<Migration *> which;
-    for (auto &m : f.migrations)
-        if ((m.up_streamed || m.down_streamed) && !known.find(canonical_version(m.version)))
+    for (size_t k = 0; k < f.migrations.size(); ++k) {
+        Migration &m = f.migrations[k];
+        if ((m.up_streamed || m.down_streamed) && known.row_of_migration(k) == FolderPairs::none)
             which.push_back(&m);
+    }
     ReadOptions first;
     first.want_bodies = true;
     first.skip_above = 256 << 10;
