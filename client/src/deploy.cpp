@@ -222,8 +222,7 @@ std::optional<int> Deployer::apply(const std::vector<PlanRow> &plan, const Trans
         c_.exec_ticking(kApplySql, {plan[t.end - 1].version}, tick, [this] { save_cache_once(); });
     trace("deploy: applied");
     for (int k = 0; k < r.rows(); ++k) {
-        print_row(r.str(k, 2), r.str(k, 0), r.str(k, 1),
-                  r.null(k, 3) ? 0 : interval_seconds(r.str(k, 3)));
+        print_row(r.str(k, 2), r.str(k, 0), r.str(k, 1), r.number(k, 3));
         ++applied_;
     }
     if (last)

@@ -20,7 +20,7 @@ void report_applied(const Context &ctx, Conn &c, const Folder &f, const std::str
                     nlohmann::json &report) {
     auto r = c.exec(kApplySql, {version});
     for (int k = 0; k < r.rows(); ++k) {
-        double secs = r.null(k, 3) ? 0 : interval_seconds(r.str(k, 3));
+        double secs = r.number(k, 3);
         const Migration *m = find_migration(f, r.view(k, 0));
         report.push_back({{"version", r.str(k, 0)},
                           {"name", r.str(k, 1)},

@@ -1,6 +1,5 @@
 #include "deploy_steps.hpp"
 
-#include "output.hpp"
 #include "trace.hpp"
 #include "upload_stream.hpp"
 #include "version.hpp"
@@ -9,7 +8,8 @@
 
 namespace mig::client {
 
-const char *const kApplySql = "SELECT version, name, action, duration FROM mig.apply($1)";
+const char *const kApplySql =
+    "SELECT version, name, action, extract(epoch FROM duration) FROM mig.apply($1)";
 
 namespace {
 
@@ -84,9 +84,10 @@ std::vector<PlanRow> upload_and_plan(Conn &c, Folder &f, const std::vector<Uploa
 }
 
 std::pair<bool, double> apply_repeatable(Conn &c, const Migration &r) {
-    auto res = c.exec("SELECT action, duration FROM mig.apply_repeatable($1, $2, $3::jsonb)",
+    auto res = c.exec("SELECT action, extract(epoch FROM duration) "
+                      "FROM mig.apply_repeatable($1, $2, $3::jsonb)",
                       {r.name, Param::ref(r.up_sql), nlohmann::json{{"file", r.up_file}}.dump()});
-    return {res.str(0, 0) == "applied", res.null(0, 1) ? 0 : interval_seconds(res.str(0, 1))};
+    return {res.str(0, 0) == "applied", res.number(0, 1)};
 }
 
 } // namespace mig::client

@@ -15,7 +15,9 @@
 
 namespace mig::client {
 
-// mig.apply(up to `version`), one row per migration applied: version, name, action, duration.
+// mig.apply(up to `version`), one row per migration applied: version, name, action, and the
+// duration in seconds (asked as a number: no interval text, whatever the session's
+// IntervalStyle).
 extern const char *const kApplySql;
 
 // In the open transaction: uploads `uploads` (none: nothing new) in one pipeline, then returns

@@ -17,7 +17,7 @@ namespace mig::client {
 namespace {
 
 Query rollback_query(const RollbackRequest &req) {
-    const char *cols = "SELECT version, name, action, duration FROM ";
+    const char *cols = "SELECT version, name, action, extract(epoch FROM duration) FROM ";
     switch (req.mode) {
     case RollbackMode::Steps:
         return {std::string(cols) + "mig.rollback($1::int)", {std::to_string(req.steps)}};
@@ -72,7 +72,7 @@ std::vector<ServerRow> to_undo(Conn &c, const RollbackRequest &req) {
 
 void print_rows(const Context &ctx, const Result &r, int &count) {
     for (int k = 0; k < r.rows(); ++k) {
-        double secs = r.null(k, 3) ? 0 : interval_seconds(r.str(k, 3));
+        double secs = r.number(k, 3);
         if (ctx.show_progress())
             fmt::print("{} {} {} ({})\n", paint(fmt::format("{:<11}", r.str(k, 2)), "33"),
                        r.str(k, 0), r.str(k, 1), human_duration(secs));
@@ -128,7 +128,8 @@ int one_at_a_time(Context &ctx, Conn &c, const FolderSource &folder, const Rollb
     for (const auto &s : to_undo(c, req)) {
         try {
             begin_locked(c, ctx);
-            auto r = c.exec("SELECT version, name, action, duration FROM mig.rollback(1)");
+            auto r = c.exec("SELECT version, name, action, extract(epoch FROM duration) "
+                            "FROM mig.rollback(1)");
             c.exec("COMMIT");
             print_rows(ctx, r, count);
         } catch (const PgError &e) {
