@@ -46,9 +46,10 @@ std::vector<Statement> read_statements(Conn &c, const Script &s) {
     auto r = c.exec("SELECT stmt_no, sql, line, col, done FROM mig.statements($1, $2)",
                     {s.version, s.dir()});
     std::vector<Statement> out;
+    out.reserve(static_cast<size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i)
-        out.push_back({r.str(i, 0), r.str(i, 1), std::stoi(r.str(i, 2)), std::stoi(r.str(i, 3)),
-                       r.str(i, 4) == "t"});
+        out.push_back({r.str(i, 0), r.str(i, 1), static_cast<int>(r.integer(i, 2)),
+                       static_cast<int>(r.integer(i, 3)), r.flag(i, 4)});
     return out;
 }
 
