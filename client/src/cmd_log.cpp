@@ -1,4 +1,4 @@
-// pgmig log [--limit N] [--json]: the audit log (mig.log), oldest first.
+// pgmig log [--limit N] [--json]: the audit log (mig.log), oldest first: fetch → render.
 #include "commands.hpp"
 
 #include <CLI/CLI.hpp>
@@ -7,51 +7,68 @@
 #include <nlohmann/json.hpp>
 
 namespace mig::client {
+namespace {
+
+// The columns, in the order fetch_log asks for them (also the JSON fields' names).
+const char *const kColumns[] = {"id",       "at",       "action", "version",     "name",
+                                "batch",    "duration", "role",   "client_addr", "application_name",
+                                "sqlstate", "message"};
+enum { ID, AT, ACTION, VERSION, NAME, BATCH, DURATION, ROLE, ADDR, APP, SQLSTATE, MESSAGE };
+
+// The last `limit` entries (0: all). The duration stays the server's interval text, in the
+// session's IntervalStyle, as `at` follows its DateStyle.
+Result fetch_log(Conn &c, long limit) {
+    return c.exec("SELECT id, at, action, version, name, batch, duration, role, client_addr, "
+                  "application_name, sqlstate, message FROM "
+                  "(SELECT * FROM mig.log ORDER BY id DESC LIMIT $1) l ORDER BY id",
+                  {limit > 0 ? std::optional<std::string>(std::to_string(limit)) : std::nullopt});
+}
+
+void print_log_json(const Result &r) {
+    nlohmann::json out = nlohmann::json::array();
+    for (int i = 0; i < r.rows(); ++i) {
+        nlohmann::json row = nlohmann::json::object();
+        for (int k = ID; k <= MESSAGE; ++k) {
+            if (r.null(i, k))
+                row[kColumns[k]] = nullptr;
+            else if (k == ID || k == BATCH)
+                row[kColumns[k]] = std::stol(r.str(i, k));
+            else
+                row[kColumns[k]] = r.str(i, k);
+        }
+        out.push_back(row);
+    }
+    fmt::print("{}\n", out.dump(2));
+}
+
+void print_log_table(const Result &r) {
+    fmt::print("{:>5}  {:<19}  {:<15}  {:<20}  {:>5}  {:<12}  {}\n", "id", "at", "action",
+               "version", "batch", "role", "name / message");
+    for (int i = 0; i < r.rows(); ++i) {
+        std::string tail = r.str(i, NAME);
+        if (!r.null(i, SQLSTATE))
+            tail += fmt::format(" [{}] {}", r.str(i, SQLSTATE), r.str(i, MESSAGE));
+        fmt::print("{:>5}  {:<19}  {:<15}  {:<20}  {:>5}  {:<12}  {}\n", r.str(i, ID),
+                   r.str(i, AT).substr(0, 19), r.str(i, ACTION), r.str(i, VERSION), r.str(i, BATCH),
+                   r.str(i, ROLE), tail);
+    }
+}
+
+} // namespace
 
 Command register_log(CLI::App &app) {
     auto limit = std::make_shared<long>(50);
     auto *sub = app.add_subcommand("log", "the audit log: applies, rollbacks, baselines, failures");
     sub->add_option("--limit", *limit, "the last N entries (default 50; 0 = all)");
-    return {
-        sub, [limit](Context &ctx) {
-            auto c = ctx.connect();
-            auto r = c->exec(
-                "SELECT id, at, action, version, name, batch, duration, role, client_addr, "
-                "application_name, sqlstate, message FROM "
-                "(SELECT * FROM mig.log ORDER BY id DESC LIMIT $1) l ORDER BY id",
-                {*limit > 0 ? std::optional<std::string>(std::to_string(*limit)) : std::nullopt});
-            if (ctx.opt.json) {
-                nlohmann::json out = nlohmann::json::array();
-                const char *names[] = {
-                    "id",       "at",   "action",      "version",          "name",     "batch",
-                    "duration", "role", "client_addr", "application_name", "sqlstate", "message"};
-                for (int i = 0; i < r.rows(); ++i) {
-                    nlohmann::json row = nlohmann::json::object();
-                    for (int k = 0; k < 12; ++k) {
-                        if (r.null(i, k))
-                            row[names[k]] = nullptr;
-                        else if (k == 0 || k == 5)
-                            row[names[k]] = std::stol(r.str(i, k));
-                        else
-                            row[names[k]] = r.str(i, k);
-                    }
-                    out.push_back(row);
-                }
-                fmt::print("{}\n", out.dump(2));
+    return {sub, [limit](Context &ctx) {
+                auto c = ctx.connect();
+                auto r = fetch_log(*c, *limit);
+                if (ctx.opt.json)
+                    print_log_json(r);
+                else
+                    print_log_table(r);
                 return 0;
-            }
-            fmt::print("{:>5}  {:<19}  {:<15}  {:<20}  {:>5}  {:<12}  {}\n", "id", "at", "action",
-                       "version", "batch", "role", "name / message");
-            for (int i = 0; i < r.rows(); ++i) {
-                std::string tail = r.str(i, 4);
-                if (!r.null(i, 10))
-                    tail += fmt::format(" [{}] {}", r.str(i, 10), r.str(i, 11));
-                fmt::print("{:>5}  {:<19}  {:<15}  {:<20}  {:>5}  {:<12}  {}\n", r.str(i, 0),
-                           r.str(i, 1).substr(0, 19), r.str(i, 2), r.str(i, 3), r.str(i, 5),
-                           r.str(i, 7), tail);
-            }
-            return 0;
-        }};
+            }};
 }
 
 } // namespace mig::client

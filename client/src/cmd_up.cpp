@@ -3,12 +3,14 @@
 #include "deploy.hpp"
 #include "errors.hpp"
 #include "layouts/scripts.hpp"
+#include "trace.hpp"
 #include "version.hpp"
 #include "vouch.hpp"
 
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -52,11 +54,13 @@ void read_ahead(Folder &f, const std::atomic<bool> &status_done) {
 // goes out at once. Stops when the thread is done.
 void read_first_uploads(Folder &f, const std::vector<ServerRow> &status,
                         const std::atomic<bool> &done) {
-    ServerIndex known(status);
+    auto known = pair_with_server(f, status);
     std::vector<Migration *> which;
-    for (auto &m : f.migrations)
-        if ((m.up_streamed || m.down_streamed) && !known.find(canonical_version(m.version)))
+    for (size_t k = 0; k < f.migrations.size(); ++k) {
+        Migration &m = f.migrations[k];
+        if ((m.up_streamed || m.down_streamed) && known.row_of_migration(k) == FolderPairs::none)
             which.push_back(&m);
+    }
     ReadOptions first;
     first.want_bodies = true;
     first.skip_above = 256 << 10;
@@ -86,49 +90,46 @@ struct Shared {
     }
 };
 
-int run_up(Context &ctx, const UpOptions &o) {
-    // A second thread connects and reads mig.status() (read-only) while this one lists the
-    // folder and reads ahead; when the versions alone show work to do (a migration the server
-    // does not know, or one pending), it also takes the deploy lock. Bad input still stops
-    // everything before anything is changed, and is reported even when the server is down.
-    trace("up: start");
-    std::promise<std::shared_ptr<const std::vector<std::string>>> listed;
-    auto versions = listed.get_future();
-    Shared sh;
-    const bool may_lock = !(ctx.env.require_yes && !ctx.opt.yes);
-    auto pending = std::async(std::launch::async, [&] {
-        struct Flags { // whatever happens here, the main thread stops waiting for it
-            Shared &sh;
-            ~Flags() {
-                sh.done = true;
-                sh.set_status_done();
-            }
-        } flags{sh};
-        sh.c.conn = ctx.connect();
-        trace("up: connected");
-        sh.c.status = fetch_sync_status(*sh.c.conn);
-        trace("up: status read");
-        sh.have_status = true;
-        auto local = versions.get();
-        sh.locking = local && may_lock && has_work_by_versions(*local, sh.c.status);
-        sh.set_status_done();
-        if (sh.locking) {
-            sh.c.locked = try_begin_locked(*sh.c.conn, ctx);
-            trace(sh.c.locked ? "up: locked" : "up: lock held by another deployer");
+using Versions = std::shared_ptr<const std::vector<std::string>>;
+
+// The connection thread: connects and reads mig.status() (read-only); when the versions alone
+// show work to do (a migration the server does not know, or one pending), it also takes the
+// deploy lock (one attempt: deploy() waits for it otherwise). `versions`: the folder's
+// canonical versions, null when the folder could not be listed.
+void connect_and_lock(Context &ctx, Shared &sh, std::future<Versions> versions, bool may_lock) {
+    struct Flags { // whatever happens here, the main thread stops waiting for it
+        Shared &sh;
+        ~Flags() {
+            sh.done = true;
+            sh.set_status_done();
         }
-    });
-    auto wait_quietly = [&pending] {
-        try {
-            pending.get();
-        } catch (...) {
-        }
-    };
+    } flags{sh};
+    sh.c.conn = ctx.connect();
+    trace("up: connected");
+    sh.c.status = fetch_sync_status(*sh.c.conn);
+    trace("up: status read");
+    sh.have_status = true;
+    auto local = versions.get();
+    sh.locking = local && may_lock && has_work_by_versions(*local, sh.c.status);
+    sh.set_status_done();
+    if (sh.locking) {
+        sh.c.locked = try_begin_locked(*sh.c.conn, ctx);
+        trace(sh.c.locked ? "up: locked" : "up: lock held by another deployer");
+    }
+}
+
+// Lists the folder and hands its versions to the connection thread. Bad input stops here,
+// after the thread (reported even when the server is down).
+Folder list_folder(Context &ctx, std::promise<Versions> &listed, std::future<void> &pending) {
     Folder f;
     try {
         f = ctx.load(true);
     } catch (...) {
         listed.set_value(nullptr);
-        wait_quietly();
+        try {
+            pending.get();
+        } catch (...) {
+        }
         throw;
     }
     auto local = std::make_shared<std::vector<std::string>>();
@@ -137,6 +138,12 @@ int run_up(Context &ctx, const UpOptions &o) {
         local->push_back(canonical_version(m.version));
     listed.set_value(local);
     trace("up: folder listed");
+    return f;
+}
+
+// Reads scripts while the connection thread works: ahead until mig.status() is there, then,
+// while it takes the deploy lock, the first uploads.
+void read_while_connecting(Folder &f, Shared &sh) {
     read_ahead(f, sh.status_done);
     trace("up: read ahead");
     sh.wait_status_done();
@@ -144,6 +151,33 @@ int run_up(Context &ctx, const UpOptions &o) {
         read_first_uploads(f, sh.c.status, sh.done);
         trace("up: first uploads read");
     }
+}
+
+DeployOptions deploy_options(const UpOptions &o, const Folder &f, Conn &c) {
+    DeployOptions d;
+    try {
+        if (!o.to.empty())
+            d.target = folder_version(f, checked_version(o.to));
+    } catch (...) {
+        c.rollback_quietly();
+        throw;
+    }
+    d.dry_run = o.dry_run;
+    d.per_migration = o.per_migration;
+    return d;
+}
+
+int run_up(Context &ctx, const UpOptions &o) {
+    // A second thread connects (connect_and_lock) while this one lists the folder and reads
+    // ahead. Bad input still stops everything before anything is changed.
+    trace("up: start");
+    std::promise<Versions> listed;
+    Shared sh;
+    const bool may_lock = !(ctx.env.require_yes && !ctx.opt.yes);
+    auto pending = std::async(std::launch::async, connect_and_lock, std::ref(ctx), std::ref(sh),
+                              listed.get_future(), may_lock);
+    Folder f = list_folder(ctx, listed, pending);
+    read_while_connecting(f, sh);
     try {
         pending.get();
     } catch (...) {
@@ -151,16 +185,7 @@ int run_up(Context &ctx, const UpOptions &o) {
         throw;
     }
     trace("up: connection ready");
-    DeployOptions d;
-    try {
-        if (!o.to.empty())
-            d.target = folder_version(f, checked_version(o.to));
-    } catch (...) {
-        sh.c.conn->rollback_quietly();
-        throw;
-    }
-    d.dry_run = o.dry_run;
-    d.per_migration = o.per_migration;
+    DeployOptions d = deploy_options(o, f, *sh.c.conn);
     bool server_has_versions = false;
     for (const auto &row : sh.c.status)
         server_has_versions = server_has_versions || row.kind == "versioned";

@@ -10,9 +10,7 @@ bool output_color();
 std::string paint(const std::string &s, const char *ansi); // ansi like "31" (red), "1" (bold)
 void warn(const std::string &msg);                         // "warning: ..." to stderr
 void error_line(const std::string &msg);                   // "error: ..." to stderr
-// Server interval text ("00:00:01.5", "1 day 02:00:00") -> seconds.
-double interval_seconds(std::string_view interval);
-std::string human_duration(double seconds); // "12 ms", "1.23 s", "2 min 3 s"
+std::string human_duration(double seconds);                // "12 ms", "1.23 s", "2 min 3 s"
 // Seconds as interval input ("0.000021 seconds"): fixed-point, because `::interval` refuses the
 // exponent form ("2.1e-05 seconds") that the shortest representation of a fast statement has.
 std::string interval_literal(double seconds);

@@ -3,6 +3,7 @@
 #include "errors.hpp"
 #include "mask.hpp"
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -52,6 +53,20 @@ PgError::PgError(const PGresult *res, const std::string &fallback)
     statement_position = sp.empty() ? 0 : std::atoi(sp.c_str());
     auto ip = field(res, PG_DIAG_INTERNAL_POSITION);
     internal_position = ip.empty() ? 0 : std::atoi(ip.c_str());
+}
+
+long Result::integer(int row, int col) const {
+    std::string_view v = view(row, col);
+    long n = 0;
+    std::from_chars(v.data(), v.data() + v.size(), n);
+    return n;
+}
+
+double Result::number(int row, int col) const {
+    std::string_view v = view(row, col);
+    double d = 0;
+    std::from_chars(v.data(), v.data() + v.size(), d);
+    return d;
 }
 
 int Result::col(const char *name) const {
@@ -129,160 +144,6 @@ Result Conn::exec(const std::string &sql, const Params &params) {
         throw PgError(r, conn_error_text(c_.get()));
     }
     return res;
-}
-
-std::vector<Result> Conn::pipeline(const std::vector<Query> &qs) {
-    return pipeline(qs.size(), [&qs](size_t i) { return qs[i]; });
-}
-
-std::vector<Result> Conn::pipeline(size_t n, const std::function<Query(size_t)> &make) {
-    return pipeline([&](size_t i) -> std::optional<Query> {
-        if (i >= n)
-            return std::nullopt;
-        return make(i);
-    });
-}
-
-std::vector<Result> Conn::pipeline(const std::function<std::optional<Query>(size_t)> &next) {
-    std::vector<Result> out;
-    PGconn *c = c_.get();
-    if (PQenterPipelineMode(c) != 1)
-        throw PgError(nullptr, "cannot enter pipeline mode: " + conn_error_text(c));
-    // Non-blocking sends, reading results whenever the socket would block, so that neither side
-    // waits on a full buffer while the other does too.
-    PQsetnonblocking(c, 1);
-    size_t sent = 0, done = 0;
-    bool synced = false, sync_seen = false, broken = false;
-    // A run of queries with the same text (1,000 mig.upload calls) is parsed once: the unnamed
-    // prepared statement, which lives only until the next unnamed Parse, so nothing outlives
-    // this pipeline (transaction poolers stay safe). Its Parse result is not returned.
-    std::vector<bool> is_prepare;
-    std::string prev_sql;  // text of the previous query
-    bool prepared = false; // prev_sql is the unnamed prepared statement
-    std::optional<PgError> first;
-    auto outstanding = [&] { return done < sent || (synced && !sync_seen); };
-    auto drain = [&](bool block) {
-        while (outstanding()) {
-            if (!block) {
-                if (!PQconsumeInput(c)) {
-                    broken = true;
-                    return;
-                }
-                if (PQisBusy(c))
-                    return;
-            }
-            PGresult *r = PQgetResult(c);
-            if (!r) {
-                if (PQstatus(c) != CONNECTION_OK) {
-                    broken = true;
-                    return;
-                }
-                ++done;
-                continue;
-            }
-            auto st = PQresultStatus(r);
-            if (st == PGRES_PIPELINE_SYNC) {
-                PQclear(r);
-                sync_seen = true;
-                continue;
-            }
-            Result res(r);
-            if (st == PGRES_PIPELINE_ABORTED)
-                continue;
-            if (done < is_prepare.size() && is_prepare[done] && st == PGRES_COMMAND_OK)
-                continue;
-            if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-                if (!first)
-                    first.emplace(r, conn_error_text(c));
-                continue;
-            }
-            out.push_back(res);
-        }
-    };
-    auto flush = [&] {
-        while (!broken) {
-            int f = PQflush(c);
-            if (f < 0) {
-                broken = true;
-                return;
-            }
-            if (f == 0)
-                return;
-            pollfd pfd{PQsocket(c), POLLIN | POLLOUT, 0};
-            poll(&pfd, 1, 1000);
-            if (pfd.revents & POLLIN)
-                drain(false);
-        }
-    };
-    std::exception_ptr make_failed;
-    for (size_t i = 0;; ++i) {
-        Query q;
-        try {
-            auto made = next(i);
-            if (!made)
-                break;
-            q = std::move(*made);
-        } catch (...) {
-            // end the pipeline cleanly (what was sent runs; the caller rolls it back)
-            make_failed = std::current_exception();
-            break;
-        }
-        std::vector<const char *> vals;
-        std::vector<int> lens, formats;
-        for (auto &p : q.params) {
-            vals.push_back(p.c_str());
-            lens.push_back(p.size());
-            formats.push_back(p.is_binary() ? 1 : 0);
-        }
-        bool repeated = i > 0 && q.sql == prev_sql;
-        if (!repeated)
-            prepared = false;
-        if (repeated && !prepared) {
-            if (PQsendPrepare(c, "", q.sql.c_str(), static_cast<int>(vals.size()), nullptr) != 1) {
-                broken = true;
-                break;
-            }
-            is_prepare.resize(sent + 1, false);
-            is_prepare[sent] = true;
-            ++sent;
-        }
-        int ok = repeated ? PQsendQueryPrepared(c, "", static_cast<int>(vals.size()), vals.data(),
-                                                lens.data(), formats.data(), 0)
-                          : PQsendQueryParams(c, q.sql.c_str(), static_cast<int>(vals.size()),
-                                              nullptr, vals.data(), lens.data(), formats.data(), 0);
-        if (ok != 1) {
-            broken = true;
-            break;
-        }
-        if (repeated)
-            prepared = true;
-        else
-            prev_sql = std::move(q.sql);
-        ++sent;
-        flush();
-        if (broken)
-            break;
-    }
-    if (!broken) {
-        if (PQpipelineSync(c) != 1)
-            broken = true;
-        else
-            synced = true;
-        flush();
-    }
-    PQsetnonblocking(c, 0);
-    if (!broken)
-        drain(true);
-    if (!broken)
-        PQexitPipelineMode(c);
-    check_alive("a pipeline");
-    if (broken)
-        throw PgError(nullptr, "pipeline failed: " + conn_error_text(c));
-    if (make_failed)
-        std::rethrow_exception(make_failed);
-    if (first)
-        throw *first;
-    return out;
 }
 
 std::string binary_text_array(const std::vector<const std::string *> &items) {

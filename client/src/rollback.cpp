@@ -1,9 +1,12 @@
 #include "rollback.hpp"
 
-#include "deploy.hpp"
+#include "deploy_lock.hpp"
 #include "errors.hpp"
 #include "errors_report.hpp"
+#include "lock_retry.hpp"
 #include "output.hpp"
+#include "run_outside.hpp"
+#include "sync.hpp"
 #include "version.hpp"
 
 #include <algorithm>
@@ -14,7 +17,7 @@ namespace mig::client {
 namespace {
 
 Query rollback_query(const RollbackRequest &req) {
-    const char *cols = "SELECT version, name, action, duration FROM ";
+    const char *cols = "SELECT version, name, action, extract(epoch FROM duration) FROM ";
     switch (req.mode) {
     case RollbackMode::Steps:
         return {std::string(cols) + "mig.rollback($1::int)", {std::to_string(req.steps)}};
@@ -69,7 +72,7 @@ std::vector<ServerRow> to_undo(Conn &c, const RollbackRequest &req) {
 
 void print_rows(const Context &ctx, const Result &r, int &count) {
     for (int k = 0; k < r.rows(); ++k) {
-        double secs = r.null(k, 3) ? 0 : interval_seconds(r.str(k, 3));
+        double secs = r.number(k, 3);
         if (ctx.show_progress())
             fmt::print("{} {} {} ({})\n", paint(fmt::format("{:<11}", r.str(k, 2)), "33"),
                        r.str(k, 0), r.str(k, 1), human_duration(secs));
@@ -94,65 +97,76 @@ int report_failure(const Context &ctx, const PgError &e, const Folder *f, int ro
     return rc;
 }
 
+// A non-transactional down, statement by statement; returns 0 or the exit code.
+int undo_outside(const Context &ctx, Conn &c, const FolderSource &folder, const ServerRow &s,
+                 int &count) {
+    if (ctx.show_progress())
+        fmt::print("rolling back {} {} outside a transaction\n", s.version, s.name);
+    int rc = run_outside_transaction(ctx, c, folder(), s.version, s.name, true);
+    if (rc != 0) {
+        if (!ctx.opt.quiet)
+            fmt::print(stderr,
+                       "{} migration(s) were rolled back before this one; {} "
+                       "{} is rolled back part-way: fix the cause and run `pgmig "
+                       "down` again, which resumes at the failed statement\n",
+                       count, s.version, s.name);
+        return rc;
+    }
+    if (ctx.show_progress())
+        fmt::print("{} {} {}\n", paint(fmt::format("{:<11}", "rolled back"), "33"), s.version,
+                   s.name);
+    ++count;
+    return 0;
+}
+
+// A non-transactional down in the range: one migration at a time, each in a transaction of its
+// own unless it is one of those. Returns 0 or the exit code.
+int one_at_a_time(Context &ctx, Conn &c, const FolderSource &folder, const RollbackRequest &req,
+                  int &count) {
+    if (ctx.opt.verbose > 0)
+        fmt::print("a migration to undo is non-transactional: rolling back one at a time\n");
+    for (const auto &s : to_undo(c, req)) {
+        try {
+            begin_locked(c, ctx);
+            auto r = c.exec("SELECT version, name, action, extract(epoch FROM duration) "
+                            "FROM mig.rollback(1)");
+            c.exec("COMMIT");
+            print_rows(ctx, r, count);
+        } catch (const PgError &e) {
+            c.rollback_quietly();
+            if (e.sqlstate != "PM004")
+                return report_failure(ctx, e, folder(), count);
+            if (int rc = undo_outside(ctx, c, folder, s, count))
+                return rc;
+        }
+    }
+    return 0;
+}
+
 } // namespace
 
 int rollback(Context &ctx, Conn &c, const FolderSource &folder, const RollbackRequest &req) {
     auto t0 = std::chrono::steady_clock::now();
     int count = 0;
     Query q = rollback_query(req);
-    for (int attempt = 0;; ++attempt) {
-        try {
-            begin_locked(c, ctx);
-            auto r = c.exec(q.sql, q.params);
-            c.exec("COMMIT");
-            print_rows(ctx, r, count);
-            break;
-        } catch (const PgError &e) {
-            bool alive = c.ok();
-            c.rollback_quietly();
-            if (!alive)
-                throw ConnectError("connection lost during the rollback");
-            if (e.sqlstate == "55P03" && attempt < 3) {
-                warn(fmt::format("lock timeout ({}); retrying ({} of 3)", e.message, attempt + 1));
-                lock_backoff(attempt + 1);
-                continue;
-            }
-            if (e.sqlstate != "PM004")
-                return report_failure(ctx, e, folder(), count);
-            // a non-transactional down in the range: one migration at a time
-            if (ctx.opt.verbose > 0)
-                fmt::print(
-                    "a migration to undo is non-transactional: rolling back one at a time\n");
-            for (const auto &s : to_undo(c, req)) {
-                try {
-                    begin_locked(c, ctx);
-                    auto r = c.exec("SELECT version, name, action, duration FROM mig.rollback(1)");
-                    c.exec("COMMIT");
-                    print_rows(ctx, r, count);
-                } catch (const PgError &e2) {
-                    c.rollback_quietly();
-                    if (e2.sqlstate != "PM004")
-                        return report_failure(ctx, e2, folder(), count);
-                    if (ctx.show_progress())
-                        fmt::print("rolling back {} {} outside a transaction\n", s.version, s.name);
-                    int rc = run_outside_transaction(ctx, c, folder(), s.version, s.name, true);
-                    if (rc != 0) {
-                        if (!ctx.opt.quiet)
-                            fmt::print(stderr,
-                                       "{} migration(s) were rolled back before this one; {} "
-                                       "{} is rolled back part-way: fix the cause and run `pgmig "
-                                       "down` again, which resumes at the failed statement\n",
-                                       count, s.version, s.name);
-                        return rc;
-                    }
-                    if (ctx.show_progress())
-                        fmt::print("{} {} {}\n", paint(fmt::format("{:<11}", "rolled back"), "33"),
-                                   s.version, s.name);
-                    ++count;
-                }
-            }
-            break;
-        }
+    try {
+        auto r = with_lock_retry(
+            c, "connection lost during the rollback",
+            [](const PgError &e, int retry) {
+                return fmt::format("lock timeout ({}); retrying ({} of 3)", e.message, retry);
+            },
+            [&] {
+                begin_locked(c, ctx);
+                auto r = c.exec(q.sql, q.params);
+                c.exec("COMMIT");
+                return r;
+            });
+        print_rows(ctx, r, count);
+    } catch (const PgError &e) {
+        if (e.sqlstate != "PM004")
+            return report_failure(ctx, e, folder(), count);
+        if (int rc = one_at_a_time(ctx, c, folder, req, count))
+            return rc;
     }
     if (ctx.show_progress())
         fmt::print(

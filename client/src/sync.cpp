@@ -6,13 +6,12 @@
 #include "version.hpp"
 
 #include <fmt/format.h>
-#include <map>
+#include <unordered_set>
 
 namespace mig::client {
 
-const char *const kStatusSql =
-    "SELECT version, name, state, kind, batch, applied_at, duration, checksum, "
-    "down_checksum, has_down, transactional FROM mig.status()";
+const char *const kStatusSql = "SELECT version, name, state, kind, batch, checksum, "
+                               "down_checksum, has_down, transactional FROM mig.status()";
 
 std::vector<ServerRow> fetch_status(Conn &c) {
     return read_status(c.exec(kStatusSql));
@@ -41,6 +40,27 @@ template <class Rest> std::vector<ServerRow> status_rows(const Result &r, Rest r
     }
     return out;
 }
+
+bool unfinished(const ServerRow &s) {
+    return s.state == "pending" || s.state == "partial" || s.state == "failed";
+}
+
+// The drift message of an applied migration whose file no longer matches the server's
+// checksums; nullopt when it matches, or when the row needs no comparison.
+std::optional<std::string> drift(const Migration &m, const ServerRow &s, bool up_same) {
+    if (s.state == "baseline")
+        return std::nullopt; // never runs; nothing to compare against
+    if (!up_same)
+        return fmt::format(
+            "{}: migration {} was {} with checksum {}, but the file's checksum is now {}; "
+            "an applied migration must not be edited (add a new migration instead)",
+            m.up_file, m.version, s.state, s.checksum.value_or("(none)"), m.checksum);
+    return fmt::format("{}: the down script of applied migration {} changed (checksum {} on the "
+                       "server, {} in the file)",
+                       m.down_file.empty() ? m.up_file : m.down_file, m.version,
+                       s.down_checksum.value_or("(none)"), m.down_checksum.value_or("(none)"));
+}
+
 } // namespace
 
 std::vector<ServerRow> fetch_sync_status(Conn &c) {
@@ -53,109 +73,71 @@ std::vector<ServerRow> fetch_sync_status(Conn &c) {
 std::vector<ServerRow> read_status(const Result &r) {
     return status_rows(r, [](ServerRow &s, const Result &r, int i) {
         s.batch = r.opt(i, 4);
-        s.applied_at = r.opt(i, 5);
-        s.duration = r.opt(i, 6);
-        s.checksum = r.opt(i, 7);
-        s.down_checksum = r.opt(i, 8);
-        s.has_down = r.str(i, 9) == "t";
-        s.transactional = r.str(i, 10) != "f";
+        s.checksum = r.opt(i, 5);
+        s.down_checksum = r.opt(i, 6);
+        s.has_down = r.str(i, 7) == "t";
+        s.transactional = r.str(i, 8) != "f";
     });
 }
 
-ServerIndex::ServerIndex(const std::vector<ServerRow> &status) {
-    by_version_.reserve(status.size());
-    for (const auto &s : status)
-        if (s.kind != "repeatable")
-            by_version_.emplace(canonical_version(s.version), &s);
-}
-
-const ServerRow *ServerIndex::find(const std::string &canonical) const {
-    auto it = by_version_.find(canonical);
-    return it != by_version_.end() ? it->second : nullptr;
+FolderPairs pair_with_server(const Folder &f, const std::vector<ServerRow> &status) {
+    return FolderPairs(f, status.size(), [&status](size_t i) {
+        const ServerRow &s = status[i];
+        return ServerKey{s.version, s.name,
+                         s.checksum ? std::string_view(*s.checksum) : std::string_view(),
+                         s.kind == "repeatable"};
+    });
 }
 
 SyncPlan compute_sync(Folder &f, const std::vector<ServerRow> &status) {
-    return compute_sync(f, status, ServerIndex(status));
+    auto pairs = pair_with_server(f, status);
+    return compute_sync(f, status, pairs);
 }
 
-void drop_unused_flyway_baseline(Folder &f, bool server_has_versions, bool server_has_it) {
-    if (!f.migrations.empty() && f.migrations.front().flyway_baseline && server_has_versions &&
-        !server_has_it)
-        f.migrations.erase(f.migrations.begin());
-}
-
-void drop_unused_flyway_baseline(Folder &f, const ServerIndex &index) {
-    if (f.migrations.empty() || !f.migrations.front().flyway_baseline)
-        return;
-    const Migration &b = f.migrations.front();
-    const ServerRow *row = index.find(canonical_version(b.version));
-    drop_unused_flyway_baseline(
-        f, !index.empty(), row && is_flyway_baseline_row(b, row->checksum.value_or(""), row->name));
-}
-
-bool is_flyway_baseline_row(const Migration &baseline, std::string_view checksum,
-                            std::string_view name) {
-    return (!checksum.empty() && checksum == baseline.checksum) || name == baseline.name;
-}
-
-SyncPlan compute_sync(Folder &f, const std::vector<ServerRow> &status, const ServerIndex &index) {
-    drop_unused_flyway_baseline(f, index);
+SyncPlan compute_sync(Folder &f, const std::vector<ServerRow> &status, FolderPairs &pairs) {
+    pairs.drop_unused_flyway_baseline(f);
     SyncPlan p;
-    std::map<std::string, const ServerRow *> by_repeatable;
-    for (const auto &s : status) {
-        if (s.kind == "repeatable")
-            by_repeatable[s.name] = &s;
-        else if (s.state == "pending" || s.state == "partial" || s.state == "failed")
-            p.pending = true;
-    }
-    for (auto &m : f.migrations) {
-        const ServerRow *row = index.find(canonical_version(m.version));
-        if (!row) {
+    for (const auto &s : status)
+        p.pending = p.pending || (s.kind != "repeatable" && unfinished(s));
+    for (size_t k = 0; k < f.migrations.size(); ++k) {
+        Migration &m = f.migrations[k];
+        size_t row = pairs.row_of_migration(k);
+        if (row == FolderPairs::none) {
             p.upload.push_back(&m);
             p.replace.push_back(false);
             continue;
         }
-        const ServerRow &s = *row;
+        const ServerRow &s = status[row];
         bool up_same = s.checksum && *s.checksum == m.checksum;
-        bool down_same = s.down_checksum == m.down_checksum;
-        if (up_same && down_same)
+        if (up_same && s.down_checksum == m.down_checksum)
             continue;
         if (s.state == "pending") {
             p.upload.push_back(&m);
             p.replace.push_back(true);
-        } else if (s.state == "baseline") {
-            continue; // never runs; nothing to compare against
-        } else if (!up_same) {
-            p.drift.push_back(fmt::format(
-                "{}: migration {} was {} with checksum {}, but the file's checksum is now {}; "
-                "an applied migration must not be edited (add a new migration instead)",
-                m.up_file, m.version, s.state, s.checksum.value_or("(none)"), m.checksum));
-        } else {
-            p.drift.push_back(fmt::format(
-                "{}: the down script of applied migration {} changed (checksum {} on the "
-                "server, {} in the file)",
-                m.down_file.empty() ? m.up_file : m.down_file, m.version,
-                s.down_checksum.value_or("(none)"), m.down_checksum.value_or("(none)")));
+        } else if (auto d = drift(m, s, up_same)) {
+            p.drift.push_back(std::move(*d));
         }
     }
-    for (const auto &r : f.repeatables) {
-        auto it = by_repeatable.find(r.name);
-        if (it == by_repeatable.end() || !it->second->checksum ||
-            *it->second->checksum != r.checksum)
+    for (size_t k = 0; k < f.repeatables.size(); ++k) {
+        size_t row = pairs.row_of_repeatable(k);
+        const Migration &r = f.repeatables[k];
+        if (row == FolderPairs::none || status[row].checksum != r.checksum)
             p.repeatables.push_back(&r);
     }
     return p;
 }
 
 void read_known_scripts(Folder &f, const std::vector<ServerRow> &status) {
-    read_known_scripts(f, ServerIndex(status));
+    read_known_scripts(f, pair_with_server(f, status));
 }
 
-void read_known_scripts(Folder &f, const ServerIndex &index) {
+void read_known_scripts(Folder &f, const FolderPairs &pairs) {
     std::vector<Migration *> which;
-    for (auto &m : f.migrations)
-        if ((m.up_unread || m.down_unread) && index.find(canonical_version(m.version)))
+    for (size_t k = 0; k < f.migrations.size(); ++k) {
+        Migration &m = f.migrations[k];
+        if ((m.up_unread || m.down_unread) && pairs.row_of_migration(k) != FolderPairs::none)
             which.push_back(&m);
+    }
     if (which.empty())
         return;
     // two threads: the server waits for us meanwhile, and this machine class has two cores
@@ -178,14 +160,30 @@ void throw_if_bad_unread(Folder &f) {
 bool has_work_by_versions(const std::vector<std::string> &local,
                           const std::vector<ServerRow> &status) {
     for (const auto &s : status)
-        if (s.kind != "repeatable" &&
-            (s.state == "pending" || s.state == "partial" || s.state == "failed"))
+        if (s.kind != "repeatable" && unfinished(s))
             return true;
     if (local.size() > status.size())
         return true; // more versions than the server has rows
-    ServerIndex index(status);
+    // hashed: this runs on the connection thread while the folder is still being read, on the
+    // path of a no-op `up` (for 1,000 rows a std::map cost ~1 ms to build)
+    std::unordered_set<std::string> known;
+    known.reserve(status.size());
+    for (const auto &s : status)
+        if (s.kind != "repeatable")
+            known.insert(canonical_version(s.version));
     for (const auto &v : local)
-        if (!index.find(v))
+        if (!known.count(v))
+            return true;
+    return false;
+}
+
+bool knows_version(const Folder &f, const std::vector<ServerRow> &status,
+                   const std::string &version) {
+    for (const auto &m : f.migrations)
+        if (compare_versions(m.version, version) == 0)
+            return true;
+    for (const auto &r : status)
+        if (r.kind != "repeatable" && compare_versions(r.version, version) == 0)
             return true;
     return false;
 }

@@ -58,4 +58,6 @@ for area in "${selected[@]}"; do
     . "$e2e/$area.sh"
 done
 
+
+
 finish

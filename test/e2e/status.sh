@@ -42,3 +42,29 @@ if iconv -f UTF-8 -t UTF-8 <<<"$row" >/dev/null 2>&1 && grep -q "$(printf 'é%.0
 else
     bad "status: long non-ASCII name cut to 39 characters and '~', valid UTF-8" "$row"
 fi
+
+# --- durations whatever the session's IntervalStyle (asked from the server in seconds) ------
+mkdir -p "$work/iv"
+printf 'SELECT pg_sleep(0.3);\n' >"$work/iv/001_slow.up.sql"
+printf 'SELECT pg_sleep(0.3);\n' >"$work/iv/001_slow.down.sql"
+at_least_250() { # NAME MS TEXT: MS (the first "N ms" of TEXT when empty) is 250 or more
+    local ms=$2
+    [ -n "$ms" ] || ms=$(grep -oE '[0-9]+ ms' <<<"$3" | head -1 | cut -d' ' -f1)
+    if [ -n "$ms" ] && [ "${ms%.*}" -ge 250 ]; then ok "$1"; else bad "$1" "$3"; fi
+}
+for style in iso_8601 postgres_verbose sql_standard; do
+    newdb "e_iv_$style"
+    export PGOPTIONS="-c intervalstyle=$style"
+    pg up --dry-run --json --dir "$work/iv"
+    at_least_250 "intervalstyle $style: up --dry-run --json duration_ms" \
+        "$(jq -r '.migrations[0].duration_ms' <<<"$out")" "$out"
+    pg up -v --dir "$work/iv"
+    at_least_250 "intervalstyle $style: up prints the migration's time" "" "$(grep 001 <<<"$out")"
+    pg status --json --dir "$work/iv"
+    at_least_250 "intervalstyle $style: status --json duration" "" "$(jq -r '.[0].duration' <<<"$out")"
+    pg status --dir "$work/iv"
+    at_least_250 "intervalstyle $style: status table duration" "" "$(grep 001 <<<"$out")"
+    pg down -v --dir "$work/iv"
+    at_least_250 "intervalstyle $style: down prints the rollback's time" "" "$(grep 001 <<<"$out")"
+    unset PGOPTIONS
+done

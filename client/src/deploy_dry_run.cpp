@@ -1,0 +1,114 @@
+#include "deploy_steps.hpp"
+
+#include "errors.hpp"
+#include "errors_report.hpp"
+#include "folder_pairs.hpp"
+#include "output.hpp"
+
+#include <cmath>
+#include <fmt/format.h>
+
+namespace mig::client {
+namespace {
+
+double to_ms(double secs) {
+    return std::round(secs * 1e6) / 1e3;
+}
+
+// Applies the plan up to `version` (what one transaction can) and reports each migration.
+void report_applied(const Context &ctx, Conn &c, const Folder &f, const std::string &version,
+                    nlohmann::json &report) {
+    auto r = c.exec(kApplySql, {version});
+    for (int k = 0; k < r.rows(); ++k) {
+        double secs = r.number(k, 3);
+        const Migration *m = find_migration(f, r.view(k, 0));
+        report.push_back({{"version", r.str(k, 0)},
+                          {"name", r.str(k, 1)},
+                          {"file", m ? m->up_file : ""},
+                          {"action", "apply"},
+                          {"transactional", true},
+                          {"duration_ms", to_ms(secs)}});
+        if (!ctx.opt.json && !ctx.opt.quiet)
+            fmt::print("would apply {} {} ({})\n", r.str(k, 0), r.str(k, 1), human_duration(secs));
+    }
+}
+
+// The plan's rows from `from` on, which a dry run cannot execute: after a non-transactional
+// migration, or after an enum label that would need a commit (enum_stop).
+void report_not_executed(const Context &ctx, const Folder &f, const std::vector<PlanRow> &plan,
+                         size_t from, bool enum_stop, nlohmann::json &report) {
+    for (size_t i = from; i < plan.size(); ++i) {
+        const Migration *m = find_migration(f, plan[i].version);
+        bool outside = !plan[i].transactional;
+        report.push_back({{"version", plan[i].version},
+                          {"name", plan[i].name},
+                          {"file", m ? m->up_file : ""},
+                          {"action", outside ? "outside-transaction" : "not-executed"},
+                          {"transactional", plan[i].transactional},
+                          {"duration_ms", nullptr}});
+        if (!ctx.opt.json && !ctx.opt.quiet)
+            fmt::print("{} {} {}\n",
+                       outside     ? "would run outside a transaction (not executed):"
+                       : enum_stop ? "would apply after the new enum label is committed (not "
+                                     "executed):"
+                                   : "would apply after it (not executed):",
+                       plan[i].version, plan[i].name);
+    }
+}
+
+void report_repeatables(const Context &ctx, Conn &c,
+                        const std::vector<const Migration *> &repeatables, nlohmann::json &report) {
+    for (const auto *r : repeatables) {
+        double secs = apply_repeatable(c, *r).second;
+        report.push_back({{"version", nullptr},
+                          {"name", r->name},
+                          {"file", r->up_file},
+                          {"action", "apply-repeatable"},
+                          {"transactional", true},
+                          {"duration_ms", to_ms(secs)}});
+        if (!ctx.opt.json && !ctx.opt.quiet)
+            fmt::print("would apply repeatable {} ({})\n", r->name, human_duration(secs));
+    }
+}
+
+} // namespace
+
+int dry_run(const Context &ctx, Conn &c, const Folder &f, const std::vector<PlanRow> &plan,
+            const std::vector<const Migration *> &repeatables, nlohmann::json &report) {
+    report = nlohmann::json::array(); // this attempt's (a lock timeout retries it)
+    // What one transaction can run: the first transaction of the plan, unless it is a
+    // non-transactional migration. Later ones may use an enum label added in it, which needs
+    // a commit that a dry run never makes.
+    auto ts = transactions(plan, false);
+    bool runs = !ts.empty() && !ts[0].outside;
+    size_t ran = runs ? ts[0].end : 0;
+    bool blocked = ran < plan.size();
+    if (ran > 0)
+        report_applied(ctx, c, f, plan[ran - 1].version, report);
+    report_not_executed(ctx, f, plan, ran, blocked && runs && ts[0].ends_with_enum_label, report);
+    if (!blocked)
+        report_repeatables(ctx, c, repeatables, report);
+    c.exec("ROLLBACK");
+    if (ctx.opt.json)
+        fmt::print("{}\n",
+                   nlohmann::json{{"dry_run", true}, {"ok", true}, {"migrations", report}}.dump(2));
+    else if (!ctx.opt.quiet)
+        fmt::print("dry run: rolled back, nothing changed\n");
+    return EXIT_OK;
+}
+
+void print_dry_run_failure(const PgError &e, const Folder &f, const nlohmann::json &report) {
+    // a script reading stdout learns that the dry run failed, and where
+    auto site = site_from_context(e, &f, false);
+    nlohmann::json err = {{"message", e.message},
+                          {"sqlstate", e.sqlstate},
+                          {"file", site ? nlohmann::json(site->file) : nullptr},
+                          {"line", site ? nlohmann::json(site->line) : nullptr},
+                          {"column", site ? nlohmann::json(site->col) : nullptr}};
+    fmt::print(
+        "{}\n",
+        nlohmann::json{{"dry_run", true}, {"ok", false}, {"error", err}, {"migrations", report}}
+            .dump(2));
+}
+
+} // namespace mig::client

@@ -1,0 +1,59 @@
+#include "deploy_lock.hpp"
+
+#include "errors.hpp"
+
+#include <chrono>
+#include <fmt/format.h>
+#include <thread>
+
+namespace mig::client {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Who holds the deploy lock, for the waiting message and the error after --lock-wait.
+std::string lock_holder(Conn &c) {
+    auto h = c.exec("SELECT pid, application_name, usename, xact_start FROM mig.lock_holder()");
+    if (h.rows() == 0)
+        return "another transaction";
+    return fmt::format("pid {} ({}, user {}, since {})", h.str(0, 0),
+                       h.str(0, 1).empty() ? "no application_name" : h.str(0, 1), h.str(0, 2),
+                       h.str(0, 3));
+}
+
+} // namespace
+
+bool try_begin_locked(Conn &c, const Context &ctx) {
+    std::string st = ctx.statement_timeout();
+    auto rs = c.pipeline(
+        {{"BEGIN", {}},
+         {"SELECT mig.lock(false), pg_catalog.set_config('lock_timeout', $1, true), "
+          "pg_catalog.set_config('statement_timeout', "
+          "COALESCE($2, pg_catalog.current_setting('statement_timeout')), true)",
+          {ctx.lock_timeout(), st.empty() ? std::nullopt : std::optional<std::string>(st)}}});
+    if (rs.size() == 2 && rs[1].str(0, 0) == "t")
+        return true;
+    c.exec("ROLLBACK");
+    return false;
+}
+
+void begin_locked(Conn &c, const Context &ctx) {
+    auto start = Clock::now();
+    std::string last_holder;
+    int polls = 0;
+    while (true) {
+        if (try_begin_locked(c, ctx))
+            return;
+        std::string holder = lock_holder(c);
+        if (std::chrono::duration<double>(Clock::now() - start).count() >= ctx.lock_wait())
+            throw ConnectError(fmt::format("deploy lock not obtained within {} s: held by {}",
+                                           ctx.lock_wait(), holder));
+        if (holder != last_holder && !ctx.opt.quiet)
+            fmt::print(stderr, "waiting for the deploy lock, held by {}\n", holder);
+        last_holder = holder;
+        ++polls;
+        std::this_thread::sleep_for(std::chrono::milliseconds(polls < 10 ? 100 : 500));
+    }
+}
+
+} // namespace mig::client

@@ -1,0 +1,161 @@
+#include "run_outside.hpp"
+
+#include "errors.hpp"
+#include "errors_report.hpp"
+#include "folder_pairs.hpp"
+#include "lock_retry.hpp"
+#include "output.hpp"
+#include "text.hpp"
+
+#include <chrono>
+#include <fmt/format.h>
+#include <optional>
+#include <vector>
+
+namespace mig::client {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// What is run: one direction of one migration.
+struct Script {
+    const std::string &version, &name;
+    bool down;
+    const Migration *m; // in the folder, or null
+    std::string dir() const { return down ? "down" : "up"; }
+};
+
+// A statement of mig.statements(): its number, text, where it starts in the script, whether it
+// is recorded done.
+struct Statement {
+    std::string no, sql;
+    int line = 0, col = 0;
+    bool done = false;
+};
+
+// No transaction to scope them to: lock_timeout and statement_timeout for the session.
+void set_session_timeouts(Conn &c, const Context &ctx) {
+    std::string st = ctx.statement_timeout();
+    c.exec("SELECT pg_catalog.set_config('lock_timeout', $1, false), "
+           "pg_catalog.set_config('statement_timeout', "
+           "COALESCE($2, pg_catalog.current_setting('statement_timeout')), false)",
+           {ctx.lock_timeout(), st.empty() ? std::nullopt : std::optional<std::string>(st)});
+}
+
+std::vector<Statement> read_statements(Conn &c, const Script &s) {
+    auto r = c.exec("SELECT stmt_no, sql, line, col, done FROM mig.statements($1, $2)",
+                    {s.version, s.dir()});
+    std::vector<Statement> out;
+    out.reserve(static_cast<size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i)
+        out.push_back({r.str(i, 0), r.str(i, 1), static_cast<int>(r.integer(i, 2)),
+                       static_cast<int>(r.integer(i, 3)), r.flag(i, 4)});
+    return out;
+}
+
+// Every up statement is recorded done, yet the migration is not complete: its down script ran
+// part-way (a failed `pgmig down`) and undid some of it. Resuming would run nothing and loop;
+// re-running the up script is not safe. Returns normally when another deployer finished it
+// meanwhile; throws InputError otherwise.
+void refuse_part_way_rolled_back(Conn &c, const Script &s) {
+    auto a = c.exec("SELECT a.complete, coalesce(a.down_statements_done, 0), m.down_statements "
+                    "FROM mig.applied a JOIN mig.migration m ON m.vkey OPERATOR(pg_catalog.=) "
+                    "a.vkey WHERE a.vkey OPERATOR(pg_catalog.=) mig.version_key($1)",
+                    {s.version});
+    if (a.rows() == 0 || a.str(0, 0) == "t")
+        return;
+    throw InputError(fmt::format(
+        "migration {} ({}) is part-way rolled back ({} of {} down statements done): finish "
+        "the rollback with `pgmig down` (it resumes there), then run `pgmig up`",
+        s.version, s.name, a.str(0, 1), a.str(0, 2)));
+}
+
+// Another deployer may have run the statement since mig.statements() was read.
+bool done_meanwhile(Conn &c, const Script &s, const Statement &st) {
+    auto now_done = c.exec("SELECT done FROM mig.statements($1, $2) WHERE stmt_no = $3::int",
+                           {s.version, s.dir(), st.no});
+    return now_done.rows() == 0 || now_done.str(0, 0) == "t";
+}
+
+// Runs one statement and records it done (retrying after a lock timeout).
+void run_statement(const Context &ctx, Conn &c, const Script &s, const Statement &st,
+                   size_t total) {
+    with_lock_retry(
+        c, fmt::format("connection lost while running migration {}", s.version),
+        [&](const PgError &, int) {
+            return fmt::format("lock timeout in migration {} statement {}; retrying", s.version,
+                               st.no);
+        },
+        [&] {
+            auto t0 = Clock::now();
+            c.exec(st.sql);
+            double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+            c.exec("SELECT mig.record_statement($1, $2::int, $3, $4::interval)",
+                   {s.version, st.no, s.dir(), interval_literal(secs)});
+            if (ctx.opt.verbose > 0)
+                fmt::print(
+                    "  {} {}: {} statement {} of {} done ({})\n", s.version, s.name, s.dir(), st.no,
+                    total,
+                    human_duration(std::chrono::duration<double>(Clock::now() - t0).count()));
+        });
+}
+
+// Where the error is: the statement's line and column in the script, then in its file.
+ErrorSite statement_site(const PgError &e, const Script &s, const Statement &st) {
+    ErrorSite site;
+    site.file = s.m ? (s.down ? s.m->down_file : s.m->up_file) : "migration " + s.version;
+    int in_script = st.line; // the line in the script, then in its file
+    site.col = st.col;
+    if (e.statement_position > 0) {
+        size_t b = char_to_byte(st.sql, e.statement_position);
+        auto [l, cc] = line_col_at(st.sql, b);
+        in_script += l - 1;
+        site.col = l == 1 ? st.col + cc - 1 : cc;
+    }
+    site.line = s.m ? s.m->file_line(s.down, in_script) : in_script;
+    if (s.m)
+        site.source = script_line(*s.m, s.down, in_script);
+    if (site.file.empty())
+        site.file = "migration " + s.version + (s.down ? " (down)" : "");
+    return site;
+}
+
+// Records the failure on the server (best effort), reports it; returns the exit code.
+int report_failure(const Context &ctx, Conn &c, const PgError &e, const Script &s,
+                   const Statement &st) {
+    try {
+        c.exec("SELECT mig.record_failure($1, $2::int, $3, $4, $5)",
+               {s.version, st.no, e.sqlstate, e.message, s.dir()});
+    } catch (const PgError &) {
+    }
+    print_pg_error(e, statement_site(e, s, st), ctx.opt.verbose);
+    return exit_code_for(e);
+}
+
+} // namespace
+
+int run_outside_transaction(const Context &ctx, Conn &c, const Folder *f,
+                            const std::string &version, const std::string &name, bool down) {
+    set_session_timeouts(c, ctx);
+    Script s{version, name, down, f ? find_migration(*f, version) : nullptr};
+    auto statements = read_statements(c, s);
+    bool left = false; // a statement not recorded done
+    for (const auto &st : statements)
+        left = left || !st.done;
+    if (!down && !left) {
+        refuse_part_way_rolled_back(c, s);
+        return EXIT_OK; // another deployer finished it meanwhile
+    }
+    for (const auto &st : statements) {
+        if (st.done || done_meanwhile(c, s, st))
+            continue;
+        try {
+            run_statement(ctx, c, s, st, statements.size());
+        } catch (const PgError &e) {
+            return report_failure(ctx, c, e, s, st);
+        }
+    }
+    return EXIT_OK;
+}
+
+} // namespace mig::client

@@ -1,0 +1,45 @@
+// `pgmig status`: fetch (status_fetch.cpp) → merge with the folder (status_merge.cpp) → render
+// (status_json.cpp, status_table.cpp). cmd_status.cpp runs the fetch on a second thread while
+// it reads the folder.
+#pragma once
+#include "layouts/layout.hpp"
+#include "pg_conn.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mig::client {
+
+// One output row; text fields point into the server's result or the loaded folder (both outlive
+// the lines), so merging 10,000 rows copies no strings.
+struct StatusLine {
+    std::string_view version, name, state, kind, batch, applied_at, file, local_checksum, checksum;
+    std::string duration;
+    int done = -1, statements = -1;         // a partial or failed migration's statements done
+    int down_done = 0, down_statements = 0; // of its down script, when a rollback stopped
+    bool has_down = false, transactional = true;
+};
+
+// The server's side: mig.status()'s rows (the lines point into `rows`).
+struct ServerStatus {
+    Result rows;
+    std::vector<StatusLine> lines;
+};
+
+// Queries mig.status() (and how far partial or failed migrations got, when there are any).
+ServerStatus fetch_server_status(Conn &c);
+
+// Adds the folder to the server's lines (f: null without a folder): each row's file and local
+// checksum, states the comparison changes (modified, changed, missing-file), and the folder's
+// migrations the server does not know (new); then sorts them. Drops an unused Flyway baseline
+// from f (FolderPairs::drop_unused_flyway_baseline).
+void merge_with_folder(std::vector<StatusLine> &lines, Folder *f);
+
+// `status --json`: an array of objects (docs/cli.md lists the fields).
+void print_status_json(const std::vector<StatusLine> &lines);
+// The table; colour: the state column painted. Adds a partial migration's progress to its
+// duration column.
+void print_status_table(std::vector<StatusLine> &lines, bool colour);
+
+} // namespace mig::client

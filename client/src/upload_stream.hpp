@@ -1,0 +1,13 @@
+// Uploading a body too big for a query parameter: COPY into a temporary table, then mig.upload.
+#pragma once
+#include "layouts/layout.hpp"
+#include "pg_conn.hpp"
+
+namespace mig::client {
+
+// Uploads a big body by COPY into a temporary table, in the open transaction. `first`: the
+// first such upload of the transaction (creates the table).
+// The checksum of a script that was not read yet is the one computed while sending it.
+void upload_streamed(Conn &c, Folder &f, Migration &m, bool replace, bool first);
+
+} // namespace mig::client
