@@ -3,6 +3,7 @@
 #include "errors.hpp"
 #include "layouts/layout.hpp"
 #include "layouts/lines.hpp"
+#include "text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -10,38 +11,19 @@
 #include <string_view>
 
 namespace mig::client {
-namespace {
-
-std::string trim(std::string_view s) {
-    size_t a = s.find_first_not_of(" \t\r");
-    if (a == std::string_view::npos)
-        return {};
-    size_t b = s.find_last_not_of(" \t\r");
-    return std::string(s.substr(a, b - a + 1));
-}
-
-std::string lower(std::string s) {
-    for (auto &c : s)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
-} // namespace
-
 FlywayScriptConfig parse_flyway_script_config(const std::string &text, const std::string &path) {
     FlywayScriptConfig c;
     for_each_line(text, [&](const std::string &raw, size_t, size_t, int idx) {
-        std::string line = trim(raw);
+        std::string_view line = trim_view(raw);
         if (line.empty() || line[0] == '#' || line[0] == '!')
             return true;
         size_t eq = line.find_first_of("=:");
-        std::string key = trim(std::string_view(line).substr(0, eq));
-        std::string value =
-            eq == std::string::npos ? "" : trim(std::string_view(line).substr(eq + 1));
+        std::string key = trim(line.substr(0, eq));
+        std::string value = eq == std::string::npos ? "" : trim(line.substr(eq + 1));
         if (key == "executeInTransaction") {
-            c.no_transaction = lower(value) == "false";
+            c.no_transaction = to_lower(value) == "false";
         } else if (key == "encoding") {
-            std::string v = lower(value);
+            std::string v = to_lower(value);
             if (v != "utf-8" && v != "utf8")
                 throw InputError(fmt::format("{}:{}: encoding {}: pgmig reads scripts as UTF-8 "
                                              "(convert the script, e.g. with iconv)",

@@ -1,21 +1,14 @@
 // Liquibase "formatted SQL" changelogs: one file per migration, its changesets in order
 // (docs/layouts.md, Liquibase).
 #include "layouts/layout.hpp"
+#include "text.hpp"
 
-#include <cctype>
 #include <fmt/format.h>
 #include <regex>
 #include <string_view>
 
 namespace mig::client {
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto &c : out)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 // The value of `key:value` among a changeset line's attributes ("" when absent).
 std::string attribute(const std::string &attrs, const char *key) {
@@ -79,7 +72,7 @@ DbmateScript parse_liquibase(const std::string &text) {
                 sets.back().end = start;
             Changeset c{m[1].str(), number, {}, {}, false, start, text.size(), false};
             std::string attrs = m[2].str();
-            std::string dbms = lower(attribute(attrs, "dbms"));
+            std::string dbms = to_lower(attribute(attrs, "dbms"));
             if (!dbms.empty()) {
                 // a list: postgresql, or anything but some (!h2); "all" too
                 bool listed = dbms.find("postgresql") != std::string::npos || dbms == "all";
@@ -87,10 +80,10 @@ DbmateScript parse_liquibase(const std::string &text) {
                 c.skip = negated ? dbms.find("!postgresql") != std::string::npos : !listed;
             }
             if (!c.skip) {
-                if (lower(attribute(attrs, "runintransaction")) == "false")
+                if (to_lower(attribute(attrs, "runintransaction")) == "false")
                     s.up_no_transaction = true;
                 for (const char *key : {"runAlways", "runOnChange"})
-                    if (lower(attribute(attrs, key)) == "true")
+                    if (to_lower(attribute(attrs, key)) == "true")
                         refuse(number, fmt::format("changeset {}: {}:true has no equivalent in "
                                                    "pgmig (a migration runs once; Flyway-style "
                                                    "repeatables are R__ files)",
@@ -102,7 +95,7 @@ DbmateScript parse_liquibase(const std::string &text) {
                                                    "to a folder of their own)",
                                                    c.id, key));
                 if (!attribute(attrs, "endDelimiter").empty() ||
-                    lower(attribute(attrs, "splitStatements")) == "false")
+                    to_lower(attribute(attrs, "splitStatements")) == "false")
                     refuse(number, fmt::format("changeset {}: endDelimiter / splitStatements are "
                                                "not supported (statements are split by the "
                                                "server's parser)",
@@ -112,7 +105,7 @@ DbmateScript parse_liquibase(const std::string &text) {
         } else if (!sets.empty() && std::regex_match(line, m, rollback)) {
             Changeset &c = sets.back();
             std::string body = m[1].str();
-            std::string l = lower(body);
+            std::string l = to_lower(body);
             // "not required" / "empty": nothing to undo; an empty line alone (a template
             // left unfilled) is no rollback
             if (l == "not required" || l == "empty") {

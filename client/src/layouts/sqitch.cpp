@@ -1,6 +1,7 @@
 // sqitch.plan: the changes of a sqitch project, in plan order (docs/layouts.md, sqitch).
 #include "errors.hpp"
 #include "layouts/layout.hpp"
+#include "text.hpp"
 
 #include <fmt/format.h>
 #include <string_view>
@@ -10,14 +11,6 @@ namespace {
 
 bool space(char c) {
     return c == ' ' || c == '\t' || c == '\r';
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && space(s.front()))
-        s.remove_prefix(1);
-    while (!s.empty() && space(s.back()))
-        s.remove_suffix(1);
-    return s;
 }
 
 // The first whitespace-separated word of `s`.
@@ -44,7 +37,7 @@ std::vector<SqitchChange> parse_sqitch_plan(const std::string &text, const std::
         size_t end = text.find('\n', at);
         if (end == std::string::npos)
             end = text.size();
-        std::string_view line = trim(std::string_view(text).substr(at, end - at));
+        std::string_view line = trim_view(std::string_view(text).substr(at, end - at));
         at = end + 1;
         ++number;
         if (line.empty() || line[0] == '#' || line[0] == '%')
