@@ -67,12 +67,7 @@ void claim_by_content(FolderReader &r, Claim &c) {
         return;
     }
     auto style = section_style(*text);
-    const SectionFormat *format = nullptr;
-    for (const SectionFormat *f : section_formats())
-        if (style == f->style) {
-            format = f;
-            break;
-        }
+    const SectionFormat *format = style ? &format_of(*style) : nullptr;
     // VERSION-title only for a file with the markers of a format whose names have it
     if (!underscored && !(format && format->dashed_names))
         return;

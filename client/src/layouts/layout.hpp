@@ -1,4 +1,4 @@
-// Migration folders: the five layouts pgmig reads, and what a folder yields.
+// Migration folders: the layouts pgmig reads, and what a folder yields.
 // Everything here is pure (files in, migrations out): no server, unit-tested.
 #pragma once
 #include <memory>
@@ -198,7 +198,8 @@ enum class SectionStyle {
 // separator or a node-pg-migrate marker line, if any.
 std::optional<SectionStyle> section_style(const std::string &text);
 bool has_dbmate_marker(const std::string &text);
-// The up and down scripts of a file of that style (parse_liquibase for Liquibase's).
+// The up and down scripts of a file of that style, by its format's parser (parse_liquibase for
+// Liquibase's, parse_tern for tern's, …; sectioned.hpp).
 SectionedScript parse_sections(const std::string &text, SectionStyle style);
 SectionedScript parse_dbmate(const std::string &text);
 // Liquibase's formatted SQL: a file whose first non-blank line is `--liquibase formatted sql`.

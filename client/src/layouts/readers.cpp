@@ -33,13 +33,6 @@ const std::vector<const ReaderSpec *> &layout_readers() {
     return readers;
 }
 
-const ReaderSpec &reader_of(Layout layout) {
-    for (const ReaderSpec *spec : layout_readers())
-        if (spec->layout == layout)
-            return *spec;
-    return kEmptyReader;
-}
-
 const std::vector<const SectionFormat *> &section_formats() {
     static const std::vector<const SectionFormat *> formats = [] {
         std::vector<const SectionFormat *> out;

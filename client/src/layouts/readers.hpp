@@ -79,8 +79,6 @@ extern const ReaderSpec kEmptyReader;         // folder.cpp
 
 // Every layout's reader, in the order of precedence (readers.cpp says what it decides).
 const std::vector<const ReaderSpec *> &layout_readers();
-// The reader of a layout.
-const ReaderSpec &reader_of(Layout layout);
 // The one-file-per-migration layouts' formats, in the table's order.
 const std::vector<const SectionFormat *> &section_formats();
 

@@ -8,16 +8,13 @@
 #include <fmt/format.h>
 
 namespace mig::client {
-namespace {
 
 const SectionFormat &format_of(SectionStyle style) {
     for (const SectionFormat *f : section_formats())
         if (f->style == style)
             return *f;
-    return *section_formats().front(); // every style has a format
+    return *section_formats().front(); // not reached: every style has a format
 }
-
-} // namespace
 
 std::optional<SectionStyle> section_style(const std::string &text) {
     // the formats told by their heads and by weak lines (few), picked out once

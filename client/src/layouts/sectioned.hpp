@@ -41,6 +41,9 @@ struct SectionFormat {
     const char *tool_file = nullptr;
 };
 
+// The format of a style (each has one).
+const SectionFormat &format_of(SectionStyle style);
+
 // The style of an up marker starting `line`: dbmate's `-- migrate:up`, goose's `-- +goose Up`,
 // sql-migrate's `-- +migrate Up`, shmig's `-- ====  UP  ====`.
 std::optional<SectionStyle> marked_up_style(const std::string &line);
