@@ -84,12 +84,16 @@ bool ends_with(std::string_view s, std::string_view p) {
     return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
 }
 
-std::string trim(std::string_view s) {
+std::string_view trim_view(std::string_view s) {
     size_t b = s.find_first_not_of(" \t\r\n");
     if (b == std::string_view::npos)
         return {};
     size_t e = s.find_last_not_of(" \t\r\n");
-    return std::string(s.substr(b, e - b + 1));
+    return s.substr(b, e - b + 1);
+}
+
+std::string trim(std::string_view s) {
+    return std::string(trim_view(s));
 }
 
 std::string to_lower(std::string_view s) {

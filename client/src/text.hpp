@@ -16,7 +16,10 @@ std::string line_of(std::string_view s, int n);
 int count_newlines(std::string_view s);
 bool starts_with(std::string_view s, std::string_view p);
 bool ends_with(std::string_view s, std::string_view p);
+// s without leading and trailing spaces, tabs, '\r' and '\n'; trim_view() as a view into s.
 std::string trim(std::string_view s);
+std::string_view trim_view(std::string_view s);
+// ASCII letters lowered (what std::tolower does in the C locale pgmig runs in).
 std::string to_lower(std::string_view s);
 // Byte offset of the n-th (1-based) character of s, counting UTF-8 characters.
 size_t char_to_byte(std::string_view s, long chars);

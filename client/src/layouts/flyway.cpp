@@ -1,8 +1,10 @@
 // Flyway's files beside its migrations: script configuration (`V1__x.sql.conf`) and SQL
 // callbacks (`afterMigrate.sql`) (docs/layouts.md, Flyway).
 #include "errors.hpp"
-#include "layouts/layout.hpp"
 #include "layouts/lines.hpp"
+#include "layouts/readers.hpp"
+#include "text.hpp"
+#include "version.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -12,36 +14,181 @@
 namespace mig::client {
 namespace {
 
-std::string trim(std::string_view s) {
-    size_t a = s.find_first_not_of(" \t\r");
-    if (a == std::string_view::npos)
-        return {};
-    size_t b = s.find_last_not_of(" \t\r");
-    return std::string(s.substr(a, b - a + 1));
+// A Flyway folder (docs/layouts.md, Flyway): V (versioned), U (undo), B (baseline) and R
+// (repeatable) scripts, and the script configurations beside them.
+class FlywayReader : public LayoutReader {
+  public:
+    void entry(FolderReader &r, Claim &c) override;
+    void complete(FolderReader &r, Folder &f) override;
+
+  private:
+    void other_file(FolderReader &r, std::string_view name);
+    void repeatable(FolderReader &r, std::string_view name, const FlywayName &fw);
+    void use_baseline(FolderReader &r, Folder &f);
+    void apply_configs(FolderReader &r, Folder &f);
+
+    struct ScriptConfig {
+        std::string script;    // the script it configures (a name beside it)
+        std::string_view file; // SCRIPT.conf
+        FlywayScriptConfig config;
+    };
+    std::vector<ScriptConfig> configs_;
+    std::vector<Migration> baselines_;   // B…__ scripts
+    std::vector<Migration> repeatables_; // R__ scripts
+};
+
+void FlywayReader::entry(FolderReader &r, Claim &c) {
+    std::string_view name = c.name();
+    auto fw = c.layout == Layout::Flyway ? parse_flyway_name(std::string(name)) : std::nullopt;
+    if (!fw)
+        return other_file(r, name);
+    switch (fw->kind) {
+    case FlywayKind::Versioned:
+    case FlywayKind::Baseline: {
+        Migration m;
+        m.version = fw->version;
+        m.name = fw->description;
+        m.up_file = r.path(name);
+        m.flyway_baseline = fw->kind == FlywayKind::Baseline;
+        if (!r.read_up(name, m))
+            return;
+        if (m.flyway_baseline)
+            baselines_.push_back(std::move(m));
+        else
+            r.add(std::move(m));
+        return;
+    }
+    case FlywayKind::Undo: {
+        DownScript d;
+        if (r.read_down(name, d))
+            r.add_down(canonical_version(fw->version), name, std::move(d), fw->version, "undo");
+        return;
+    }
+    case FlywayKind::Repeatable:
+        return repeatable(r, name, *fw);
+    }
 }
 
-std::string lower(std::string s) {
-    for (auto &c : s)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
+// A file that is not a migration: a script's configuration (applied once the migrations are
+// known), a callback, or a stray file.
+void FlywayReader::other_file(FolderReader &r, std::string_view name) {
+    std::string_view script = name.substr(0, name.size() - 5);
+    if (ends_with(name, ".sql.conf") && parse_flyway_name(std::string(script))) {
+        if (auto t = r.read(name)) {
+            try {
+                auto c = parse_flyway_script_config(*t, r.path(name));
+                for (const auto &key : c.ignored)
+                    r.warnings.push_back(
+                        fmt::format("{}: {} is not used by pgmig", r.path(name), key));
+                configs_.push_back({std::string(script), name, c});
+            } catch (const InputError &err) {
+                r.errors.push_back(err.what());
+            }
+        }
+    } else if (auto event = flyway_callback_event(name); !event.empty()) {
+        r.stray(name, fmt::format("a Flyway {} callback: pgmig runs no callbacks; run it yourself "
+                                  "after `pgmig up`, or make it an R__ migration if it is "
+                                  "idempotent",
+                                  event));
+    } else {
+        r.stray(name, "not V{version}__{description}.sql, U…, B… or R__…");
+    }
+}
+
+// A repeatable migration: read now, compared by its checksum.
+void FlywayReader::repeatable(FolderReader &r, std::string_view name, const FlywayName &fw) {
+    auto text = r.read(name);
+    if (!text)
+        return;
+    Migration m;
+    m.name = fw.description;
+    m.up_file = r.path(name);
+    m.up_sql = std::move(*text);
+    m.repeatable = true;
+    for (const auto &other : repeatables_)
+        if (other.name == m.name)
+            r.errors.push_back(
+                fmt::format("duplicate repeatable migration: {} and {}", other.up_file, m.up_file));
+    repeatables_.push_back(std::move(m));
+}
+
+void FlywayReader::complete(FolderReader &r, Folder &f) {
+    f.repeatables = std::move(repeatables_);
+    use_baseline(r, f);
+    apply_configs(r, f);
+}
+
+// Flyway runs the latest baseline migration (B5__…) on a database with no migration yet, then
+// the V migrations above it. With the V migrations it stands for still in the folder, running
+// them is the same and pgmig does that (its databases may have them applied); without them, the
+// latest B is the folder's first migration. Older B scripts are superseded.
+void FlywayReader::use_baseline(FolderReader &r, Folder &f) {
+    std::vector<Migration> &bs = baselines_;
+    if (bs.empty())
+        return;
+    std::sort(bs.begin(), bs.end(), [](const Migration &a, const Migration &c) {
+        return compare_versions(a.version, c.version) < 0;
+    });
+    Migration &latest = bs.back();
+    for (size_t i = 0; i + 1 < bs.size(); ++i)
+        r.warnings.push_back(
+            fmt::format("{}: ignored (a Flyway baseline migration superseded by {})", bs[i].up_file,
+                        latest.up_file));
+    if (!f.migrations.empty() &&
+        compare_versions(f.migrations.front().version, latest.version) <= 0) {
+        r.warnings.push_back(fmt::format(
+            "{}: ignored (a Flyway baseline migration: the V migrations it stands for, from {}, "
+            "are in the folder and run instead)",
+            latest.up_file, f.migrations.front().up_file));
+        return;
+    }
+    f.migrations.insert(f.migrations.begin(), std::move(latest));
+}
+
+// Each script configuration's executeInTransaction, on the migration of its script.
+void FlywayReader::apply_configs(FolderReader &r, Folder &f) {
+    for (const auto &sc : configs_) {
+        std::string script = r.path(sc.script);
+        auto of_script = [&](const Migration &m) { return m.up_file == script; };
+        auto it = std::find_if(f.migrations.begin(), f.migrations.end(), of_script);
+        auto rt = std::find_if(f.repeatables.begin(), f.repeatables.end(), of_script);
+        if (it != f.migrations.end())
+            it->no_transaction = it->no_transaction || sc.config.no_transaction;
+        else if (rt != f.repeatables.end())
+            rt->no_transaction = rt->no_transaction || sc.config.no_transaction;
+        else if (sc.script[0] != 'U') // an undo script's transaction is the server parser's call
+            r.warnings.push_back(fmt::format("{}: ignored (configures {}, which is not there)",
+                                             r.path(sc.file), sc.script));
+    }
+}
+
+bool claims_flyway(Claim &c) {
+    return !c.entry->is_dir && parse_flyway_name(std::string(c.name()));
 }
 
 } // namespace
 
+const ReaderSpec kFlywayReader = [] {
+    ReaderSpec spec{Layout::Flyway, Detection::Names,
+                    [](const ReaderSpec &) -> std::unique_ptr<LayoutReader> {
+                        return std::make_unique<FlywayReader>();
+                    }};
+    spec.claims = claims_flyway;
+    return spec;
+}();
 FlywayScriptConfig parse_flyway_script_config(const std::string &text, const std::string &path) {
     FlywayScriptConfig c;
     for_each_line(text, [&](const std::string &raw, size_t, size_t, int idx) {
-        std::string line = trim(raw);
+        std::string_view line = trim_view(raw);
         if (line.empty() || line[0] == '#' || line[0] == '!')
             return true;
         size_t eq = line.find_first_of("=:");
-        std::string key = trim(std::string_view(line).substr(0, eq));
-        std::string value =
-            eq == std::string::npos ? "" : trim(std::string_view(line).substr(eq + 1));
+        std::string key = trim(line.substr(0, eq));
+        std::string value = eq == std::string::npos ? "" : trim(line.substr(eq + 1));
         if (key == "executeInTransaction") {
-            c.no_transaction = lower(value) == "false";
+            c.no_transaction = to_lower(value) == "false";
         } else if (key == "encoding") {
-            std::string v = lower(value);
+            std::string v = to_lower(value);
             if (v != "utf-8" && v != "utf8")
                 throw InputError(fmt::format("{}:{}: encoding {}: pgmig reads scripts as UTF-8 "
                                              "(convert the script, e.g. with iconv)",

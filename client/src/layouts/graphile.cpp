@@ -1,12 +1,63 @@
 // graphile-migrate's committed migrations: NNNNNN[-message].sql whose header has `--! Previous:`
 // (docs/layouts.md). Up scripts only: graphile-migrate has no down migrations.
-#include "layouts/layout.hpp"
 #include "layouts/lines.hpp"
+#include "layouts/sectioned.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <fmt/format.h>
+#include <fstream>
+#include <iterator>
 #include <regex>
 
 namespace mig::client {
+namespace {
+
+// graphile-migrate's settings: .gmrc in the project, two levels above migrations/committed (or
+// one, for a folder pointed at directly); "" when there is none.
+std::string read_gmrc(const std::string &dir) {
+    for (const char *rel : {"../../.gmrc", "../.gmrc"}) {
+        std::ifstream in(join_path(dir, rel), std::ios::binary);
+        if (in)
+            return std::string(std::istreambuf_iterator<char>(in), {});
+    }
+    return {};
+}
+
+constexpr SectionFormat kGraphileFormat = [] {
+    SectionFormat f{SectionStyle::Graphile, Layout::Graphile, "--! Previous:", parse_graphile};
+    f.heads = is_graphile_committed;
+    f.dashed_names = true;
+    return f;
+}();
+
+class GraphileReader : public SectionedReader {
+  public:
+    GraphileReader() : SectionedReader(kGraphileFormat) {}
+
+  protected:
+    bool accepts(FolderReader &r, const Migration &m, const SectionedScript &s) override {
+        if (!placeholders_) // read once, for the folder's first script
+            placeholders_ = graphile_placeholders(read_gmrc(r.dir()));
+        auto [line, key] = graphile_placeholder_use(s.up, *placeholders_);
+        if (line)
+            r.errors.push_back(fmt::format(
+                "{}:{}: graphile-migrate's placeholder {} is not substituted by pgmig (what ran "
+                "would not be what was checksummed): write its value into the script",
+                m.up_file, line, key));
+        return line == 0;
+    }
+
+  private:
+    std::optional<std::vector<std::string>> placeholders_;
+};
+
+} // namespace
+
+const ReaderSpec kGraphileReader =
+    sectioned_reader_spec(kGraphileFormat, [](const ReaderSpec &) -> std::unique_ptr<LayoutReader> {
+        return std::make_unique<GraphileReader>();
+    });
 
 bool is_graphile_committed(const std::string &text) {
     // the header is the file's first lines `--! Key[: value]`, in any order
@@ -20,8 +71,8 @@ bool is_graphile_committed(const std::string &text) {
     return previous;
 }
 
-DbmateScript parse_graphile(const std::string &text) {
-    DbmateScript s;
+SectionedScript parse_graphile(const std::string &text) {
+    SectionedScript s;
     s.has_up = true;
     s.up = text; // the `--!` header lines are comments to the server
     // `--! no-transaction` among the header's lines (they end at the first line of SQL)

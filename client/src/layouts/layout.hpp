@@ -1,4 +1,4 @@
-// Migration folders: the five layouts pgmig reads, and what a folder yields.
+// Migration folders: the layouts pgmig reads, and what a folder yields.
 // Everything here is pure (files in, migrations out): no server, unit-tested.
 #pragma once
 #include <memory>
@@ -164,7 +164,9 @@ struct FlywayName {
 };
 std::optional<FlywayName> parse_flyway_name(const std::string &file);
 
-struct DbmateScript {
+// A migration file with up and down sections, read: what every section-marker format's parser
+// (dbmate, goose, sql-migrate, shmig, Liquibase, tern, node-pg-migrate, graphile-migrate) returns.
+struct SectionedScript {
     bool has_up = false;
     std::string up;
     int up_offset = 0;
@@ -196,23 +198,24 @@ enum class SectionStyle {
 // separator or a node-pg-migrate marker line, if any.
 std::optional<SectionStyle> section_style(const std::string &text);
 bool has_dbmate_marker(const std::string &text);
-// The up and down scripts of a file of that style (parse_liquibase for Liquibase's).
-DbmateScript parse_sections(const std::string &text, SectionStyle style);
-DbmateScript parse_dbmate(const std::string &text);
+// The up and down scripts of a file of that style, by its format's parser (parse_liquibase for
+// Liquibase's, parse_tern for tern's, …; sectioned.hpp).
+SectionedScript parse_sections(const std::string &text, SectionStyle style);
+SectionedScript parse_dbmate(const std::string &text);
 // Liquibase's formatted SQL: a file whose first non-blank line is `--liquibase formatted sql`.
 bool is_liquibase_formatted(const std::string &text);
 // Its changesets in order are the up script (those for another DBMS blanked); their `--rollback`
 // lines, last changeset first, the down script (none when a changeset has no rollback);
 // runInTransaction:false makes it non-transactional; runAlways/runOnChange, contexts and labels,
 // preconditions and custom delimiters are `unsupported`.
-DbmateScript parse_liquibase(const std::string &text);
+SectionedScript parse_liquibase(const std::string &text);
 
 // tern: the line `---- create above / drop below ----` (surrounding blanks allowed).
 bool is_tern_separator(const std::string &line);
 // The text above the separator is the up script, below it the down script (none without the
 // separator or when only white space follows it, as in tern); `---- tern: disable-tx ----`
 // above it makes it non-transactional; tern's `{{ ... }}` templates are `unsupported`.
-DbmateScript parse_tern(const std::string &text);
+SectionedScript parse_tern(const std::string &text);
 
 // node-pg-migrate: true for an `-- Up Migration` line, false for `-- Down Migration`
 // (case-insensitive, `--` and dashes as node-pg-migrate allows), nullopt otherwise. The marker
@@ -226,14 +229,14 @@ inline constexpr const char *kNodePgMigrateLooseMarker =
     "line: write it as '-- Up Migration' or '-- Down Migration'";
 // The sections after each marker; a down marker without an up marker, a repeated marker and a
 // loose marker line are `unsupported`. No down marker: no down script.
-DbmateScript parse_node_pg_migrate(const std::string &text);
+SectionedScript parse_node_pg_migrate(const std::string &text);
 
 // graphile-migrate's committed migration: the header (the file's first `--! Key: value` lines,
 // `--! AllowInvalidHash` among them) has `--! Previous:`.
 bool is_graphile_committed(const std::string &text);
 // The whole file is the up script (no down); `--! no-transaction` among the header lines makes
 // it non-transactional.
-DbmateScript parse_graphile(const std::string &text);
+SectionedScript parse_graphile(const std::string &text);
 // The placeholders graphile-migrate substitutes: :DATABASE_NAME, :DATABASE_OWNER and the keys of
 // the "placeholders" of its .gmrc (its text, or "" when there is none).
 std::vector<std::string> graphile_placeholders(const std::string &gmrc_text);

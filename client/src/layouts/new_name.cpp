@@ -52,8 +52,7 @@ bool uses_prisma_scripts(const Folder &f) {
 
 // Next version: a timestamp when the existing versions are timestamps (>= 12 digits, or Unix
 // times) or there are none; otherwise the last version's last group plus one, same zero padding.
-std::string next_version(const Folder &f, const std::string &now, bool *dotted) {
-    *dotted = false;
+std::string next_version(const Folder &f, const std::string &now) {
     if (f.migrations.empty())
         return now;
     const std::string &last = f.migrations.back().version;
@@ -75,7 +74,6 @@ std::string next_version(const Folder &f, const std::string &now, bool *dotted) 
     size_t dot = last.rfind('.');
     if (dot == std::string::npos)
         return increment_digits(last);
-    *dotted = true;
     return last.substr(0, dot + 1) + increment_digits(last.substr(dot + 1));
 }
 
@@ -88,104 +86,20 @@ std::string diesel_dashes(const std::string &ts) {
     return ts.size() == 14 ? out : out + "-" + ts.substr(15);
 }
 
-} // namespace
+bool has_downs(const Folder &f) {
+    return std::any_of(f.migrations.begin(), f.migrations.end(),
+                       [](const Migration &m) { return !m.down_file.empty(); });
+}
 
-NewFiles plan_new_migration(const Folder &f, const std::string &raw_name, const std::string &now) {
-    std::string name = clean_name(raw_name);
-    if (name.empty())
-        throw InputError("the migration name is empty");
-    bool dotted = false;
-    std::string v = next_version(f, now, &dotted);
-    NewFiles out;
+// Layouts whose migrations their own tool writes: where pgmig sends the user instead.
+void refuse_tool_written(const Folder &f, const std::string &name) {
     switch (f.layout) {
-    case Layout::Empty:
-    case Layout::GolangMigrate:
-        out.files.push_back({fmt::format("{}_{}.up.sql", v, name), ""});
-        out.files.push_back({fmt::format("{}_{}.down.sql", v, name), ""});
-        break;
-    case Layout::Directory: {
-        std::string dirname = fmt::format("{}_{}", v, name);
-        // keep diesel's dashed timestamps when the folder uses them
-        if (!f.migrations.empty()) {
-            const std::string &last = f.migrations.back().up_file;
-            auto slash = last.rfind('/');
-            auto prev = slash == std::string::npos ? last : last.substr(0, slash);
-            auto pslash = prev.rfind('/');
-            std::string base = pslash == std::string::npos ? prev : prev.substr(pslash + 1);
-            if (base.size() > 4 && base[4] == '-' && (v.size() == 14 || v.find('.') == 14))
-                dirname = fmt::format("{}_{}", diesel_dashes(v), name);
-        }
-        out.dirs.push_back(dirname);
-        if (uses_prisma_scripts(f)) {
-            out.files.push_back({dirname + "/migration.sql", ""});
-            break;
-        }
-        out.files.push_back({dirname + "/up.sql", ""});
-        out.files.push_back({dirname + "/down.sql", ""});
-        break;
-    }
-    case Layout::Dbmate:
-        out.files.push_back(
-            {fmt::format("{}_{}.sql", v, name), "-- migrate:up\n\n\n-- migrate:down\n\n"});
-        break;
-    case Layout::Goose:
-        out.files.push_back({fmt::format("{}_{}.sql", v, name),
-                             "-- +goose Up\n-- +goose StatementBegin\n\n-- +goose StatementEnd\n\n"
-                             "-- +goose Down\n-- +goose StatementBegin\n\n-- +goose "
-                             "StatementEnd\n"});
-        break;
-    case Layout::SqlMigrate: {
-        // sql-migrate names files VERSION-title; keep '_' where the folder uses it
-        bool underscore =
-            !f.migrations.empty() &&
-            f.relative(f.migrations.back().up_file).find('_') == f.migrations.back().version.size();
-        out.files.push_back({fmt::format("{}{}{}.sql", v, underscore ? "_" : "-", name),
-                             "-- +migrate Up\n\n-- +migrate Down\n"});
-        break;
-    }
-    case Layout::Flyway: {
-        std::string fv = v;
-        for (auto &c : fv)
-            if (c == '.')
-                c = '_';
-        (void)dotted;
-        out.files.push_back({fmt::format("V{}__{}.sql", fv, name), ""});
-        // undo files only in a folder that has them (they are a Flyway Teams feature)
-        if (std::any_of(f.migrations.begin(), f.migrations.end(),
-                        [](const Migration &m) { return !m.down_file.empty(); }))
-            out.files.push_back({fmt::format("U{}__{}.sql", fv, name), ""});
-        break;
-    }
-    case Layout::Liquibase:
-        out.files.push_back({fmt::format("{}_{}.sql", v, name),
-                             fmt::format("--liquibase formatted sql\n\n--changeset pgmig:{}_{}\n\n"
-                                         "--rollback \n",
-                                         v, name)});
-        break;
     case Layout::Sqitch:
         // a new change goes at the end of sqitch.plan too, with its planner: sqitch's job
         throw InputError(fmt::format("{}: a sqitch project: add the change with `sqitch add {}` "
                                      "(it writes deploy/, revert/ and verify/ and appends it to "
                                      "sqitch.plan); pgmig then reads it from the plan",
                                      f.dir, name));
-    case Layout::Tern:
-        out.files.push_back(
-            {fmt::format("{}_{}.sql", v, name), "\n\n---- create above / drop below ----\n\n"});
-        break;
-    case Layout::NodePgMigrate:
-        out.files.push_back(
-            {fmt::format("{}_{}.sql", v, name), "-- Up Migration\n\n-- Down Migration\n"});
-        break;
-    case Layout::Shmig:
-        out.files.push_back({fmt::format("{}-{}.sql", v, name),
-                             fmt::format("-- Migration: {}\n-- ====  UP  ====\n\n"
-                                         "-- ==== DOWN ====\n\n",
-                                         name)});
-        break;
-    case Layout::Postgrator:
-        out.files.push_back({fmt::format("{}.do.{}.sql", v, name), ""});
-        out.files.push_back({fmt::format("{}.undo.{}.sql", v, name), ""});
-        break;
     case Layout::Drizzle:
         // the journal and the schema snapshot are drizzle-kit's to write
         throw InputError(fmt::format("{}: a drizzle-kit folder: generate the migration with "
@@ -199,13 +113,113 @@ NewFiles plan_new_migration(const Folder &f, const std::string &raw_name, const 
                                      "(it numbers the file and chains its hash); pgmig then "
                                      "reads it here",
                                      f.dir));
-    case Layout::Numbered:
-        out.files.push_back({fmt::format("{}_{}.sql", v, name), ""});
-        // a down file only in a folder that has them (Supabase's, sqlx's and Atlas's have none)
-        if (std::any_of(f.migrations.begin(), f.migrations.end(),
-                        [](const Migration &m) { return !m.down_file.empty(); }))
-            out.files.push_back({fmt::format("{}_{}_down.sql", v, name), ""});
+    default:
         break;
+    }
+}
+
+void directory_files(const Folder &f, const std::string &v, const std::string &name,
+                     NewFiles &out) {
+    std::string dirname = fmt::format("{}_{}", v, name);
+    // keep diesel's dashed timestamps when the folder uses them
+    if (!f.migrations.empty()) {
+        const std::string &last = f.migrations.back().up_file;
+        auto slash = last.rfind('/');
+        auto prev = slash == std::string::npos ? last : last.substr(0, slash);
+        auto pslash = prev.rfind('/');
+        std::string base = pslash == std::string::npos ? prev : prev.substr(pslash + 1);
+        if (base.size() > 4 && base[4] == '-' && (v.size() == 14 || v.find('.') == 14))
+            dirname = fmt::format("{}_{}", diesel_dashes(v), name);
+    }
+    out.dirs.push_back(dirname);
+    if (uses_prisma_scripts(f)) {
+        out.files.push_back({dirname + "/migration.sql", ""});
+        return;
+    }
+    out.files.push_back({dirname + "/up.sql", ""});
+    out.files.push_back({dirname + "/down.sql", ""});
+}
+
+void flyway_files(const Folder &f, const std::string &v, const std::string &name, NewFiles &out) {
+    std::string fv = v;
+    std::replace(fv.begin(), fv.end(), '.', '_');
+    out.files.push_back({fmt::format("V{}__{}.sql", fv, name), ""});
+    // undo files only in a folder that has them (they are a Flyway Teams feature)
+    if (has_downs(f))
+        out.files.push_back({fmt::format("U{}__{}.sql", fv, name), ""});
+}
+
+// sql-migrate names files VERSION-title; '_' is kept where the folder uses it.
+std::string sql_migrate_name(const Folder &f, const std::string &v, const std::string &name) {
+    bool underscore = !f.migrations.empty() && f.relative(f.migrations.back().up_file).find('_') ==
+                                                   f.migrations.back().version.size();
+    return fmt::format("{}{}{}.sql", v, underscore ? "_" : "-", name);
+}
+
+} // namespace
+
+NewFiles plan_new_migration(const Folder &f, const std::string &raw_name, const std::string &now) {
+    std::string name = clean_name(raw_name);
+    if (name.empty())
+        throw InputError("the migration name is empty");
+    std::string v = next_version(f, now);
+    refuse_tool_written(f, name);
+    NewFiles out;
+    auto file = [&](std::string path, std::string content) {
+        out.files.push_back({std::move(path), std::move(content)});
+    };
+    const std::string base = fmt::format("{}_{}", v, name);
+    switch (f.layout) {
+    case Layout::Empty:
+    case Layout::GolangMigrate:
+        file(base + ".up.sql", "");
+        file(base + ".down.sql", "");
+        break;
+    case Layout::Directory:
+        directory_files(f, v, name, out);
+        break;
+    case Layout::Dbmate:
+        file(base + ".sql", "-- migrate:up\n\n\n-- migrate:down\n\n");
+        break;
+    case Layout::Goose:
+        file(base + ".sql", "-- +goose Up\n-- +goose StatementBegin\n\n-- +goose StatementEnd\n\n"
+                            "-- +goose Down\n-- +goose StatementBegin\n\n-- +goose StatementEnd\n");
+        break;
+    case Layout::SqlMigrate:
+        file(sql_migrate_name(f, v, name), "-- +migrate Up\n\n-- +migrate Down\n");
+        break;
+    case Layout::Flyway:
+        flyway_files(f, v, name, out);
+        break;
+    case Layout::Liquibase:
+        file(base + ".sql", fmt::format("--liquibase formatted sql\n\n--changeset pgmig:{}\n\n"
+                                        "--rollback \n",
+                                        base));
+        break;
+    case Layout::Tern:
+        file(base + ".sql", "\n\n---- create above / drop below ----\n\n");
+        break;
+    case Layout::NodePgMigrate:
+        file(base + ".sql", "-- Up Migration\n\n-- Down Migration\n");
+        break;
+    case Layout::Shmig:
+        file(fmt::format("{}-{}.sql", v, name),
+             fmt::format("-- Migration: {}\n-- ====  UP  ====\n\n-- ==== DOWN ====\n\n", name));
+        break;
+    case Layout::Postgrator:
+        file(fmt::format("{}.do.{}.sql", v, name), "");
+        file(fmt::format("{}.undo.{}.sql", v, name), "");
+        break;
+    case Layout::Numbered:
+        file(base + ".sql", "");
+        // a down file only in a folder that has them (Supabase's, sqlx's and Atlas's have none)
+        if (has_downs(f))
+            file(base + "_down.sql", "");
+        break;
+    case Layout::Sqitch:
+    case Layout::Drizzle:
+    case Layout::Graphile:
+        break; // refused above
     }
     return out;
 }

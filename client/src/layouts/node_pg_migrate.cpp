@@ -1,7 +1,9 @@
 // node-pg-migrate's SQL migrations: NNN_title.sql with a `-- Up Migration` line above the up
 // script and a `-- Down Migration` line above the down script (docs/layouts.md).
-#include "layouts/layout.hpp"
 #include "layouts/lines.hpp"
+#include "layouts/sectioned.hpp"
+
+#include <fmt/format.h>
 
 #include <cctype>
 #include <string_view>
@@ -49,7 +51,40 @@ std::optional<std::pair<bool, size_t>> loose_marker(std::string_view line) {
     return std::make_pair(up, i);
 }
 
+bool shows_node_pg_migrate(const std::string &line) {
+    return node_pg_migrate_marker(line).has_value();
+}
+
+constexpr SectionFormat kNodePgMigrateFormat = [] {
+    SectionFormat f{SectionStyle::NodePgMigrate, Layout::NodePgMigrate, "-- Up Migration",
+                    parse_node_pg_migrate};
+    f.shows = shows_node_pg_migrate;
+    f.unmarked_up_only = true;
+    return f;
+}();
+
+class NodePgMigrateReader : public SectionedReader {
+  public:
+    NodePgMigrateReader() : SectionedReader(kNodePgMigrateFormat) {}
+
+  protected:
+    // node-pg-migrate would split this file at a line pgmig does not take for a marker: refuse
+    // it rather than run a down section as part of the up
+    bool accepts_unmarked(FolderReader &r, const Migration &m, const std::string &text) override {
+        int line = node_pg_migrate_loose_line(text);
+        if (line)
+            r.errors.push_back(
+                fmt::format("{}:{}: {}", m.up_file, line, kNodePgMigrateLooseMarker));
+        return line == 0;
+    }
+};
+
 } // namespace
+
+const ReaderSpec kNodePgMigrateReader = sectioned_reader_spec(
+    kNodePgMigrateFormat, [](const ReaderSpec &) -> std::unique_ptr<LayoutReader> {
+        return std::make_unique<NodePgMigrateReader>();
+    });
 
 std::optional<bool> node_pg_migrate_marker(const std::string &line) {
     auto m = loose_marker(line);
@@ -71,8 +106,8 @@ int node_pg_migrate_loose_line(const std::string &text) {
     return found;
 }
 
-DbmateScript parse_node_pg_migrate(const std::string &text) {
-    DbmateScript s;
+SectionedScript parse_node_pg_migrate(const std::string &text) {
+    SectionedScript s;
     struct Marker {
         bool up;
         size_t line_start, body_start;

@@ -1,8 +1,10 @@
 // sqitch.plan: the changes of a sqitch project, in plan order (docs/layouts.md, sqitch).
 #include "errors.hpp"
-#include "layouts/layout.hpp"
+#include "layouts/readers.hpp"
+#include "text.hpp"
 
 #include <fmt/format.h>
+#include <set>
 #include <string_view>
 
 namespace mig::client {
@@ -10,14 +12,6 @@ namespace {
 
 bool space(char c) {
     return c == ' ' || c == '\t' || c == '\r';
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && space(s.front()))
-        s.remove_prefix(1);
-    while (!s.empty() && space(s.back()))
-        s.remove_suffix(1);
-    return s;
 }
 
 // The first whitespace-separated word of `s`.
@@ -28,7 +22,100 @@ std::string_view first_word(std::string_view s) {
     return s.substr(0, end);
 }
 
+// A sqitch project: one migration per change of sqitch.plan, in plan order, its version the
+// change's position (1, 2, …: sqitch plans only grow at the end), deploy/SCRIPT.sql the up
+// script and revert/SCRIPT.sql the down. Scripts in deploy/ or revert/ that no change names are
+// stray files; verify/ is sqitch's own (not run).
+class SqitchReader : public LayoutReader {
+  public:
+    void entry(FolderReader &r, Claim &c) override {
+        std::string_view name = c.name();
+        if (c.layout == Layout::Sqitch)
+            return read_plan(r);
+        bool sqitch_dir =
+            c.stray_dir() && (name == "deploy" || name == "revert" || name == "verify");
+        if (!sqitch_dir && name != "sqitch.conf")
+            r.stray(c.stray_dir() ? std::string(name) + "/" : std::string(name),
+                    "not part of the sqitch project");
+    }
+
+  private:
+    void read_plan(FolderReader &r);
+    void add_change(FolderReader &r, const SqitchChange &c, int position, const std::string &plan);
+    void stray_scripts(FolderReader &r, const std::set<std::string> &used);
+};
+
+void SqitchReader::read_plan(FolderReader &r) {
+    const std::string plan = r.path("sqitch.plan");
+    auto text = r.read("sqitch.plan");
+    if (!text)
+        return;
+    std::vector<SqitchChange> changes;
+    try {
+        changes = parse_sqitch_plan(*text, plan);
+    } catch (const InputError &e) {
+        r.errors.push_back(e.what());
+        return;
+    }
+    std::set<std::string> used; // the first path component of each script's name
+    int position = 0;
+    for (const auto &c : changes) {
+        std::string file = c.script + ".sql";
+        used.insert(file.substr(0, file.find('/')));
+        add_change(r, c, ++position, plan);
+    }
+    stray_scripts(r, used);
+}
+
+void SqitchReader::add_change(FolderReader &r, const SqitchChange &c, int position,
+                              const std::string &plan) {
+    // a change's scripts may be in subdirectories (names with '/'): asked by path
+    std::string file = c.script + ".sql";
+    std::string up_rel = "deploy/" + file;
+    if (!r.is_file(up_rel)) {
+        r.errors.push_back(fmt::format("{}:{}: change {}: {} does not exist", plan, c.line, c.name,
+                                       r.path(up_rel)));
+        return;
+    }
+    Migration m;
+    m.version = std::to_string(position);
+    m.name = c.name;
+    m.up_file = r.path(up_rel);
+    if (!r.read_up(up_rel, m))
+        return;
+    std::string down_rel = "revert/" + file;
+    if (r.is_file(down_rel)) {
+        DownScript d;
+        if (r.read_down(down_rel, d)) {
+            m.down_file = r.path(down_rel);
+            d.move_into(m);
+        }
+    }
+    r.add(std::move(m));
+}
+
+void SqitchReader::stray_scripts(FolderReader &r, const std::set<std::string> &used) {
+    for (const Entry &d : r.entries())
+        if (d.is_dir && (d.name == "deploy" || d.name == "revert"))
+            for (const auto &child : d.children)
+                if (!used.count(child))
+                    r.stray(std::string(d.name) + "/" + child, "no change of sqitch.plan");
+}
+
+bool claims_sqitch_plan(Claim &c) {
+    return !c.entry->is_dir && c.name() == "sqitch.plan";
+}
+
 } // namespace
+
+const ReaderSpec kSqitchReader = [] {
+    ReaderSpec spec{Layout::Sqitch, Detection::Project,
+                    [](const ReaderSpec &) -> std::unique_ptr<LayoutReader> {
+                        return std::make_unique<SqitchReader>();
+                    }};
+    spec.claims = claims_sqitch_plan;
+    return spec;
+}();
 
 std::vector<SqitchChange> parse_sqitch_plan(const std::string &text, const std::string &path) {
     struct Line {
@@ -44,7 +131,7 @@ std::vector<SqitchChange> parse_sqitch_plan(const std::string &text, const std::
         size_t end = text.find('\n', at);
         if (end == std::string::npos)
             end = text.size();
-        std::string_view line = trim(std::string_view(text).substr(at, end - at));
+        std::string_view line = trim_view(std::string_view(text).substr(at, end - at));
         at = end + 1;
         ++number;
         if (line.empty() || line[0] == '#' || line[0] == '%')

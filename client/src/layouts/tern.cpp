@@ -1,7 +1,7 @@
 // tern's migrations (jackc/tern): one NNN_title.sql per migration, the up script above the line
 // `---- create above / drop below ----` and the down script below it (docs/layouts.md, tern).
-#include "layouts/layout.hpp"
 #include "layouts/lines.hpp"
+#include "layouts/sectioned.hpp"
 
 #include <string_view>
 
@@ -12,7 +12,19 @@ bool blank(const std::string &s, size_t from = 0) {
     return s.find_first_not_of(" \t\r\n\v\f", from) == std::string::npos;
 }
 
+constexpr SectionFormat kTernFormat = [] {
+    SectionFormat f{SectionStyle::Tern, Layout::Tern, "---- create above / drop below ----",
+                    parse_tern};
+    f.shows = is_tern_separator;
+    f.unmarked_up_only = true;
+    f.parses_unmarked = true;
+    f.tool_file = "tern.conf"; // tern's settings (its default place is the migrations folder)
+    return f;
+}();
+
 } // namespace
+
+const ReaderSpec kTernReader = sectioned_reader_spec(kTernFormat);
 
 bool is_tern_separator(const std::string &line) {
     // compared in place: this runs on every line of every numbered file
@@ -23,8 +35,8 @@ bool is_tern_separator(const std::string &line) {
     return line.find_first_not_of(" \t", a + sep.size()) == std::string::npos;
 }
 
-DbmateScript parse_tern(const std::string &text) {
-    DbmateScript s;
+SectionedScript parse_tern(const std::string &text) {
+    SectionedScript s;
     s.has_up = true;
     bool separated = false;
     size_t up_end = text.size(), down_start = text.size();
