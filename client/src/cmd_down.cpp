@@ -20,6 +20,7 @@ struct DownOptions {
     int steps = 1;
     std::string to;
     bool batch = false, all = false;
+    bool trust_uploads = false;
 };
 
 Command register_down(CLI::App &app) {
@@ -31,12 +32,16 @@ Command register_down(CLI::App &app) {
     auto *to = sub->add_option("--to", o->to, "roll back every migration above this version");
     auto *b = sub->add_flag("--batch", o->batch, "roll back the last batch");
     auto *a = sub->add_flag("--all", o->all, "roll back everything");
+    sub->add_flag("--trust-uploads", o->trust_uploads,
+                  "also run down scripts of migrations that only the server has and another role "
+                  "uploaded (each is named first; docs/security.md)");
     n->excludes(to)->excludes(b)->excludes(a);
     to->excludes(b)->excludes(a);
     b->excludes(a);
     return {sub, [o](Context &ctx) {
                 ctx.require_yes("down");
                 RollbackRequest r;
+                r.trust_uploads = o->trust_uploads;
                 if (!o->to.empty()) {
                     r.mode = RollbackMode::To;
                     r.version = checked_version(o->to);
@@ -56,7 +61,7 @@ Command register_down(CLI::App &app) {
                     if (f)
                         r.version = folder_version(*f, r.version);
                 }
-                auto folder = [&]() -> const Folder * {
+                auto folder = [&]() -> Folder * {
                     if (!tried) {
                         tried = true;
                         f = load_if_present(ctx);

@@ -189,7 +189,8 @@ int run_up(Context &ctx, const UpOptions &o) {
     bool server_has_versions = false;
     for (const auto &row : sh.c.status)
         server_has_versions = server_has_versions || row.kind == "versioned";
-    vouch_for_folder(ctx, *sh.c.conn, f, o.trust_uploads, server_has_versions);
+    if (server_has_versions)
+        vouch_for_folder(ctx, *sh.c.conn, [&f] { return &f; }, o.trust_uploads);
     return deploy(ctx, *sh.c.conn, f, d, std::move(sh.c.status), sh.c.locked);
 }
 

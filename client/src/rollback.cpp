@@ -1,4 +1,5 @@
 #include "rollback.hpp"
+#include "vouch.hpp"
 
 #include "deploy_lock.hpp"
 #include "errors.hpp"
@@ -150,6 +151,8 @@ int rollback(Context &ctx, Conn &c, const FolderSource &folder, const RollbackRe
     int count = 0;
     Query q = rollback_query(req);
     try {
+        // the down scripts that run must be the caller's: vouch for those the folder holds
+        vouch_for_folder(ctx, c, folder, req.trust_uploads);
         auto r = with_lock_retry(
             c, "connection lost during the rollback",
             [](const PgError &e, int retry) {

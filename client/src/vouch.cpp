@@ -65,21 +65,23 @@ std::vector<const std::string *> pointers(const std::vector<std::optional<std::s
 
 } // namespace
 
-void vouch_for_folder(const Context &ctx, Conn &c, Folder &f, bool trust,
-                      bool server_has_versions) {
-    if (!server_has_versions)
-        return;
+void vouch_for_folder(const Context &ctx, Conn &c, const std::function<Folder *()> &folder,
+                      bool trust) {
     Result others = c.exec(kOthersSql);
     if (others.rows() == 0)
         return;
-    auto local = by_version(f);
+    Folder *f = folder();
+    std::unordered_map<std::string, Migration *> local;
+    if (f)
+        local = by_version(*f);
     std::vector<Migration *> mine;
     for (int i = 0; i < others.rows(); i++) {
         auto it = local.find(canonical_version(others.str(i, 0)));
         if (it != local.end())
             mine.push_back(it->second);
     }
-    read_checksums(f, mine);
+    if (f)
+        read_checksums(*f, mine);
     Held held;
     int trusted = 0;
     for (int i = 0; i < others.rows(); i++) {
@@ -95,7 +97,7 @@ void vouch_for_folder(const Context &ctx, Conn &c, Folder &f, bool trust,
         if (!trust)
             continue; // the server refuses to run it (PM007), naming --trust-uploads
         fmt::print(stderr, "pgmig: trusting migration {} ({}), uploaded by {}: it is not in {}\n",
-                   version, others.str(i, 1), others.str(i, 2), ctx.dir());
+                   version, others.str(i, 1), others.str(i, 2), f ? ctx.dir() : "a folder");
         held.add(version, others.str(i, 3), others.opt(i, 4));
         trusted++;
     }

@@ -9,11 +9,14 @@
 #include "layouts/layout.hpp"
 #include "pg_conn.hpp"
 
+#include <functional>
+
 namespace mig::client {
 
-// Vouches as described above. Does nothing (no query) when `server_has_versions` is false.
+// Vouches as described above, in one call when the server has migrations another role
+// uploaded (else a single query). `folder` gives the folder (read only then; null: none).
 // Prints what it vouched for (stderr), and each trusted migration before it runs.
-void vouch_for_folder(const Context &ctx, Conn &c, Folder &f, bool trust,
-                      bool server_has_versions = true);
+void vouch_for_folder(const Context &ctx, Conn &c, const std::function<Folder *()> &folder,
+                      bool trust);
 
 } // namespace mig::client

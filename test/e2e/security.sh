@@ -100,6 +100,24 @@ expect_eq "superuser: it ran" "$(q -d sec -c "SELECT state FROM mig.status() WHE
 pg down 2 --dir "$work/app"
 expect_rc "superuser: down 2" 0
 expect_eq "superuser: down 2 rolled back 4 and 3" "$(q -d sec -c "SELECT string_agg(version, ',' ORDER BY version) FROM mig.status() WHERE state = 'pending'")" "3,4"
+
+# 7. down: the deployer's latest migration is rolled back by the superuser only when it holds
+#    the same files (vouched) or says --trust-uploads
+printf 'CREATE TABLE sec_e (id int);\n' >"$work/app/005_e.up.sql"
+printf 'DROP TABLE sec_e;\n' >"$work/app/005_e.down.sql"
+dep up --dir "$work/app" --trust-uploads # 4 is only on the server, and now the superuser's
+expect_rc "deployer: up of 005 (3 and 4 again, and 005)" 0
+mkdir -p "$work/empty_dir" && printf 'SELECT 1;\n' >"$work/empty_dir/900_other.up.sql"
+pg down 1 --dir "$work/empty_dir"
+expect_rc "superuser: down of the deployer's migration without its file: refused (exit 2)" 2
+expect_err "superuser: the down refusal names the uploader" 'migration 005 \(e\) was uploaded by role "deployer"'
+pg down 1 --dir "$work/app"
+expect_rc "superuser: down with the same files: vouched, rolled back" 0
+expect_eq "superuser: 005 is pending again" "$(q -d sec -c "SELECT state FROM mig.status() WHERE version = '005'")" "pending"
+dep up --dir "$work/app" --trust-uploads
+pg down 1 --dir "$work/empty_dir" --trust-uploads
+expect_rc "superuser: down --trust-uploads without the file" 0
+expect_err "superuser: down --trust-uploads names what it trusts" "trusting migration 005 \(e\), uploaded by deployer"
 expect_eq "the audit log's chain is intact" "$(q -d sec -c "SELECT count(*) FROM mig.log_verify()")" "0"
 
 
