@@ -23,6 +23,7 @@ struct UpOptions {
     bool dry_run = false;
     bool per_migration = false;
     bool trust_uploads = false;
+    bool strict = false;
 };
 
 // What the connection thread hands over: the connection, mig.status(), and whether it took the
@@ -164,6 +165,7 @@ DeployOptions deploy_options(const UpOptions &o, const Folder &f, Conn &c) {
     }
     d.dry_run = o.dry_run;
     d.per_migration = o.per_migration;
+    d.strict = o.strict;
     return d;
 }
 
@@ -204,6 +206,9 @@ Command register_up(CLI::App &app) {
                   "really run the migrations in a transaction, report, and roll back");
     sub->add_flag("--per-migration", o->per_migration,
                   "commit after each migration (default: one transaction for everything)");
+    sub->add_flag("--strict", o->strict,
+                  "refuse a down script that does not parse (default: store it with its error, "
+                  "warn, and refuse to roll it back until it is fixed)");
     sub->add_flag("--trust-uploads", o->trust_uploads,
                   "also run migrations that only the server has and another role uploaded "
                   "(each is named first; docs/security.md)");

@@ -72,7 +72,7 @@ int Deployer::run(const std::vector<ServerRow> &status) {
     if (rc)
         return *rc;
     for (size_t i = 0; i < sp_.upload.size(); ++i)
-        uploads_.push_back({sp_.upload[i], sp_.replace[i]});
+        uploads_.push_back({sp_.upload[i], sp_.replace[i], o_.strict});
     uploaded_ = uploads_.empty();
     size_t total = sp_.upload.size() + sp_.repeatables.size();
     for (const auto &s : status)

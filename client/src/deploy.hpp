@@ -23,6 +23,9 @@ struct DeployOptions {
     std::optional<std::string> target;
     bool dry_run = false;
     bool per_migration = false;
+    // a down script that does not parse is refused at upload (else stored with its error and
+    // warned about: docs/sql-api.md, "Broken down scripts")
+    bool strict = false;
 };
 
 // `pgmig up` on an open connection (also used by redo, reset, goto). Returns the exit code.

@@ -76,7 +76,8 @@ std::vector<PlanRow> upload_and_plan(Conn &c, Folder &f, const std::vector<Uploa
     });
     ub.check(rs);
     for (size_t i = 0; i < ub.streamed().size(); ++i)
-        upload_streamed(c, f, *ub.streamed()[i].m, ub.streamed()[i].replace, i == 0);
+        upload_streamed(c, f, *ub.streamed()[i].m, ub.streamed()[i].replace, i == 0,
+                        ub.streamed()[i].strict);
     if (own_plan && ub.streamed().empty())
         if (auto own = plan_from_uploads(ub, rs, target))
             return std::move(*own);

@@ -1,5 +1,7 @@
 #include "errors_report.hpp"
 
+#include "error_codes.hpp"
+
 #include "output.hpp"
 #include "text.hpp"
 #include "version.hpp"
@@ -123,12 +125,17 @@ void print_pg_error(const PgError &e, const std::optional<ErrorSite> &site, int 
 }
 
 int exit_code_for(const PgError &e) {
+    namespace st = sqlstate;
     const std::string &s = e.sqlstate;
     // refused before anything ran: input the user must change (docs/troubleshooting.md)
-    if (s == "PM001" || s == "PM002" || s == "PM003" || s == "PM005" || s == "PM006" ||
-        s == "PM007" || s == "PM008" || s == "PM010" || s == "PM012")
-        return 2;
-    if (s == "PM009" || s == "55P03" || s.rfind("08", 0) == 0 || s == "57P01" || s.empty())
+    for (const char *input : {st::kAppliedChanged, st::kDuplicateVersion, st::kNoDownScript,
+                              st::kInvalidVersion, st::kUnknownVersion, st::kNotVouched,
+                              st::kUnsupportedStatement, st::kPendingChanged,
+                              st::kStoredScriptChanged, st::kBrokenDownScript})
+        if (s == input)
+            return 2;
+    if (s == st::kLockNotAvailable || s == "55P03" || s.rfind("08", 0) == 0 || s == "57P01" ||
+        s.empty())
         return 3;
     return 1;
 }

@@ -2,6 +2,7 @@
 #include "vouch.hpp"
 
 #include "deploy_lock.hpp"
+#include "error_codes.hpp"
 #include "errors.hpp"
 #include "errors_report.hpp"
 #include "lock_retry.hpp"
@@ -135,7 +136,7 @@ int one_at_a_time(Context &ctx, Conn &c, const FolderSource &folder, const Rollb
             print_rows(ctx, r, count);
         } catch (const PgError &e) {
             c.rollback_quietly();
-            if (e.sqlstate != "PM004")
+            if (e.sqlstate != sqlstate::kNonTransactional)
                 return report_failure(ctx, e, folder(), count);
             if (int rc = undo_outside(ctx, c, folder, s, count))
                 return rc;
@@ -166,7 +167,7 @@ int rollback(Context &ctx, Conn &c, const FolderSource &folder, const RollbackRe
             });
         print_rows(ctx, r, count);
     } catch (const PgError &e) {
-        if (e.sqlstate != "PM004")
+        if (e.sqlstate != sqlstate::kNonTransactional)
             return report_failure(ctx, e, folder(), count);
         if (int rc = one_at_a_time(ctx, c, folder, req, count))
             return rc;

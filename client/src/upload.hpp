@@ -11,16 +11,27 @@ namespace mig::client {
 
 // The options argument of m's upload: JSON with file, down_file, replace and transaction
 // (false when the file declares it). Throws InputError when a path is not valid UTF-8.
-std::string upload_options(const Migration &m, bool replace);
+// strict: {"strict": true}, a down script that does not parse is refused (else stored with its
+// error, and the migration cannot be rolled back until it is fixed: docs/sql-api.md).
+std::string upload_options(const Migration &m, bool replace, bool strict = false);
 
 // The options element of m in a mig.upload_many call, whose files[] / down_files[] carry the file
 // names: JSON with replace and transaction (false) only, nullopt when it has neither.
-std::optional<std::string> upload_flags(const Migration &m, bool replace);
+std::optional<std::string> upload_flags(const Migration &m, bool replace, bool strict = false);
 
 struct UploadItem {
     Migration *m;
     bool replace; // {"replace": true}: a pending migration whose file changed
+    bool strict = false; // {"strict": true}: a down script that does not parse is refused
 };
+
+// The columns of mig.upload's / mig.upload_many's result that the client reads, in order.
+extern const char *const kUploadColumns;
+
+// One warning per upload in `r` whose down script does not parse (its down_error column, 4),
+// naming FILE:LINE:COL: it is stored with its error, and rolling it back is refused until it is
+// fixed (pgmig repair --down V).
+void warn_broken_downs(const std::vector<UploadItem> &items, const Result &r);
 
 // Throws InputError when the server's checksum of an upload (row `row` of its result) differs
 // from m.checksum (the file changed after it was hashed or its checksum was cached).
@@ -43,7 +54,7 @@ class UploadBuilder {
     // What the k-th query returned by next() uploads, in the order of its result's rows.
     const std::vector<std::vector<UploadItem>> &sent() const { return sent_; }
     // Throws as check_uploaded for every row of the results of the queries (results[k] is
-    // the k-th query's).
+    // the k-th query's), and warns about down scripts that do not parse (warn_broken_downs).
     void check(const std::vector<Result> &results) const;
     // Items whose up script is too big for a parameter (upload_streamed).
     const std::vector<UploadItem> &streamed() const { return streamed_; }

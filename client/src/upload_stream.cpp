@@ -46,7 +46,7 @@ void copy_escape(std::string_view in, std::string &out) {
 }
 } // namespace
 
-void upload_streamed(Conn &c, Folder &f, Migration &m, bool replace, bool first) {
+void upload_streamed(Conn &c, Folder &f, Migration &m, bool replace, bool first, bool strict) {
     // The body goes through COPY into a temporary table of this transaction, read from the file
     // in 1 MB chunks: the client never holds it whole (docs/performance.md, workload W4), and
     // nothing outlives the transaction (safe behind a transaction pooler).
@@ -90,10 +90,11 @@ void upload_streamed(Conn &c, Folder &f, Migration &m, bool replace, bool first)
         throw InputError(fmt::format("{}: the file changed while pgmig was running (checksum {} "
                                      "when read, {} when uploaded); nothing was applied",
                                      m.up_file, m.checksum, sum));
-    auto r = c.exec("SELECT action, checksum FROM mig.upload($1, $2, "
-                    "(SELECT up FROM pgmig_upload_body), (SELECT down FROM pgmig_upload_body), "
-                    "$3::jsonb)",
-                    {m.version, m.name, upload_options(m, replace)});
+    auto r = c.exec(std::string("SELECT ") + kUploadColumns +
+                        " FROM mig.upload($1, $2, (SELECT up FROM pgmig_upload_body), "
+                        "(SELECT down FROM pgmig_upload_body), $3::jsonb)",
+                    {m.version, m.name, upload_options(m, replace, strict)});
+    warn_broken_downs({UploadItem{&m, replace, strict}}, r);
     trace("upload: registered");
     if (r.rows() != 1 || r.str(0, 1) != m.checksum)
         throw PgError(fmt::format("migration {}: the server's checksum of the streamed body ({}) "

@@ -8,6 +8,7 @@ namespace mig::client {
 // Uploads a big body by COPY into a temporary table, in the open transaction. `first`: the
 // first such upload of the transaction (creates the table).
 // The checksum of a script that was not read yet is the one computed while sending it.
-void upload_streamed(Conn &c, Folder &f, Migration &m, bool replace, bool first);
+void upload_streamed(Conn &c, Folder &f, Migration &m, bool replace, bool first,
+                     bool strict = false);
 
 } // namespace mig::client

@@ -75,10 +75,10 @@ mkdir -p "$work/dbmerr" && printf -- '-- header\n-- migrate:up\nCREATE TABLE c(i
 pg up --dir "$work/dbmerr"
 expect_rc "sql error (dbmate): exit 1" 1
 expect_err "sql error (dbmate): line counted from the top of the file" "20240101000000_c.sql:4:1: ERROR: syntax error"
-# up parses the down scripts it uploads: an error in one names the down file and its line
+# up --strict refuses a down script that does not parse: the error names the down file and line
 mkdir -p "$work/downerr" && printf 'CREATE TABLE de(id int);\n' >"$work/downerr/1_de.up.sql" &&
     printf 'SELECT 1;\nDROP TABLEX de;\n' >"$work/downerr/1_de.down.sql"
-pg up --dir "$work/downerr"
+pg up --strict --dir "$work/downerr"
 expect_rc "sql error in a down script at up: exit 1" 1
 expect_err "sql error in a down script at up: names the down file, line, column" \
     "1_de.down.sql:2:6: ERROR: syntax error"
@@ -88,7 +88,7 @@ expect_err "sql error in a down script at up: says it is the down script, parsed
 expect_eq "sql error in a down script at up: nothing applied" "$(snap)" "$before"
 printf -- '-- migrate:up\nCREATE TABLE c(id int);\n-- migrate:down\nDROP TABLE c;\nDROP TABLEX c;\n' \
     >"$work/dbmerr/20240101000000_c.sql"
-pg up --dir "$work/dbmerr"
+pg up --strict --dir "$work/dbmerr"
 expect_err "sql error in a dbmate down section at up: line counted from the top of the file" \
     "20240101000000_c.sql:5:6: ERROR: syntax error"
 mkdir -p "$work/hint" && printf 'CREATE TABLE h(id int PRIMARY KEY);\nINSERT INTO h VALUES (1), (1);\n' >"$work/hint/1_h.up.sql"
@@ -138,3 +138,25 @@ mkdir -p "$work/sto" && printf 'SELECT pg_sleep(3);\n' >"$work/sto/1_slow.up.sql
 pg up --statement-timeout 300ms --dir "$work/sto"
 expect_rc "--statement-timeout: migration cancelled, exit 1" 1
 expect_err "--statement-timeout: SQLSTATE 57014" "57014"
+
+# Broken down scripts (docs/sql-api.md): old ones that their own tools never read must not block
+# a deploy. up stores them with their error and warns, FILE:LINE:COL; rolling back through one
+# is refused before anything runs (exit 2); pgmig status shows it.
+newdb e_broken_down
+mkdir -p "$work/brokendown" && printf 'CREATE TABLE bd1(id int);\n' >"$work/brokendown/1_a.up.sql" &&
+    printf 'DROP TABLE bd1;\n' >"$work/brokendown/1_a.down.sql" &&
+    printf 'CREATE TABLE bd2(id int);\n' >"$work/brokendown/2_b.up.sql" &&
+    printf -- '-- from 2017\nDROP TABLEX bd2;\n' >"$work/brokendown/2_b.down.sql" &&
+    printf 'CREATE TABLE bd3(id int);\n' >"$work/brokendown/3_c.up.sql" &&
+    printf 'DROP TABLE bd3;\n' >"$work/brokendown/3_c.down.sql"
+pg up --dir "$work/brokendown"
+expect_rc "broken down: up applies everything: exit 0" 0
+expect_err "broken down: one warning naming FILE:LINE:COL" "warning: .*2_b.down.sql:2:6: the down script of migration 2 does not parse \(syntax error at or near \"TABLEX\"\)"
+expect_eq "broken down: one warning only" "$(grep -c 'does not parse' <<<"$err")" 1
+expect_eq "broken down: all applied" "$(q -c "SELECT count(*) FROM mig.status() WHERE state = 'applied'")" 3
+pg down 2 --dir "$work/brokendown"
+expect_rc "broken down: down through it is refused: exit 2" 2
+expect_err "broken down: the refusal names FILE:LINE:COL" "2_b.down.sql:2:6: syntax error"
+expect_eq "broken down: nothing rolled back" "$(q -c "SELECT count(*) FROM mig.status() WHERE state = 'applied'")" 3
+pg down 1 --dir "$work/brokendown"
+expect_rc "broken down: the migration above it rolls back" 0

@@ -58,8 +58,11 @@ pg up --to 1 --dir "$work/uptob"
 expect_rc "up --to: a broken script above the target: exit 0" 0
 expect_eq "up --to: only the target applied, nothing above it uploaded" \
     "$(q -c "SELECT string_agg(version || ':' || state, ',' ORDER BY version) FROM mig.status()")" "1:applied"
+pg up --strict --dir "$work/uptob"
+expect_rc "up --strict: the broken down script is refused when it is uploaded: exit 1" 1
 pg up --dir "$work/uptob"
-expect_rc "up: the broken down script is refused when it is uploaded: exit 1" 1
+expect_rc "up: a broken down script does not block the deploy: exit 0" 0
+expect_err "up: the broken down script is named, FILE:LINE:COL" "warning: .*2_b.down.sql:1:6: the down script of migration 2 does not parse"
 
 # a pending (uploaded, not applied) migration whose file changed is re-uploaded, not refused
 newdb e_replace
