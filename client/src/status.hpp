@@ -15,6 +15,7 @@ namespace mig::client {
 // the lines), so merging 10,000 rows copies no strings.
 struct StatusLine {
     std::string_view version, name, state, kind, batch, applied_at, file, local_checksum, checksum;
+    std::string_view down_error; // "FILE:LINE:COL: message": the stored down script does not parse
     std::string duration;
     int done = -1, statements = -1;         // a partial or failed migration's statements done
     int down_done = 0, down_statements = 0; // of its down script, when a rollback stopped

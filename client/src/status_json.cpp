@@ -28,6 +28,7 @@ nlohmann::json line_json(const StatusLine &l) {
         {"checksum", text_or_null(l.checksum)},
         {"local_checksum", text_or_null(l.local_checksum)},
         {"has_down", l.has_down},
+        {"down_error", text_or_null(l.down_error)},
         {"transactional", l.transactional},
         {"statements_done", count_or_null(l.done, l.done >= 0)},
         {"statements", count_or_null(l.statements, l.statements >= 0)},

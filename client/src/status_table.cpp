@@ -190,6 +190,12 @@ void print_status_table(std::vector<StatusLine> &lines, bool colour) {
         else
             padded_row(buf, r, w);
     }
+    // down scripts stored with a parse error: rolling them back is refused until they are fixed
+    for (const auto &l : lines)
+        if (!l.down_error.empty())
+            fmt::format_to(std::back_inserter(buf),
+                           FMT_STRING("{}: its down script does not parse: {}\n"), l.version,
+                           l.down_error);
     std::fwrite(buf.data(), 1, buf.size(), stdout);
     trace("status: printed");
 }

@@ -160,3 +160,9 @@ expect_err "broken down: the refusal names FILE:LINE:COL" "2_b.down.sql:2:6: syn
 expect_eq "broken down: nothing rolled back" "$(q -c "SELECT count(*) FROM mig.status() WHERE state = 'applied'")" 3
 pg down 1 --dir "$work/brokendown"
 expect_rc "broken down: the migration above it rolls back" 0
+pg status --dir "$work/brokendown"
+expect_rc "broken down: status" 0
+grep -qE '^2: its down script does not parse: .*2_b.down.sql:2:6: syntax error' <<<"$out" && ok "broken down: status names it" || bad "broken down: status names it" "$out"
+pg status --json --dir "$work/brokendown"
+expect_eq "broken down: status --json down_error" "$(jq -r '.[] | select(.version == "2") | .down_error' <<<"$out" | grep -c '2_b.down.sql:2:6')" 1
+
