@@ -67,7 +67,9 @@ bool has_extension(Conn &c) {
     return r.str(0, 0) == "t";
 }
 
-void split_check(Conn &c, const Migration &m, bool down, Findings &out) {
+// A down script that does not parse is a warning (up stores it with its error and deploys:
+// docs/cli.md), an error with --strict.
+void split_check(Conn &c, const Migration &m, bool down, Findings &out, bool strict = false) {
     const std::string &sql = down ? *m.down_sql : m.up_sql;
     const std::string &file = down ? m.down_file : m.up_file;
     try {
@@ -118,9 +120,14 @@ void split_check(Conn &c, const Migration &m, bool down, Findings &out) {
             line = lc.first;
             col = lc.second;
         }
-        out.errors.push_back(line ? fmt::format("{}:{}:{}: {} ({})", file, m.file_line(down, line),
-                                                col, e.message, e.sqlstate)
-                                  : fmt::format("{}: {} ({})", file, e.message, e.sqlstate));
+        std::string what = line ? fmt::format("{}:{}:{}: {} ({})", file, m.file_line(down, line),
+                                              col, e.message, e.sqlstate)
+                                : fmt::format("{}: {} ({})", file, e.message, e.sqlstate);
+        if (down && !strict && e.sqlstate == "42601")
+            out.warnings.push_back(what + ": the down script is stored with this error, and "
+                                          "rolling the migration back is refused until it is fixed");
+        else
+            out.errors.push_back(what);
     }
 }
 
@@ -128,11 +135,13 @@ void split_check(Conn &c, const Migration &m, bool down, Findings &out) {
 
 Command register_validate(CLI::App &app) {
     auto offline = std::make_shared<bool>(false);
+    auto strict = std::make_shared<bool>(false);
     auto *sub = app.add_subcommand(
         "validate", "lint the folder (layout, duplicates, missing downs, names); with a "
                     "connection also statements and checksums");
     sub->add_flag("--offline", *offline, "do not connect");
-    return {sub, [offline](Context &ctx) {
+    sub->add_flag("--strict", *strict, "a down script that does not parse is an error (as up --strict)");
+    return {sub, [offline, strict](Context &ctx) {
                 Findings fd;
                 std::optional<Folder> f;
                 bool online = false;
@@ -172,7 +181,7 @@ Command register_validate(CLI::App &app) {
                                 for (auto &m : f->migrations) {
                                     split_check(*c, m, false, fd);
                                     if (m.down_sql)
-                                        split_check(*c, m, true, fd);
+                                        split_check(*c, m, true, fd, *strict);
                                 }
                                 for (auto &m : f->repeatables)
                                     split_check(*c, m, false, fd);

@@ -37,3 +37,17 @@ pg validate --dir "$work/vwrap"
 expect_err "validate: the wrapper is named as dropped" "1_w.up.sql:2: its own BEGIN ... COMMIT wrapper is dropped"
 if grep -q '1_w.up.sql.*cannot run in a transaction' <<<"$err"; then bad "validate: a wrapped script is not called non-transactional" "$err"; else ok "validate: a wrapped script is not called non-transactional"; fi
 expect_err "validate: a CONCURRENTLY script still is" "2_i.up.sql:1: CREATE INDEX cannot run in a transaction"
+
+# every broken file in one run; a broken down script is a warning (up deploys it), an error with --strict
+newdb e_validate_broken
+mkdir -p "$work/vbroken" && printf 'CREATE TABLE a();\n' >"$work/vbroken/1_a.up.sql" &&
+    printf 'DROP TABLEX a;\n' >"$work/vbroken/1_a.down.sql" && printf 'CREATE TABLEX b();\n' >"$work/vbroken/2_b.up.sql" &&
+    printf 'DROP TABLE b;\n' >"$work/vbroken/2_b.down.sql" && printf 'CREATE TABLE c();\n' >"$work/vbroken/3_c.up.sql" &&
+    printf 'DROP TABLEZ c;\n' >"$work/vbroken/3_c.down.sql"
+pg validate --dir "$work/vbroken"
+expect_rc "validate: a broken up script: exit 2" 2
+expect_eq "validate: every broken file in one run" "$(grep -cE '(1_a.down|2_b.up|3_c.down).sql:1:[0-9]+: syntax error' <<<"$err")" 3
+expect_err "validate: a broken down script is a warning" "warning: .*1_a.down.sql:1:6: syntax error.*rolling the migration back is refused"
+pg validate --strict --dir "$work/vbroken"
+expect_err "validate --strict: a broken down script is an error" "error: .*3_c.down.sql:1:6: syntax error"
+
