@@ -118,7 +118,15 @@ dep up --dir "$work/app" --trust-uploads
 pg down 1 --dir "$work/empty_dir" --trust-uploads
 expect_rc "superuser: down --trust-uploads without the file" 0
 expect_err "superuser: down --trust-uploads names what it trusts" "trusting migration 005 \(e\), uploaded by deployer"
-expect_eq "the audit log's chain is intact" "$(q -d sec -c "SELECT count(*) FROM mig.log_verify()")" "0"
+pg log --verify
+expect_rc "log --verify: intact, exit 0" 0
+grep -q "hash chain is intact" <<<"$out" && ok "log --verify: intact" || bad "log --verify: intact" "$out"
+q -d sec -c "ALTER TABLE mig.log DISABLE TRIGGER log_append_only" -c "DELETE FROM mig.log WHERE id = 3" \
+    -c "ALTER TABLE mig.log ENABLE TRIGGER log_append_only"
+pg log --verify --json
+expect_rc "log --verify: a row removed by a superuser: exit 1" 1
+expect_eq "log --verify --json: names where the chain breaks" "$(jq -c '[.ok, .breaks[0].id]' <<<"$out")" "[false,4]"
+expect_eq "the audit log's chain breaks where the row was removed" "$(q -d sec -c "SELECT string_agg(id::text, ',') FROM mig.log_verify()")" "4"
 
 
 export PGHOST=$saved_host PGPORT=$saved_port
