@@ -65,7 +65,7 @@ std::optional<ErrorSite> site_from_context(const PgError &e, const Folder *f, bo
 }
 
 void print_pg_error(const PgError &e, const std::optional<ErrorSite> &site, int verbose) {
-    std::string head = paint("ERROR:", "1;31");
+    std::string head = paint_err("ERROR:", "1;31");
     std::string state = e.sqlstate.empty() ? "" : fmt::format(" ({})", e.sqlstate);
     if (site)
         fmt::print(stderr, "{}:{}:{}: {} {}{}\n", site->file, site->line, site->col, head,
@@ -105,7 +105,8 @@ void print_pg_error(const PgError &e, const std::optional<ErrorSite> &site, int 
             pad += site->source[i] == '\t' ? '\t' : ' ';
             ++c;
         }
-        fmt::print(stderr, " {} | {}{}\n", std::string(num.size(), ' '), pad, paint("^", "1;32"));
+        fmt::print(stderr, " {} | {}{}\n", std::string(num.size(), ' '), pad,
+                   paint_err("^", "1;32"));
     }
     if (site && verbose == 0)
         return;

@@ -65,30 +65,77 @@ std::string conn_error_text(PGconn *c) {
     return mask_password(trim_nl(PQerrorMessage(c)));
 }
 
-Conn::Conn(const std::string &conninfo, double wait_seconds) {
-    const char *keys[] = {"dbname", "fallback_application_name", nullptr};
-    const char *vals[] = {conninfo.c_str(), "pgmig", nullptr};
-    if (wait_seconds > 0) {
-        auto deadline = std::chrono::steady_clock::now() +
-                        std::chrono::milliseconds(static_cast<long>(wait_seconds * 1000));
-        while (true) {
-            PGPing p = PQpingParams(keys, vals, 1);
-            if (p == PQPING_OK || p == PQPING_NO_ATTEMPT)
-                break;
-            if (std::chrono::steady_clock::now() >= deadline)
-                break;
-            std::this_thread::sleep_for(std::chrono::milliseconds(250));
+namespace {
+
+// libpq's keywords for p, in PQconnectdbParams's order: the connection string first (expanded),
+// so that -h/-p/-U and the password, after it, override its own.
+struct Keywords {
+    std::vector<const char *> keys, vals;
+    explicit Keywords(const ConnParams &p) {
+        add("dbname", p.conninfo);
+        add("host", p.host);
+        add("port", p.port);
+        add("user", p.user);
+        add("password", p.password);
+        // the user's application_name (in the string, or PGAPPNAME) wins over this one
+        add("fallback_application_name", "pgmig");
+        keys.push_back(nullptr);
+        vals.push_back(nullptr);
+    }
+    // v must outlive the connection attempt (no temporaries: the pointer is kept)
+    void add(const char *k, const std::string &v) { add(k, v.c_str()); }
+    void add(const char *k, const char *v) {
+        if (*v == '\0')
+            return;
+        keys.push_back(k);
+        vals.push_back(v);
+    }
+};
+
+// The target as the messages name it: never with its password.
+std::string describe_target(const ConnParams &p) {
+    std::string out = mask_password(p.conninfo);
+    for (auto [k, v] : {std::pair{"host", &p.host}, {"port", &p.port}, {"user", &p.user}})
+        if (!v->empty())
+            out += fmt::format("{}{}={}", out.empty() ? "" : " ", k, *v);
+    return out.empty() ? std::string("(libpq defaults: PG* environment)") : out;
+}
+
+void wait_for_server(const Keywords &kw, double wait_seconds) {
+    auto deadline = std::chrono::steady_clock::now() +
+                    std::chrono::milliseconds(static_cast<long>(wait_seconds * 1000));
+    while (true) {
+        PGPing p = PQpingParams(kw.keys.data(), kw.vals.data(), 1);
+        if (p == PQPING_OK || p == PQPING_NO_ATTEMPT)
+            break;
+        if (std::chrono::steady_clock::now() >= deadline)
+            break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+}
+
+} // namespace
+
+Conn::Conn(const ConnParams &p) {
+    Keywords kw(p);
+    if (p.wait_seconds > 0)
+        wait_for_server(kw, p.wait_seconds);
+    c_.reset(PQconnectdbParams(kw.keys.data(), kw.vals.data(), 1));
+    if (c_ && PQstatus(c_.get()) != CONNECTION_OK && PQconnectionNeedsPassword(c_.get()) &&
+        p.password.empty() && p.ask_password) {
+        const char *user = PQuser(c_.get());
+        if (auto pw = p.ask_password(user ? user : "")) {
+            ConnParams again = p;
+            again.password = std::move(*pw);
+            Keywords kw2(again);
+            c_.reset(PQconnectdbParams(kw2.keys.data(), kw2.vals.data(), 1));
         }
     }
-    c_.reset(PQconnectdbParams(keys, vals, 1));
     if (!c_)
         throw ConnectError("cannot connect: out of memory");
-    if (PQstatus(c_.get()) != CONNECTION_OK) {
-        std::string where = conninfo.empty() ? std::string("(libpq defaults: PG* environment)")
-                                             : mask_password(conninfo);
+    if (PQstatus(c_.get()) != CONNECTION_OK)
         throw ConnectError(
-            fmt::format("cannot connect to {}: {}", where, conn_error_text(c_.get())));
-    }
+            fmt::format("cannot connect to {}: {}", describe_target(p), conn_error_text(c_.get())));
     PQsetNoticeProcessor(c_.get(), notice_to_stderr, notices_.get());
 }
 

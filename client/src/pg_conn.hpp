@@ -92,12 +92,25 @@ struct Query {
     Params params;
 };
 
+// Where to connect: a connection string (URL or conninfo; "" = libpq's defaults: PG*
+// environment, service file) and psql's -h/-p/-U values and password, which override the
+// string's own (empty = not given).
+struct ConnParams {
+    std::string conninfo, host, port, user, password;
+    double wait_seconds = 0; // > 0: wait that long for the server to accept connections
+    // Asked once, with the user name, when the server wants a password that was not given;
+    // nullopt: none (the connection then fails as it did).
+    std::function<std::optional<std::string>(const std::string &user)> ask_password;
+};
+
 class Conn {
   public:
     // conninfo: URL or key=value string (expand_dbname); "" = libpq defaults (PG* env, service).
     // wait_seconds > 0: wait that long for the server to accept connections.
     // Throws ConnectError with a message that never contains a password.
-    Conn(const std::string &conninfo, double wait_seconds);
+    Conn(const std::string &conninfo, double wait_seconds)
+        : Conn(ConnParams{conninfo, {}, {}, {}, {}, wait_seconds, {}}) {}
+    explicit Conn(const ConnParams &p);
     PGconn *raw() const { return c_.get(); }
 
     Result exec(const std::string &sql, const Params &params = {});
