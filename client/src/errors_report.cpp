@@ -1,5 +1,6 @@
 #include "errors_report.hpp"
 
+#include "interrupt.hpp"
 #include "output.hpp"
 #include "text.hpp"
 #include "version.hpp"
@@ -131,9 +132,33 @@ int exit_code_for(const PgError &e) {
     return 1;
 }
 
+namespace {
+
+// A statement cancelled by SIGINT/SIGTERM (interrupt.hpp): which migration it was, so that the
+// log says what was not applied.
+void note_interrupted(const std::optional<ErrorSite> &site, const Folder *f) {
+    if (!site || site->version.empty())
+        return;
+    std::string name;
+    if (f) {
+        std::string key = canonical_version(site->version);
+        for (const auto &m : f->migrations)
+            if (canonical_version(m.version) == key)
+                name = fmt::format(" ({})", m.name);
+    }
+    fmt::print(stderr,
+               "note: migration {}{} was running when pgmig was interrupted by {}: cancelled "
+               "and rolled back, not applied\n",
+               site->version, name, interrupt_name());
+}
+
+} // namespace
+
 int report_error(const PgError &e, const Folder *f, bool down, int verbose) {
     auto site = site_from_context(e, f, down);
     print_pg_error(e, site, verbose);
+    if (e.sqlstate == "57014" && interrupted())
+        note_interrupted(site, f);
     if (site && site->in_down && !down) // `up` parses down scripts as it uploads them
         fmt::print(stderr,
                    "note: the error is in the down script of migration {}: `up` parses down "

@@ -4,6 +4,7 @@
 #include "context.hpp"
 #include "errors.hpp"
 #include "errors_report.hpp"
+#include "interrupt.hpp"
 #include "mask.hpp"
 #include "output.hpp"
 #include "trace.hpp"
@@ -24,6 +25,7 @@ const char *kFooter = R"(Exit codes:
   1    a migration failed (SQL error; its transaction was rolled back)
   2    usage or input error (bad files, edited applied migration, missing down script, ...)
   3    cannot connect, or the deploy lock was not obtained in time
+  130  interrupted by SIGINT, 143 by SIGTERM (the running statement cancelled, rolled back)
 Environment: PGMIG_DSN, DATABASE_URL, PG* (libpq), PGMIG_CONFIG, NO_COLOR.
 Global options may come before or after the verb. See docs/cli.md.)";
 
@@ -115,6 +117,7 @@ int main(int argc, char **argv) { // NOLINT(bugprone-exception-escape)
     using namespace mig::client;
     trace("main");
     line_buffer_output();
+    install_interrupt_handlers();
     CLI::App app{"pgmig: schema migrations that live inside PostgreSQL"};
     // before the verbs, which copy it; -h is --host, as in psql
     app.set_help_flag("-?,--help", "print this help message and exit");
@@ -157,5 +160,14 @@ int main(int argc, char **argv) { // NOLINT(bugprone-exception-escape)
     if (!positional_dsn.empty())
         ctx.opt.dsn = positional_dsn;
     trace("main: arguments parsed");
-    return run_verb(ctx, cmds);
+    int rc = run_verb(ctx, cmds);
+    if (interrupted()) {
+        fmt::print(stderr,
+                   "interrupted by {}: the work in progress was cancelled on the server and "
+                   "rolled back; what was committed before stays applied (`pgmig status` shows "
+                   "what is applied and what is pending)\n",
+                   interrupt_name());
+        return interrupt_exit_code();
+    }
+    return rc;
 }

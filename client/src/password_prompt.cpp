@@ -1,5 +1,7 @@
 #include "password_prompt.hpp"
 
+#include "interrupt.hpp"
+
 #include <fcntl.h>
 #include <termios.h>
 #include <unistd.h>
@@ -36,11 +38,13 @@ std::optional<std::string> prompt_password(const std::string &prompt, bool termi
         termios quiet = saved;
         quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
         quiet.c_lflag |= ECHONL;
+        restore_terminal_on_signal(in, &saved); // Ctrl-C at the prompt: echo back on
         tcsetattr(in, TCSAFLUSH, &quiet);
     }
     std::string pw = read_line(in);
     if (echo_off) {
         tcsetattr(in, TCSAFLUSH, &saved);
+        restore_terminal_on_signal(-1, nullptr);
     } else {
         put(out, "\n");
     }

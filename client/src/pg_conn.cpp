@@ -1,6 +1,7 @@
 #include "pg_conn.hpp"
 
 #include "errors.hpp"
+#include "interrupt.hpp"
 #include "mask.hpp"
 
 #include <chrono>
@@ -26,6 +27,15 @@ void notice_to_stderr(void *arg, const char *message) {
         ++n->wrappers > kWrapperWarningsShown)
         return;
     std::fputs(message, stderr);
+}
+
+// After SIGINT/SIGTERM nothing more is sent (interrupt.hpp): the caller's error path rolls
+// back (rollback_quietly does not come here) and reports.
+void refuse_if_interrupted() {
+    if (interrupted())
+        throw PgError(fmt::format("pgmig was interrupted by {}: nothing more is sent to the server",
+                                  interrupt_name()),
+                      "57014");
 }
 
 std::string trim_nl(std::string s) {
@@ -137,6 +147,7 @@ Conn::Conn(const ConnParams &p) {
         throw ConnectError(
             fmt::format("cannot connect to {}: {}", describe_target(p), conn_error_text(c_.get())));
     PQsetNoticeProcessor(c_.get(), notice_to_stderr, notices_.get());
+    cancel_ = std::make_unique<CancelWatch>(c_.get());
 }
 
 Conn::~Conn() {
@@ -155,6 +166,7 @@ void Conn::check_alive(const char *what) {
 }
 
 Result Conn::exec(const std::string &sql, const Params &params) {
+    refuse_if_interrupted();
     PGresult *r;
     if (params.empty()) {
         r = PQexec(c_.get(), sql.c_str());
@@ -191,6 +203,7 @@ std::vector<Result> Conn::pipeline(size_t n, const std::function<Query(size_t)> 
 }
 
 std::vector<Result> Conn::pipeline(const std::function<std::optional<Query>(size_t)> &next) {
+    refuse_if_interrupted();
     std::vector<Result> out;
     PGconn *c = c_.get();
     if (PQenterPipelineMode(c) != 1)
@@ -368,6 +381,7 @@ std::string binary_text_array(const std::vector<const std::string *> &items) {
 Result Conn::exec_ticking(const std::string &sql, const Params &params,
                           const std::function<void()> &tick,
                           const std::function<void()> &meanwhile) {
+    refuse_if_interrupted();
     if (!tick && !meanwhile)
         return exec(sql, params);
     std::vector<const char *> vals;
@@ -379,11 +393,14 @@ Result Conn::exec_ticking(const std::string &sql, const Params &params,
         throw PgError(nullptr, "cannot send query: " + conn_error_text(c));
     if (meanwhile)
         meanwhile();
+    int waits = 0;
     while (PQisBusy(c)) {
         pollfd pfd{PQsocket(c), POLLIN, 0};
         if (poll(&pfd, 1, 100) == 0) {
             if (tick)
                 tick();
+            if (interrupted() && ++waits % 10 == 0 && cancel_)
+                cancel_->cancel_again(); // the handler's request may have come too early
             continue;
         }
         if (!PQconsumeInput(c))
@@ -393,6 +410,7 @@ Result Conn::exec_ticking(const std::string &sql, const Params &params,
 }
 
 void Conn::send(const std::string &sql) {
+    refuse_if_interrupted();
     if (PQsendQuery(c_.get(), sql.c_str()) != 1)
         throw PgError(nullptr, "cannot send query: " + conn_error_text(c_.get()));
 }
@@ -425,6 +443,7 @@ void Conn::rollback_quietly() {
 namespace mig::client {
 
 Result Conn::copy_in(const std::string &sql, const std::function<void(const CopyPut &)> &write) {
+    refuse_if_interrupted();
     PGconn *c = c_.get();
     Result start(PQexec(c, sql.c_str()));
     if (PQresultStatus(start.get()) != PGRES_COPY_IN) {

@@ -103,6 +103,8 @@ struct ConnParams {
     std::function<std::optional<std::string>(const std::string &user)> ask_password;
 };
 
+class CancelWatch;
+
 class Conn {
   public:
     // conninfo: URL or key=value string (expand_dbname); "" = libpq defaults (PG* env, service).
@@ -163,6 +165,8 @@ class Conn {
   private:
     std::unique_ptr<Notices> notices_ = std::make_unique<Notices>();
     std::unique_ptr<PGconn, decltype(&PQfinish)> c_{nullptr, &PQfinish};
+    // after c_: destroyed before the connection is closed (interrupt.hpp)
+    std::unique_ptr<CancelWatch> cancel_;
     void check_alive(const char *what);
 };
 
