@@ -133,6 +133,7 @@ int main(int argc, char **argv) { // NOLINT(bugprone-exception-escape)
                                  register_goto(app),     register_status(app),  register_log(app),
                                  register_validate(app), register_baseline(app)};
     std::vector<std::string> verbs;
+    verbs.reserve(cmds.size());
     for (auto &c : cmds)
         verbs.push_back(c.sub->get_name());
     ArgScan scan = scan_args(

@@ -19,7 +19,7 @@ Arity arity(const std::string &name) {
     return Arity::None;
 }
 
-ArgScan scan(std::vector<std::string> args) {
+ArgScan scan(const std::vector<std::string> &args) {
     return scan_args(args, arity, kVerbs);
 }
 
