@@ -1,39 +1,91 @@
 #include "config.hpp"
 
+#include "cli_args.hpp"
 #include "errors.hpp"
 
 #include <fmt/format.h>
 #include <fstream>
 #include <sstream>
 #include <toml++/toml.h>
+#include <vector>
 
 namespace mig::client {
 namespace {
 
-std::optional<std::string> duration_value(const toml::node_view<const toml::node> &n) {
-    if (auto s = n.value<std::string>())
-        return s;
-    if (auto i = n.value<int64_t>())
-        return fmt::format("{}s", *i);
-    return std::nullopt;
-}
+// Every key pgmig.toml may hold (docs/cli.md): anything else is an error, since a misspelt
+// `requre_yes = true` or a `require_yes = "yes"` would turn the production guard off quietly.
+const std::vector<std::string> kKeys = {
+    "dir", "dsn", "lock_timeout", "statement_timeout", "lock_wait", "require_yes"};
 
-EnvConfig read_env(const toml::table &t) {
-    EnvConfig e;
-    toml::node_view<const toml::node> v(t);
-    if (auto s = v["dsn"].value<std::string>())
-        e.dsn = s;
-    if (auto s = v["dir"].value<std::string>())
-        e.dir = s;
-    e.lock_timeout = duration_value(v["lock_timeout"]);
-    e.statement_timeout = duration_value(v["statement_timeout"]);
-    if (auto d = v["lock_wait"].value<double>())
-        e.lock_wait = d;
-    else if (v["lock_wait"])
-        throw InputError("lock_wait must be a number of seconds (e.g. lock_wait = 60)");
-    e.require_yes = v["require_yes"].value_or(false);
-    return e;
-}
+// Reads one table's keys ([env.NAME], or the top level without `env`) with their types.
+class TableReader {
+  public:
+    TableReader(const std::string &path, std::string where)
+        : path_(path), where_(std::move(where)) {}
+
+    EnvConfig read(const toml::table &t, bool top) const {
+        EnvConfig e;
+        for (auto &&[key, node] : t) {
+            std::string k(key.str());
+            if (top && k == "env")
+                continue;
+            if (k == "dsn" || k == "dir")
+                (k == "dsn" ? e.dsn : e.dir) = text(key, node);
+            else if (k == "lock_timeout" || k == "statement_timeout")
+                (k == "lock_timeout" ? e.lock_timeout : e.statement_timeout) = duration(key, node);
+            else if (k == "lock_wait")
+                e.lock_wait = seconds(key, node);
+            else if (k == "require_yes")
+                e.require_yes = boolean(key, node);
+            else
+                unknown(key, node, top);
+        }
+        return e;
+    }
+
+  private:
+    std::string path_, where_;
+
+    [[noreturn]] void fail(const toml::key &k, const std::string &what) const {
+        throw InputError(fmt::format("{}:{}: {}{}", path_, k.source().begin.line, where_, what));
+    }
+    std::string text(const toml::key &k, const toml::node &n) const {
+        if (auto s = n.value_exact<std::string>())
+            return *s;
+        fail(k, fmt::format("{} must be a string (in quotes)", k.str()));
+    }
+    std::string duration(const toml::key &k, const toml::node &n) const {
+        if (auto s = n.value_exact<std::string>())
+            return *s;
+        if (auto i = n.value_exact<int64_t>())
+            return fmt::format("{}s", *i);
+        if (auto d = n.value_exact<double>())
+            return fmt::format("{}s", *d);
+        fail(k, fmt::format("{} must be a time such as \"5s\", or a number of seconds", k.str()));
+    }
+    double seconds(const toml::key &k, const toml::node &n) const {
+        if (auto i = n.value_exact<int64_t>())
+            return static_cast<double>(*i);
+        if (auto d = n.value_exact<double>())
+            return *d;
+        fail(k, "lock_wait must be a number of seconds (e.g. lock_wait = 60)");
+    }
+    bool boolean(const toml::key &k, const toml::node &n) const {
+        if (auto b = n.value_exact<bool>())
+            return *b;
+        fail(k, fmt::format("{} must be true or false (without quotes)", k.str()));
+    }
+    [[noreturn]] void unknown(const toml::key &k, const toml::node &n, bool top) const {
+        std::string name(k.str());
+        std::string hint;
+        if (auto near = closest(name, kKeys))
+            hint = fmt::format(" (did you mean '{}'?)", *near);
+        else if (top && n.is_table())
+            hint = fmt::format(" (an environment is a table [env.{}])", name);
+        fail(k, fmt::format("unknown key '{}'{}; the keys are {}{}", name, hint,
+                            fmt::join(kKeys, ", "), top ? " and [env.NAME] tables" : ""));
+    }
+};
 
 } // namespace
 
@@ -47,13 +99,18 @@ Config parse_config(const std::string &text, const std::string &path) {
         throw InputError(fmt::format("{}:{}:{}: {}", path, e.source().begin.line,
                                      e.source().begin.column, e.description()));
     }
-    cfg.base = read_env(tbl);
+    cfg.base = TableReader(path, "").read(tbl, true);
+    if (auto env = tbl["env"]; env && !env.is_table())
+        throw InputError(fmt::format("{}:{}: env must be tables [env.NAME]", path,
+                                     env.node()->source().begin.line));
     if (auto envs = tbl["env"].as_table()) {
         for (auto &&[name, node] : *envs) {
+            std::string n(name.str());
             if (auto t = node.as_table())
-                cfg.envs[std::string(name.str())] = read_env(*t);
+                cfg.envs[n] = TableReader(path, fmt::format("in [env.{}]: ", n)).read(*t, false);
             else
-                throw InputError(fmt::format("{}: [env.{}] must be a table", path, name.str()));
+                throw InputError(fmt::format("{}:{}: [env.{}] must be a table", path,
+                                             name.source().begin.line, n));
         }
     }
     return cfg;

@@ -3,6 +3,7 @@
 #include "errors.hpp"
 #include "mask.hpp"
 #include "output.hpp"
+#include "password_prompt.hpp"
 #include "version.hpp"
 
 #include <CLI/CLI.hpp>
@@ -21,6 +22,12 @@ void add_global_options(CLI::App &app, GlobalOptions &o) {
                    "DATABASE_URL, then libpq's PG* variables")
         ->envname("PGMIG_DSN")
         ->group(g);
+    app.add_option("-h,--host", o.host, "database server host or socket directory (as psql's)")
+        ->group(g);
+    app.add_option("-p,--port", o.port, "database server port")->group(g);
+    app.add_option("-U,--username", o.user, "database user name")->group(g);
+    app.add_flag("-W,--password", o.password_prompt, "ask for the password (no echo)")->group(g);
+    app.add_flag("-w,--no-password", o.no_password, "never ask for a password")->group(g);
     app.add_option("--env", o.env, "environment from pgmig.toml ([env.NAME])")->group(g);
     app.add_option("--wait", o.wait,
                    "wait for the server to accept connections (30 seconds when no value)")
@@ -51,6 +58,10 @@ void add_global_options(CLI::App &app, GlobalOptions &o) {
                  "read every script instead of trusting the stat cache (see docs/cli.md)")
         ->group(out);
     app.add_flag("--json", o.json, "JSON output (status, log, validate, up --dry-run)")->group(out);
+    app.add_option("--color", o.color, "colour: auto (terminals, unless NO_COLOR), always, never")
+        ->check(CLI::IsMember({"auto", "always", "never"}))
+        ->option_text("WHEN")
+        ->group(out);
 }
 
 std::string checked_version(const std::string &v) {
@@ -106,10 +117,10 @@ void Context::resolve(bool config_may_be_missing) {
     check_time("statement timeout", statement_timeout());
     stdout_tty = isatty(1);
     stderr_tty = isatty(2);
-    const char *nc = std::getenv("NO_COLOR");
-    color = stderr_tty && !(nc && *nc) && std::getenv("TERM") &&
-            std::string(std::getenv("TERM")) != "dumb";
-    set_output_color(color);
+    const char *term = std::getenv("TERM"), *no_color = std::getenv("NO_COLOR");
+    bool color_out = color_wanted(opt.color, stdout_tty, term, no_color);
+    color = color_wanted(opt.color, stderr_tty, term, no_color);
+    set_output_color(color_out, color);
 }
 
 bool Context::dir_given() const {
@@ -169,7 +180,23 @@ void Context::require_yes(const char *verb) const {
 }
 
 std::unique_ptr<Conn> Context::connect() const {
-    auto c = std::make_unique<Conn>(conninfo(), opt.wait);
+    ConnParams p;
+    p.conninfo = conninfo();
+    p.host = opt.host;
+    p.port = opt.port;
+    p.user = opt.user;
+    p.wait_seconds = opt.wait;
+    if (opt.password_prompt && !opt.no_password)
+        p.password =
+            prompt_password(opt.user.empty() ? "Password: "
+                                             : fmt::format("Password for user {}: ", opt.user),
+                            false)
+                .value_or("");
+    if (!opt.no_password) // as psql: only on a terminal, never in a CI job
+        p.ask_password = [](const std::string &user) {
+            return prompt_password(fmt::format("Password for user {}: ", user), true);
+        };
+    auto c = std::make_unique<Conn>(p);
     c->show_every_notice(opt.verbose > 0);
     return c;
 }

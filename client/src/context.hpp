@@ -15,17 +15,21 @@ class App;
 namespace mig::client {
 
 struct GlobalOptions {
-    std::string dsn;          // -d/--dbname/--dsn (also PGMIG_DSN)
-    std::string env;          // --env NAME from pgmig.toml
-    std::string dir;          // --dir
-    std::string config;       // --config FILE (default ./pgmig.toml when it exists)
-    int verbose = 0;          // -v
-    bool quiet = false;       // -q
-    bool json = false;        // --json
-    bool no_cache = false;    // --no-cache
-    bool yes = false;         // --yes
-    double wait = 0;          // --wait[=SECONDS]
-    std::string lock_timeout; // --lock-timeout (default 5s)
+    std::string dsn;              // -d/--dbname/--dsn (also PGMIG_DSN)
+    std::string host, port, user; // -h/-p/-U, as psql's: override the connection string's
+    bool password_prompt = false; // -W: ask for the password before connecting
+    bool no_password = false;     // -w: never ask
+    std::string color = "auto";   // --color=auto|always|never
+    std::string env;              // --env NAME from pgmig.toml
+    std::string dir;              // --dir
+    std::string config;           // --config FILE (default ./pgmig.toml when it exists)
+    int verbose = 0;              // -v
+    bool quiet = false;           // -q
+    bool json = false;            // --json
+    bool no_cache = false;        // --no-cache
+    bool yes = false;             // --yes
+    double wait = 0;              // --wait[=SECONDS]
+    std::string lock_timeout;     // --lock-timeout (default 5s)
     std::string statement_timeout;
     double lock_wait = -1; // --lock-wait SECONDS (default 60)
 };

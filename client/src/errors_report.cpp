@@ -2,6 +2,7 @@
 
 #include "error_codes.hpp"
 
+#include "interrupt.hpp"
 #include "output.hpp"
 #include "text.hpp"
 #include "version.hpp"
@@ -67,7 +68,7 @@ std::optional<ErrorSite> site_from_context(const PgError &e, const Folder *f, bo
 }
 
 void print_pg_error(const PgError &e, const std::optional<ErrorSite> &site, int verbose) {
-    std::string head = paint("ERROR:", "1;31");
+    std::string head = paint_err("ERROR:", "1;31");
     std::string state = e.sqlstate.empty() ? "" : fmt::format(" ({})", e.sqlstate);
     if (site)
         fmt::print(stderr, "{}:{}:{}: {} {}{}\n", site->file, site->line, site->col, head,
@@ -107,7 +108,8 @@ void print_pg_error(const PgError &e, const std::optional<ErrorSite> &site, int 
             pad += site->source[i] == '\t' ? '\t' : ' ';
             ++c;
         }
-        fmt::print(stderr, " {} | {}{}\n", std::string(num.size(), ' '), pad, paint("^", "1;32"));
+        fmt::print(stderr, " {} | {}{}\n", std::string(num.size(), ' '), pad,
+                   paint_err("^", "1;32"));
     }
     if (site && verbose == 0)
         return;
@@ -140,9 +142,33 @@ int exit_code_for(const PgError &e) {
     return 1;
 }
 
+namespace {
+
+// A statement cancelled by SIGINT/SIGTERM (interrupt.hpp): which migration it was, so that the
+// log says what was not applied.
+void note_interrupted(const std::optional<ErrorSite> &site, const Folder *f) {
+    if (!site || site->version.empty())
+        return;
+    std::string name;
+    if (f) {
+        std::string key = canonical_version(site->version);
+        for (const auto &m : f->migrations)
+            if (canonical_version(m.version) == key)
+                name = fmt::format(" ({})", m.name);
+    }
+    fmt::print(stderr,
+               "note: migration {}{} was running when pgmig was interrupted by {}: cancelled "
+               "and rolled back, not applied\n",
+               site->version, name, interrupt_name());
+}
+
+} // namespace
+
 int report_error(const PgError &e, const Folder *f, bool down, int verbose) {
     auto site = site_from_context(e, f, down);
     print_pg_error(e, site, verbose);
+    if (e.sqlstate == "57014" && interrupted())
+        note_interrupted(site, f);
     if (site && site->in_down && !down) // `up` parses down scripts as it uploads them
         fmt::print(stderr,
                    "note: the error is in the down script of migration {}: `up` parses down "

@@ -1,8 +1,10 @@
 // pgmig: the command-line client of the pgmig extension (docs/cli.md).
+#include "cli_args.hpp"
 #include "commands.hpp"
 #include "context.hpp"
 #include "errors.hpp"
 #include "errors_report.hpp"
+#include "interrupt.hpp"
 #include "mask.hpp"
 #include "output.hpp"
 #include "trace.hpp"
@@ -11,57 +13,68 @@
 #include <algorithm>
 #include <fmt/format.h>
 
+#ifndef PGMIG_VERSION
+#error "PGMIG_VERSION is defined by client/CMakeLists.txt (EXTVERSION of the top Makefile)"
+#endif
+
+namespace mig::client {
 namespace {
 
 const char *kFooter = R"(Exit codes:
-  0  done
-  1  a migration failed (SQL error; its transaction was rolled back)
-  2  usage or input error (bad files, edited applied migration, missing down script, ...)
-  3  cannot connect, or the deploy lock was not obtained in time
+  0    done
+  1    a migration failed (SQL error; its transaction was rolled back)
+  2    usage or input error (bad files, edited applied migration, missing down script, ...)
+  3    cannot connect, or the deploy lock was not obtained in time
+  130  interrupted by SIGINT, 143 by SIGTERM (the running statement cancelled, rolled back)
 Environment: PGMIG_DSN, DATABASE_URL, PG* (libpq), PGMIG_CONFIG, NO_COLOR.
 Global options may come before or after the verb. See docs/cli.md.)";
 
-} // namespace
+Arity arity_of(const CLI::App &app, const std::vector<Command> &cmds, const std::string &name) {
+    const CLI::Option *o = app.get_option_no_throw(name);
+    for (size_t i = 0; !o && i < cmds.size(); ++i)
+        o = cmds[i].sub->get_option_no_throw(name);
+    if (!o || o->get_expected_max() == 0)
+        return Arity::None;
+    return o->get_expected_min() == 0 ? Arity::Optional : Arity::One;
+}
 
-// Everything inside is caught and mapped to exit codes; only constructing CLI::App could throw
-// (std::bad_alloc), and then terminating is right.
-int main(int argc, char **argv) { // NOLINT(bugprone-exception-escape)
-    using namespace mig::client;
-    trace("main");
-    CLI::App app{"pgmig: schema migrations that live inside PostgreSQL"};
-    app.set_version_flag("--version", "pgmig 0.1.0");
-    app.footer(kFooter);
-    app.require_subcommand(1);
-    app.fallthrough();
-    Context ctx;
-    add_global_options(app, ctx.opt);
+// CLI11's own message, but never with a password: an argument it did not expect is echoed.
+int parse_failed(CLI::App &app, const CLI::ParseError &e) {
+    if (e.get_exit_code() == 0) // --help, --version
+        return app.exit(e);
+    error_line(mask_password(e.what()));
+    fmt::print(stderr, "Run with --help for more information.\n");
+    return EXIT_USAGE;
+}
 
-    std::vector<Command> cmds = {register_init(app),     register_new(app),     register_up(app),
-                                 register_down(app),     register_redo(app),    register_reset(app),
-                                 register_goto(app),     register_status(app),  register_log(app),
-                                 register_validate(app), register_baseline(app)};
-    // The global options are added to a verb too, so that `pgmig VERB --help` lists them and
-    // they may follow the verb; but only to a verb named on the command line (no other can be
-    // parsed): for all eleven it took ~2M instructions, before anything else could start.
-    auto named = [argc, argv](const std::string &verb) {
-        for (int i = 1; i < argc; ++i)
-            if (verb == argv[i])
-                return true;
-        return false;
-    };
-    for (auto &c : cmds) {
-        c.sub->footer(kFooter);
-        if (named(c.sub->get_name()))
-            add_global_options(*c.sub, ctx.opt);
+// What the command line holds besides CLI11's options: the verb (a typo gets the closest verb),
+// and a connection string given as an argument, which becomes -d. Neither message echoes a
+// connection string: it may hold a password. Returns an exit code, or -1 to go on.
+int check_scan(const ArgScan &scan, const std::vector<std::string> &verbs,
+               const CLI::Option *dsn_option, GlobalOptions &opt) {
+    if (!scan.verb.empty() && std::find(verbs.begin(), verbs.end(), scan.verb) == verbs.end()) {
+        auto near = closest(scan.verb, verbs);
+        error_line(near ? fmt::format("unknown command '{}'; did you mean '{}'?",
+                                      mask_password(scan.verb), *near)
+                        : fmt::format("unknown command '{}'; the commands are {}",
+                                      mask_password(scan.verb), fmt::join(verbs, ", ")));
+        return EXIT_USAGE;
     }
-
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::ParseError &e) {
-        int rc = app.exit(e);
-        return rc == 0 ? 0 : EXIT_USAGE;
+    if (scan.conninfos.empty())
+        return -1;
+    bool dash_d = std::any_of(scan.options.begin(), scan.options.end(),
+                              [&](const std::string &n) { return dsn_option->check_name(n); });
+    if (scan.conninfos.size() > 1 || dash_d) {
+        error_line("more than one connection string: give one, with -d or as an argument (not "
+                   "shown here: it may hold a password)");
+        return EXIT_USAGE;
     }
-    trace("main: arguments parsed");
+    opt.dsn = scan.conninfos[0];
+    return -1;
+}
+
+// Runs the parsed verb, mapping what it throws to the documented exit codes.
+int run_verb(Context &ctx, std::vector<Command> &cmds) {
     try {
         ctx.resolve(cmds[0].sub->parsed());
         for (auto &c : cmds)
@@ -93,4 +106,69 @@ int main(int argc, char **argv) { // NOLINT(bugprone-exception-escape)
         return EXIT_MIGRATION_FAILED;
     }
     return EXIT_USAGE;
+}
+
+} // namespace
+} // namespace mig::client
+
+// Everything inside is caught and mapped to exit codes; only constructing CLI::App could throw
+// (std::bad_alloc), and then terminating is right.
+int main(int argc, char **argv) { // NOLINT(bugprone-exception-escape)
+    using namespace mig::client;
+    trace("main");
+    line_buffer_output();
+    install_interrupt_handlers();
+    CLI::App app{"pgmig: schema migrations that live inside PostgreSQL"};
+    // before the verbs, which copy it; -h is --host, as in psql
+    app.set_help_flag("-?,--help", "print this help message and exit");
+    app.set_version_flag("--version", "pgmig " PGMIG_VERSION);
+    app.footer(kFooter);
+    app.require_subcommand(1);
+    app.fallthrough();
+    Context ctx;
+    add_global_options(app, ctx.opt);
+
+    std::vector<Command> cmds = {register_init(app),     register_new(app),     register_up(app),
+                                 register_down(app),     register_redo(app),    register_reset(app),
+                                 register_goto(app),     register_status(app),  register_log(app),
+                                 register_validate(app), register_baseline(app)};
+    std::vector<std::string> verbs;
+    verbs.reserve(cmds.size());
+    for (auto &c : cmds)
+        verbs.push_back(c.sub->get_name());
+    ArgScan scan = scan_args(
+        std::vector<std::string>(argv + 1, argv + argc),
+        [&](const std::string &name) { return arity_of(app, cmds, name); }, verbs);
+    if (int rc = check_scan(scan, verbs, app.get_option("--dsn"), ctx.opt); rc >= 0)
+        return rc;
+    // The global options are added to a verb too, so that `pgmig VERB --help` lists them and
+    // they may follow the verb; but only to the verb named on the command line (no other can be
+    // parsed): for all eleven it took ~2M instructions, before anything else could start.
+    for (auto &c : cmds) {
+        c.sub->footer(kFooter);
+        if (c.sub->get_name() == scan.verb)
+            add_global_options(*c.sub, ctx.opt);
+    }
+    std::vector<const char *> rest = {argv[0]};
+    for (const auto &a : scan.rest)
+        rest.push_back(a.c_str());
+    std::string positional_dsn = ctx.opt.dsn; // CLI11 would replace it with PGMIG_DSN's
+    try {
+        app.parse(static_cast<int>(rest.size()), rest.data());
+    } catch (const CLI::ParseError &e) {
+        return parse_failed(app, e);
+    }
+    if (!positional_dsn.empty())
+        ctx.opt.dsn = positional_dsn;
+    trace("main: arguments parsed");
+    int rc = run_verb(ctx, cmds);
+    if (interrupted()) {
+        fmt::print(stderr,
+                   "interrupted by {}: the work in progress was cancelled on the server and "
+                   "rolled back; what was committed before stays applied (`pgmig status` shows "
+                   "what is applied and what is pending)\n",
+                   interrupt_name());
+        return interrupt_exit_code();
+    }
+    return rc;
 }

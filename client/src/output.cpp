@@ -7,28 +7,50 @@
 
 namespace mig::client {
 namespace {
-bool g_color = false;
-}
+bool g_color_out = false, g_color_err = false;
 
-void set_output_color(bool on) {
-    g_color = on;
-}
-bool output_color() {
-    return g_color;
-}
-
-std::string paint(const std::string &s, const char *ansi) {
-    if (!g_color)
+std::string painted(bool on, const std::string &s, const char *ansi) {
+    if (!on)
         return s;
     return fmt::format("\x1b[{}m{}\x1b[0m", ansi, s);
 }
+} // namespace
+
+void set_output_color(bool on_stdout, bool on_stderr) {
+    g_color_out = on_stdout;
+    g_color_err = on_stderr;
+}
+bool output_color() {
+    return g_color_out;
+}
+
+bool color_wanted(const std::string &mode, bool tty, const char *term, const char *no_color) {
+    if (mode == "always")
+        return true;
+    if (mode == "never")
+        return false;
+    return tty && !(no_color && *no_color) && term && std::string_view(term) != "dumb";
+}
+
+std::string paint(const std::string &s, const char *ansi) {
+    return painted(g_color_out, s, ansi);
+}
+
+std::string paint_err(const std::string &s, const char *ansi) {
+    return painted(g_color_err, s, ansi);
+}
+
+void line_buffer_output() {
+    std::setvbuf(stdout, nullptr, _IOLBF, BUFSIZ);
+    std::setvbuf(stderr, nullptr, _IOLBF, BUFSIZ);
+}
 
 void warn(const std::string &msg) {
-    fmt::print(stderr, "{} {}\n", paint("warning:", "33"), msg);
+    fmt::print(stderr, "{} {}\n", paint_err("warning:", "33"), msg);
 }
 
 void error_line(const std::string &msg) {
-    fmt::print(stderr, "{} {}\n", paint("error:", "1;31"), msg);
+    fmt::print(stderr, "{} {}\n", paint_err("error:", "1;31"), msg);
 }
 
 std::string interval_literal(double seconds) {

@@ -1,6 +1,7 @@
 #include "pg_conn.hpp"
 
 #include "errors.hpp"
+#include "interrupt.hpp"
 #include "mask.hpp"
 
 #include <charconv>
@@ -36,6 +37,16 @@ std::string trim_nl(std::string s) {
 }
 
 } // namespace
+
+// After SIGINT/SIGTERM nothing more is sent (interrupt.hpp): the caller's error path rolls
+// back (rollback_quietly does not come here) and reports.
+void refuse_if_interrupted() {
+    if (interrupted())
+        throw PgError(fmt::format("pgmig was interrupted by {}: nothing more is sent to the server",
+                                  interrupt_name()),
+                      "57014");
+}
+
 
 PgError::PgError(const PGresult *res, const std::string &fallback)
     : std::runtime_error(res ? trim_nl(field(res, PG_DIAG_MESSAGE_PRIMARY)) : fallback) {
@@ -80,31 +91,79 @@ std::string conn_error_text(PGconn *c) {
     return mask_password(trim_nl(PQerrorMessage(c)));
 }
 
-Conn::Conn(const std::string &conninfo, double wait_seconds) {
-    const char *keys[] = {"dbname", "fallback_application_name", nullptr};
-    const char *vals[] = {conninfo.c_str(), "pgmig", nullptr};
-    if (wait_seconds > 0) {
-        auto deadline = std::chrono::steady_clock::now() +
-                        std::chrono::milliseconds(static_cast<long>(wait_seconds * 1000));
-        while (true) {
-            PGPing p = PQpingParams(keys, vals, 1);
-            if (p == PQPING_OK || p == PQPING_NO_ATTEMPT)
-                break;
-            if (std::chrono::steady_clock::now() >= deadline)
-                break;
-            std::this_thread::sleep_for(std::chrono::milliseconds(250));
+namespace {
+
+// libpq's keywords for p, in PQconnectdbParams's order: the connection string first (expanded),
+// so that -h/-p/-U and the password, after it, override its own.
+struct Keywords {
+    std::vector<const char *> keys, vals;
+    explicit Keywords(const ConnParams &p) {
+        add("dbname", p.conninfo);
+        add("host", p.host);
+        add("port", p.port);
+        add("user", p.user);
+        add("password", p.password);
+        // the user's application_name (in the string, or PGAPPNAME) wins over this one
+        add("fallback_application_name", "pgmig " PGMIG_VERSION);
+        keys.push_back(nullptr);
+        vals.push_back(nullptr);
+    }
+    // v must outlive the connection attempt (no temporaries: the pointer is kept)
+    void add(const char *k, const std::string &v) { add(k, v.c_str()); }
+    void add(const char *k, const char *v) {
+        if (*v == '\0')
+            return;
+        keys.push_back(k);
+        vals.push_back(v);
+    }
+};
+
+// The target as the messages name it: never with its password.
+std::string describe_target(const ConnParams &p) {
+    std::string out = mask_password(p.conninfo);
+    for (auto [k, v] : {std::pair{"host", &p.host}, {"port", &p.port}, {"user", &p.user}})
+        if (!v->empty())
+            out += fmt::format("{}{}={}", out.empty() ? "" : " ", k, *v);
+    return out.empty() ? std::string("(libpq defaults: PG* environment)") : out;
+}
+
+void wait_for_server(const Keywords &kw, double wait_seconds) {
+    auto deadline = std::chrono::steady_clock::now() +
+                    std::chrono::milliseconds(static_cast<long>(wait_seconds * 1000));
+    while (true) {
+        PGPing p = PQpingParams(kw.keys.data(), kw.vals.data(), 1);
+        if (p == PQPING_OK || p == PQPING_NO_ATTEMPT)
+            break;
+        if (std::chrono::steady_clock::now() >= deadline)
+            break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+}
+
+} // namespace
+
+Conn::Conn(const ConnParams &p) {
+    Keywords kw(p);
+    if (p.wait_seconds > 0)
+        wait_for_server(kw, p.wait_seconds);
+    c_.reset(PQconnectdbParams(kw.keys.data(), kw.vals.data(), 1));
+    if (c_ && PQstatus(c_.get()) != CONNECTION_OK && PQconnectionNeedsPassword(c_.get()) &&
+        p.password.empty() && p.ask_password) {
+        const char *user = PQuser(c_.get());
+        if (auto pw = p.ask_password(user ? user : "")) {
+            ConnParams again = p;
+            again.password = std::move(*pw);
+            Keywords kw2(again);
+            c_.reset(PQconnectdbParams(kw2.keys.data(), kw2.vals.data(), 1));
         }
     }
-    c_.reset(PQconnectdbParams(keys, vals, 1));
     if (!c_)
         throw ConnectError("cannot connect: out of memory");
-    if (PQstatus(c_.get()) != CONNECTION_OK) {
-        std::string where = conninfo.empty() ? std::string("(libpq defaults: PG* environment)")
-                                             : mask_password(conninfo);
+    if (PQstatus(c_.get()) != CONNECTION_OK)
         throw ConnectError(
-            fmt::format("cannot connect to {}: {}", where, conn_error_text(c_.get())));
-    }
+            fmt::format("cannot connect to {}: {}", describe_target(p), conn_error_text(c_.get())));
     PQsetNoticeProcessor(c_.get(), notice_to_stderr, notices_.get());
+    cancel_ = std::make_unique<CancelWatch>(c_.get());
 }
 
 Conn::~Conn() {
@@ -123,6 +182,7 @@ void Conn::check_alive(const char *what) {
 }
 
 Result Conn::exec(const std::string &sql, const Params &params) {
+    refuse_if_interrupted();
     PGresult *r;
     if (params.empty()) {
         r = PQexec(c_.get(), sql.c_str());
@@ -182,6 +242,7 @@ std::string binary_text_array(const std::vector<const std::string *> &items) {
 Result Conn::exec_ticking(const std::string &sql, const Params &params,
                           const std::function<void()> &tick,
                           const std::function<void()> &meanwhile) {
+    refuse_if_interrupted();
     if (!tick && !meanwhile)
         return exec(sql, params);
     std::vector<const char *> vals;
@@ -193,11 +254,14 @@ Result Conn::exec_ticking(const std::string &sql, const Params &params,
         throw PgError(nullptr, "cannot send query: " + conn_error_text(c));
     if (meanwhile)
         meanwhile();
+    int waits = 0;
     while (PQisBusy(c)) {
         pollfd pfd{PQsocket(c), POLLIN, 0};
         if (poll(&pfd, 1, 100) == 0) {
             if (tick)
                 tick();
+            if (interrupted() && ++waits % 10 == 0 && cancel_)
+                cancel_->cancel_again(); // the handler's request may have come too early
             continue;
         }
         if (!PQconsumeInput(c))
@@ -207,6 +271,7 @@ Result Conn::exec_ticking(const std::string &sql, const Params &params,
 }
 
 void Conn::send(const std::string &sql) {
+    refuse_if_interrupted();
     if (PQsendQuery(c_.get(), sql.c_str()) != 1)
         throw PgError(nullptr, "cannot send query: " + conn_error_text(c_.get()));
 }
@@ -239,6 +304,7 @@ void Conn::rollback_quietly() {
 namespace mig::client {
 
 Result Conn::copy_in(const std::string &sql, const std::function<void(const CopyPut &)> &write) {
+    refuse_if_interrupted();
     PGconn *c = c_.get();
     Result start(PQexec(c, sql.c_str()));
     if (PQresultStatus(start.get()) != PGRES_COPY_IN) {

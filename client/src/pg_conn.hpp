@@ -96,17 +96,35 @@ std::string binary_text_array(const std::vector<const std::string *> &items);
 
 using Params = std::vector<Param>;
 
+// Throws PgError (57014) once SIGINT/SIGTERM arrived: nothing more is sent (interrupt.hpp).
+void refuse_if_interrupted();
+
 struct Query {
     std::string sql;
     Params params;
 };
+
+// Where to connect: a connection string (URL or conninfo; "" = libpq's defaults: PG*
+// environment, service file) and psql's -h/-p/-U values and password, which override the
+// string's own (empty = not given).
+struct ConnParams {
+    std::string conninfo, host, port, user, password;
+    double wait_seconds = 0; // > 0: wait that long for the server to accept connections
+    // Asked once, with the user name, when the server wants a password that was not given;
+    // nullopt: none (the connection then fails as it did).
+    std::function<std::optional<std::string>(const std::string &user)> ask_password;
+};
+
+class CancelWatch;
 
 class Conn {
   public:
     // conninfo: URL or key=value string (expand_dbname); "" = libpq defaults (PG* env, service).
     // wait_seconds > 0: wait that long for the server to accept connections.
     // Throws ConnectError with a message that never contains a password.
-    Conn(const std::string &conninfo, double wait_seconds);
+    Conn(const std::string &conninfo, double wait_seconds)
+        : Conn(ConnParams{conninfo, {}, {}, {}, {}, wait_seconds, {}}) {}
+    explicit Conn(const ConnParams &p);
     PGconn *raw() const { return c_.get(); }
 
     Result exec(const std::string &sql, const Params &params = {});
@@ -159,6 +177,8 @@ class Conn {
   private:
     std::unique_ptr<Notices> notices_ = std::make_unique<Notices>();
     std::unique_ptr<PGconn, decltype(&PQfinish)> c_{nullptr, &PQfinish};
+    // after c_: destroyed before the connection is closed (interrupt.hpp)
+    std::unique_ptr<CancelWatch> cancel_;
     void check_alive(const char *what);
 };
 

@@ -1,6 +1,8 @@
 // Conn::pipeline: many queries in one round trip (libpq's pipeline mode).
 #include "pg_conn.hpp"
 
+#include "interrupt.hpp"
+
 #include <poll.h>
 
 namespace mig::client {
@@ -200,6 +202,7 @@ std::vector<Result> Conn::pipeline(size_t n, const std::function<Query(size_t)> 
 }
 
 std::vector<Result> Conn::pipeline(const std::function<std::optional<Query>(size_t)> &next) {
+    refuse_if_interrupted();
     PGconn *c = c_.get();
     if (PQenterPipelineMode(c) != 1)
         throw PgError(nullptr, "cannot enter pipeline mode: " + conn_error_text(c));

@@ -25,7 +25,7 @@ pg log --json
 if [ "$rc" = 0 ] && jq -e 'length == 2 and .[0].action == "apply" and (.[0] | has("id") and has("at") and has("version") and has("role") and has("application_name"))' >/dev/null <<<"$out"; then
     ok "log --json"
 else bad "log --json" "$out"; fi
-expect_eq "log: application_name is pgmig" "$(jq -r '.[0].application_name' <<<"$out")" pgmig
+expect_eq "log: application_name is pgmig and its version" "$(jq -r '.[0].application_name' <<<"$out")" "pgmig $(make -s -C "$root" print-EXTVERSION)"
 pg log --limit 1
 expect_rc "log --limit" 0
 [ "$(wc -l <<<"$out")" = 2 ] && ok "log --limit 1: header and one row" || bad "log --limit 1" "$out"
