@@ -40,6 +40,7 @@ int main(int argc, char **argv) { // NOLINT(bugprone-exception-escape)
                                  register_down(app),     register_redo(app),    register_reset(app),
                                  register_goto(app),     register_status(app),  register_log(app),
                                  register_validate(app), register_baseline(app)};
+    cmds.push_back(register_adopt(app)); // after `up`: it adds `up --ignore-other-tools`
     // The global options are added to a verb too, so that `pgmig VERB --help` lists them and
     // they may follow the verb; but only to a verb named on the command line (no other can be
     // parsed): for all eleven it took ~2M instructions, before anything else could start.
