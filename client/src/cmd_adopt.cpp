@@ -57,7 +57,13 @@ const adopt::Reader &choose_reader(Conn &c, const std::string &from) {
 }
 
 adopt::Rows read_rows(Conn &c, const adopt::Reader &r) {
-    Result res = c.exec(r.sql);
+    Result res;
+    try {
+        res = c.exec(r.sql);
+    } catch (const PgError &e) { // a table of that name that is not the tool's, or no privilege
+        throw InputError(fmt::format("cannot read {} as {}'s history table: {} ({})", r.table,
+                                     r.tool, e.message, e.sqlstate));
+    }
     int cols = PQnfields(res.get());
     adopt::Rows rows(static_cast<size_t>(res.rows()));
     for (int i = 0; i < res.rows(); ++i) {
@@ -83,6 +89,7 @@ int upload_and_adopt(const Context &ctx, Conn &c, Folder &f, const std::vector<S
     for (size_t i = 0; i < sp.upload.size(); ++i)
         todo.push_back({sp.upload[i], sp.replace[i]});
     std::vector<const std::string *> ptrs;
+    ptrs.reserve(versions.size());
     for (const auto &v : versions)
         ptrs.push_back(&v);
     try {

@@ -77,7 +77,7 @@ std::string sha1_hex(const std::string &bytes) {
     if (EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha1(), nullptr) != 1)
         throw std::runtime_error("SHA-1 failed");
     std::string out;
-    out.reserve(2 * len);
+    out.reserve(size_t{2} * len);
     for (unsigned int i = 0; i < len; ++i)
         out += fmt::format("{:02x}", md[i]);
     return out;
