@@ -14,14 +14,35 @@ missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
-
-if [ "$(id -u)" != 0 ]; then
-    echo "pgmig: missing packages: ${missing[*]}" >&2
-    echo "pgmig: run as root (or: sudo apt-get install -y ${missing[*]})" >&2
-    exit 1
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" != 0 ]; then
+        echo "pgmig: missing packages: ${missing[*]}" >&2
+        echo "pgmig: run as root (or: sudo apt-get install -y ${missing[*]})" >&2
+        exit 1
+    fi
+    echo "pgmig: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-echo "pgmig: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >/dev/null
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+# Optional: the real dbmate and node-pg-migrate (npm packages), which test/e2e/adopt.sh runs to
+# migrate a database before `pgmig adopt` takes over; into .testrun/npm, when npm and its
+# registry are reachable. Without them those tests say why they did not run.
+npm_dir=$(cd "$(dirname "$0")/.." && pwd)/.testrun/npm
+if [ ! -x "$npm_dir/node_modules/.bin/dbmate" ] || [ ! -x "$npm_dir/node_modules/.bin/node-pg-migrate" ]; then
+    if ! command -v npm >/dev/null && [ "$(id -u)" = 0 ]; then
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm \
+            >/dev/null 2>&1 || true
+    fi
+    if ! command -v npm >/dev/null; then
+        echo "pgmig: npm is not installed (apt-get install nodejs npm): test/e2e/adopt.sh will not run the real dbmate and node-pg-migrate" >&2
+    elif ! timeout 30 npm ping >/dev/null 2>&1; then
+        echo "pgmig: the npm registry is not reachable: test/e2e/adopt.sh will not run the real dbmate and node-pg-migrate" >&2
+    else
+        echo "pgmig: installing dbmate and node-pg-migrate into $npm_dir (for test/e2e/adopt.sh)"
+        timeout 300 npm install --prefix "$npm_dir" --no-audit --no-fund --silent \
+            dbmate@^2 node-pg-migrate@^9 pg@^8 >/dev/null 2>&1 ||
+            echo "pgmig: npm install of dbmate and node-pg-migrate failed: test/e2e/adopt.sh will not run them" >&2
+    fi
+fi

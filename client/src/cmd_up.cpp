@@ -1,4 +1,5 @@
 // pgmig up [--to V] [--dry-run] [--per-migration]
+#include "adopt/detect.hpp"
 #include "commands.hpp"
 #include "deploy.hpp"
 #include "errors.hpp"
@@ -191,6 +192,7 @@ int run_up(Context &ctx, const UpOptions &o) {
     bool server_has_versions = false;
     for (const auto &row : sh.c.status)
         server_has_versions = server_has_versions || row.kind == "versioned";
+    refuse_unadopted(*sh.c.conn, sh.c.status); // another tool migrated it: pgmig adopt first
     if (server_has_versions)
         vouch_for_folder(ctx, *sh.c.conn, [&f] { return &f; }, o.trust_uploads);
     return deploy(ctx, *sh.c.conn, f, d, std::move(sh.c.status), sh.c.locked);
