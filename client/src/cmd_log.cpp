@@ -63,8 +63,8 @@ int verify_log(const Context &ctx, Conn &c) {
     int breaks = r.rows();
     std::string rows = c.exec("SELECT count(*) FROM mig.log").str(0, 0);
     if (ctx.opt.json) {
-        nlohmann::json out = {{"ok", breaks == 0}, {"rows", std::stol(rows)},
-                              {"breaks", nlohmann::json::array()}};
+        nlohmann::json out = {
+            {"ok", breaks == 0}, {"rows", std::stol(rows)}, {"breaks", nlohmann::json::array()}};
         for (int i = 0; i < breaks; ++i)
             out["breaks"].push_back({{"id", std::stol(r.str(i, 0))}, {"problem", r.str(i, 1)}});
         fmt::print("{}\n", out.dump(2));

@@ -124,11 +124,124 @@ void split_check(Conn &c, const Migration &m, bool down, Findings &out, bool str
                                               col, e.message, e.sqlstate)
                                 : fmt::format("{}: {} ({})", file, e.message, e.sqlstate);
         if (down && !strict && e.sqlstate == "42601")
-            out.warnings.push_back(what + ": the down script is stored with this error, and "
-                                          "rolling the migration back is refused until it is fixed");
+            out.warnings.push_back(what +
+                                   ": the down script is stored with this error, and "
+                                   "rolling the migration back is refused until it is fixed");
         else
             out.errors.push_back(what);
     }
+}
+
+// The folder, or its errors (one per line of the InputError) in fd.
+std::optional<Folder> load_for_lint(const Context &ctx, Findings &fd) {
+    try {
+        LoadOptions lo;
+        lo.stream_above = SIZE_MAX; // the lint needs every body
+        return load_folder(ctx.dir(), lo);
+    } catch (const InputError &e) {
+        std::string s = e.what();
+        for (size_t start = 0; start < s.size();) {
+            size_t nl = s.find('\n', start);
+            fd.errors.push_back(s.substr(start, nl == std::string::npos ? nl : nl - start));
+            if (nl == std::string::npos)
+                break;
+            start = nl + 1;
+        }
+        return std::nullopt;
+    }
+}
+
+// What the folder alone shows: its warnings, placeholders, missing downs, declarations.
+void offline_checks(const Folder &f, Findings &fd) {
+    fd.warnings = f.warnings;
+    if (f.layout == Layout::Flyway)
+        warn_flyway_placeholders(f, fd);
+    for (auto &m : f.migrations) {
+        if (!m.down_sql)
+            fd.no_down.push_back(&m);
+        if (m.no_transaction)
+            fd.notes.push_back(fmt::format(
+                "{}: declared non-transactional (runs statement by statement)", m.up_file));
+    }
+}
+
+// Every script through the server's parser, and the checksums against what is applied.
+// Returns whether it was checked online.
+bool online_checks(const Context &ctx, Folder &f, Findings &fd, bool strict) {
+    try {
+        auto c = ctx.connect();
+        if (!has_extension(*c)) {
+            fd.notes.push_back("the database has no pgmig extension (`pgmig init` or "
+                               "CREATE EXTENSION pgmig adds it): offline checks only");
+            return false;
+        }
+        for (auto &m : f.migrations) {
+            split_check(*c, m, false, fd);
+            if (m.down_sql)
+                split_check(*c, m, true, fd, strict);
+        }
+        for (auto &m : f.repeatables)
+            split_check(*c, m, false, fd);
+        for (auto &d : compute_sync(f, fetch_status(*c)).drift)
+            fd.errors.push_back(d);
+        return true;
+    } catch (const ConnectError &e) {
+        fd.notes.push_back(fmt::format("not connected ({}): offline checks only", e.what()));
+        return false;
+    }
+}
+
+void print_findings_json(const Context &ctx, const std::optional<Folder> &f, Findings &fd,
+                         bool online) {
+    for (const Migration *m : fd.no_down)
+        fd.warnings.push_back(
+            fmt::format("{}: migration {} has no down script (it cannot be rolled back)",
+                        m->up_file, m->version));
+    nlohmann::json out = {{"dir", ctx.dir()},
+                          {"layout", f ? layout_name(f->layout) : nullptr},
+                          {"migrations", f ? f->migrations.size() : 0},
+                          {"repeatables", f ? f->repeatables.size() : 0},
+                          {"online", online},
+                          {"ok", fd.errors.empty()},
+                          {"errors", fd.errors},
+                          {"warnings", fd.warnings},
+                          {"notes", fd.notes}};
+    fmt::print("{}\n", out.dump(2));
+}
+
+void print_findings_text(const Context &ctx, const std::optional<Folder> &f, const Findings &fd,
+                         bool online) {
+    for (auto &e : fd.errors)
+        error_line(e);
+    for (auto &w : fd.warnings)
+        warn(w);
+    if (f)
+        warn_no_down(fd, f->migrations.size(), ctx.opt.verbose);
+    for (auto &n : fd.notes)
+        fmt::print(stderr, "note: {}\n", n);
+    if (f && fd.errors.empty())
+        fmt::print(
+            "{}: {} layout, {} migration(s){}, {}\n", ctx.dir(), layout_name(f->layout),
+            f->migrations.size(),
+            f->repeatables.empty() ? "" : fmt::format(" and {} repeatable", f->repeatables.size()),
+            online ? "checked against the server" : "checked offline");
+}
+
+// validate = load → offline checks → online checks → print
+int run_validate(const Context &ctx, bool offline, bool strict) {
+    Findings fd;
+    std::optional<Folder> f = load_for_lint(ctx, fd);
+    bool online = false;
+    if (f) {
+        offline_checks(*f, fd);
+        if (!offline)
+            online = online_checks(ctx, *f, fd, strict);
+    }
+    if (ctx.opt.json)
+        print_findings_json(ctx, f, fd, online);
+    else
+        print_findings_text(ctx, f, fd, online);
+    return fd.errors.empty() ? 0 : 2;
 }
 
 } // namespace
@@ -140,99 +253,9 @@ Command register_validate(CLI::App &app) {
         "validate", "lint the folder (layout, duplicates, missing downs, names); with a "
                     "connection also statements and checksums");
     sub->add_flag("--offline", *offline, "do not connect");
-    sub->add_flag("--strict", *strict, "a down script that does not parse is an error (as up --strict)");
-    return {sub, [offline, strict](Context &ctx) {
-                Findings fd;
-                std::optional<Folder> f;
-                bool online = false;
-                try {
-                    LoadOptions lo;
-                    lo.stream_above = SIZE_MAX; // the lint needs every body
-                    f = load_folder(ctx.dir(), lo);
-                } catch (const InputError &e) {
-                    std::string s = e.what();
-                    size_t start = 0;
-                    while (start < s.size()) {
-                        size_t nl = s.find('\n', start);
-                        fd.errors.push_back(
-                            s.substr(start, nl == std::string::npos ? nl : nl - start));
-                        if (nl == std::string::npos)
-                            break;
-                        start = nl + 1;
-                    }
-                }
-                if (f) {
-                    fd.warnings = f->warnings;
-                    if (f->layout == Layout::Flyway)
-                        warn_flyway_placeholders(*f, fd);
-                    for (auto &m : f->migrations) {
-                        if (!m.down_sql)
-                            fd.no_down.push_back(&m);
-                        if (m.no_transaction)
-                            fd.notes.push_back(fmt::format(
-                                "{}: declared non-transactional (runs statement by statement)",
-                                m.up_file));
-                    }
-                    if (!*offline) {
-                        try {
-                            auto c = ctx.connect();
-                            if (has_extension(*c)) {
-                                online = true;
-                                for (auto &m : f->migrations) {
-                                    split_check(*c, m, false, fd);
-                                    if (m.down_sql)
-                                        split_check(*c, m, true, fd, *strict);
-                                }
-                                for (auto &m : f->repeatables)
-                                    split_check(*c, m, false, fd);
-                                auto sp = compute_sync(*f, fetch_status(*c));
-                                for (auto &d : sp.drift)
-                                    fd.errors.push_back(d);
-                            } else {
-                                fd.notes.push_back(
-                                    "the database has no pgmig extension (`pgmig init` or "
-                                    "CREATE EXTENSION pgmig adds it): offline checks only");
-                            }
-                        } catch (const ConnectError &e) {
-                            fd.notes.push_back(
-                                fmt::format("not connected ({}): offline checks only", e.what()));
-                        }
-                    }
-                }
-                if (ctx.opt.json) {
-                    for (const Migration *m : fd.no_down)
-                        fd.warnings.push_back(fmt::format(
-                            "{}: migration {} has no down script (it cannot be rolled back)",
-                            m->up_file, m->version));
-                    nlohmann::json out = {{"dir", ctx.dir()},
-                                          {"layout", f ? layout_name(f->layout) : nullptr},
-                                          {"migrations", f ? f->migrations.size() : 0},
-                                          {"repeatables", f ? f->repeatables.size() : 0},
-                                          {"online", online},
-                                          {"ok", fd.errors.empty()},
-                                          {"errors", fd.errors},
-                                          {"warnings", fd.warnings},
-                                          {"notes", fd.notes}};
-                    fmt::print("{}\n", out.dump(2));
-                } else {
-                    for (auto &e : fd.errors)
-                        error_line(e);
-                    for (auto &w : fd.warnings)
-                        warn(w);
-                    if (f)
-                        warn_no_down(fd, f->migrations.size(), ctx.opt.verbose);
-                    for (auto &n : fd.notes)
-                        fmt::print(stderr, "note: {}\n", n);
-                    if (f && fd.errors.empty())
-                        fmt::print("{}: {} layout, {} migration(s){}, {}\n", ctx.dir(),
-                                   layout_name(f->layout), f->migrations.size(),
-                                   f->repeatables.empty()
-                                       ? ""
-                                       : fmt::format(" and {} repeatable", f->repeatables.size()),
-                                   online ? "checked against the server" : "checked offline");
-                }
-                return fd.errors.empty() ? 0 : 2;
-            }};
+    sub->add_flag("--strict", *strict,
+                  "a down script that does not parse is an error (as up --strict)");
+    return {sub, [offline, strict](Context &ctx) { return run_validate(ctx, *offline, *strict); }};
 }
 
 } // namespace mig::client

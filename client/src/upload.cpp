@@ -191,10 +191,11 @@ Query UploadBuilder::many_query(std::vector<Ready> &batch) {
     }
     sent_.push_back(std::move(items));
     ++many_calls_;
-    return {std::string("SELECT ") + kUploadColumns + " FROM mig.upload_many("
-            "$1::pg_catalog.text[], $2::pg_catalog.text[], $3::pg_catalog.text[], "
-            "$4::pg_catalog.text[], $5::pg_catalog.text[]::pg_catalog.jsonb[], "
-            "$6::pg_catalog.text[], $7::pg_catalog.text[])",
+    return {std::string("SELECT ") + kUploadColumns +
+                " FROM mig.upload_many("
+                "$1::pg_catalog.text[], $2::pg_catalog.text[], $3::pg_catalog.text[], "
+                "$4::pg_catalog.text[], $5::pg_catalog.text[]::pg_catalog.jsonb[], "
+                "$6::pg_catalog.text[], $7::pg_catalog.text[])",
             {Param::binary(binary_text_array(versions)), Param::binary(binary_text_array(names)),
              Param::binary(binary_text_array(ups)), Param::binary(binary_text_array(downs)),
              any_flags ? Param::binary(binary_text_array(opts)) : Param(std::nullopt),

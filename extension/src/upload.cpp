@@ -11,6 +11,7 @@
 #include "script.hpp"
 #include "spi.hpp"
 #include "todo.hpp"
+#include "upload_row.hpp"
 
 namespace mig {
 
@@ -28,13 +29,13 @@ static const char *const SQL_VOUCH =
     "ARRAY[$4])";
 
 // the columns that SQL_INSERT sets, in its order ($1 .. $17)
-static const int kStoreColumns = 17;
 static const char *const STORE_COLUMNS[kStoreColumns] = {
-    "vkey",          "version",       "name",          "up_sql",
-    "down_sql",      "up_checksum",   "down_checksum", "transactional",
-    "down_transactional", "statements", "down_statements", "ends_transaction",
-    "options",       "up_stmts",      "down_stmts",    "uploaded_by",
-    "down_error"};
+    "vkey",          "version",         "name",
+    "up_sql",        "down_sql",        "up_checksum",
+    "down_checksum", "transactional",   "down_transactional",
+    "statements",    "down_statements", "ends_transaction",
+    "options",       "up_stmts",        "down_stmts",
+    "uploaded_by",   "down_error"};
 
 static const char *const SQL_INSERT =
     "INSERT INTO mig.migration (vkey, version, name, up_sql, down_sql, up_checksum, down_checksum, "
@@ -70,42 +71,9 @@ static SPIPlanPtr p_insert_many, p_stored_keys, p_existing, p_insert, p_replace,
 static const Oid T_EXISTING[] = {TEXTOID, NAMEOID};
 static const Oid T_KEYS[] = {TEXTARRAYOID};
 static const Oid T_VOUCH[] = {NAMEOID, TEXTOID, TEXTOID, TEXTOID};
-static const Oid T_STORE[] = {TEXTOID, TEXTOID,  TEXTOID,      TEXTOID,      TEXTOID, TEXTOID,
-                              TEXTOID, BOOLOID,  BOOLOID,      INT4OID,      INT4OID, BOOLOID,
+static const Oid T_STORE[] = {TEXTOID,  TEXTOID,      TEXTOID,      TEXTOID, TEXTOID, TEXTOID,
+                              TEXTOID,  BOOLOID,      BOOLOID,      INT4OID, INT4OID, BOOLOID,
                               JSONBOID, INT4ARRAYOID, INT4ARRAYOID, NAMEOID, JSONBOID};
-
-static void push_string(JsonbParseState **st, JsonbIteratorToken tok, const char *s) {
-    JsonbValue v;
-    v.type = jbvString;
-    v.val.string.val = const_cast<char *>(s);
-    v.val.string.len = (int)strlen(s);
-    (void)pushJsonbValue(st, tok, &v);
-}
-
-// The options stored with an upload: its options, with mig.upload_many's file and down_file
-// (when given) as "file" and "down_file". Built directly: parsing the same JSON from text cost
-// ~10,000 instructions a migration (a deploy of 1,000 migrations sends 1,000).
-static Jsonb *stored_options(const UploadArgs *a) {
-    if (a->file == nullptr && a->down_file == nullptr)
-        return a->options ? a->options
-                          : DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum("{}")));
-    JsonbParseState *st = nullptr;
-    (void)pushJsonbValue(&st, WJB_BEGIN_OBJECT, nullptr);
-    if (a->file) {
-        push_string(&st, WJB_KEY, "file");
-        push_string(&st, WJB_VALUE, a->file);
-    }
-    if (a->down_file) {
-        push_string(&st, WJB_KEY, "down_file");
-        push_string(&st, WJB_VALUE, a->down_file);
-    }
-    Jsonb *files = JsonbValueToJsonb(pushJsonbValue(&st, WJB_END_OBJECT, nullptr));
-    if (a->options == nullptr)
-        return files;
-    // the files win over keys of the same name in options
-    return DatumGetJsonbP(
-        DirectFunctionCall2(jsonb_concat, JsonbPGetDatum(a->options), JsonbPGetDatum(files)));
-}
 
 static bool same_str(const char *a, const char *b) {
     if (a == nullptr || b == nullptr)
@@ -113,67 +81,16 @@ static bool same_str(const char *a, const char *b) {
     return strcmp(a, b) == 0;
 }
 
-// A migration being uploaded: its options, checksums and the row to store (mig.migration's
-// columns, in SQL_INSERT's order). PG zone, palloc'd.
-struct UploadRow {
-    const UploadArgs *a;
-    const Caller *caller;
-    bool replace;
-    bool strict;      // a down script that does not parse is refused (else stored with its error)
-    Jsonb *down_error; // the down script's parse error, when it is stored with it
-    bool force_nontx;
-    char *file;
-    char *down_file;
-    const char *up; // the up script's bytes in its text datum (not NUL-terminated)
-    int uplen;
-    char *down; // NUL-terminated, NULL when there is none
-    int downlen;
-    char down_ck[65];
-    Datum key; // text datum of a->key
-    Datum v[kStoreColumns];
-    char n[kStoreColumns + 1];
-};
-
-// Options and checksums (r->checksum).
-static void upload_begin(const UploadArgs *a, const Caller *caller, UploadRow *w,
-                         UploadResult *r) {
-    memset(w, 0, sizeof *w);
-    w->a = a;
-    w->caller = caller;
-    Jsonb *opts = a->options;
-    require_object(opts);
-    w->replace = opt_bool(opts, "replace", false);
-    w->strict = opt_bool(opts, "strict", false);
-    w->force_nontx = !opt_bool(opts, "transaction", true);
-    w->file = a->file ? pstrdup(a->file) : opt_str(opts, "file");
-    w->down_file = a->down_file ? pstrdup(a->down_file) : opt_str(opts, "down_file");
-    // the bytes of the text datum as they are: a 33 MB folder need not be copied to be hashed
-    // and split (script.hpp)
-    text *up_text = DatumGetTextPP(a->up);
-    w->up = VARDATA_ANY(up_text);
-    w->uplen = (int)VARSIZE_ANY_EXHDR(up_text);
-    sha256_hex(w->up, w->uplen, r->checksum);
-    if (!a->down_null) {
-        w->down = text_to_cstring(DatumGetTextPP(a->down));
-        w->downlen = (int)strlen(w->down);
-        sha256_hex(w->down, w->downlen, w->down_ck);
-    }
-    r->applied = false;
-    r->down_error = nullptr;
-    w->key = CStringGetTextDatum(a->key);
-}
-
 // The same scripts, stored by another role: now the caller's (SQL_VOUCH).
 static void vouch_unchanged(UploadRow *w, const char *up_ck) {
     Datum v[4] = {w->caller->role, CStringGetTextDatum(w->a->version), CStringGetTextDatum(up_ck),
                   w->down ? CStringGetTextDatum(w->down_ck) : (Datum)0};
     char n[5] = {' ', ' ', ' ', w->down ? ' ' : 'n', '\0'};
-    spi::exec(spi::plan(&p_vouch, SQL_VOUCH, 4, T_VOUCH), v, n, false, 0, SPI_OK_SELECT,
-              "vouch");
+    spi::exec(spi::plan(&p_vouch, SQL_VOUCH, 4, T_VOUCH), v, n, false, 0, SPI_OK_SELECT, "vouch");
 }
 
-static void refuse_conflict(UploadRow *w, UploadResult *r, const char *old_name,
-                            const char *old_up, const char *old_down, bool applied) {
+static void refuse_conflict(UploadRow *w, UploadResult *r, const char *old_name, const char *old_up,
+                            const char *old_down, bool applied) {
     const UploadArgs *a = w->a;
     bool up_same = strcmp(old_up, r->checksum) == 0;
     if (applied)
@@ -186,13 +103,13 @@ static void refuse_conflict(UploadRow *w, UploadResult *r, const char *old_name,
                         up_same ? (a->down_null ? "(none)" : w->down_ck) : r->checksum),
                  errhint("An applied migration must not be edited; write a new migration "
                          "instead.")));
-    ereport(ERROR, (errcode(kErrPendingChanged),
-                    errmsg("pending migration %s (%s) was uploaded with a different "
-                           "script: stored %s, new %s",
-                           a->version, old_name,
-                           up_same ? (old_down ? old_down : "(no down)") : old_up,
-                           up_same ? (a->down_null ? "(no down)" : w->down_ck) : r->checksum),
-                    errhint("Pass options {\"replace\": true} to replace it.")));
+    ereport(ERROR,
+            (errcode(kErrPendingChanged),
+             errmsg("pending migration %s (%s) was uploaded with a different "
+                    "script: stored %s, new %s",
+                    a->version, old_name, up_same ? (old_down ? old_down : "(no down)") : old_up,
+                    up_same ? (a->down_null ? "(no down)" : w->down_ck) : r->checksum),
+             errhint("Pass options {\"replace\": true} to replace it.")));
 }
 
 // Compares with the stored migration of the same version, if any (*exists). True when that
@@ -237,152 +154,12 @@ static bool upload_existing(UploadRow *w, UploadResult *r, bool *exists, MemoryC
     return false;
 }
 
-// The error of a down script that does not parse, as stored in mig.migration.down_error:
-// {"sqlstate", "message", "line", "column", "file"}.
-static Jsonb *down_error_json(const UploadRow *w, const ErrorData *ed) {
-    int line, col;
-    last_error_position(&line, &col);
-    StringInfoData s;
-    initStringInfo(&s);
-    appendStringInfo(&s, "{\"sqlstate\": \"%s\", \"line\": %d, \"column\": %d, \"message\": ",
-                     unpack_sql_state(ed->sqlerrcode), line, col);
-    escape_json(&s, ed->message ? ed->message : "");
-    if (w->down_file) {
-        appendStringInfoString(&s, ", \"file\": ");
-        escape_json(&s, w->down_file);
-    }
-    appendStringInfoChar(&s, '}');
-    return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(s.data)));
-}
-
-static ScriptInfo analyze_side(UploadRow *w, bool down);
-
-// The down script's analysis. Its tools read a down script only when they run it, so one that
-// does not parse (years-old ones in real folders) must not block a deploy: its syntax error is
-// caught in a subtransaction (PL/pgSQL's block pattern, rolled back) and stored with the script
-// (w->down_error), and rolling the migration back is refused (PM013). {"strict": true} refuses
-// it at upload instead.
-static ScriptInfo analyze_down(UploadRow *w) {
-    if (w->strict)
-        return analyze_side(w, true);
-    MemoryContext cxt = CurrentMemoryContext;
-    ResourceOwner owner = CurrentResourceOwner;
-    ScriptInfo si;
-    memset(&si, 0, sizeof si);
-    ErrorData *volatile caught = nullptr;
-    BeginInternalSubTransaction(nullptr);
-    MemoryContextSwitchTo(cxt);
-    PG_TRY();
-    {
-        si = analyze_side(w, true);
-        ReleaseCurrentSubTransaction();
-    }
-    PG_CATCH();
-    {
-        MemoryContextSwitchTo(cxt);
-        caught = CopyErrorData();
-        FlushErrorState();
-        RollbackAndReleaseCurrentSubTransaction();
-    }
-    PG_END_TRY();
-    MemoryContextSwitchTo(cxt);
-    CurrentResourceOwner = owner;
-    if (caught == nullptr)
-        return si;
-    if (caught->sqlerrcode != ERRCODE_SYNTAX_ERROR)
-        ReThrowError(caught);
-    w->down_error = down_error_json(w, caught);
-    memset(&si, 0, sizeof si);
-    si.transactional = true;
-    return si;
-}
-
-// A script's analysis, refusing COPY FROM STDIN / TO STDOUT.
-static ScriptInfo analyze_side(UploadRow *w, bool down) {
-    const UploadArgs *a = w->a;
-    ScriptInfo si = down ? analyze_script(w->down, w->downlen,
-                                          {a->version, a->name, w->down_file, true}, true)
-                         : analyze_script(w->up, w->uplen, {a->version, a->name, w->file, false},
-                                          true);
-    if (si.copy_stmt)
-        ereport(ERROR,
-                (errcode(kErrUnsupportedStatement),
-                 errmsg("migration %s (%s): COPY FROM STDIN / TO STDOUT is not supported in the "
-                        "%s script (statement %d)",
-                        a->version, a->name, down ? "down" : "up", si.copy_stmt),
-                 errhint("Load data with INSERT, or with COPY from a server-side file.")));
-    if (w->force_nontx) {
-        si.transactional = false;
-        si.wrapped = false;
-    }
-    return si;
-}
-
-static void warn_wrapped(const UploadArgs *a, bool up, bool down) {
-    if (!up && !down)
-        return;
-    ereport(WARNING,
-            (errmsg("migration %s (%s): the %s own BEGIN/COMMIT wrapper is ignored", a->version,
-                    a->name,
-                    up && down ? "up and down scripts'"
-                    : up       ? "up script's"
-                               : "down script's"),
-             errdetail("Its body runs in the caller's transaction, like any other migration.")));
-}
-
-static void set_col(UploadRow *w, int c, Datum v) {
-    w->v[c] = v;
-    w->n[c] = ' ';
-}
-
-// Analyses the scripts (syntax, classification, statement ranges) and fills in the row.
-static void upload_analyze(UploadRow *w, UploadResult *r) {
-    const UploadArgs *a = w->a;
-    ScriptInfo ui = analyze_side(w, false);
-    ScriptInfo di;
-    memset(&di, 0, sizeof di);
-    di.transactional = true;
-    if (w->down)
-        di = analyze_down(w);
-    warn_wrapped(a, ui.wrapped, w->down && di.wrapped);
-
-    memset(w->n, 'n', kStoreColumns);
-    w->n[kStoreColumns] = '\0';
-    set_col(w, 0, w->key);
-    set_col(w, 1, CStringGetTextDatum(a->version));
-    set_col(w, 2, CStringGetTextDatum(a->name));
-    set_col(w, 3, a->up);
-    if (!a->down_null)
-        set_col(w, 4, a->down);
-    set_col(w, 5, CStringGetTextDatum(r->checksum));
-    if (!a->down_null)
-        set_col(w, 6, CStringGetTextDatum(w->down_ck));
-    set_col(w, 7, BoolGetDatum(ui.transactional));
-    set_col(w, 8, BoolGetDatum(di.transactional));
-    set_col(w, 9, Int32GetDatum(ui.nstmts));
-    if (w->down && !w->down_error)
-        set_col(w, 10, Int32GetDatum(di.nstmts));
-    set_col(w, 11, BoolGetDatum(ui.ends_transaction));
-    set_col(w, 12, JsonbPGetDatum(stored_options(a)));
-    if (ArrayType *uo = statement_offsets(&ui))
-        set_col(w, 13, PointerGetDatum(uo));
-    if (ArrayType *dof = w->down && !w->down_error ? statement_offsets(&di) : nullptr)
-        set_col(w, 14, PointerGetDatum(dof));
-    set_col(w, 15, w->caller->role);
-    if (w->down_error)
-        set_col(w, 16, JsonbPGetDatum(w->down_error));
-    r->down_error = w->down_error;
-    r->transactional = ui.transactional;
-    r->statements = ui.nstmts;
-    r->ends_transaction = ui.ends_transaction;
-}
-
 // Inserts the row, or replaces the stored migration of the same version. Inside a
 // BookkeepingScope.
 static void upload_store(UploadRow *w, bool exists) {
     if (exists)
-        spi::exec(spi::plan(&p_replace, SQL_REPLACE, kStoreColumns, T_STORE), w->v, w->n, false,
-                  0, SPI_OK_UPDATE, "replace migration");
+        spi::exec(spi::plan(&p_replace, SQL_REPLACE, kStoreColumns, T_STORE), w->v, w->n, false, 0,
+                  SPI_OK_UPDATE, "replace migration");
     else
         spi::exec(spi::plan(&p_insert, SQL_INSERT, kStoreColumns, T_STORE), w->v, w->n, false, 0,
                   SPI_OK_INSERT, "insert migration");
@@ -472,16 +249,19 @@ static void insert_fresh(const UploadRow *w, const bool *known, int nargs) {
         return;
     Oid type;
     Datum rows = migration_rows(w, fresh, nfresh, &type);
-    spi::exec(spi::plan_typed(&p_insert_many, p_insert_many_type, SQL_INSERT_MANY, 1, &type),
-              &rows, nullptr, false, 0, SPI_OK_INSERT, "insert migrations");
+    spi::exec(spi::plan_typed(&p_insert_many, p_insert_many_type, SQL_INSERT_MANY, 1, &type), &rows,
+              nullptr, false, 0, SPI_OK_INSERT, "insert migrations");
 }
 
 static void put_upload_rows(ReturnSetInfo *rsi, const UploadArgs *args, const UploadResult *r,
                             int nargs) {
     for (int i = 0; i < nargs; i++) {
-        Datum v[8] = {CStringGetTextDatum(args[i].version), CStringGetTextDatum(args[i].name),
-                      CStringGetTextDatum(r[i].action),     BoolGetDatum(r[i].transactional),
-                      Int32GetDatum(r[i].statements),       CStringGetTextDatum(r[i].checksum),
+        Datum v[8] = {CStringGetTextDatum(args[i].version),
+                      CStringGetTextDatum(args[i].name),
+                      CStringGetTextDatum(r[i].action),
+                      BoolGetDatum(r[i].transactional),
+                      Int32GetDatum(r[i].statements),
+                      CStringGetTextDatum(r[i].checksum),
                       BoolGetDatum(r[i].ends_transaction),
                       r[i].down_error ? JsonbPGetDatum(r[i].down_error) : (Datum)0};
         bool nulls[8] = {false, false, false, false, false, false, false, !r[i].down_error};
