@@ -155,7 +155,7 @@ void read_while_connecting(Folder &f, Shared &sh) {
     }
 }
 
-DeployOptions deploy_options(const UpOptions &o, const Folder &f, Conn &c) {
+DeployOptions deploy_options(const Context &ctx, const UpOptions &o, const Folder &f, Conn &c) {
     DeployOptions d;
     try {
         if (!o.to.empty())
@@ -166,7 +166,7 @@ DeployOptions deploy_options(const UpOptions &o, const Folder &f, Conn &c) {
     }
     d.dry_run = o.dry_run;
     d.per_migration = o.per_migration;
-    d.strict = o.strict;
+    d.strict = o.strict || ctx.env.strict.value_or(false);
     return d;
 }
 
@@ -188,12 +188,13 @@ int run_up(Context &ctx, const UpOptions &o) {
         throw;
     }
     trace("up: connection ready");
-    DeployOptions d = deploy_options(o, f, *sh.c.conn);
+    DeployOptions d = deploy_options(ctx, o, f, *sh.c.conn);
     bool server_has_versions = false;
     for (const auto &row : sh.c.status)
         server_has_versions = server_has_versions || row.kind == "versioned";
     refuse_unadopted(*sh.c.conn, sh.c.status); // another tool migrated it: pgmig adopt first
-    if (server_has_versions)
+    // a no-op up (nothing new, nothing pending: no lock taken) runs nothing, so vouches for nothing
+    if (server_has_versions && sh.locking)
         vouch_for_folder(ctx, *sh.c.conn, [&f] { return &f; }, o.trust_uploads);
     return deploy(ctx, *sh.c.conn, f, d, std::move(sh.c.status), sh.c.locked);
 }

@@ -15,7 +15,7 @@ namespace {
 // Every key pgmig.toml may hold (docs/cli.md): anything else is an error, since a misspelt
 // `requre_yes = true` or a `require_yes = "yes"` would turn the production guard off quietly.
 const std::vector<std::string> kKeys = {
-    "dir", "dsn", "lock_timeout", "statement_timeout", "lock_wait", "require_yes"};
+    "dir", "dsn", "lock_timeout", "statement_timeout", "lock_wait", "require_yes", "strict"};
 
 // Reads one table's keys ([env.NAME], or the top level without `env`) with their types.
 class TableReader {
@@ -37,6 +37,8 @@ class TableReader {
                 e.lock_wait = seconds(key, node);
             else if (k == "require_yes")
                 e.require_yes = boolean(key, node);
+            else if (k == "strict")
+                e.strict = boolean(key, node);
             else
                 unknown(key, node, top);
         }
@@ -145,6 +147,8 @@ EnvConfig resolve_env(const Config &cfg, const std::string &env) {
     if (e.lock_wait)
         out.lock_wait = e.lock_wait;
     out.require_yes = e.require_yes;
+    if (e.strict)
+        out.strict = e.strict;
     return out;
 }
 

@@ -6,6 +6,7 @@
 //   [env.production]
 //   dsn = "service=prod"
 //   require_yes = true             # changing verbs refuse to run without --yes
+//   strict = true                  # up refuses a down script that does not parse
 //   dir = "..."                    # an environment may override dir and the timeouts too
 #pragma once
 #include <map>
@@ -21,6 +22,8 @@ struct EnvConfig {
     std::optional<std::string> statement_timeout;
     std::optional<double> lock_wait;
     bool require_yes = false;
+    // a down script that does not parse is refused at upload (up --strict; docs/cli.md)
+    std::optional<bool> strict;
 };
 
 struct Config {

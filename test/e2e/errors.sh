@@ -166,3 +166,9 @@ grep -qE '^2: its down script does not parse: .*2_b.down.sql:2:6: syntax error' 
 pg status --json --dir "$work/brokendown"
 expect_eq "broken down: status --json down_error" "$(jq -r '.[] | select(.version == "2") | .down_error' <<<"$out" | grep -c '2_b.down.sql:2:6')" 1
 
+# strict = true in pgmig.toml refuses it as --strict does
+newdb e_broken_down_strict
+printf 'strict = true\n' >"$work/strict.toml"
+out=$(PGMIG_CONFIG="$work/strict.toml" "$bin" up --dir "$work/brokendown" 2>"$run_dir/stderr"); rc=$?; err=$(cat "$run_dir/stderr")
+expect_rc "broken down: strict = true in pgmig.toml refuses it (exit 1)" 1
+expect_eq "broken down: strict = true: nothing applied" "$(q -c "SELECT count(*) FROM mig.status() WHERE state = 'applied'")" 0
