@@ -110,6 +110,10 @@ void connect_and_lock(Context &ctx, Shared &sh, std::future<Versions> versions, 
     trace("up: connected");
     sh.c.status = fetch_sync_status(*sh.c.conn);
     trace("up: status read");
+    // another tool migrated it: pgmig adopt first. Asked before the deploy transaction begins:
+    // inside it, the catalog locks of this query stay held to the end, in the backend's fast-path
+    // slots, and made the migrations of docs/performance.md's W3 14 % slower.
+    refuse_unadopted(*sh.c.conn, sh.c.status);
     sh.have_status = true;
     auto local = versions.get();
     sh.locking = local && may_lock && has_work_by_versions(*local, sh.c.status);
@@ -192,7 +196,6 @@ int run_up(Context &ctx, const UpOptions &o) {
     bool server_has_versions = false;
     for (const auto &row : sh.c.status)
         server_has_versions = server_has_versions || row.kind == "versioned";
-    refuse_unadopted(*sh.c.conn, sh.c.status); // another tool migrated it: pgmig adopt first
     // a no-op up (nothing new, nothing pending: no lock taken) runs nothing, so vouches for nothing
     if (server_has_versions && sh.locking)
         vouch_for_folder(ctx, *sh.c.conn, [&f] { return &f; }, o.trust_uploads);
