@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <regex>
 #include <system_error>
 #include <unistd.h>
 
@@ -118,6 +119,35 @@ TEST(ExitCodes, Mapping) {
     EXPECT_EQ(exit_code_for(server_error("PM009", "")), 3);
     EXPECT_EQ(exit_code_for(server_error("55P03", "")), 3);
     EXPECT_EQ(exit_code_for(server_error("08006", "")), 3);
+    EXPECT_EQ(exit_code_for(server_error("PM007", "")), 2);
+    EXPECT_EQ(exit_code_for(server_error("PM012", "")), 2);
+    EXPECT_EQ(exit_code_for(server_error("PM013", "")), 2);
+}
+
+// The golden test of the server's error position, on both sides: the extension writes the
+// context line "migration V (name)[, down script][, file F], line L, column C" and the regress
+// outputs (expected/*.out) pin what it writes; the client reads the line and column from it.
+// Every such line of those outputs must be read here, with the numbers it holds.
+TEST(ErrorSite, EveryContextLineOfTheRegressOutputs) {
+    int seen = 0;
+    for (const char *name : {"apply_errors", "hostile", "privileges", "search_path", "upload",
+                             "transactions", "nontransactional", "rollback", "broken_down"}) {
+        std::ifstream in(std::string(PGMIG_SOURCE_DIR) + "/expected/" + name + ".out");
+        ASSERT_TRUE(in) << name;
+        static const std::regex golden(
+            R"(^CONTEXT:  ((?:repeatable )?migration .*, line (\d+), column (\d+))$)");
+        for (std::string line; std::getline(in, line);) {
+            std::smatch m;
+            if (!std::regex_match(line, m, golden))
+                continue;
+            auto site = site_from_context(server_error("42601", m[1]), nullptr, false);
+            ASSERT_TRUE(site) << line;
+            EXPECT_EQ(site->line, std::stoi(m[2])) << line;
+            EXPECT_EQ(site->col, std::stoi(m[3])) << line;
+            ++seen;
+        }
+    }
+    EXPECT_GE(seen, 10); // the outputs hold such lines (this test reads them)
 }
 
 TEST(Output, Durations) {
