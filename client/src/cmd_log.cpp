@@ -1,5 +1,6 @@
 // pgmig log [--limit N] [--json]: the audit log (mig.log), oldest first: fetch → render.
 #include "commands.hpp"
+#include "text.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -48,9 +49,10 @@ void print_log_table(const Result &r) {
         std::string tail = r.str(i, NAME);
         if (!r.null(i, SQLSTATE))
             tail += fmt::format(" [{}] {}", r.str(i, SQLSTATE), r.str(i, MESSAGE));
+        // names, roles and messages are anyone's text: printed without control characters
         fmt::print("{:>5}  {:<19}  {:<15}  {:<20}  {:>5}  {:<12}  {}\n", r.str(i, ID),
-                   r.str(i, AT).substr(0, 19), r.str(i, ACTION), r.str(i, VERSION), r.str(i, BATCH),
-                   r.str(i, ROLE), tail);
+                   r.str(i, AT).substr(0, 19), r.str(i, ACTION), printable(r.str(i, VERSION)),
+                   r.str(i, BATCH), printable(r.str(i, ROLE), false), printable(tail, false));
     }
 }
 

@@ -198,7 +198,8 @@ int run_up(Context &ctx, const UpOptions &o) {
         server_has_versions = server_has_versions || row.kind == "versioned";
     // a no-op up (nothing new, nothing pending: no lock taken) runs nothing, so vouches for nothing
     if (server_has_versions && sh.locking)
-        vouch_for_folder(ctx, *sh.c.conn, [&f] { return &f; }, o.trust_uploads);
+        vouch_for_folder(
+            ctx, *sh.c.conn, [&f] { return &f; }, o.trust_uploads);
     return deploy(ctx, *sh.c.conn, f, d, std::move(sh.c.status), sh.c.locked);
 }
 

@@ -72,13 +72,13 @@ void print_pg_error(const PgError &e, const std::optional<ErrorSite> &site, int 
     std::string state = e.sqlstate.empty() ? "" : fmt::format(" ({})", e.sqlstate);
     if (site)
         fmt::print(stderr, "{}:{}:{}: {} {}{}\n", site->file, site->line, site->col, head,
-                   e.message, state);
+                   printable(e.message), state);
     else
-        fmt::print(stderr, "{} {}{}\n", head, e.message, state);
+        fmt::print(stderr, "{} {}{}\n", head, printable(e.message), state);
     if (!e.detail.empty())
-        fmt::print(stderr, "DETAIL: {}\n", e.detail);
+        fmt::print(stderr, "DETAIL: {}\n", printable(e.detail));
     if (!e.hint.empty())
-        fmt::print(stderr, "HINT: {}\n", e.hint);
+        fmt::print(stderr, "HINT: {}\n", printable(e.hint));
     if (site && !site->source.empty() && e.sqlstate == "42601") {
         size_t at = char_to_byte(site->source, site->col);
         if (auto ph = placeholder_at(site->source, at); !ph.empty())
@@ -123,17 +123,17 @@ void print_pg_error(const PgError &e, const std::optional<ErrorSite> &site, int 
                             line.rfind("SQL statement \"SELECT * FROM mig.", 0) != 0))
             context += (context.empty() ? "" : "\n") + line;
     if (!context.empty())
-        fmt::print(stderr, "CONTEXT: {}\n", context);
+        fmt::print(stderr, "CONTEXT: {}\n", printable(context));
 }
 
 int exit_code_for(const PgError &e) {
     namespace st = sqlstate;
     const std::string &s = e.sqlstate;
     // refused before anything ran: input the user must change (docs/troubleshooting.md)
-    for (const char *input : {st::kAppliedChanged, st::kDuplicateVersion, st::kNoDownScript,
-                              st::kInvalidVersion, st::kUnknownVersion, st::kNotVouched,
-                              st::kUnsupportedStatement, st::kPendingChanged,
-                              st::kStoredScriptChanged, st::kBrokenDownScript})
+    for (const char *input :
+         {st::kAppliedChanged, st::kDuplicateVersion, st::kNoDownScript, st::kInvalidVersion,
+          st::kUnknownVersion, st::kNotVouched, st::kUnsupportedStatement, st::kPendingChanged,
+          st::kStoredScriptChanged, st::kBrokenDownScript})
         if (s == input)
             return 2;
     if (s == st::kLockNotAvailable || s == "55P03" || s.rfind("08", 0) == 0 || s == "57P01" ||

@@ -3,6 +3,7 @@
 #include "errors.hpp"
 #include "interrupt.hpp"
 #include "mask.hpp"
+#include "text.hpp"
 
 #include <charconv>
 #include <chrono>
@@ -27,7 +28,7 @@ void notice_to_stderr(void *arg, const char *message) {
     if (!n->every && std::strstr(message, "own BEGIN/COMMIT wrapper is ignored") &&
         ++n->wrappers > kWrapperWarningsShown)
         return;
-    std::fputs(message, stderr);
+    std::fputs(printable(message).c_str(), stderr); // a server's text: no control characters
 }
 
 std::string trim_nl(std::string s) {
@@ -46,7 +47,6 @@ void refuse_if_interrupted() {
                                   interrupt_name()),
                       "57014");
 }
-
 
 PgError::PgError(const PGresult *res, const std::string &fallback)
     : std::runtime_error(res ? trim_nl(field(res, PG_DIAG_MESSAGE_PRIMARY)) : fallback) {

@@ -1,6 +1,8 @@
 // The status table, formatted into one buffer and written at once (10,000 rows).
 #include "status.hpp"
 
+#include "text.hpp"
+
 #include "output.hpp"
 #include "trace.hpp"
 
@@ -35,6 +37,17 @@ bool ascii(std::string_view v) {
 }
 
 // A name longer than 40 characters cut to 39 and '~', at a character boundary (into `out`).
+// A migration's name as printed: the server's text without control characters (printable),
+// copied only when it has some.
+std::string_view safe_name(std::string_view v, std::string &out) {
+    for (unsigned char c : v)
+        if (c < 0x20 || c == 0x7F || c == 0xC2) {
+            out = printable(v, false);
+            return out;
+        }
+    return v;
+}
+
 std::string_view shorten(std::string_view v, std::string &out) {
     if (v.size() <= kNameMax || chars(v) <= kNameMax)
         return v;
@@ -174,10 +187,10 @@ void print_status_table(std::vector<StatusLine> &lines, bool colour) {
                    FMT_STRING("{:<{}}  {:<{}}  {:<{}}  {:>5}  {:<19}  {}\n"), "version", w.version,
                    "name", w.name, "state", w.state, "batch", "applied_at", "duration");
     buf.reserve(buf.size() + lines.size() * (row_max(w) + 24));
-    std::string cut_name;
+    std::string cut_name, esc_name;
     for (auto &l : lines) {
         Row r{l.kind == "repeatable" ? "R" : l.version,
-              shorten(l.name, cut_name),
+              shorten(safe_name(l.name, esc_name), cut_name),
               l.state,
               l.batch,
               short_time(l.applied_at),

@@ -1,5 +1,7 @@
 #include "text.hpp"
 
+#include <fmt/format.h>
+
 namespace mig::client {
 
 size_t invalid_utf8_at(std::string_view s) {
@@ -172,6 +174,24 @@ bool append_json_string(std::string &out, std::string_view s) {
     out.append(s.data() + from, s.size() - from);
     out += '"';
     return true;
+}
+
+std::string printable(std::string_view s, bool keep_newlines) {
+    std::string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size(); ++i) {
+        auto c = static_cast<unsigned char>(s[i]);
+        bool c1 = c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+                  static_cast<unsigned char>(s[i + 1]) <= 0x9F;
+        if (c1) {
+            out += fmt::format("\\u{:04X}", static_cast<unsigned char>(s[++i]));
+        } else if ((c < 0x20 && c != '\t' && !(c == '\n' && keep_newlines)) || c == 0x7F) {
+            out += fmt::format("\\x{:02X}", c);
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out;
 }
 
 } // namespace mig::client

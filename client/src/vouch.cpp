@@ -2,6 +2,7 @@
 #include "vouch.hpp"
 
 #include "layouts/scripts.hpp"
+#include "text.hpp"
 #include "version.hpp"
 
 #include <fmt/format.h>
@@ -97,7 +98,8 @@ void vouch_for_folder(const Context &ctx, Conn &c, const std::function<Folder *(
         if (!trust)
             continue; // the server refuses to run it (PM007), naming --trust-uploads
         fmt::print(stderr, "pgmig: trusting migration {} ({}), uploaded by {}: it is not in {}\n",
-                   version, others.str(i, 1), others.str(i, 2), f ? ctx.dir() : "a folder");
+                   version, printable(others.str(i, 1), false), printable(others.str(i, 2), false),
+                   f ? ctx.dir() : "a folder");
         held.add(version, others.str(i, 3), others.opt(i, 4));
         trusted++;
     }

@@ -1,6 +1,7 @@
 #include "errors_report.hpp"
 #include "layouts/layout.hpp"
 #include "output.hpp"
+#include "text.hpp"
 #include "tmpdir.hpp"
 
 #include <cstdio>
@@ -215,4 +216,16 @@ TEST(ErrorReport, OwnPlpgsqlContextOnlyWithVerbose) {
     EXPECT_NE(printed(e, 0).find("CONTEXT: PL/pgSQL function public.f() line 3 at SQL statement\n"),
               std::string::npos)
         << printed(e, 0);
+}
+
+// A server's text printed on a terminal: control characters escaped, the rest untouched.
+TEST(Output, PrintableEscapesControlCharacters) {
+    EXPECT_EQ(printable("plain name, é, 日本"), "plain name, é, 日本");
+    EXPECT_EQ(printable("a\x1b[2Jb"), "a\\x1B[2Jb");
+    EXPECT_EQ(printable("line\nnext\ttab"), "line\nnext\ttab");
+    EXPECT_EQ(printable("line\nnext", false), "line\\x0Anext");
+    EXPECT_EQ(printable("bell\a del\x7f"), "bell\\x07 del\\x7F");
+    EXPECT_EQ(printable("c1 \xc2\x9b"
+                        "31m"),
+              "c1 \\u009B31m"); // CSI as a C1 control
 }

@@ -101,6 +101,16 @@ pg down 2 --dir "$work/app"
 expect_rc "superuser: down 2" 0
 expect_eq "superuser: down 2 rolled back 4 and 3" "$(q -d sec -c "SELECT string_agg(version, ',' ORDER BY version) FROM mig.status() WHERE state = 'pending'")" "3,4"
 
+# a name or message with terminal control characters is printed escaped
+depq -c "SELECT count(*) FROM mig.upload('6', E'evil\\x1b[2Jname', 'DO \$\$ BEGIN RAISE EXCEPTION E''boom\\x1b]0;pwned\\x07''; END \$\$')" >/dev/null
+pg status --dir "$work/app"
+grep -q $'\x1b' <<<"$out" && bad "status: no raw ESC from a name" "$(cat -v <<<"$out")" || ok "status: no raw ESC from a name"
+grep -qF 'evil\x1B[2Jname' <<<"$out" && ok "status: the name's ESC is shown escaped" || bad "status: the name's ESC is shown escaped" "$out"
+pg up --dir "$work/app" --trust-uploads
+grep -q $'\x1b' <<<"$err" && bad "up: no raw ESC from an error message" "$(cat -v <<<"$err")" || ok "up: no raw ESC from an error message"
+grep -qF 'boom\x1B]0;pwned\x07' <<<"$err" && ok "up: the message's controls are shown escaped" || bad "up: the message's controls are shown escaped" "$err"
+q -d sec -c "DELETE FROM mig.migration WHERE version = '6'"
+
 # 7. down: the deployer's latest migration is rolled back by the superuser only when it holds
 #    the same files (vouched) or says --trust-uploads
 printf 'CREATE TABLE sec_e (id int);\n' >"$work/app/005_e.up.sql"
