@@ -37,8 +37,9 @@ place_cluster() {
     local real
     real=$(mktemp -d /tmp/pgmig-cluster.XXXXXX) || exit 1
     chmod 755 "$real"
-    rmdir "$dir" 2>/dev/null || { echo "cluster.sh: $dir is not empty and postgres cannot enter it" >&2; exit 1; }
-    ln -s "$real" "$dir"
+    # what the caller put there already (make demo's build log) moves along
+    (shopt -s dotglob nullglob; for f in "$dir"/*; do mv "$f" "$real"/; done)
+    rmdir "$dir" && ln -s "$real" "$dir"
 }
 if [ "$cmd" = start ]; then place_cluster; else mkdir -p "$dir"; fi
 dir=$(cd "$dir" && pwd -P)
