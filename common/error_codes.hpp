@@ -23,4 +23,10 @@ inline constexpr char kCalledFromMigration[] = "PM011";  // pgmig called from mi
 inline constexpr char kStoredScriptChanged[] = "PM012";  // a stored script != its checksum
 inline constexpr char kBrokenDownScript[] = "PM013";     // the down script to run does not parse
 
+
+// Not errors: the codes of the NOTICEs that name each migration as it starts and ends, sent when
+// pgmig.progress is on (the client sets it for its deploys; docs/sql-api.md, "Settings").
+inline constexpr char kProgressStart[] = "PM900";
+inline constexpr char kProgressEnd[] = "PM901";
+
 } // namespace mig::sqlstate

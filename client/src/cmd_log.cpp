@@ -1,5 +1,6 @@
 // pgmig log [--limit N] [--json]: the audit log (mig.log), oldest first: fetch → render.
 #include "commands.hpp"
+#include "json_report.hpp"
 #include "text.hpp"
 
 #include <CLI/CLI.hpp>
@@ -10,36 +11,59 @@
 namespace mig::client {
 namespace {
 
-// The columns, in the order fetch_log asks for them (also the JSON fields' names).
+// The columns, in the order fetch_log asks for them (also the JSON fields' names); then, for
+// --json, `at` as RFC 3339 and the duration in seconds.
 const char *const kColumns[] = {"id",       "at",       "action", "version",     "name",
                                 "batch",    "duration", "role",   "client_addr", "application_name",
-                                "sqlstate", "message"};
-enum { ID, AT, ACTION, VERSION, NAME, BATCH, DURATION, ROLE, ADDR, APP, SQLSTATE, MESSAGE };
+                                "sqlstate", "message",  "at",     "duration_s"};
+enum {
+    ID,
+    AT,
+    ACTION,
+    VERSION,
+    NAME,
+    BATCH,
+    DURATION,
+    ROLE,
+    ADDR,
+    APP,
+    SQLSTATE,
+    MESSAGE,
+    AT_RFC3339,
+    DURATION_S
+};
 
-// The last `limit` entries (0: all). The duration stays the server's interval text, in the
-// session's IntervalStyle, as `at` follows its DateStyle.
+// The last `limit` entries (0: all). For the table, the duration stays the server's interval
+// text, in the session's IntervalStyle, as `at` follows its DateStyle.
 Result fetch_log(Conn &c, long limit) {
     return c.exec("SELECT id, at, action, version, name, batch, duration, role, client_addr, "
-                  "application_name, sqlstate, message FROM "
+                  "application_name, sqlstate, message, "
+                  "pg_catalog.to_json(at) OPERATOR(pg_catalog.#>>) '{}', "
+                  "extract(epoch FROM duration) FROM "
                   "(SELECT * FROM mig.log ORDER BY id DESC LIMIT $1) l ORDER BY id",
                   {limit > 0 ? std::optional<std::string>(std::to_string(limit)) : std::nullopt});
 }
 
-void print_log_json(const Result &r) {
+// --json: the report's "entries" (docs/json.md).
+void log_to_json(const Result &r) {
     nlohmann::json out = nlohmann::json::array();
     for (int i = 0; i < r.rows(); ++i) {
         nlohmann::json row = nlohmann::json::object();
-        for (int k = ID; k <= MESSAGE; ++k) {
+        for (int k = ID; k <= DURATION_S; ++k) {
+            if (k == AT || k == DURATION)
+                continue; // the session's text: AT_RFC3339 and DURATION_S instead
             if (r.null(i, k))
                 row[kColumns[k]] = nullptr;
             else if (k == ID || k == BATCH)
                 row[kColumns[k]] = std::stol(r.str(i, k));
+            else if (k == DURATION_S)
+                row[kColumns[k]] = r.number(i, k);
             else
                 row[kColumns[k]] = r.str(i, k);
         }
         out.push_back(row);
     }
-    fmt::print("{}\n", out.dump(2));
+    json_report::set("entries", std::move(out));
 }
 
 void print_log_table(const Result &r) {
@@ -65,11 +89,11 @@ int verify_log(const Context &ctx, Conn &c) {
     int breaks = r.rows();
     std::string rows = c.exec("SELECT count(*) FROM mig.log").str(0, 0);
     if (ctx.opt.json) {
-        nlohmann::json out = {
-            {"ok", breaks == 0}, {"rows", std::stol(rows)}, {"breaks", nlohmann::json::array()}};
+        nlohmann::json list = nlohmann::json::array();
         for (int i = 0; i < breaks; ++i)
-            out["breaks"].push_back({{"id", std::stol(r.str(i, 0))}, {"problem", r.str(i, 1)}});
-        fmt::print("{}\n", out.dump(2));
+            list.push_back({{"id", std::stol(r.str(i, 0))}, {"problem", r.str(i, 1)}});
+        json_report::set("rows", std::stol(rows));
+        json_report::set("breaks", std::move(list));
     } else if (breaks == 0) {
         fmt::print("the audit log's hash chain is intact ({} rows)\n", rows);
     } else {
@@ -93,7 +117,7 @@ Command register_log(CLI::App &app) {
                     return verify_log(ctx, *c);
                 auto r = fetch_log(*c, *limit);
                 if (ctx.opt.json)
-                    print_log_json(r);
+                    log_to_json(r);
                 else
                     print_log_table(r);
                 return 0;

@@ -26,7 +26,7 @@ void fetch_server_side(Context &ctx, ServerSide &out) {
     try {
         out.conn = ctx.connect();
         trace("status: connected");
-        out.status = fetch_server_status(*out.conn);
+        out.status = fetch_server_status(*out.conn, ctx.opt.json);
     } catch (...) {
         out.error = std::current_exception();
     }
@@ -70,7 +70,7 @@ void raise_in_order(const ServerSide &server, const FolderSide &folder) {
         std::rethrow_exception(server.error);
 }
 
-int run_status(Context &ctx) {
+int run_status(Context &ctx, bool exit_code) {
     // A second thread connects, sends the query and receives (and converts) its rows while
     // this one reads the folder: the server works on mig.status() meanwhile, and never waits
     // for a full socket buffer to be read.
@@ -90,10 +90,10 @@ int run_status(Context &ctx) {
     auto &lines = server.status.lines;
     merge_with_folder(lines, folder.f ? &*folder.f : nullptr);
     if (ctx.opt.json)
-        print_status_json(lines);
+        status_to_json(lines);
     else
         print_status_table(lines, ctx.stdout_tty && output_color());
-    return 0;
+    return exit_code && needs_attention(lines) ? EXIT_NOT_UP_TO_DATE : EXIT_OK;
 }
 
 } // namespace
@@ -101,7 +101,11 @@ int run_status(Context &ctx) {
 Command register_status(CLI::App &app) {
     auto *sub = app.add_subcommand("status", "every migration: version, name, state, batch, "
                                              "applied_at, duration (--json for scripts)");
-    return {sub, run_status};
+    auto exit_code = std::make_shared<bool>(false);
+    sub->add_flag("--exit-code", *exit_code,
+                  "exit 4 when a migration is pending, new, modified, missing or failed (a CI "
+                  "gate)");
+    return {sub, [exit_code](Context &ctx) { return run_status(ctx, *exit_code); }};
 }
 
 } // namespace mig::client

@@ -1,6 +1,7 @@
 // pgmig validate [--offline] [--json]: lint the folder; with a connection also classify every
 // statement with the server's parser (mig.split) and compare checksums with what is applied.
 #include "commands.hpp"
+#include "json_report.hpp"
 #include "deploy.hpp"
 #include "errors.hpp"
 #include "output.hpp"
@@ -197,16 +198,14 @@ void print_findings_json(const Context &ctx, const std::optional<Folder> &f, Fin
         fd.warnings.push_back(
             fmt::format("{}: migration {} has no down script (it cannot be rolled back)",
                         m->up_file, m->version));
-    nlohmann::json out = {{"dir", ctx.dir()},
-                          {"layout", f ? layout_name(f->layout) : nullptr},
-                          {"migrations", f ? f->migrations.size() : 0},
-                          {"repeatables", f ? f->repeatables.size() : 0},
-                          {"online", online},
-                          {"ok", fd.errors.empty()},
-                          {"errors", fd.errors},
-                          {"warnings", fd.warnings},
-                          {"notes", fd.notes}};
-    fmt::print("{}\n", out.dump(2));
+    json_report::set("dir", ctx.dir());
+    json_report::set("layout", f ? nlohmann::json(layout_name(f->layout)) : nullptr);
+    json_report::set("migration_count", f ? f->migrations.size() : 0);
+    json_report::set("repeatable_count", f ? f->repeatables.size() : 0);
+    json_report::set("online", online);
+    json_report::set("errors", fd.errors);
+    json_report::set("warnings", fd.warnings);
+    json_report::set("notes", fd.notes);
 }
 
 void print_findings_text(const Context &ctx, const std::optional<Folder> &f, const Findings &fd,

@@ -48,7 +48,11 @@ struct Context {
     std::string lock_timeout() const;
     std::string statement_timeout() const;
     double lock_wait() const;
-    bool show_progress() const { return !opt.quiet && (stdout_tty || opt.verbose > 0); }
+    // Lines for people on stdout (what is applied, summaries): on a terminal and in a log alike,
+    // never with --quiet or --json (docs/cli.md, "Output").
+    bool show_progress() const { return !opt.quiet && !opt.json; }
+    // Not on a terminal (a CI log): a line as each migration starts too, since there is no bar.
+    bool live_lines() const { return show_progress() && !stdout_tty; }
     // For verbs that change the database: refuses (exit 2) when the environment requires --yes.
     void require_yes(const char *verb) const;
     std::unique_ptr<Conn> connect() const;

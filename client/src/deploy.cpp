@@ -4,9 +4,12 @@
 #include "deploy_steps.hpp"
 #include "errors.hpp"
 #include "errors_report.hpp"
+#include "json_report.hpp"
 #include "layouts/scripts.hpp"
 #include "lock_retry.hpp"
 #include "output.hpp"
+#include "progress_notice.hpp"
+#include "text.hpp"
 #include "trace.hpp"
 #include "version.hpp"
 
@@ -130,9 +133,7 @@ std::optional<int> Deployer::compare_and_confirm(const std::vector<ServerRow> &s
         release();
         save_cache(f_);
         if (o_.dry_run && ctx_.opt.json)
-            fmt::print(
-                "{}\n",
-                nlohmann::json{{"dry_run", true}, {"migrations", nlohmann::json::array()}}.dump(2));
+            dry_run_to_json(nlohmann::json::array());
         else if (ctx_.show_progress())
             fmt::print("nothing to do: {} migrations applied\n", f_.migrations.size());
         return EXIT_OK;
@@ -207,22 +208,72 @@ std::optional<int> Deployer::run_outside(const PlanRow &row) {
     return std::nullopt;
 }
 
+// While mig.apply runs: the server's progress notices (pgmig.progress, set with the deploy
+// lock) name each migration as it starts and ends. On a terminal the bar names the running one;
+// in a log a line says when it starts; either way its "applied" line is printed when it ends.
+class ApplyProgress {
+  public:
+    ApplyProgress(Conn &c, const Context &ctx, Progress &bar,
+                  std::function<void(const ProgressNotice &)> ended)
+        : c_(c) {
+        c_.on_progress([this, &ctx, &bar, ended](bool start, const std::string &msg) {
+            auto n = parse_progress_notice(msg, start);
+            if (!n)
+                return;
+            n->name = printable(n->name); // a server's text
+            if (!start) {
+                running_.clear();
+                ++ended_;
+                ended(*n);
+                return;
+            }
+            running_ = n->version + " " + n->name;
+            since_ = Clock::now();
+            bar.clear();
+            if (ctx.live_lines())
+                fmt::print("{} {} {}\n", fmt::format("{:<11}", n->verb), n->version, n->name);
+        });
+    }
+    ~ApplyProgress() { c_.on_progress(nullptr); }
+    ApplyProgress(const ApplyProgress &) = delete;
+    ApplyProgress &operator=(const ApplyProgress &) = delete;
+
+    // "V NAME 1.2 s" for the bar, or empty between migrations
+    std::string running() const {
+        return running_.empty() ? "" : fmt::format("{} {:.1f} s", running_, since(since_));
+    }
+    int ended() const { return ended_; } // migrations whose line is printed
+
+  private:
+    Conn &c_;
+    std::string running_;
+    Clock::time_point since_ = Clock::now();
+    int ended_ = 0;
+};
+
 // Applies the transaction t of the plan (mig.apply up to its last migration) and commits;
 // with the last one, the repeatables too.
 std::optional<int> Deployer::apply(const std::vector<PlanRow> &plan, const Transaction &t,
                                    bool last) {
     size_t n = t.end - t.begin;
-    std::function<void()> tick;
     auto t_apply = Clock::now();
+    ApplyProgress progress(c_, ctx_, *bar_, [this](const ProgressNotice &p) {
+        print_row(p.verb, p.version, p.name, p.seconds);
+    });
+    std::function<void()> tick;
     if (bar_->enabled())
         tick = [&] {
-            bar_->tick(fmt::format("applying {} migration(s)... {:.1f} s", n, since(t_apply)));
+            std::string running = progress.running();
+            bar_->tick(running.empty()
+                           ? fmt::format("applying {} migration(s)... {:.1f} s", n, since(t_apply))
+                           : "applying " + running);
         };
     auto r =
         c_.exec_ticking(kApplySql, {plan[t.end - 1].version}, tick, [this] { save_cache_once(); });
     trace("deploy: applied");
     for (int k = 0; k < r.rows(); ++k) {
-        print_row(r.str(k, 2), r.str(k, 0), r.str(k, 1), r.number(k, 3));
+        if (k >= progress.ended()) // not announced by a notice (pgmig.progress off)
+            print_row(r.str(k, 2), r.str(k, 0), r.str(k, 1), r.number(k, 3));
         ++applied_;
     }
     if (last)
@@ -268,7 +319,7 @@ int Deployer::failed(const PgError &e) {
     bar_->clear();
     int rc = report_error(e, &f_, false, ctx_.opt.verbose);
     if (o_.dry_run && ctx_.opt.json)
-        print_dry_run_failure(e, f_, report_);
+        dry_run_to_json(report_);
     if (rc == EXIT_MIGRATION_FAILED && !ctx_.opt.quiet) {
         if (applied_ > 0)
             fmt::print(stderr,
@@ -283,6 +334,7 @@ int Deployer::failed(const PgError &e) {
 
 void Deployer::print_row(const std::string &action, const std::string &version,
                          const std::string &name, double secs) {
+    json_report::migration(action == "repeatable" ? "" : version, name, action, secs, c_.user());
     bar_->clear();
     if (ctx_.show_progress())
         fmt::print("{} {} {} ({})\n", paint(fmt::format("{:<11}", action), "32"), version, name,

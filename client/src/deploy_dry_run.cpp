@@ -3,6 +3,7 @@
 #include "errors.hpp"
 #include "errors_report.hpp"
 #include "folder_pairs.hpp"
+#include "json_report.hpp"
 #include "output.hpp"
 
 #include <cmath>
@@ -11,8 +12,8 @@
 namespace mig::client {
 namespace {
 
-double to_ms(double secs) {
-    return std::round(secs * 1e6) / 1e3;
+double to_s(double secs) { // to the microsecond, as the server measures
+    return std::round(secs * 1e6) / 1e6;
 }
 
 // Applies the plan up to `version` (what one transaction can) and reports each migration.
@@ -27,7 +28,7 @@ void report_applied(const Context &ctx, Conn &c, const Folder &f, const std::str
                           {"file", m ? m->up_file : ""},
                           {"action", "apply"},
                           {"transactional", true},
-                          {"duration_ms", to_ms(secs)}});
+                          {"duration_s", to_s(secs)}});
         if (!ctx.opt.json && !ctx.opt.quiet)
             fmt::print("would apply {} {} ({})\n", r.str(k, 0), r.str(k, 1), human_duration(secs));
     }
@@ -45,7 +46,7 @@ void report_not_executed(const Context &ctx, const Folder &f, const std::vector<
                           {"file", m ? m->up_file : ""},
                           {"action", outside ? "outside-transaction" : "not-executed"},
                           {"transactional", plan[i].transactional},
-                          {"duration_ms", nullptr}});
+                          {"duration_s", nullptr}});
         if (!ctx.opt.json && !ctx.opt.quiet)
             fmt::print("{} {} {}\n",
                        outside     ? "would run outside a transaction (not executed):"
@@ -65,7 +66,7 @@ void report_repeatables(const Context &ctx, Conn &c,
                           {"file", r->up_file},
                           {"action", "apply-repeatable"},
                           {"transactional", true},
-                          {"duration_ms", to_ms(secs)}});
+                          {"duration_s", to_s(secs)}});
         if (!ctx.opt.json && !ctx.opt.quiet)
             fmt::print("would apply repeatable {} ({})\n", r->name, human_duration(secs));
     }
@@ -90,25 +91,15 @@ int dry_run(const Context &ctx, Conn &c, const Folder &f, const std::vector<Plan
         report_repeatables(ctx, c, repeatables, report);
     c.exec("ROLLBACK");
     if (ctx.opt.json)
-        fmt::print("{}\n",
-                   nlohmann::json{{"dry_run", true}, {"ok", true}, {"migrations", report}}.dump(2));
+        dry_run_to_json(report);
     else if (!ctx.opt.quiet)
         fmt::print("dry run: rolled back, nothing changed\n");
     return EXIT_OK;
 }
 
-void print_dry_run_failure(const PgError &e, const Folder &f, const nlohmann::json &report) {
-    // a script reading stdout learns that the dry run failed, and where
-    auto site = site_from_context(e, &f, false);
-    nlohmann::json err = {{"message", e.message},
-                          {"sqlstate", e.sqlstate},
-                          {"file", site ? nlohmann::json(site->file) : nullptr},
-                          {"line", site ? nlohmann::json(site->line) : nullptr},
-                          {"column", site ? nlohmann::json(site->col) : nullptr}};
-    fmt::print(
-        "{}\n",
-        nlohmann::json{{"dry_run", true}, {"ok", false}, {"error", err}, {"migrations", report}}
-            .dump(2));
+void dry_run_to_json(const nlohmann::json &report) {
+    json_report::set("dry_run", true);
+    json_report::set("migrations", report);
 }
 
 } // namespace mig::client

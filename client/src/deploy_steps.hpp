@@ -36,7 +36,7 @@ std::pair<bool, double> apply_repeatable(Conn &c, const Migration &r);
 int dry_run(const Context &ctx, Conn &c, const Folder &f, const std::vector<PlanRow> &plan,
             const std::vector<const Migration *> &repeatables, nlohmann::json &report);
 
-// `up --dry-run --json` that failed: the error and the migrations reported so far, on stdout.
-void print_dry_run_failure(const PgError &e, const Folder &f, const nlohmann::json &report);
+// `up --dry-run --json`: the report's migrations (so far, when it failed) and "dry_run".
+void dry_run_to_json(const nlohmann::json &report);
 
 } // namespace mig::client

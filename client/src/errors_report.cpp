@@ -3,6 +3,7 @@
 #include "error_codes.hpp"
 
 #include "interrupt.hpp"
+#include "json_report.hpp"
 #include "output.hpp"
 #include "text.hpp"
 #include "version.hpp"
@@ -68,6 +69,7 @@ std::optional<ErrorSite> site_from_context(const PgError &e, const Folder *f, bo
 }
 
 void print_pg_error(const PgError &e, const std::optional<ErrorSite> &site, int verbose) {
+    json_report::error(e, site);
     std::string head = paint_err("ERROR:", "1;31");
     std::string state = e.sqlstate.empty() ? "" : fmt::format(" ({})", e.sqlstate);
     if (site)

@@ -5,6 +5,7 @@
 #include "errors.hpp"
 #include "errors_report.hpp"
 #include "interrupt.hpp"
+#include "json_report.hpp"
 #include "mask.hpp"
 #include "output.hpp"
 #include "trace.hpp"
@@ -25,6 +26,7 @@ const char *kFooter = R"(Exit codes:
   1    a migration failed (SQL error; its transaction was rolled back)
   2    usage or input error (bad files, edited applied migration, missing down script, ...)
   3    cannot connect, or the deploy lock was not obtained in time
+  4    status --exit-code: a migration is pending, new, modified, missing or failed
   130  interrupted by SIGINT, 143 by SIGTERM (the running statement cancelled, rolled back)
 Environment: PGMIG_DSN, DATABASE_URL, PG* (libpq), PGMIG_CONFIG, NO_COLOR.
 Global options may come before or after the verb. See docs/cli.md.)";
@@ -78,14 +80,18 @@ int run_verb(Context &ctx, std::vector<Command> &cmds) {
     try {
         ctx.resolve(cmds[0].sub->parsed());
         for (auto &c : cmds)
-            if (c.sub->parsed())
+            if (c.sub->parsed()) {
+                if (ctx.opt.json)
+                    json_report::begin(c.sub->get_name());
                 return c.run(ctx);
+            }
     } catch (const Exit &e) {
         return e.code;
     } catch (const InputError &e) {
         // one problem per line (a folder's bad files), as `validate` lists them; indented
         // lines continue the one above
         std::string all = mask_password(e.what());
+        json_report::error(all);
         for (size_t at = 0; at <= all.size();) {
             size_t nl = std::min(all.find('\n', at), all.size());
             std::string line = all.substr(at, nl - at);
@@ -164,12 +170,15 @@ int main(int argc, char **argv) { // NOLINT(bugprone-exception-escape)
     trace("main: arguments parsed");
     int rc = run_verb(ctx, cmds);
     if (interrupted()) {
-        fmt::print(stderr,
-                   "interrupted by {}: the work in progress was cancelled on the server and "
-                   "rolled back; what was committed before stays applied (`pgmig status` shows "
-                   "what is applied and what is pending)\n",
-                   interrupt_name());
-        return interrupt_exit_code();
+        std::string msg = fmt::format(
+            "interrupted by {}: the work in progress was cancelled on the server and rolled "
+            "back; what was committed before stays applied (`pgmig status` shows what is "
+            "applied and what is pending)",
+            interrupt_name());
+        fmt::print(stderr, "{}\n", msg);
+        json_report::error(msg);
+        rc = interrupt_exit_code();
     }
+    json_report::finish(rc); // --json: the run's one document
     return rc;
 }

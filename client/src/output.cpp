@@ -1,5 +1,6 @@
 #include <cmath>
 #include "output.hpp"
+#include "json_report.hpp"
 
 #include <cstdio>
 #include <fmt/format.h>
@@ -47,10 +48,12 @@ void line_buffer_output() {
 
 void warn(const std::string &msg) {
     fmt::print(stderr, "{} {}\n", paint_err("warning:", "33"), msg);
+    json_report::warning(msg);
 }
 
 void error_line(const std::string &msg) {
     fmt::print(stderr, "{} {}\n", paint_err("error:", "1;31"), msg);
+    json_report::error(msg);
 }
 
 std::string interval_literal(double seconds) {

@@ -1,5 +1,6 @@
 #include "pg_conn.hpp"
 
+#include "error_codes.hpp"
 #include "errors.hpp"
 #include "interrupt.hpp"
 #include "mask.hpp"
@@ -23,8 +24,19 @@ std::string field(const PGresult *r, int code) {
 
 constexpr int kWrapperWarningsShown = 3;
 
-void notice_to_stderr(void *arg, const char *message) {
+void notice_to_stderr(void *arg, const PGresult *res) {
     auto *n = static_cast<Conn::Notices *>(arg);
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    if (state && (std::strcmp(state, sqlstate::kProgressStart) == 0 ||
+                  std::strcmp(state, sqlstate::kProgressEnd) == 0)) {
+        // a migration starts or ends (pgmig.progress): the deploy's, never printed as is
+        if (n->on_progress) {
+            const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+            n->on_progress(std::strcmp(state, sqlstate::kProgressStart) == 0, msg ? msg : "");
+        }
+        return;
+    }
+    const char *message = PQresultErrorMessage(res);
     if (!n->every && std::strstr(message, "own BEGIN/COMMIT wrapper is ignored") &&
         ++n->wrappers > kWrapperWarningsShown)
         return;
@@ -162,7 +174,7 @@ Conn::Conn(const ConnParams &p) {
     if (PQstatus(c_.get()) != CONNECTION_OK)
         throw ConnectError(
             fmt::format("cannot connect to {}: {}", describe_target(p), conn_error_text(c_.get())));
-    PQsetNoticeProcessor(c_.get(), notice_to_stderr, notices_.get());
+    PQsetNoticeReceiver(c_.get(), notice_to_stderr, notices_.get());
     cancel_ = std::make_unique<CancelWatch>(c_.get());
 }
 

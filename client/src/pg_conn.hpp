@@ -160,6 +160,10 @@ class Conn {
     // ROLLBACK if a transaction is open; never throws.
     void rollback_quietly();
     int server_pid() const { return PQbackendPID(c_.get()); }
+    std::string user() const { // the role connected as
+        const char *u = PQuser(c_.get());
+        return u ? u : "";
+    }
     // Server notices go to stderr as libpq formats them, except the WARNING that a script's
     // own BEGIN/COMMIT wrapper is ignored (one per wrapped migration at upload: every script of
     // a sqitch project): the first three are shown, the rest counted and summed up in one line
@@ -169,9 +173,16 @@ class Conn {
     Conn(const Conn &) = delete;
     Conn &operator=(const Conn &) = delete;
 
+    // The NOTICEs that name each migration as it starts and ends (pgmig.progress, set by
+    // begin_locked): start true/false, the message ("pgmig: applying V NAME", "pgmig: applied V
+    // NAME in X ms"). Without a handler they are dropped.
+    using ProgressHandler = std::function<void(bool start, const std::string &message)>;
+    void on_progress(ProgressHandler h) { notices_->on_progress = std::move(h); }
+
     struct Notices {
         bool every = false;
         int wrappers = 0; // wrapper warnings seen
+        ProgressHandler on_progress;
     };
 
   private:

@@ -77,6 +77,17 @@ bool done_meanwhile(Conn &c, const Script &s, const Statement &st) {
     return now_done.rows() == 0 || now_done.str(0, 0) == "t";
 }
 
+// What pg_stat_activity shows while the statement runs: a comment naming it before its text.
+// ASCII only, so that its length in characters is its length in bytes (statement_site).
+std::string activity_comment(const Script &s, const Statement &st, size_t total) {
+    std::string c =
+        fmt::format("/* pgmig: {} {} statement {} of {} */ ", s.version, s.dir(), st.no, total);
+    for (char ch : c)
+        if (static_cast<unsigned char>(ch) >= 0x80)
+            return "";
+    return c;
+}
+
 // Runs one statement and records it done (retrying after a lock timeout).
 void run_statement(const Context &ctx, Conn &c, const Script &s, const Statement &st,
                    size_t total) {
@@ -88,7 +99,7 @@ void run_statement(const Context &ctx, Conn &c, const Script &s, const Statement
         },
         [&] {
             auto t0 = Clock::now();
-            c.exec(st.sql);
+            c.exec(activity_comment(s, st, total) + st.sql);
             double secs = std::chrono::duration<double>(Clock::now() - t0).count();
             c.exec("SELECT mig.record_statement($1, $2::int, $3, $4::interval)",
                    {s.version, st.no, s.dir(), interval_literal(secs)});
@@ -101,7 +112,9 @@ void run_statement(const Context &ctx, Conn &c, const Script &s, const Statement
 }
 
 // Where the error is: the statement's line and column in the script, then in its file.
-ErrorSite statement_site(const PgError &e, const Script &s, const Statement &st) {
+ErrorSite statement_site(PgError e, const Script &s, const Statement &st, size_t total) {
+    if (e.statement_position > 0) // the position counts the activity comment too
+        e.statement_position -= static_cast<int>(activity_comment(s, st, total).size());
     ErrorSite site;
     site.file = s.m ? (s.down ? s.m->down_file : s.m->up_file) : "migration " + s.version;
     int in_script = st.line; // the line in the script, then in its file
@@ -122,13 +135,13 @@ ErrorSite statement_site(const PgError &e, const Script &s, const Statement &st)
 
 // Records the failure on the server (best effort), reports it; returns the exit code.
 int report_failure(const Context &ctx, Conn &c, const PgError &e, const Script &s,
-                   const Statement &st) {
+                   const Statement &st, size_t total) {
     try {
         c.exec("SELECT mig.record_failure($1, $2::int, $3, $4, $5)",
                {s.version, st.no, e.sqlstate, e.message, s.dir()});
     } catch (const PgError &) {
     }
-    print_pg_error(e, statement_site(e, s, st), ctx.opt.verbose);
+    print_pg_error(e, statement_site(e, s, st, total), ctx.opt.verbose);
     return exit_code_for(e);
 }
 
@@ -152,7 +165,7 @@ int run_outside_transaction(const Context &ctx, Conn &c, const Folder *f,
         try {
             run_statement(ctx, c, s, st, statements.size());
         } catch (const PgError &e) {
-            return report_failure(ctx, c, e, s, st);
+            return report_failure(ctx, c, e, s, st, statements.size());
         }
     }
     return EXIT_OK;

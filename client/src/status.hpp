@@ -16,7 +16,9 @@ namespace mig::client {
 struct StatusLine {
     std::string_view version, name, state, kind, batch, applied_at, file, local_checksum, checksum;
     std::string_view down_error; // "FILE:LINE:COL: message": the stored down script does not parse
-    std::string duration;
+    std::string_view applied_by;
+    std::string duration; // for people ("12 ms")
+    double duration_s = -1; // for --json; < 0: none
     int done = -1, statements = -1;         // a partial or failed migration's statements done
     int down_done = 0, down_statements = 0; // of its down script, when a rollback stopped
     bool has_down = false, transactional = true;
@@ -29,7 +31,8 @@ struct ServerStatus {
 };
 
 // Queries mig.status() (and how far partial or failed migrations got, when there are any).
-ServerStatus fetch_server_status(Conn &c);
+// rfc3339: applied_at as RFC 3339 (for --json), whatever the session's DateStyle.
+ServerStatus fetch_server_status(Conn &c, bool rfc3339 = false);
 
 // Adds the folder to the server's lines (f: null without a folder): each row's file and local
 // checksum, states the comparison changes (modified, changed, missing-file), and the folder's
@@ -37,8 +40,10 @@ ServerStatus fetch_server_status(Conn &c);
 // from f (FolderPairs::drop_unused_flyway_baseline).
 void merge_with_folder(std::vector<StatusLine> &lines, Folder *f);
 
-// `status --json`: an array of objects (docs/cli.md lists the fields).
-void print_status_json(const std::vector<StatusLine> &lines);
+// `status --json`: the lines as the report's migrations (docs/json.md).
+void status_to_json(const std::vector<StatusLine> &lines);
+// Whether `status --exit-code` exits 4: something pending, new, modified, missing or failed.
+bool needs_attention(const std::vector<StatusLine> &lines);
 // The table; colour: the state column painted. Adds a partial migration's progress to its
 // duration column.
 void print_status_table(std::vector<StatusLine> &lines, bool colour);

@@ -4,19 +4,22 @@
 #include "trace.hpp"
 
 #include <algorithm>
+#include <fmt/format.h>
 
 namespace mig::client {
 namespace {
 
 // The columns status shows (not down_checksum: 640 kB less to send and convert for 10,000 rows);
 // the duration in seconds (no interval text to parse, whatever the session's IntervalStyle).
+// applied_at in the session's DateStyle for the table, RFC 3339 (through to_json) for --json,
+// which alone shows applied_by.
 const char *const kListSql =
-    "SELECT version, name, state, kind, batch, applied_at, extract(epoch FROM duration), checksum, "
+    "SELECT version, name, state, kind, batch, {}, extract(epoch FROM duration), checksum, "
     "has_down, transactional, "
     "CASE WHEN down_error IS NOT NULL THEN format('%s:%s:%s: %s', "
     "coalesce(down_error->>'file', 'down script'), down_error->>'line', down_error->>'column', "
-    "down_error->>'message') END FROM mig.status()";
-enum { V, N, S, K, B, AT, D, CK, HD, TX, DE };
+    "down_error->>'message') END, {} FROM mig.status()";
+enum { V, N, S, K, B, AT, D, CK, HD, TX, DE, BY };
 
 std::vector<StatusLine> read_lines(const Result &r) {
     std::vector<StatusLine> lines;
@@ -30,8 +33,11 @@ std::vector<StatusLine> read_lines(const Result &r) {
         l.kind = r.null(i, K) ? std::string_view("versioned") : r.view(i, K);
         l.batch = r.view(i, B);
         l.applied_at = r.view(i, AT);
-        if (!r.null(i, D))
-            l.duration = human_duration(r.number(i, D));
+        if (!r.null(i, D)) {
+            l.duration_s = r.number(i, D);
+            l.duration = human_duration(l.duration_s);
+        }
+        l.applied_by = r.view(i, BY);
         l.checksum = r.view(i, CK);
         l.has_down = r.flag(i, HD);
         l.transactional = r.view(i, TX) != "f";
@@ -66,9 +72,12 @@ void read_progress(Conn &c, std::vector<StatusLine> &lines) {
 
 } // namespace
 
-ServerStatus fetch_server_status(Conn &c) {
+ServerStatus fetch_server_status(Conn &c, bool rfc3339) {
     ServerStatus out;
-    c.send(kListSql);
+    static const std::string table = fmt::format(kListSql, "applied_at", "NULL");
+    static const std::string json = fmt::format(
+        kListSql, "pg_catalog.to_json(applied_at) OPERATOR(pg_catalog.#>>) '{}'", "applied_by");
+    c.send(rfc3339 ? json : table);
     out.rows = c.receive();
     trace("status: rows received");
     out.lines = read_lines(out.rows);

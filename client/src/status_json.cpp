@@ -1,6 +1,7 @@
 #include "status.hpp"
 
-#include <fmt/format.h>
+#include "json_report.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace mig::client {
@@ -23,7 +24,8 @@ nlohmann::json line_json(const StatusLine &l) {
         {"batch", l.batch.empty() ? nlohmann::json(nullptr)
                                   : nlohmann::json(std::stol(std::string(l.batch)))},
         {"applied_at", text_or_null(l.applied_at)},
-        {"duration", text_or_null(l.duration)},
+        {"applied_by", text_or_null(l.applied_by)},
+        {"duration_s", l.duration_s < 0 ? nlohmann::json(nullptr) : nlohmann::json(l.duration_s)},
         {"file", text_or_null(l.file)},
         {"checksum", text_or_null(l.checksum)},
         {"local_checksum", text_or_null(l.local_checksum)},
@@ -37,11 +39,18 @@ nlohmann::json line_json(const StatusLine &l) {
 
 } // namespace
 
-void print_status_json(const std::vector<StatusLine> &lines) {
+void status_to_json(const std::vector<StatusLine> &lines) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto &l : lines)
         out.push_back(line_json(l));
-    fmt::print("{}\n", out.dump(2));
+    json_report::set("migrations", std::move(out));
+}
+
+bool needs_attention(const std::vector<StatusLine> &lines) {
+    for (const auto &l : lines)
+        if (l.state != "applied" && l.state != "baseline")
+            return true;
+    return false;
 }
 
 } // namespace mig::client

@@ -4,6 +4,7 @@
 #include "args.hpp" // pure C++ first
 
 #include "bookkeeping.hpp"
+#include "progress.hpp"
 #include "deploy.hpp"
 #include "uploader.hpp"
 #include "runner.hpp"
@@ -29,6 +30,7 @@ void _PG_init(void) {
     DefineCustomBoolVariable(
         "pgmig.debug_functions", "Enables pgmig's test-only functions (mig._debug_raise).", nullptr,
         &mig::g_debug_functions, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+    mig::progress_init();
     MarkGUCPrefixReserved("pgmig");
     mig::bookkeeping_init();
 }

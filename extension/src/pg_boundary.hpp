@@ -26,6 +26,8 @@ constexpr int kErrPendingChanged = pm_errcode(sqlstate::kPendingChanged);
 constexpr int kErrCalledFromMigration = pm_errcode(sqlstate::kCalledFromMigration);
 constexpr int kErrStoredScriptChanged = pm_errcode(sqlstate::kStoredScriptChanged);
 constexpr int kErrBrokenDownScript = pm_errcode(sqlstate::kBrokenDownScript);
+constexpr int kProgressStart = pm_errcode(sqlstate::kProgressStart);
+constexpr int kProgressEnd = pm_errcode(sqlstate::kProgressEnd);
 
 // A PostgreSQL error caught by pg_call; exists only to unwind C++ frames.
 class PgError final : public std::exception {

@@ -2,6 +2,7 @@
 #include "todo.hpp"
 
 #include "pg_boundary.hpp"
+#include "progress.hpp"
 #include "runner.hpp"
 #include "spi.hpp"
 
@@ -25,13 +26,13 @@ static void verify_checksum(const Todo *t, const char *sql) {
     sha256_hex(sql, strlen(sql), actual);
     char *expected = TextDatumGetCString(t->checksum);
     if (strcmp(actual, expected) != 0)
-        ereport(ERROR, (errcode(kErrStoredScriptChanged),
-                        errmsg("stored %s script of migration %s (%s) does not match its checksum",
-                               t->down ? "down" : "up", t->version, t->name),
-                        errdetail("Stored checksum %s, the text's %s. Nothing was run.", expected,
-                                  actual),
-                        errhint("Somebody changed mig.migration outside pgmig; see mig.log and "
-                                "docs/security.md.")));
+        ereport(ERROR,
+                (errcode(kErrStoredScriptChanged),
+                 errmsg("stored %s script of migration %s (%s) does not match its checksum",
+                        t->down ? "down" : "up", t->version, t->name),
+                 errdetail("Stored checksum %s, the text's %s. Nothing was run.", expected, actual),
+                 errhint("Somebody changed mig.migration outside pgmig; see mig.log and "
+                         "docs/security.md.")));
 }
 
 void run_todos(Todo *todo, int n) {
@@ -44,6 +45,7 @@ void run_todos(Todo *todo, int n) {
         }
         char *sql = text_to_cstring(DatumGetTextPP(todo[i].sql));
         verify_checksum(&todo[i], sql);
+        progress_start(todo[i]);
         run_script(sql, todo[i].offsets,
                    {todo[i].version, todo[i].name, todo[i].file, todo[i].down});
         pfree(sql);
@@ -51,7 +53,9 @@ void run_todos(Todo *todo, int n) {
         todo[i].us = todo[i].done_at - t0;
         if (todo[i].us < 0)
             todo[i].us = 0;
+        progress_end(todo[i]);
     }
+    progress_done();
 }
 
 Datum microseconds(int64 us) {

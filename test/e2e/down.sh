@@ -81,7 +81,7 @@ pg status --dir "$work/dff"
 expect_eq "status: a failed migration shows its statements done" "$(awk '$1 == 2 {print $3, $(NF-4), $(NF-3), $(NF-2)}' <<<"$out")" "failed 0 of 2"
 pg status --json --dir "$work/dff"
 expect_eq "status --json: statements_done and statements" \
-    "$(jq -c '[.[] | select(.version == "2") | .statements_done, .statements]' <<<"$out" 2>/dev/null || echo nojq)" "[0,2]"
+    "$(jq -c '[.migrations[] | select(.version == "2") | .statements_done, .statements]' <<<"$out" 2>/dev/null || echo nojq)" "[0,2]"
 pg down --dir "$work/dff"
 expect_rc "down of a migration that failed at its first statement: exit 0" 0
 expect_eq "down: it is pending again, its down script not run" \

@@ -164,7 +164,7 @@ pg status --dir "$work/brokendown"
 expect_rc "broken down: status" 0
 grep -qE '^2: its down script does not parse: .*2_b.down.sql:2:6: syntax error' <<<"$out" && ok "broken down: status names it" || bad "broken down: status names it" "$out"
 pg status --json --dir "$work/brokendown"
-expect_eq "broken down: status --json down_error" "$(jq -r '.[] | select(.version == "2") | .down_error' <<<"$out" | grep -c '2_b.down.sql:2:6')" 1
+expect_eq "broken down: status --json down_error" "$(jq -r '.migrations[] | select(.version == "2") | .down_error' <<<"$out" | grep -c '2_b.down.sql:2:6')" 1
 
 # strict = true in pgmig.toml refuses it as --strict does
 newdb e_broken_down_strict

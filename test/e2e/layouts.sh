@@ -12,8 +12,8 @@ for layout in golang-migrate directory dbmate flyway numbered; do
     pg up --dir "$fx/$layout"
     expect_rc "$layout: up" 0
     pg status --json --dir "$fx/$layout"
-    n_files=$(jq '[.[] | select(.kind == "versioned")] | length' <<<"$out")
-    n_applied=$(jq '[.[] | select(.kind == "versioned" and .state == "applied")] | length' <<<"$out")
+    n_files=$(jq '[.migrations[] | select(.kind == "versioned")] | length' <<<"$out")
+    n_applied=$(jq '[.migrations[] | select(.kind == "versioned" and .state == "applied")] | length' <<<"$out")
     if [ "$n_files" -gt 0 ] && [ "$n_files" = "$n_applied" ]; then
         ok "$layout: status --json: all $n_applied applied"
     else
@@ -68,7 +68,7 @@ pg up --dir "$work/fw"
 printf 'CREATE OR REPLACE VIEW active_products AS\nSELECT id, name, price, sku FROM products WHERE NOT discontinued;\n' >"$work/fw/R__product_views.sql"
 pg status --json --dir "$work/fw"
 expect_eq "flyway: a changed repeatable's state is changed (not modified)" \
-    "$(jq -r '.[] | select(.kind == "repeatable") | .state' <<<"$out")" changed
+    "$(jq -r '.migrations[] | select(.kind == "repeatable") | .state' <<<"$out")" changed
 pg up --dir "$work/fw"
 expect_rc "flyway: changed repeatable is re-applied" 0
 expect_eq "flyway: view has the new definition" \

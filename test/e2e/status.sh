@@ -12,9 +12,9 @@ printf 'CREATE TABLE late();\n' >"$work/st/20250101000000_late.up.sql"
 pg status --dir "$work/st" --json
 expect_rc "status --json" 0
 expect_eq "status: missing-file, new, pending states" \
-    "$(jq -r '[.[] | .version + "=" + .state] | join(",")' <<<"$out")" \
+    "$(jq -r '[.migrations[] | .version + "=" + .state] | join(",")' <<<"$out")" \
     "20240115090000=missing-file,20240115090100=applied,20240115090200=pending,20240115090300=new,20240309082057=new,20240310000000=new,20250101000000=new"
-if jq -e 'all(.[]; has("version") and has("name") and has("state") and has("batch") and has("applied_at") and has("duration") and has("file") and has("checksum"))' >/dev/null <<<"$out"; then
+if jq -e '.command == "status" and .ok and all(.migrations[]; has("version") and has("name") and has("state") and has("batch") and has("applied_at") and has("applied_by") and has("duration_s") and has("file") and has("checksum"))' >/dev/null <<<"$out"; then
     ok "status --json: documented fields"
 else bad "status --json: documented fields" "$out"; fi
 printf 'ALTER TABLE users ADD COLUMN x int;\n-- edited\n' >"$work/st/20240115090100_create_status_type.up.sql"
@@ -22,10 +22,10 @@ pg status --dir "$work/st"
 expect_rc "status (table)" 0
 grep -qE '^20240115090100 +create_status_type +modified' <<<"$out" && ok "status: modified when the applied file changed" || bad "status: modified" "$out"
 pg log --json
-if [ "$rc" = 0 ] && jq -e 'length == 2 and .[0].action == "apply" and (.[0] | has("id") and has("at") and has("version") and has("role") and has("application_name"))' >/dev/null <<<"$out"; then
+if [ "$rc" = 0 ] && jq -e '.command == "log" and (.entries | length) == 2 and .entries[0].action == "apply" and (.entries[0] | has("id") and has("at") and has("version") and has("role") and has("application_name") and has("duration_s")) and (.entries[0].at | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+[+-][0-9]{2}:[0-9]{2}$"))' >/dev/null <<<"$out"; then
     ok "log --json"
 else bad "log --json" "$out"; fi
-expect_eq "log: application_name is pgmig and its version" "$(jq -r '.[0].application_name' <<<"$out")" "pgmig $(make -s -C "$root" print-EXTVERSION)"
+expect_eq "log: application_name is pgmig and its version" "$(jq -r '.entries[0].application_name' <<<"$out")" "pgmig $(make -s -C "$root" print-EXTVERSION)"
 pg log --limit 1
 expect_rc "log --limit" 0
 [ "$(wc -l <<<"$out")" = 2 ] && ok "log --limit 1: header and one row" || bad "log --limit 1" "$out"
@@ -56,12 +56,12 @@ for style in iso_8601 postgres_verbose sql_standard; do
     newdb "e_iv_$style"
     export PGOPTIONS="-c intervalstyle=$style"
     pg up --dry-run --json --dir "$work/iv"
-    at_least_250 "intervalstyle $style: up --dry-run --json duration_ms" \
-        "$(jq -r '.migrations[0].duration_ms' <<<"$out")" "$out"
+    at_least_250 "intervalstyle $style: up --dry-run --json duration_s" \
+        "$(jq -r '.migrations[0].duration_s * 1000 | floor' <<<"$out")" "$out"
     pg up -v --dir "$work/iv"
     at_least_250 "intervalstyle $style: up prints the migration's time" "" "$(grep 001 <<<"$out")"
     pg status --json --dir "$work/iv"
-    at_least_250 "intervalstyle $style: status --json duration" "" "$(jq -r '.[0].duration' <<<"$out")"
+    at_least_250 "intervalstyle $style: status --json duration_s" "$(jq -r '.migrations[0].duration_s * 1000 | floor' <<<"$out")" "$out"
     pg status --dir "$work/iv"
     at_least_250 "intervalstyle $style: status table duration" "" "$(grep 001 <<<"$out")"
     pg down -v --dir "$work/iv"

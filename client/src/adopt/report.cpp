@@ -1,6 +1,7 @@
 // report.cpp: the mapping of `pgmig adopt` for people (a table) and programs (--json).
 #include "adopt/report.hpp"
 
+#include "json_report.hpp"
 #include "output.hpp"
 
 #include <algorithm>
@@ -30,20 +31,19 @@ nlohmann::json entry_json(const Folder &f, const Entry &e) {
     return j;
 }
 
-void print_json(const Reader &r, const Folder &f, const Mapping &mp, bool dry_run) {
+void to_json(const Reader &r, const Folder &f, const Mapping &mp, bool dry_run) {
     nlohmann::json entries = nlohmann::json::array();
     for (const auto &e : mp.entries)
         entries.push_back(entry_json(f, e));
-    nlohmann::json out{{"tool", r.tool},
-                       {"table", r.table},
-                       {"dir", f.dir},
-                       {"dry_run", dry_run},
-                       {"adopt", mp.count(Action::Adopt)},
-                       {"pending", mp.count(Action::Pending)},
-                       {"already_applied", mp.count(Action::AlreadyApplied)},
-                       {"stop", mp.count(Action::Stop)},
-                       {"migrations", std::move(entries)}};
-    fmt::print("{}\n", out.dump(2));
+    json_report::set("tool", r.tool);
+    json_report::set("table", r.table);
+    json_report::set("dir", f.dir);
+    json_report::set("dry_run", dry_run);
+    json_report::set("adopt", mp.count(Action::Adopt));
+    json_report::set("pending", mp.count(Action::Pending));
+    json_report::set("already_applied", mp.count(Action::AlreadyApplied));
+    json_report::set("stop", mp.count(Action::Stop));
+    json_report::set("migrations", std::move(entries));
 }
 
 } // namespace
@@ -58,7 +58,7 @@ std::string entry_file(const Folder &f, const Entry &e) {
 void print_mapping(const Context &ctx, const Reader &r, const Folder &f, const Mapping &mp,
                    bool dry_run) {
     if (ctx.opt.json)
-        return print_json(r, f, mp, dry_run);
+        return to_json(r, f, mp, dry_run);
     std::string says = fmt::format("{} says", r.tool);
     size_t wf = 4, wv = 7, ws = says.size();
     for (const auto &e : mp.entries) {

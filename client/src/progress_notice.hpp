@@ -1,0 +1,20 @@
+// The NOTICEs by which the server names each migration of a batch as it starts and ends
+// (pgmig.progress; docs/sql-api.md, "Settings"), read back.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace mig::client {
+
+struct ProgressNotice {
+    std::string verb;    // applying, applied, rolling back, rolled back
+    std::string version; // never has a space
+    std::string name;
+    double seconds = -1; // of an end notice
+};
+
+// "pgmig: applying V NAME", "pgmig: applied V NAME in 1.234 ms"; nullopt for anything else.
+std::optional<ProgressNotice> parse_progress_notice(std::string_view message, bool start);
+
+} // namespace mig::client
