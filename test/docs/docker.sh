@@ -59,7 +59,7 @@ for v in $(grep -oE '\b[A-Z_]+=' <<<"$make_lines" | tr -d '=' | sort -u); do
     grep -qE "\\\$\\($v\\)|^$v[[:space:]]*\\??=" "$root/Makefile" || problems+=("make variable $v is not in the Makefile")
 done
 for o in $(grep -oE '\-D[A-Z_]+=' "$dockerfile" | sed -E 's/^-D//; s/=$//' | sort -u); do
-    cat "$root/CMakeLists.txt" "$root"/cmake/*.cmake | grep -qE "option\\($o " || problems+=("CMake option $o does not exist")
+    grep -qE "option\\($o " "$root/CMakeLists.txt" "$root"/cmake/*.cmake || problems+=("CMake option $o does not exist")
 done
 if [ -n "$make_lines" ] && [ ${#problems[@]} -eq 0 ]; then
     ok "Dockerfile: its make lines use the Makefile's variables and existing CMake options"

@@ -58,6 +58,33 @@ for ext in pgmig pgtap; do
 done
 [ "$failed" -eq 0 ] || finish
 
+# --- links of the pages this suite covers -------------------------------------------------------
+# Every relative link must name a file that exists, and a #fragment into a Markdown file one of
+# its headings (GitHub's anchors: lower case, punctuation dropped, spaces to -), as test/readme
+# checks README.md's.
+anchors() { # file.md -> its heading anchors, one a line
+    awk '/^```/ { code = !code } !code && /^#+ / { sub(/^#+ +/, ""); s = tolower($0)
+         gsub(/[^a-z0-9 _-]/, "", s); gsub(/ /, "-", s); print s }' "$1"
+}
+link_errors=()
+for md in docs/ci.md docs/docker.md; do
+    [ -f "$md" ] || { link_errors+=("$md: missing"); continue; }
+    while IFS= read -r link; do
+        target=${link%%#*} frag=
+        [[ $link == *"#"* ]] && frag=${link#*#}
+        if [ -z "$target" ]; then file=$md; else file=$(dirname "$md")/$target; fi
+        if [ ! -e "$file" ]; then
+            link_errors+=("$md: $link (no such file)")
+        elif [ -n "$frag" ] && [[ $file == *.md ]] && ! anchors "$file" | grep -xF -- "$frag" >/dev/null; then
+            link_errors+=("$md: $link (no such heading)")
+        fi
+    done < <(grep -oE '\]\([^)]+\)' "$md" | sed -E 's/^\]\((.*)\)$/\1/' | grep -vE '^[a-z]+:' | sort -u)
+done
+if [ ${#link_errors[@]} -eq 0 ]; then ok "links in docs/ci.md and docs/docker.md"; else
+    printf '  %s\n' "${link_errors[@]}"
+    bad "links in docs/ci.md and docs/docker.md"
+fi
+
 # Each script prints "ok NAME" / "FAILED NAME" lines; they are counted here.
 for script in pgtap.sh ci_page.sh docker.sh; do
     [ -f "test/docs/$script" ] || { bad "test/docs/$script exists"; continue; }
