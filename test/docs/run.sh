@@ -30,6 +30,8 @@ finish() {
 }
 
 bash scripts/cluster.sh stop "$run_dir/cluster" 2>/dev/null
+# a private checkout's cluster lives under /tmp, and the previous run's link points at it
+[ -L "$run_dir/cluster" ] && rm -rf "$(readlink "$run_dir/cluster")"
 rm -rf "$run_dir"
 mkdir -p "$run_dir/bin"
 trap 'bash "$root/scripts/cluster.sh" stop "$run_dir/cluster" 2>/dev/null' EXIT
