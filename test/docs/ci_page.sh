@@ -46,10 +46,13 @@ scenario() {
     log=$dir.log
     dropdbs
     # the service's database, as the image's entrypoint leaves it: created, then the init script
-    createdb app && POSTGRES_USER=$conn_user POSTGRES_DB=app bash "$root/docs/examples/docker/initdb/10-pgmig.sh" >/dev/null &&
+    if ! { createdb app && POSTGRES_USER=$conn_user POSTGRES_DB=app bash "$root/docs/examples/docker/initdb/10-pgmig.sh" >/dev/null &&
         createdb staging && createdb production &&
-        pgmig -q -d staging up --to 20240115090200 --dir "$dir/migrations" ||
-        { rc=99; echo "setting up the databases failed" >"$log"; return; }
+        pgmig -q -d staging up --to 20240115090200 --dir "$dir/migrations"; }; then
+        rc=99
+        echo "setting up the databases failed" >"$log"
+        return
+    fi
     local prod="host=$conn_host port=$conn_port dbname=production"
     if [ "$variant" = broken ]; then
         printf 'SELECT nosuchcol FROM users;\n' >"$dir/migrations/20240115090900_broken.up.sql"
@@ -58,7 +61,7 @@ scenario() {
         prod="host=$work/nowhere port=$conn_port dbname=production"
     fi
     local staging="host=$conn_host port=$conn_port dbname=staging"
-    [ "$variant" = nosecrets ] && staging= prod=
+    [ "$variant" = nosecrets ] && staging='' prod=''
     printf 'export PGHOST=%q PGPORT=%q PGUSER=%q\n' "$conn_host" "$conn_port" "$conn_user" >"$dir.overrides"
     if ! python3 "$root/test/docs/ci_yaml.py" "$page" "ci: $ci" "$event" >"$dir.sh" 2>"$log"; then
         rc=98

@@ -56,7 +56,7 @@ fi
 make_lines=$(grep -oE 'make [^;]*' <<<"$build_stage")
 problems=()
 for v in $(grep -oE '\b[A-Z_]+=' <<<"$make_lines" | tr -d '=' | sort -u); do
-    grep -qE "\\\$\\($v\\)|^$v[[:space:]]*\\??=" "$root/Makefile" || problems+=("make variable $v is not in the Makefile")
+    grep -qE "\\\$\\($v\\)|^${v}[[:space:]]*\\??=" "$root/Makefile" || problems+=("make variable $v is not in the Makefile")
 done
 for o in $(grep -oE '\-D[A-Z_]+=' "$dockerfile" | sed -E 's/^-D//; s/=$//' | sort -u); do
     grep -qE "option\\($o " "$root/CMakeLists.txt" "$root"/cmake/*.cmake || problems+=("CMake option $o does not exist")

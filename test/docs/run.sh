@@ -14,7 +14,7 @@
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root"
+cd "$root" || exit 1
 run_dir=$root/.testrun/docs
 pgmig_bin=${PGMIG_BIN:-build/client/pgmig}
 case $pgmig_bin in /*) ;; *) pgmig_bin=$root/$pgmig_bin ;; esac
