@@ -4,8 +4,9 @@
 #
 # Suites: pg_regress (sql/ -> expected/), isolation (test/isolation), client unit tests (ctest),
 # end-to-end runs of the real binary (test/e2e; its security area: a deployer over TCP with a
-# password, and a superuser deploying after it), README's runnable blocks (test/readme), and one
-# small repetition of every benchmark workload (test/bench --smoke; no timing assertions).
+# password, and a superuser deploying after it), README's runnable blocks (test/readme), the
+# guides' examples (test/docs: pgTAP, the CI page's shell steps, the Docker page's init script),
+# and one small repetition of every benchmark workload (test/bench --smoke; no timing assertions).
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -152,7 +153,7 @@ fi
 [ $rc -eq 0 ] || [ -n "$line" ] || true
 
 # --- suites that print their own "N passed, N failed" ---------------------------------------
-for suite in test/e2e/run.sh test/readme/run.sh "test/bench/run.sh --smoke"; do
+for suite in test/e2e/run.sh test/readme/run.sh test/docs/run.sh "test/bench/run.sh --smoke"; do
     name=${suite%% *}
     note "$suite"
     if [ ! -f "$name" ]; then
