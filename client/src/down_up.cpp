@@ -79,7 +79,8 @@ int down_then_up_separately(Context &ctx, Conn &c, Folder &f, const DownUp &req,
     c.rollback_quietly(); // the lock, taken to decide
     RollbackRequest r;
     r.steps = static_cast<int>(p.downs.size());
-    if (int rc = rollback(ctx, c, [&f] { return &f; }, r))
+    if (int rc = rollback(
+            ctx, c, [&f] { return &f; }, r))
         return rc;
     return req.deploy ? deploy(ctx, c, f, up_options(req)) : EXIT_OK;
 }
@@ -105,7 +106,8 @@ int down_then_up(Context &ctx, Conn &c, Folder &f, const DownUp &req) {
     bool announced = false;
     try {
         // the down scripts that run must be the caller's: vouch for those the folder holds
-        vouch_for_folder(ctx, c, [&f] { return &f; }, false);
+        vouch_for_folder(
+            ctx, c, [&f] { return &f; }, false);
         with_lock_retry(
             c, "connection lost during the rollback",
             [](const PgError &e, int retry) {

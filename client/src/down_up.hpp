@@ -14,8 +14,8 @@ namespace mig::client {
 
 struct DownUp {
     const char *verb = "";
-    DownRange range;   // what is rolled back
-    bool deploy = true; // false: nothing is applied after the rollback (goto 0)
+    DownRange range;                  // what is rolled back
+    bool deploy = true;               // false: nothing is applied after the rollback (goto 0)
     std::optional<std::string> up_to; // the deploy's target (nullopt: everything)
 };
 

@@ -77,8 +77,8 @@ void up_commits(const std::string &verb, const std::vector<PlanRow> &ups, bool r
         const PlanRow &first = ups[t.begin], &last = ups[t.end - 1];
         if (t.outside) {
             bool before = i > 0 && !ts[i - 1].outside;
-            if (auto s = commit_subject(rollback_open,
-                                        before ? "the migrations applied before it" : ""))
+            if (auto s =
+                    commit_subject(rollback_open, before ? "the migrations applied before it" : ""))
                 out.push_back(fmt::format("{}: {} {} is non-transactional: {} before it runs "
                                           "outside a transaction",
                                           verb, first.version, first.name, *s));
@@ -118,11 +118,10 @@ std::vector<std::string> separate_commits(const std::string &verb, const DownUpP
         if (d.down_in_transaction)
             continue;
         downs_in_tx = false;
-        std::string what =
-            !p.ups.empty() ? "the rollback commits before the up runs"
-            : p.downs.size() > 1
-                ? "the rollback commits one migration at a time"
-                : "it is rolled back outside a transaction, statement by statement";
+        std::string what = !p.ups.empty() ? "the rollback commits before the up runs"
+                           : p.downs.size() > 1
+                               ? "the rollback commits one migration at a time"
+                               : "it is rolled back outside a transaction, statement by statement";
         if (!p.ups.empty() && p.downs.size() > 1)
             what += ", one migration at a time";
         out.push_back(fmt::format("{}: {} {} has a non-transactional down: {}", verb, d.version,

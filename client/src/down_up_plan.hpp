@@ -16,8 +16,8 @@ struct Touched {
     std::string version, name;
     bool applied = false; // a row of mig.applied (what mig.rollback undoes), whatever its state
     bool pending = false; // mig.apply would run it (mig.pending)
-    bool transactional = true;     // its up
-    bool ends_transaction = false; // its up adds an enum label
+    bool transactional = true;       // its up
+    bool ends_transaction = false;   // its up adds an enum label
     bool down_in_transaction = true; // mig.rollback can undo it (else: statement by statement)
 };
 

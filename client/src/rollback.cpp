@@ -257,8 +257,7 @@ int rollback(Context &ctx, Conn &c, const FolderSource &folder, const RollbackRe
             return rc;
     }
     print_rollback_total(
-        ctx, count,
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+        ctx, count, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     return EXIT_OK;
 }
 

@@ -13,7 +13,7 @@ enum class RollbackMode { Steps, To, Batch, All };
 struct RollbackRequest {
     RollbackMode mode = RollbackMode::Steps;
     int steps = 1;
-    std::string version; // for To
+    std::string version;        // for To
     bool trust_uploads = false; // also run down scripts only the server has (vouch.hpp)
 };
 
@@ -35,7 +35,6 @@ int print_rolled_back(const Context &ctx, const Result &r);
 void print_rollback_total(const Context &ctx, int count, double secs);
 // The error of a failed rollback, and what it left (`rolled_back` migrations committed before
 // it); returns the exit code.
-int report_rollback_failure(const Context &ctx, const PgError &e, const Folder *f,
-                            int rolled_back);
+int report_rollback_failure(const Context &ctx, const PgError &e, const Folder *f, int rolled_back);
 
 } // namespace mig::client

@@ -77,8 +77,8 @@ TEST(DownUpPlan, RedoRollsBackTheLastAndAppliesItAgain) {
 }
 
 TEST(DownUpPlan, ResetRollsBackEverythingAndAppliesEverything) {
-    auto p = plan_down_up(server("aap"), folder({"1", "2", "3", "4"}), DownRange(), true,
-                          std::nullopt);
+    auto p =
+        plan_down_up(server("aap"), folder({"1", "2", "3", "4"}), DownRange(), true, std::nullopt);
     EXPECT_EQ(versions(p.downs), "2,1");
     EXPECT_EQ(versions(p.ups), "1,2,3,4"); // 3 pending, 4 only in the folder
     EXPECT_TRUE(atomic(p));
@@ -93,8 +93,7 @@ TEST(DownUpPlan, GotoRollsBackAboveAndAppliesUpToTheTarget) {
 }
 
 TEST(DownUpPlan, GotoZeroRollsBackEverythingAndAppliesNothing) {
-    auto p = plan_down_up(server("aaa"), folder({"1", "2", "3"}), DownRange(), false,
-                          std::nullopt);
+    auto p = plan_down_up(server("aaa"), folder({"1", "2", "3"}), DownRange(), false, std::nullopt);
     EXPECT_EQ(versions(p.downs), "3,2,1");
     EXPECT_TRUE(p.ups.empty());
     EXPECT_TRUE(atomic(p));
@@ -155,8 +154,8 @@ TEST(DownUpPlan, ANonTransactionalUpCommitsTheRollbackBeforeIt) {
 }
 
 TEST(DownUpPlan, AFolderMigrationDeclaredNonTransactional) {
-    auto p = plan_down_up(server("a"), folder({"1", "2"}, true), above("1"), true,
-                          std::string("2"));
+    auto p =
+        plan_down_up(server("a"), folder({"1", "2"}, true), above("1"), true, std::string("2"));
     EXPECT_TRUE(p.downs.empty());
     EXPECT_FALSE(atomic(p));
     EXPECT_TRUE(separate_commits("goto", p).empty()); // nothing rolled back, nothing before it
