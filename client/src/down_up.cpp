@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fmt/format.h>
+#include <set>
 
 namespace mig::client {
 namespace {
@@ -47,18 +48,18 @@ DeployOptions up_options(const DownUp &req) {
     return d;
 }
 
-// After a deploy that began in the rollback's transaction failed: whether the rollback was
-// undone with it (nothing changed) or had committed before (a non-transactional migration or an
-// enum label in the plan, announced before it started).
+// After a deploy that followed the rollback failed: whether the rollback was undone with it
+// (nothing changed), or had committed before (announced before it started).
 void say_what_stays(const Context &ctx, Conn &c, const DownUpPlan &p) {
     if (ctx.opt.quiet)
         return;
+    std::set<std::string> rolled_back;
+    for (const auto &d : p.downs)
+        rolled_back.insert(d.version);
     size_t still = 0;
     try {
         for (const auto &t : read_touched(c))
-            for (const auto &d : p.downs)
-                if (t.applied && t.version == d.version)
-                    ++still;
+            still += t.applied && rolled_back.count(t.version);
     } catch (const std::exception &) {
         return; // the connection is gone: the error said so
     }
@@ -72,8 +73,34 @@ void say_what_stays(const Context &ctx, Conn &c, const DownUpPlan &p) {
                    p.downs.size() - still);
 }
 
-// The downs do not all run in a transaction: the rollback commits first (one migration at a
-// time), then the deploy runs as `up` does.
+// Under the deploy lock (retried after a lock timeout): what to roll back and apply, the lines
+// that say what commits separately (printed once, before anything runs), and, when every down
+// runs in a transaction, the rollback itself, left uncommitted in `rolled`. Throws PgError.
+void plan_and_roll_back(const Context &ctx, Conn &c, Folder &f, const DownUp &req, DownUpPlan &p,
+                        std::optional<Result> &rolled) {
+    // the down scripts that run must be the caller's: vouch for those the folder holds
+    vouch_for_folder(
+        ctx, c, [&f] { return &f; }, false);
+    bool announced = false;
+    with_lock_retry(
+        c, "connection lost during the rollback",
+        [](const PgError &e, int retry) {
+            return fmt::format("lock timeout ({}); retrying ({} of 3)", e.message, retry);
+        },
+        [&] {
+            begin_locked(c, ctx);
+            p = plan_down_up(read_touched(c), f, req.range, req.deploy, req.up_to);
+            if (!announced && !ctx.opt.quiet)
+                for (const auto &line : separate_commits(req.verb, p))
+                    fmt::print(stderr, "{}\n", line);
+            announced = true;
+            if (!p.downs.empty() && downs_in_transaction(p))
+                rolled = rollback_steps_locked(c, static_cast<int>(p.downs.size()));
+        });
+}
+
+// A down runs outside a transaction: the rollback commits first (one migration at a time, as
+// `down` does), then the deploy runs as `up` does.
 int down_then_up_separately(Context &ctx, Conn &c, Folder &f, const DownUp &req,
                             const DownUpPlan &p) {
     c.rollback_quietly(); // the lock, taken to decide
@@ -82,7 +109,36 @@ int down_then_up_separately(Context &ctx, Conn &c, Folder &f, const DownUp &req,
     if (int rc = rollback(
             ctx, c, [&f] { return &f; }, r))
         return rc;
-    return req.deploy ? deploy(ctx, c, f, up_options(req)) : EXIT_OK;
+    if (!req.deploy)
+        return EXIT_OK;
+    int rc = deploy(ctx, c, f, up_options(req));
+    if (rc != EXIT_OK)
+        say_what_stays(ctx, c, p);
+    return rc;
+}
+
+// The rollback `rolled` (in the open transaction), then the deploy in the same transaction, or a
+// commit when nothing is to be applied.
+int then_up(Context &ctx, Conn &c, Folder &f, const DownUp &req, const DownUpPlan &p,
+            const std::optional<Result> &rolled, double secs) {
+    int count = rolled ? print_rolled_back(ctx, *rolled) : 0;
+    if (!req.deploy) {
+        try {
+            c.exec("COMMIT");
+        } catch (const PgError &e) {
+            c.rollback_quietly();
+            return report_rollback_failure(ctx, e, &f, 0);
+        }
+        print_rollback_total(ctx, count, secs);
+        return EXIT_OK;
+    }
+    print_rollback_total(ctx, count, secs);
+    DeployOptions d = up_options(req);
+    d.after_callers_work = true;
+    int rc = deploy(ctx, c, f, d, std::nullopt, true);
+    if (rc != EXIT_OK)
+        say_what_stays(ctx, c, p);
+    return rc;
 }
 
 } // namespace
@@ -99,30 +155,10 @@ std::vector<Touched> read_touched(Conn &c) {
 
 int down_then_up(Context &ctx, Conn &c, Folder &f, const DownUp &req) {
     auto t0 = std::chrono::steady_clock::now();
-    // Under the deploy lock: what to roll back and apply, the notice of what commits separately
-    // (before anything runs), and, when the downs run in a transaction, the rollback itself.
     DownUpPlan p;
     std::optional<Result> rolled;
-    bool announced = false;
     try {
-        // the down scripts that run must be the caller's: vouch for those the folder holds
-        vouch_for_folder(
-            ctx, c, [&f] { return &f; }, false);
-        with_lock_retry(
-            c, "connection lost during the rollback",
-            [](const PgError &e, int retry) {
-                return fmt::format("lock timeout ({}); retrying ({} of 3)", e.message, retry);
-            },
-            [&] {
-                begin_locked(c, ctx);
-                p = plan_down_up(read_touched(c), f, req.range, req.deploy, req.up_to);
-                if (!announced && !ctx.opt.quiet)
-                    for (const auto &line : separate_commits(req.verb, p))
-                        fmt::print(stderr, "{}\n", line);
-                announced = true;
-                if (!p.downs.empty() && downs_in_transaction(p))
-                    rolled = rollback_steps_locked(c, static_cast<int>(p.downs.size()));
-            });
+        plan_and_roll_back(ctx, c, f, req, p, rolled);
     } catch (const PgError &e) {
         return report_rollback_failure(ctx, e, &f, 0);
     }
@@ -130,24 +166,7 @@ int down_then_up(Context &ctx, Conn &c, Folder &f, const DownUp &req) {
         return deploy(ctx, c, f, up_options(req), std::nullopt, true);
     if (!p.downs.empty() && !rolled)
         return down_then_up_separately(ctx, c, f, req, p);
-    int count = rolled ? print_rolled_back(ctx, *rolled) : 0;
-    if (!req.deploy) {
-        try {
-            c.exec("COMMIT");
-        } catch (const PgError &e) {
-            c.rollback_quietly();
-            return report_rollback_failure(ctx, e, &f, 0);
-        }
-        print_rollback_total(ctx, count, since(t0));
-        return EXIT_OK;
-    }
-    print_rollback_total(ctx, count, since(t0));
-    DeployOptions d = up_options(req);
-    d.after_callers_work = true;
-    int rc = deploy(ctx, c, f, d, std::nullopt, true);
-    if (rc != EXIT_OK)
-        say_what_stays(ctx, c, p);
-    return rc;
+    return then_up(ctx, c, f, req, p, rolled, since(t0));
 }
 
 } // namespace mig::client
