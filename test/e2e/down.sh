@@ -217,3 +217,22 @@ pg reset --dir "$work/antx"
 expect_rc "atomic: reset with a non-transactional up: exit 0" 0
 expect_err "atomic: reset says the rollback commits before the non-transactional up" \
     "reset: 2 idx is non-transactional: the rollback and the migrations applied before it commit before it runs outside a transaction"
+
+# a lock timeout in the apply that shares the rollback's transaction: not retried (the retry
+# would apply without the rollback, and find nothing to do); nothing changed
+newdb e_atomic_lock
+q -c 'CREATE TABLE al_busy (id int)'
+mkdir -p "$work/alock" && printf 'CREATE TABLE al_1 (id int);\n' >"$work/alock/1_a.up.sql" &&
+    printf 'DROP TABLE al_1;\n' >"$work/alock/1_a.down.sql" &&
+    printf 'CREATE TABLE al_2 (id int);\nALTER TABLE al_busy ADD COLUMN IF NOT EXISTS x int;\n' >"$work/alock/2_b.up.sql" &&
+    printf 'DROP TABLE al_2;\n' >"$work/alock/2_b.down.sql"
+pg up --dir "$work/alock"
+before=$(snap)
+psql -X -q -c 'BEGIN' -c 'LOCK TABLE al_busy IN ACCESS SHARE MODE' -c 'SELECT pg_sleep(1.5)' -c 'COMMIT' >/dev/null 2>&1 &
+holder=$!
+sleep 0.4
+pg redo --lock-timeout 200ms --dir "$work/alock"
+wait $holder
+expect_eq "atomic: lock timeout in redo's apply: exit 3 (as up after its retries), not retried" "$rc:$(grep -c retrying <<<"$err")" "3:0"
+expect_err "atomic: lock timeout in redo's apply: says nothing changed" "nothing changed: the rollback of 1 migration"
+expect_eq "atomic: lock timeout in redo's apply: nothing changed" "$(snap)" "$before"
