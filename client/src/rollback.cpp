@@ -40,7 +40,8 @@ Query rollback_query(const RollbackRequest &req) {
 // mig.rollback cannot run: non-transactional, or part-way. Usually none, then one row each for
 // the few there are: `pgmig down` asks this first (one small query) instead of calling
 // mig.rollback to be refused (PM004, an ERROR in the server's log). `refused`: the server
-// refuses the range for another reason first (no down script, one that does not parse).
+// refuses the range for another reason first (no down script, one that does not parse, an
+// unknown version): the range is then sent as it is, for the server's own error.
 const char *const kOutsideSql =
     "SELECT x.version, x.refused FROM ("
     "  SELECT a.vkey, m.version, "
@@ -54,7 +55,12 @@ const char *const kOutsideSql =
     "    AND (NOT $3::pg_catalog.bool OR a.batch OPERATOR(pg_catalog.=) "
     "         (SELECT pg_catalog.max(b.batch) FROM mig.applied b)) "
     "  ORDER BY a.vkey DESC LIMIT $1::pg_catalog.int4) x "
-    "WHERE NOT x.nothing_ran AND (NOT x.in_transaction OR x.refused)";
+    "WHERE NOT x.nothing_ran AND (NOT x.in_transaction OR x.refused) "
+    // a version above which to roll back that no migration has (but 0) is refused too (PM006)
+    "UNION ALL SELECT NULL, true "
+    "WHERE $2::pg_catalog.text OPERATOR(pg_catalog.~) '[1-9]' AND NOT EXISTS ("
+    "  SELECT 1 FROM mig.migration u "
+    "  WHERE u.vkey OPERATOR(pg_catalog.=) mig.version_key($2::pg_catalog.text))";
 
 // What kOutsideSql finds.
 struct Outside {

@@ -236,3 +236,13 @@ wait $holder
 expect_eq "atomic: lock timeout in redo's apply: exit 3 (as up after its retries), not retried" "$rc:$(grep -c retrying <<<"$err")" "3:0"
 expect_err "atomic: lock timeout in redo's apply: says nothing changed" "nothing changed: the rollback of 1 migration"
 expect_eq "atomic: lock timeout in redo's apply: nothing changed" "$(snap)" "$before"
+
+# down --to a version no migration has, with a non-transactional down above it: refused as
+# always (the server's unknown version), nothing rolled back
+printf 'DROP INDEX CONCURRENTLY an_i;\n' >"$work/antx/2_idx.down.sql"
+newdb e_atomic_down_to
+pg up --dir "$work/antx"
+before=$(snap)
+pg down --to 1.5 --dir "$work/antx"
+expect_eq "atomic: down --to an unknown version through a non-transactional down: exit 2, nothing changed" "$rc:$(snap)" "2:$before"
+expect_err "atomic: down --to an unknown version: says so" "unknown version \"1.5\""
