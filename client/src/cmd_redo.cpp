@@ -1,8 +1,9 @@
-// pgmig redo: down 1, then up to the same version.
+// pgmig redo: down 1, then up to the same version, in one transaction when it can be
+// (down_up.hpp).
 #include "commands.hpp"
-#include "deploy.hpp"
+#include "down_up.hpp"
 #include "output.hpp"
-#include "rollback.hpp"
+#include "sync.hpp"
 #include "version.hpp"
 
 #include <CLI/CLI.hpp>
@@ -24,13 +25,11 @@ Command register_redo(CLI::App &app) {
                     warn("nothing to redo: no migration is applied");
                     return 0;
                 }
-                RollbackRequest r;
-                if (int rc = rollback(
-                        ctx, *c, [&f] { return &f; }, r))
-                    return rc;
-                DeployOptions d;
-                d.target = last;
-                return deploy(ctx, *c, f, d);
+                DownUp r;
+                r.verb = "redo";
+                r.range.steps = 1;
+                r.up_to = last;
+                return down_then_up(ctx, *c, f, r);
             }};
 }
 

@@ -1,7 +1,6 @@
-// pgmig reset: down --all, then up.
+// pgmig reset: down --all, then up, in one transaction when it can be (down_up.hpp).
 #include "commands.hpp"
-#include "deploy.hpp"
-#include "rollback.hpp"
+#include "down_up.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -13,12 +12,9 @@ Command register_reset(CLI::App &app) {
                 ctx.require_yes("reset");
                 Folder f = ctx.load();
                 auto c = ctx.connect();
-                RollbackRequest r;
-                r.mode = RollbackMode::All;
-                if (int rc = rollback(
-                        ctx, *c, [&f] { return &f; }, r))
-                    return rc;
-                return deploy(ctx, *c, f, DeployOptions{});
+                DownUp r;
+                r.verb = "reset";
+                return down_then_up(ctx, *c, f, r);
             }};
 }
 

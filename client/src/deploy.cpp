@@ -16,6 +16,8 @@
 #include <chrono>
 #include <fmt/format.h>
 #include <functional>
+#include <limits>
+#include <utility>
 
 namespace mig::client {
 namespace {
@@ -39,6 +41,7 @@ class Deployer {
     void compare(const std::vector<ServerRow> &status);
     void release();
     std::optional<int> next_transaction();
+    std::optional<int> callers_transaction();
     std::optional<int> run_outside(const PlanRow &row);
     std::optional<int> apply(const std::vector<PlanRow> &plan, const Transaction &t, bool last);
     void apply_repeatables();
@@ -87,10 +90,14 @@ int Deployer::run(const std::vector<ServerRow> &status) {
         return fmt::format("lock timeout ({}); retrying the transaction ({} of 3)", e.message,
                            retry);
     };
+    bool callers = o_.after_callers_work && locked_;
     while (true) {
         try {
-            rc = with_lock_retry(c_, "connection lost during the deploy", retry_warning,
-                                 [this] { return next_transaction(); });
+            if (std::exchange(callers, false))
+                rc = callers_transaction();
+            else
+                rc = with_lock_retry(c_, "connection lost during the deploy", retry_warning,
+                                     [this] { return next_transaction(); });
         } catch (const InputError &) {
             c_.rollback_quietly(); // a file changed or became unreadable mid-deploy
             throw;
@@ -99,6 +106,18 @@ int Deployer::run(const std::vector<ServerRow> &status) {
         }
         if (rc)
             return *rc;
+    }
+}
+
+// The first transaction when it holds the caller's work (DeployOptions::after_callers_work):
+// rolled back on an error like the others, never retried.
+std::optional<int> Deployer::callers_transaction() {
+    try {
+        return next_transaction();
+    } catch (const PgError &e) {
+        retry_after(c_, e, std::numeric_limits<int>::max(), "connection lost during the deploy",
+                    {});
+        throw;
     }
 }
 
@@ -130,6 +149,10 @@ std::optional<int> Deployer::compare_and_confirm(const std::vector<ServerRow> &s
         return EXIT_USAGE;
     }
     if (sp_.upload.empty() && !sp_.pending && sp_.repeatables.empty()) {
+        if (o_.after_callers_work && locked_) { // the caller's work stays
+            c_.exec("COMMIT");
+            locked_ = false;
+        }
         release();
         save_cache(f_);
         if (o_.dry_run && ctx_.opt.json)

@@ -26,6 +26,11 @@ struct DeployOptions {
     // a down script that does not parse is refused at upload (else stored with its error and
     // warned about: docs/sql-api.md, "Broken down scripts")
     bool strict = false;
+    // With `locked`: the caller's open transaction holds work of its own (redo's rollback,
+    // down_up.hpp), which must commit with the deploy or not at all. It is committed when there
+    // is nothing to apply, and the first transaction is not retried after a lock timeout (the
+    // retry would apply without that work).
+    bool after_callers_work = false;
 };
 
 // `pgmig up` on an open connection (also used by redo, reset, goto). Returns the exit code.

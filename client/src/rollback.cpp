@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fmt/format.h>
+#include <set>
 
 namespace mig::client {
 namespace {
@@ -32,6 +33,55 @@ Query rollback_query(const RollbackRequest &req) {
         return {std::string(cols) + "mig.rollback($1::int)", {std::string("2147483647")}};
     }
     return {};
+}
+
+// The applied migrations in the request's range (mig.rollback's, in rollback.cpp of the
+// extension: $1 how many, NULL for all; $2 above this version; $3 the last batch only) whose down
+// mig.rollback cannot run: non-transactional, or part-way. Usually none, then one row each for
+// the few there are: `pgmig down` asks this first (one small query) instead of calling
+// mig.rollback to be refused (PM004, an ERROR in the server's log). `refused`: the server
+// refuses the range for another reason first (no down script, one that does not parse, an
+// unknown version): the range is then sent as it is, for the server's own error.
+const char *const kOutsideSql =
+    "SELECT x.version, x.refused FROM ("
+    "  SELECT a.vkey, m.version, "
+    "         NOT a.complete AND coalesce(a.statements_done, 0) OPERATOR(pg_catalog.=) 0 "
+    "         AND coalesce(a.down_statements_done, 0) OPERATOR(pg_catalog.=) 0 AS nothing_ran, "
+    "         m.down_transactional AND a.complete AS in_transaction, "
+    "         m.down_sql IS NULL OR m.down_error IS NOT NULL AS refused "
+    "  FROM mig.applied a JOIN mig.migration m ON m.vkey OPERATOR(pg_catalog.=) a.vkey "
+    "  WHERE ($2::pg_catalog.text IS NULL "
+    "         OR a.vkey OPERATOR(pg_catalog.>) mig.version_key($2::pg_catalog.text)) "
+    "    AND (NOT $3::pg_catalog.bool OR a.batch OPERATOR(pg_catalog.=) "
+    "         (SELECT pg_catalog.max(b.batch) FROM mig.applied b)) "
+    "  ORDER BY a.vkey DESC LIMIT $1::pg_catalog.int4) x "
+    "WHERE NOT x.nothing_ran AND (NOT x.in_transaction OR x.refused) "
+    // a version above which to roll back that no migration has (but 0) is refused too (PM006)
+    "UNION ALL SELECT NULL, true "
+    "WHERE $2::pg_catalog.text OPERATOR(pg_catalog.~) '[1-9]' AND NOT EXISTS ("
+    "  SELECT 1 FROM mig.migration u "
+    "  WHERE u.vkey OPERATOR(pg_catalog.=) mig.version_key($2::pg_catalog.text))";
+
+// What kOutsideSql finds.
+struct Outside {
+    std::set<std::string> versions; // run statement by statement (undo_outside)
+    bool refused = false;
+};
+
+Outside outside_downs(Conn &c, const RollbackRequest &req) {
+    std::optional<std::string> steps, above;
+    if (req.mode == RollbackMode::Steps)
+        steps = std::to_string(req.steps);
+    if (req.mode == RollbackMode::To)
+        above = req.version;
+    auto r = c.exec(kOutsideSql,
+                    {steps, above, std::string(req.mode == RollbackMode::Batch ? "t" : "f")});
+    Outside out;
+    for (int k = 0; k < r.rows(); ++k) {
+        out.versions.insert(r.str(k, 0));
+        out.refused = out.refused || r.flag(k, 1);
+    }
+    return out;
 }
 
 // The applied migrations the request would undo, newest first (for the step-by-step path).
@@ -72,33 +122,6 @@ std::vector<ServerRow> to_undo(Conn &c, const RollbackRequest &req) {
     return out;
 }
 
-void print_rows(const Context &ctx, const Result &r, int &count) {
-    for (int k = 0; k < r.rows(); ++k) {
-        double secs = r.number(k, 3);
-        if (ctx.show_progress())
-            fmt::print("{} {} {} ({})\n", paint(fmt::format("{:<11}", r.str(k, 2)), "33"),
-                       r.str(k, 0), r.str(k, 1), human_duration(secs));
-        ++count;
-    }
-}
-
-// The error, then what it left (as `up` says "nothing from this transaction was applied"):
-// a failed rollback transaction undid itself; the migrations rolled back one at a time before
-// it stay rolled back.
-int report_failure(const Context &ctx, const PgError &e, const Folder *f, int rolled_back) {
-    int rc = report_error(e, f, true, ctx.opt.verbose);
-    if (rc == EXIT_MIGRATION_FAILED && !ctx.opt.quiet) {
-        if (rolled_back == 0)
-            fmt::print(stderr, "nothing was rolled back: the migrations are still applied\n");
-        else
-            fmt::print(stderr,
-                       "{} migration(s) were rolled back before this one; it and the ones "
-                       "below it are still applied\n",
-                       rolled_back);
-    }
-    return rc;
-}
-
 // A non-transactional down, statement by statement; returns 0 or the exit code.
 int undo_outside(const Context &ctx, Conn &c, const FolderSource &folder, const ServerRow &s,
                  int &count) {
@@ -121,62 +144,126 @@ int undo_outside(const Context &ctx, Conn &c, const FolderSource &folder, const 
     return 0;
 }
 
-// A non-transactional down in the range: one migration at a time, each in a transaction of its
-// own unless it is one of those. Returns 0 or the exit code.
+// One migration in a transaction of its own; returns 0 or the exit code. A non-transactional
+// down found there all the same (a concurrent deploy changed the range since it was asked)
+// runs statement by statement.
+int undo_in_transaction(Context &ctx, Conn &c, const FolderSource &folder, const ServerRow &s,
+                        int &count) {
+    try {
+        begin_locked(c, ctx);
+        auto r = c.exec("SELECT version, name, action, extract(epoch FROM duration) "
+                        "FROM mig.rollback(1)");
+        c.exec("COMMIT");
+        count += print_rolled_back(ctx, r);
+        return 0;
+    } catch (const PgError &e) {
+        c.rollback_quietly();
+        if (e.sqlstate != sqlstate::kNonTransactional)
+            return report_rollback_failure(ctx, e, folder(), count);
+        return undo_outside(ctx, c, folder, s, count);
+    }
+}
+
+// A non-transactional down in the range (`outside`, asked first): one migration at a time,
+// each in a transaction of its own unless it is one of those. Returns 0 or the exit code.
 int one_at_a_time(Context &ctx, Conn &c, const FolderSource &folder, const RollbackRequest &req,
-                  int &count) {
+                  const Outside &outside, int &count) {
     if (ctx.opt.verbose > 0)
         fmt::print("a migration to undo is non-transactional: rolling back one at a time\n");
     for (const auto &s : to_undo(c, req)) {
-        try {
-            begin_locked(c, ctx);
-            auto r = c.exec("SELECT version, name, action, extract(epoch FROM duration) "
-                            "FROM mig.rollback(1)");
-            c.exec("COMMIT");
-            print_rows(ctx, r, count);
-        } catch (const PgError &e) {
-            c.rollback_quietly();
-            if (e.sqlstate != sqlstate::kNonTransactional)
-                return report_failure(ctx, e, folder(), count);
-            if (int rc = undo_outside(ctx, c, folder, s, count))
-                return rc;
-        }
+        int rc = outside.versions.count(s.version) ? undo_outside(ctx, c, folder, s, count)
+                                                   : undo_in_transaction(ctx, c, folder, s, count);
+        if (rc)
+            return rc;
     }
     return 0;
 }
 
+// The range in one transaction (mig.rollback*), unless a down in it must run outside one: then
+// nullopt, and nothing ran.
+std::optional<Result> all_at_once(Context &ctx, Conn &c, const RollbackRequest &req,
+                                  Outside &outside) {
+    Query q = rollback_query(req);
+    return with_lock_retry(
+        c, "connection lost during the rollback",
+        [](const PgError &e, int retry) {
+            return fmt::format("lock timeout ({}); retrying ({} of 3)", e.message, retry);
+        },
+        [&]() -> std::optional<Result> {
+            begin_locked(c, ctx);
+            outside = outside_downs(c, req);
+            if (!outside.versions.empty() && !outside.refused) {
+                c.exec("ROLLBACK");
+                return std::nullopt;
+            }
+            auto r = c.exec(q.sql, q.params);
+            c.exec("COMMIT");
+            return r;
+        });
+}
+
 } // namespace
+
+Result rollback_steps_locked(Conn &c, int steps) {
+    return c.exec("SELECT version, name, action, extract(epoch FROM duration) "
+                  "FROM mig.rollback($1::int)",
+                  {std::to_string(steps)});
+}
+
+int print_rolled_back(const Context &ctx, const Result &r) {
+    for (int k = 0; k < r.rows(); ++k) {
+        double secs = r.number(k, 3);
+        if (ctx.show_progress())
+            fmt::print("{} {} {} ({})\n", paint(fmt::format("{:<11}", r.str(k, 2)), "33"),
+                       r.str(k, 0), r.str(k, 1), human_duration(secs));
+    }
+    return r.rows();
+}
+
+void print_rollback_total(const Context &ctx, int count, double secs) {
+    if (ctx.show_progress())
+        fmt::print("rolled back {} migration(s) in {}\n", count, human_duration(secs));
+}
+
+// The error, then what it left (as `up` says "nothing from this transaction was applied"):
+// a failed rollback transaction undid itself; the migrations rolled back one at a time before
+// it stay rolled back.
+int report_rollback_failure(const Context &ctx, const PgError &e, const Folder *f,
+                            int rolled_back) {
+    int rc = report_error(e, f, true, ctx.opt.verbose);
+    if (rc == EXIT_MIGRATION_FAILED && !ctx.opt.quiet) {
+        if (rolled_back == 0)
+            fmt::print(stderr, "nothing was rolled back: the migrations are still applied\n");
+        else
+            fmt::print(stderr,
+                       "{} migration(s) were rolled back before this one; it and the ones "
+                       "below it are still applied\n",
+                       rolled_back);
+    }
+    return rc;
+}
 
 int rollback(Context &ctx, Conn &c, const FolderSource &folder, const RollbackRequest &req) {
     auto t0 = std::chrono::steady_clock::now();
     int count = 0;
-    Query q = rollback_query(req);
     try {
         // the down scripts that run must be the caller's: vouch for those the folder holds
         vouch_for_folder(ctx, c, folder, req.trust_uploads);
-        auto r = with_lock_retry(
-            c, "connection lost during the rollback",
-            [](const PgError &e, int retry) {
-                return fmt::format("lock timeout ({}); retrying ({} of 3)", e.message, retry);
-            },
-            [&] {
-                begin_locked(c, ctx);
-                auto r = c.exec(q.sql, q.params);
-                c.exec("COMMIT");
-                return r;
-            });
-        print_rows(ctx, r, count);
+        Outside outside;
+        if (auto r = all_at_once(ctx, c, req, outside))
+            count += print_rolled_back(ctx, *r);
+        else if (int rc = one_at_a_time(ctx, c, folder, req, outside, count))
+            return rc;
     } catch (const PgError &e) {
         if (e.sqlstate != sqlstate::kNonTransactional)
-            return report_failure(ctx, e, folder(), count);
-        if (int rc = one_at_a_time(ctx, c, folder, req, count))
+            return report_rollback_failure(ctx, e, folder(), count);
+        // a concurrent deploy made a down of the range non-transactional since it was asked
+        Outside none;
+        if (int rc = one_at_a_time(ctx, c, folder, req, none, count))
             return rc;
     }
-    if (ctx.show_progress())
-        fmt::print(
-            "rolled back {} migration(s) in {}\n", count,
-            human_duration(
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()));
+    print_rollback_total(
+        ctx, count, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     return EXIT_OK;
 }
 

@@ -104,3 +104,145 @@ expect_eq "ntx down part-way: status shows the down's progress" "$(grep -c 'roll
 timeout 20 "$bin" up --dir "$work/ndp" >"$run_dir/ndp.out" 2>&1
 rc=$?
 expect_eq "ntx down part-way: up refuses instead of looping (exit 2)" "$rc:$(grep -c 'is part-way rolled back (2 of 4 down statements done)' "$run_dir/ndp.out")" "2:1"
+
+# --- redo, reset, goto in one transaction (docs/cli.md, "redo, reset, goto") --------------------
+# 2's up fails once at_guard is empty: the rollback before it is undone with it
+newdb e_atomic
+mkdir -p "$work/atomic" && printf 'CREATE TABLE at_a (id int);\n' >"$work/atomic/1_a.up.sql" &&
+    printf 'DROP TABLE at_a;\n' >"$work/atomic/1_a.down.sql" &&
+    printf 'CREATE TABLE at_b (id int);\nSELECT 1 / (SELECT count(*) FROM at_guard)::int;\n' >"$work/atomic/2_b.up.sql" &&
+    printf 'DROP TABLE at_b;\n' >"$work/atomic/2_b.down.sql"
+q -c "CREATE TABLE at_guard (x int); INSERT INTO at_guard VALUES (1)"
+pg up --dir "$work/atomic"
+expect_rc "atomic: up" 0
+q -c "DELETE FROM at_guard"
+before=$(snap)
+pg redo --dir "$work/atomic"
+expect_rc "atomic: redo whose up fails: exit 1" 1
+expect_err "atomic: redo whose up fails: says nothing changed" "nothing changed: the rollback of 1 migration\\(s\\) was undone with it"
+expect_eq "atomic: redo whose up fails: still applied, its table there, nothing changed" "$(snap)" "$before"
+pg reset --dir "$work/atomic"
+expect_rc "atomic: reset whose up fails: exit 1" 1
+expect_err "atomic: reset whose up fails: says nothing changed" "nothing changed: the rollback of 2 migration\\(s\\) was undone with it"
+expect_eq "atomic: reset whose up fails: nothing changed" "$(snap)" "$before"
+q -c "INSERT INTO at_guard VALUES (1)"
+pg redo --dir "$work/atomic"
+expect_eq "atomic: redo: exit 0, no notice, applied again in a new batch" \
+    "$rc:$err:$(q -c "SELECT state, batch > 1 FROM mig.status() WHERE version = '2'")" "0::applied|t"
+# goto 0: everything down, nothing applied after it (0 is no migration here)
+pg goto 0 --dir "$work/atomic"
+expect_eq "atomic: goto 0: exit 0, nothing applied, the tables gone" \
+    "$rc:$(q -c "SELECT count(*) FROM mig.status() WHERE state = 'applied'"):$(q -c "SELECT string_agg(tablename, ',') FROM pg_tables WHERE schemaname = 'public'")" "0:0:at_guard"
+pg goto 0 --dir "$work/atomic"
+expect_rc "atomic: goto 0 with nothing applied: exit 0" 0
+pg up --dir "$work/atomic"
+# a version that is no migration (but 0) is refused before anything runs
+before=$(snap)
+pg goto 5 --dir "$work/atomic"
+expect_rc "atomic: goto an unknown version: exit 2" 2
+expect_err "atomic: goto an unknown version: says so" "unknown version \"5\""
+expect_eq "atomic: goto an unknown version: nothing changed" "$(snap)" "$before"
+# goto 0 whose last down fails (a view depends on its table): nothing rolled back (one
+# transaction)
+q -c "CREATE VIEW at_v AS SELECT * FROM at_a"
+pg goto 0 --dir "$work/atomic"
+expect_eq "atomic: goto 0 whose last down fails: exit 1, nothing changed" "$rc:$(snap)" "1:$before"
+expect_err "atomic: goto 0 whose last down fails: says nothing was rolled back" "nothing was rolled back"
+q -c "DROP VIEW at_v"
+
+# goto V down then up in one go: 3 rolled back and 2 (added below it) applied, or neither
+newdb e_atomic_goto
+mkdir -p "$work/agoto" && printf 'CREATE TABLE ag_1 (id int);\n' >"$work/agoto/1_a.up.sql" &&
+    printf 'DROP TABLE ag_1;\n' >"$work/agoto/1_a.down.sql" &&
+    printf 'CREATE TABLE ag_3 (id int);\n' >"$work/agoto/3_c.up.sql" &&
+    printf 'DROP TABLE ag_3;\n' >"$work/agoto/3_c.down.sql"
+pg up --dir "$work/agoto"
+printf 'CREATE TABLE ag_2 (id int);\nSELECT 1/0;\n' >"$work/agoto/2_b.up.sql" && printf 'DROP TABLE ag_2;\n' >"$work/agoto/2_b.down.sql"
+before=$(snap)
+pg goto 2 --dir "$work/agoto"
+expect_eq "atomic: goto V whose up fails: exit 1, 3 still applied, nothing changed" "$rc:$(snap)" "1:$before"
+printf 'CREATE TABLE ag_2 (id int);\n' >"$work/agoto/2_b.up.sql"
+pg goto 2 --dir "$work/agoto"
+expect_eq "atomic: goto V: 3 rolled back and 2 applied" \
+    "$rc:$(q -c "SELECT string_agg(version || '=' || state, ',' ORDER BY version) FROM mig.status()"):$(q -c "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'")" \
+    "0:1=applied,2=applied,3=pending:ag_1,ag_2"
+expect_eq "atomic: goto V: the rollback of 3 and the up of 2 in one transaction" \
+    "$(q -c "SELECT string_agg(action || ' ' || version, ',' ORDER BY id) || ':' || count(DISTINCT xmin::text) FROM mig.log WHERE action IN ('rollback', 'apply') AND id > (SELECT max(id) - 2 FROM mig.log)")" \
+    "rollback 3,apply 2:1"
+
+# what commits separately is said before anything runs; no ERROR in the server's log (the
+# client asks which downs are non-transactional instead of being refused)
+newdb e_atomic_ntx
+mkdir -p "$work/antx" && printf 'CREATE TABLE an (id int);\n' >"$work/antx/1_t.up.sql" &&
+    printf 'DROP TABLE an;\n' >"$work/antx/1_t.down.sql" &&
+    printf 'CREATE INDEX CONCURRENTLY an_i ON an (id);\n' >"$work/antx/2_idx.up.sql" &&
+    printf 'DROP INDEX CONCURRENTLY an_i;\n' >"$work/antx/2_idx.down.sql"
+pg up --dir "$work/antx"
+errors_before=$(grep -c ERROR "$cluster/server.log")
+pg down --dir "$work/antx"
+expect_eq "atomic: down of a non-transactional migration: exit 0, index gone" \
+    "$rc:$(q -c "SELECT count(*) FROM pg_indexes WHERE indexname = 'an_i'")" "0:0"
+sleep 0.3
+expect_eq "atomic: down of a non-transactional migration: no ERROR in the server's log" \
+    "$(($(grep -c ERROR "$cluster/server.log") - errors_before))" 0
+pg up --dir "$work/antx"
+pg down --all --dir "$work/antx"
+expect_eq "atomic: down --all through a non-transactional down: exit 0, nothing left" \
+    "$rc:$(q -c "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")" "0:0"
+pg up --dir "$work/antx"
+pg redo --dir "$work/antx"
+expect_rc "atomic: redo of a non-transactional down: exit 0" 0
+expect_err "atomic: redo says the rollback commits before the up" \
+    "redo: 2 idx has a non-transactional down: the rollback commits before the up runs"
+pg reset --dir "$work/antx"
+expect_rc "atomic: reset through a non-transactional down: exit 0" 0
+expect_err "atomic: reset says the rollback commits first" \
+    "reset: 2 idx has a non-transactional down: the rollback commits before the up runs, one migration at a time"
+pg goto 1 --dir "$work/antx"
+expect_eq "atomic: goto through a non-transactional down: exit 0, 2 pending" \
+    "$rc:$(q -c "SELECT state FROM mig.status() WHERE version = '2'")" "0:pending"
+pg up --dir "$work/antx"
+pg goto 0 --dir "$work/antx"
+expect_eq "atomic: goto 0 through a non-transactional down: exit 0, nothing applied" \
+    "$rc:$(q -c "SELECT count(*) FROM mig.status() WHERE state = 'applied'")" "0:0"
+sleep 0.3
+errors_after=$(grep -c ERROR "$cluster/server.log")
+expect_eq "atomic: down, redo, reset, goto of a non-transactional down: no ERROR in the server's log" \
+    "$((errors_after - errors_before))" 0
+# an up that runs outside a transaction: the rollback commits before it (said first)
+printf 'DROP INDEX an_i;\n' >"$work/antx/2_idx.down.sql"
+newdb e_atomic_ntx_up
+pg up --dir "$work/antx"
+pg reset --dir "$work/antx"
+expect_rc "atomic: reset with a non-transactional up: exit 0" 0
+expect_err "atomic: reset says the rollback commits before the non-transactional up" \
+    "reset: 2 idx is non-transactional: the rollback and the migrations applied before it commit before it runs outside a transaction"
+
+# a lock timeout in the apply that shares the rollback's transaction: not retried (the retry
+# would apply without the rollback, and find nothing to do); nothing changed
+newdb e_atomic_lock
+q -c 'CREATE TABLE al_busy (id int)'
+mkdir -p "$work/alock" && printf 'CREATE TABLE al_1 (id int);\n' >"$work/alock/1_a.up.sql" &&
+    printf 'DROP TABLE al_1;\n' >"$work/alock/1_a.down.sql" &&
+    printf 'CREATE TABLE al_2 (id int);\nALTER TABLE al_busy ADD COLUMN IF NOT EXISTS x int;\n' >"$work/alock/2_b.up.sql" &&
+    printf 'DROP TABLE al_2;\n' >"$work/alock/2_b.down.sql"
+pg up --dir "$work/alock"
+before=$(snap)
+psql -X -q -c 'BEGIN' -c 'LOCK TABLE al_busy IN ACCESS SHARE MODE' -c 'SELECT pg_sleep(1.5)' -c 'COMMIT' >/dev/null 2>&1 &
+holder=$!
+sleep 0.4
+pg redo --lock-timeout 200ms --dir "$work/alock"
+wait $holder
+expect_eq "atomic: lock timeout in redo's apply: exit 3 (as up after its retries), not retried" "$rc:$(grep -c retrying <<<"$err")" "3:0"
+expect_err "atomic: lock timeout in redo's apply: says nothing changed" "nothing changed: the rollback of 1 migration"
+expect_eq "atomic: lock timeout in redo's apply: nothing changed" "$(snap)" "$before"
+
+# down --to a version no migration has, with a non-transactional down above it: refused as
+# always (the server's unknown version), nothing rolled back
+printf 'DROP INDEX CONCURRENTLY an_i;\n' >"$work/antx/2_idx.down.sql"
+newdb e_atomic_down_to
+pg up --dir "$work/antx"
+before=$(snap)
+pg down --to 1.5 --dir "$work/antx"
+expect_eq "atomic: down --to an unknown version through a non-transactional down: exit 2, nothing changed" "$rc:$(snap)" "2:$before"
+expect_err "atomic: down --to an unknown version: says so" "unknown version \"1.5\""
