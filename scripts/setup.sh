@@ -8,7 +8,7 @@ packages=(
     libkrb5-dev libldap-dev
     libcli11-dev libfmt-dev nlohmann-json3-dev libtomlplusplus-dev libgtest-dev
     libipc-run-perl time openssl jq
-    postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl python3-yaml
+    postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl python3-yaml python3-jsonschema
 )
 
 missing=()

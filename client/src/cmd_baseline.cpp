@@ -1,5 +1,6 @@
 // pgmig baseline V: adopt an existing database (upload files <= V, then mig.baseline(V)).
 #include "commands.hpp"
+#include "json_report.hpp"
 #include "deploy.hpp"
 #include "errors.hpp"
 #include "output.hpp"
@@ -47,10 +48,13 @@ Command register_baseline(CLI::App &app) {
                                         i == 0);
                     auto r = c->exec("SELECT version, name, action FROM mig.baseline($1)", {*v});
                     c->exec("COMMIT");
-                    for (int i = 0; i < r.rows(); ++i)
+                    for (int i = 0; i < r.rows(); ++i) {
+                        json_report::migration(r.str(i, 0), r.str(i, 1), r.str(i, 2), -1,
+                                               c->user());
                         if (ctx.show_progress())
                             fmt::print("{:<11} {} {}\n", r.str(i, 2), r.str(i, 0), r.str(i, 1));
-                    if (!ctx.opt.quiet)
+                    }
+                    if (ctx.show_progress())
                         fmt::print("baseline {}: {} migration(s) marked applied without running\n",
                                    *v, r.rows());
                 } catch (const PgError &e) {

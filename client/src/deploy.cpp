@@ -216,7 +216,7 @@ std::optional<int> Deployer::next_transaction() {
 std::optional<int> Deployer::run_outside(const PlanRow &row) {
     c_.exec("COMMIT");
     uploaded_ = true;
-    if (applied_ > reported_ && !ctx_.opt.quiet)
+    if (applied_ > reported_ && ctx_.show_progress())
         fmt::print("committed {} migration(s) before non-transactional migration {}\n",
                    applied_ - reported_, row.version);
     reported_ = applied_ + 1; // it, once it ran
@@ -308,7 +308,7 @@ std::optional<int> Deployer::apply(const std::vector<PlanRow> &plan, const Trans
         return finish();
     // what a reader of the log must know, as for a non-transactional migration: what is
     // committed stays applied if a later migration fails
-    if (t.ends_with_enum_label && !ctx_.opt.quiet)
+    if (t.ends_with_enum_label && ctx_.show_progress())
         fmt::print("committed {} migration(s), up to {}, which adds an enum label (the next "
                    "ones can use it only after a commit)\n",
                    applied_ - reported_, plan[t.end - 1].version);

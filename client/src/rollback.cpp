@@ -1,4 +1,5 @@
 #include "rollback.hpp"
+#include "json_report.hpp"
 #include "vouch.hpp"
 
 #include "deploy_lock.hpp"
@@ -137,6 +138,7 @@ int undo_outside(const Context &ctx, Conn &c, const FolderSource &folder, const 
                        count, s.version, s.name);
         return rc;
     }
+    json_report::migration(s.version, s.name, "rolled back", -1);
     if (ctx.show_progress())
         fmt::print("{} {} {}\n", paint(fmt::format("{:<11}", "rolled back"), "33"), s.version,
                    s.name);
@@ -213,6 +215,7 @@ Result rollback_steps_locked(Conn &c, int steps) {
 int print_rolled_back(const Context &ctx, const Result &r) {
     for (int k = 0; k < r.rows(); ++k) {
         double secs = r.number(k, 3);
+        json_report::migration(r.str(k, 0), r.str(k, 1), r.str(k, 2), secs);
         if (ctx.show_progress())
             fmt::print("{} {} {} ({})\n", paint(fmt::format("{:<11}", r.str(k, 2)), "33"),
                        r.str(k, 0), r.str(k, 1), human_duration(secs));

@@ -18,7 +18,7 @@ conn_host=$PGHOST conn_port=$PGPORT conn_user=$PGUSER
 # --- every YAML block parses ------------------------------------------------------------------
 for marker in github-image github gitlab-image gitlab; do
     n=$(blocks "$page" "ci: $marker" "$work/yaml-$marker")
-    if [ "$n" = 1 ] && python3 -c 'import sys, yaml; yaml.safe_load(open(sys.argv[1]))' \
+    if [ "$n" = 1 ] && /usr/bin/python3 -c 'import sys, yaml; yaml.safe_load(open(sys.argv[1]))' \
         "$work/yaml-$marker/1.sh" 2>"$work/yaml-$marker.err"; then
         ok "docs/ci.md: the '$marker' YAML block parses"
     else
@@ -63,7 +63,7 @@ scenario() {
     local staging="host=$conn_host port=$conn_port dbname=staging"
     [ "$variant" = nosecrets ] && staging='' prod=''
     printf 'export PGHOST=%q PGPORT=%q PGUSER=%q\n' "$conn_host" "$conn_port" "$conn_user" >"$dir.overrides"
-    if ! python3 "$root/test/docs/ci_yaml.py" "$page" "ci: $ci" "$event" >"$dir.sh" 2>"$log"; then
+    if ! /usr/bin/python3 "$root/test/docs/ci_yaml.py" "$page" "ci: $ci" "$event" >"$dir.sh" 2>"$log"; then
         rc=98
         return
     fi
