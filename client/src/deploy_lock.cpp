@@ -29,7 +29,9 @@ bool try_begin_locked(Conn &c, const Context &ctx) {
     // the bar); not wanted when nothing is shown
     std::string lock = "SELECT mig.lock(false), pg_catalog.set_config('lock_timeout', $1, true), "
                        "pg_catalog.set_config('statement_timeout', "
-                       "COALESCE($2, pg_catalog.current_setting('statement_timeout')), true)";
+                       "COALESCE($2, pg_catalog.current_setting('statement_timeout')), true), "
+                       // a killed client's migrations stop within a second
+                       "pg_catalog.set_config('client_connection_check_interval', '1s', true)";
     if (ctx.show_progress())
         lock += ", pg_catalog.set_config('pgmig.progress', 'on', true)";
     auto rs = c.pipeline(

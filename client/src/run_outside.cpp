@@ -5,6 +5,7 @@
 #include "folder_pairs.hpp"
 #include "lock_retry.hpp"
 #include "output.hpp"
+#include "resume_check.hpp"
 #include "text.hpp"
 
 #include <chrono>
@@ -33,12 +34,15 @@ struct Statement {
     bool done = false;
 };
 
-// No transaction to scope them to: lock_timeout and statement_timeout for the session.
+// No transaction to scope them to: lock_timeout and statement_timeout for the session; and
+// client_connection_check_interval, so that a statement whose client was killed (a CI timeout)
+// stops within a second instead of building its index to the end.
 void set_session_timeouts(Conn &c, const Context &ctx) {
     std::string st = ctx.statement_timeout();
     c.exec("SELECT pg_catalog.set_config('lock_timeout', $1, false), "
            "pg_catalog.set_config('statement_timeout', "
-           "COALESCE($2, pg_catalog.current_setting('statement_timeout')), false)",
+           "COALESCE($2, pg_catalog.current_setting('statement_timeout')), false), "
+           "pg_catalog.set_config('client_connection_check_interval', '1s', false)",
            {ctx.lock_timeout(), st.empty() ? std::nullopt : std::optional<std::string>(st)});
 }
 
@@ -111,6 +115,40 @@ void run_statement(const Context &ctx, Conn &c, const Script &s, const Statement
         });
 }
 
+// A statement not recorded done may have run all the same, in a deploy that was interrupted
+// (resume_check.hpp): records it done when its effect is there (true), drops what an
+// interrupted index build left (an invalid index), waiting first for a backend that may still
+// be building it.
+bool resume_statement(const Context &ctx, Conn &c, const Script &s, const Statement &st,
+                      size_t total) {
+    // a name the catalog functions refuse: the statement itself will say what is wrong
+    auto decide = [&] {
+        try {
+            return decide_resume(c, st.sql);
+        } catch (const PgError &) {
+            return ResumeDecision{};
+        }
+    };
+    ResumeDecision d = decide();
+    if (d.what == Resume::DropThenRun) {
+        std::string tag = activity_comment(s, st, total);
+        wait_for_orphan(c, tag.substr(0, tag.rfind(" of ")), ctx.opt.quiet);
+        d = decide(); // the build may have ended meanwhile
+    }
+    if (d.what == Resume::Run)
+        return false;
+    if (!ctx.opt.quiet)
+        fmt::print(stderr, "note: migration {} {} statement {}: {}\n", s.version, s.dir(), st.no,
+                   d.note);
+    if (d.what == Resume::DropThenRun) {
+        c.exec(d.drop_sql);
+        return false;
+    }
+    c.exec("SELECT mig.record_statement($1, $2::int, $3, $4::interval)",
+           {s.version, st.no, s.dir(), interval_literal(0)});
+    return true;
+}
+
 // Where the error is: the statement's line and column in the script, then in its file.
 ErrorSite statement_site(PgError e, const Script &s, const Statement &st, size_t total) {
     if (e.statement_position > 0) // the position counts the activity comment too
@@ -163,6 +201,8 @@ int run_outside_transaction(const Context &ctx, Conn &c, const Folder *f,
         if (st.done || done_meanwhile(c, s, st))
             continue;
         try {
+            if (resume_statement(ctx, c, s, st, statements.size()))
+                continue;
             run_statement(ctx, c, s, st, statements.size());
         } catch (const PgError &e) {
             return report_failure(ctx, c, e, s, st, statements.size());

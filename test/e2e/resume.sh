@@ -56,3 +56,69 @@ pg up --dir "$work/killnt"
 expect_rc "kill -9 (non-transactional): rerun completes" 0
 expect_eq "kill -9 (non-transactional): applied once, table created" \
     "$(q -c "SELECT (SELECT state FROM mig.status() WHERE version = '2') || ',' || (SELECT count(*) FROM mig.log WHERE action = 'apply' AND version = '2') || ',' || (SELECT count(*) FROM pg_tables WHERE tablename = 'kn_after')")" "applied,1,1"
+
+# --- an interrupted CREATE INDEX CONCURRENTLY (docs/troubleshooting.md) -----------------------
+# its effect without its record: a valid index of that name is recorded done, not built again
+newdb e_cic_valid
+mkdir -p "$work/cicv"
+echo 'CREATE TABLE cv(id int);' >"$work/cicv/1_cv.up.sql"
+printf 'CREATE INDEX CONCURRENTLY cv_i ON cv (id);\n' >"$work/cicv/2_cv_i.up.sql"
+pg up --dir "$work/cicv" --to 1
+q -c "CREATE INDEX cv_i ON cv (id)" # as a killed deploy leaves it: built, not recorded
+pg up --dir "$work/cicv"
+expect_rc "interrupted CIC, index valid: up completes" 0
+expect_err "interrupted CIC, index valid: says it was recorded done" "index public.cv_i exists and is valid .*recorded done"
+expect_eq "interrupted CIC, index valid: applied once" \
+    "$(q -c "SELECT state FROM mig.status() WHERE version = '2'")" applied
+# an invalid index (a build that was cut) is dropped and built again
+newdb e_cic_invalid
+mkdir -p "$work/cici"
+echo 'CREATE TABLE ci(id int); INSERT INTO ci VALUES (1), (1);' >"$work/cici/1_ci.up.sql"
+printf 'DELETE FROM ci WHERE ctid <> (SELECT min(ctid) FROM ci);\n' >"$work/cici/2_dedupe.up.sql"
+printf 'CREATE UNIQUE INDEX CONCURRENTLY ci_u ON ci (id);\n' >"$work/cici/3_ci_u.up.sql"
+pg up --dir "$work/cici" --to 1
+q -c "CREATE UNIQUE INDEX CONCURRENTLY ci_u ON ci (id)" 2>/dev/null # fails: leaves ci_u invalid
+expect_eq "interrupted CIC: the leftover index is invalid" \
+    "$(q -c "SELECT indisvalid FROM pg_index WHERE indexrelid = 'ci_u'::regclass")" f
+pg up --dir "$work/cici"
+expect_rc "interrupted CIC, index invalid: up completes" 0
+expect_err "interrupted CIC, index invalid: says it drops and builds it again" "index public.ci_u exists but is invalid .*dropping it and building it again"
+expect_eq "interrupted CIC, index invalid: now valid, applied" \
+    "$(q -c "SELECT (SELECT indisvalid FROM pg_index WHERE indexrelid = 'ci_u'::regclass) || ',' || (SELECT state FROM mig.status() WHERE version = '3')")" "true,applied"
+# DROP INDEX CONCURRENTLY whose index is gone already: recorded done
+newdb e_dic
+mkdir -p "$work/dic"
+echo 'CREATE TABLE dc(id int); CREATE INDEX dc_i ON dc (id);' >"$work/dic/1_dc.up.sql"
+printf 'DROP INDEX CONCURRENTLY dc_i;\n' >"$work/dic/2_drop.up.sql"
+pg up --dir "$work/dic" --to 1
+q -c "DROP INDEX dc_i"
+pg up --dir "$work/dic"
+expect_rc "interrupted DROP INDEX CONCURRENTLY: up completes" 0
+expect_err "interrupted DROP INDEX CONCURRENTLY: recorded done" "index dc_i is not there"
+
+# kill -9 of the client while the server builds the index: the server stops the build within a
+# second (client_connection_check_interval), the rerun builds it once, valid
+newdb e_cic_kill
+mkdir -p "$work/cick"
+cat >"$work/cick/1_slow.up.sql" <<'SQL'
+CREATE FUNCTION slow_id(int) RETURNS int IMMUTABLE LANGUAGE plpgsql AS
+$$BEGIN PERFORM pg_catalog.pg_sleep(0.02); RETURN $1; END$$;
+CREATE TABLE sk(id int);
+INSERT INTO sk SELECT g FROM generate_series(1, 150) g;
+SQL
+printf 'CREATE INDEX CONCURRENTLY sk_i ON sk (slow_id(id));\n' >"$work/cick/2_sk_i.up.sql"
+pg up --dir "$work/cick" --to 1
+"$bin" up --dir "$work/cick" >/dev/null 2>&1 &
+victim=$!
+for _ in $(seq 1 40); do # until the build runs
+    [ -n "$(q -c "SELECT 1 FROM pg_stat_activity WHERE query LIKE '/* pgmig: 2 up statement 1 of 1 */%'")" ] && break
+    sleep 0.05
+done
+kill -9 $victim
+wait $victim 2>/dev/null
+pg up --dir "$work/cick"
+expect_rc "kill -9 during CREATE INDEX CONCURRENTLY: the rerun completes" 0
+expect_err "kill -9 during CREATE INDEX CONCURRENTLY: the cut build's invalid index is dropped and built again" \
+    "index public.sk_i exists but is invalid"
+expect_eq "kill -9 during CREATE INDEX CONCURRENTLY: one valid index, applied once" \
+    "$(q -c "SELECT (SELECT count(*) FROM pg_index WHERE indexrelid::regclass::text LIKE 'sk_i%') || ',' || (SELECT indisvalid FROM pg_index WHERE indexrelid = 'sk_i'::regclass) || ',' || (SELECT count(*) FROM mig.log WHERE action IN ('apply', 'apply_statement') AND version = '2' AND message IS NULL AND action = 'apply')")" "1,true,1"

@@ -1,0 +1,175 @@
+#include "resume_check.hpp"
+
+#include <cctype>
+#include <chrono>
+#include <fmt/format.h>
+#include <thread>
+
+namespace mig::client {
+namespace {
+
+// A tiny reader over SQL text: keywords and identifiers, skipping white space and comments.
+struct Words {
+    std::string_view s;
+    size_t at = 0;
+
+    void skip() {
+        while (at < s.size()) {
+            if (std::isspace(static_cast<unsigned char>(s[at]))) {
+                ++at;
+            } else if (s.compare(at, 2, "--") == 0) {
+                size_t nl = s.find('\n', at);
+                at = nl == std::string_view::npos ? s.size() : nl + 1;
+            } else if (s.compare(at, 2, "/*") == 0) {
+                size_t end = s.find("*/", at + 2);
+                at = end == std::string_view::npos ? s.size() : end + 2;
+            } else {
+                return;
+            }
+        }
+    }
+    // the next keyword, case-insensitively, consumed when it matches
+    bool keyword(std::string_view kw) {
+        skip();
+        if (s.size() - at < kw.size())
+            return false;
+        for (size_t i = 0; i < kw.size(); ++i)
+            if (std::toupper(static_cast<unsigned char>(s[at + i])) != kw[i])
+                return false;
+        size_t end = at + kw.size();
+        if (end < s.size() && (std::isalnum(static_cast<unsigned char>(s[end])) || s[end] == '_'))
+            return false;
+        at = end;
+        return true;
+    }
+    // one identifier part: "quoted ""x""" or a plain word
+    std::string part() {
+        skip();
+        size_t b = at;
+        if (at < s.size() && s[at] == '"') {
+            for (++at; at < s.size(); ++at)
+                if (s[at] == '"') {
+                    if (at + 1 < s.size() && s[at + 1] == '"')
+                        ++at;
+                    else
+                        return std::string(s.substr(b, ++at - b));
+                }
+            return "";
+        }
+        while (at < s.size() && (std::isalnum(static_cast<unsigned char>(s[at])) || s[at] == '_' ||
+                                 s[at] == '$' || static_cast<unsigned char>(s[at]) >= 0x80))
+            ++at;
+        return std::string(s.substr(b, at - b));
+    }
+    // a possibly qualified name: a.b
+    std::string name() {
+        std::string n = part();
+        while (!n.empty()) {
+            skip();
+            if (at >= s.size() || s[at] != '.')
+                break;
+            ++at;
+            std::string more = part();
+            if (more.empty())
+                return "";
+            n += "." + more;
+        }
+        return n;
+    }
+};
+
+} // namespace
+
+std::optional<IndexStatement> parse_index_statement(std::string_view sql) {
+    Words w{sql};
+    if (w.keyword("CREATE")) {
+        w.keyword("UNIQUE");
+        if (!w.keyword("INDEX") || !w.keyword("CONCURRENTLY"))
+            return std::nullopt;
+        if (w.keyword("IF") && !(w.keyword("NOT") && w.keyword("EXISTS")))
+            return std::nullopt;
+        size_t before = w.at;
+        if (w.keyword("ON")) // no name: PostgreSQL chooses one, nothing to look for
+            return std::nullopt;
+        w.at = before;
+        std::string index = w.part();
+        if (index.empty() || !w.keyword("ON"))
+            return std::nullopt;
+        w.keyword("ONLY");
+        std::string table = w.name();
+        if (table.empty())
+            return std::nullopt;
+        return IndexStatement{IndexStatement::CreateConcurrently, index, table};
+    }
+    if (w.keyword("DROP")) {
+        if (!w.keyword("INDEX") || !w.keyword("CONCURRENTLY"))
+            return std::nullopt;
+        if (w.keyword("IF") && !w.keyword("EXISTS"))
+            return std::nullopt;
+        std::string index = w.name();
+        w.skip();
+        if (index.empty() || (w.at < sql.size() && sql[w.at] != ';' && !w.keyword("CASCADE") &&
+                              !w.keyword("RESTRICT")))
+            return std::nullopt; // several indexes, or not what it seemed
+        return IndexStatement{IndexStatement::DropConcurrently, index, ""};
+    }
+    return std::nullopt;
+}
+
+ResumeDecision decide_resume(Conn &c, std::string_view sql) {
+    auto st = parse_index_statement(sql);
+    if (!st)
+        return {};
+    if (st->kind == IndexStatement::DropConcurrently) {
+        // the index as the statement's own search_path finds it
+        auto r = c.exec("SELECT pg_catalog.to_regclass($1) IS NULL", {st->index});
+        if (r.str(0, 0) == "t")
+            return {
+                Resume::RecordDone, "",
+                fmt::format("index {} is not there (already dropped): recorded done", st->index)};
+        return {};
+    }
+    // CREATE INDEX CONCURRENTLY: an index of that name on that table, in the table's schema
+    auto r = c.exec(
+        "SELECT i.indisvalid, pg_catalog.quote_ident(n.nspname) OPERATOR(pg_catalog.||) '.' "
+        "OPERATOR(pg_catalog.||) pg_catalog.quote_ident(x.relname) "
+        "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class x ON x.oid OPERATOR(pg_catalog.=) "
+        "i.indexrelid JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) "
+        "x.relnamespace WHERE i.indrelid OPERATOR(pg_catalog.=) pg_catalog.to_regclass($1) "
+        "AND x.relname OPERATOR(pg_catalog.=) (pg_catalog.parse_ident($2))[1]",
+        {st->table, st->index});
+    if (r.rows() == 0)
+        return {};
+    if (r.str(0, 0) == "t")
+        return {Resume::RecordDone, "",
+                fmt::format("index {} exists and is valid (built by an interrupted deploy): "
+                            "recorded done",
+                            r.str(0, 1))};
+    return {Resume::DropThenRun, "DROP INDEX CONCURRENTLY IF EXISTS " + r.str(0, 1),
+            fmt::format("index {} exists but is invalid (its build was interrupted): dropping it "
+                        "and building it again",
+                        r.str(0, 1))};
+}
+
+void wait_for_orphan(Conn &c, const std::string &tag, bool quiet) {
+    bool said = false;
+    while (true) {
+        auto r =
+            c.exec("SELECT pid FROM pg_catalog.pg_stat_activity WHERE pid OPERATOR(pg_catalog.<>) "
+                   "pg_catalog.pg_backend_pid() AND state OPERATOR(pg_catalog.=) 'active' "
+                   "AND pg_catalog.starts_with(query, $1)",
+                   {tag});
+        if (r.rows() == 0)
+            return;
+        if (!said && !quiet)
+            fmt::print(stderr,
+                       "waiting for pid {}, which still runs this statement for a deploy that "
+                       "was interrupted (the server stops it once it notices that its client "
+                       "has gone)\n",
+                       r.str(0, 0));
+        said = true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+}
+
+} // namespace mig::client
