@@ -7,6 +7,7 @@
 #include "layouts/scripts.hpp"
 #include "lock_retry.hpp"
 #include "output.hpp"
+#include "repair.hpp"
 #include "trace.hpp"
 #include "version.hpp"
 
@@ -126,7 +127,13 @@ std::optional<int> Deployer::compare_and_confirm(const std::vector<ServerRow> &s
                                *o_.target, f_.dir));
         return EXIT_USAGE;
     }
-    if (sp_.upload.empty() && !sp_.pending && sp_.repeatables.empty()) {
+    if (auto gone = missing_files(c_, sp_, o_.target, f_.dir); !gone.empty()) {
+        release(); // a deleted file must never run: not even what comes before it
+        for (auto &d : gone)
+            error_line(d);
+        return EXIT_USAGE;
+    }
+    if (sp_.upload.empty() && !sp_.pending && sp_.repeatables.empty() && sp_.add_down.empty()) {
         release();
         save_cache(f_);
         if (o_.dry_run && ctx_.opt.json)
@@ -165,6 +172,8 @@ std::optional<int> Deployer::next_transaction() {
         begin_locked(c_, ctx_);
     locked_ = false; // the next transaction takes the lock itself
     trace("deploy: locked");
+    if (!uploaded_)
+        store_new_downs(c_, f_, sp_.add_down, ctx_.opt.quiet);
     bool own_plan = !o_.dry_run && !o_.per_migration && !sp_.pending;
     auto plan = upload_and_plan(c_, f_, uploaded_ ? std::vector<UploadItem>() : uploads_, o_.target,
                                 own_plan);
