@@ -74,7 +74,7 @@ int Deployer::run(const std::vector<ServerRow> &status) {
         return *rc;
     for (size_t i = 0; i < sp_.upload.size(); ++i)
         uploads_.push_back({sp_.upload[i], sp_.replace[i], o_.strict});
-    uploaded_ = uploads_.empty();
+    uploaded_ = uploads_.empty() && sp_.add_down.empty(); // down scripts to store: as uploads
     size_t total = sp_.upload.size() + sp_.repeatables.size();
     for (const auto &s : status)
         if (s.state == "pending" || s.state == "partial" || s.state == "failed")
@@ -178,7 +178,7 @@ std::optional<int> Deployer::next_transaction() {
     auto plan = upload_and_plan(c_, f_, uploaded_ ? std::vector<UploadItem>() : uploads_, o_.target,
                                 own_plan);
     trace("deploy: uploaded and planned");
-    if (!uploaded_ && ctx_.opt.verbose > 0)
+    if (!uploaded_ && !uploads_.empty() && ctx_.opt.verbose > 0)
         fmt::print("uploaded {} migration(s)\n", uploads_.size());
     if (o_.dry_run) {
         int rc = dry_run(ctx_, c_, f_, plan, sp_.repeatables, report_);
