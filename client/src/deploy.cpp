@@ -173,7 +173,7 @@ std::optional<int> Deployer::next_transaction() {
     locked_ = false; // the next transaction takes the lock itself
     trace("deploy: locked");
     if (!uploaded_)
-        store_new_downs(c_, f_, sp_.add_down, ctx_.opt.quiet);
+        store_new_downs(c_, f_, sp_.add_down, ctx_.opt.quiet, o_.dry_run);
     bool own_plan = !o_.dry_run && !o_.per_migration && !sp_.pending;
     auto plan = upload_and_plan(c_, f_, uploaded_ ? std::vector<UploadItem>() : uploads_, o_.target,
                                 own_plan);

@@ -31,7 +31,7 @@ HeldScripts read_held(Folder &f, Migration &m) {
 
 void store_new_downs(Conn &c, Folder &f,
                      const std::vector<std::pair<Migration *, const ServerRow *>> &which,
-                     bool quiet) {
+                     bool quiet, bool dry_run) {
     for (auto &[m, row] : which) {
         std::vector<std::string> errors;
         auto down = upload_body(f, *m, true, SIZE_MAX, errors);
@@ -44,9 +44,10 @@ void store_new_downs(Conn &c, Folder &f,
                {Param::ref(row->version), Param::ref(*down->text()), Param::ref(m->checksum)});
         if (!quiet)
             fmt::print(stderr,
-                       "pgmig: stored the down script of applied migration {} ({}): the database "
+                       "pgmig: {} the down script of applied migration {} ({}): the database "
                        "had none\n",
-                       row->version, m->down_file.empty() ? m->up_file : m->down_file);
+                       dry_run ? "would store" : "stored", row->version,
+                       m->down_file.empty() ? m->up_file : m->down_file);
     }
 }
 

@@ -24,9 +24,10 @@ HeldScripts read_held(Folder &f, Migration &m);
 
 // mig.set_down of each applied migration that had no down script on the server and whose file
 // now has one (SyncPlan::add_down), in the open transaction; one line each on stderr unless
-// quiet: "pgmig: stored the down script of applied migration V (FILE): it had none".
+// quiet: "pgmig: stored the down script of applied migration V (FILE): the database had none"
+// ("would store" in a dry run, whose transaction is rolled back).
 void store_new_downs(Conn &c, Folder &f,
                      const std::vector<std::pair<Migration *, const ServerRow *>> &which,
-                     bool quiet);
+                     bool quiet, bool dry_run);
 
 } // namespace mig::client
