@@ -4,9 +4,11 @@
 // mig.set_down; both in one transaction.
 #include "commands.hpp"
 #include "deploy_lock.hpp"
+#include "error_codes.hpp"
 #include "errors.hpp"
 #include "errors_report.hpp"
 #include "folder_pairs.hpp"
+#include "line_diff.hpp"
 #include "repair.hpp"
 #include "sync.hpp"
 #include "text.hpp"
@@ -30,11 +32,15 @@ struct RepairDone {
     std::string version, name, old_up, new_up;
     bool up_changed = false, statements_changed = false, down_changed = false;
     std::optional<std::string> old_down, new_down;
+    std::vector<std::string> diff; // of the up scripts (line_diff)
 };
 
 const char *const kRepairSql =
     "SELECT version, name, old_checksum, new_checksum, statements_changed "
     "FROM mig.repair($1, $2, $3, $4)";
+// the stored up script, to show what the edit changed (deployers may read mig.migration)
+const char *const kStoredUpSql =
+    "SELECT m.up_sql FROM mig.migration m WHERE m.version OPERATOR(pg_catalog.=) $1";
 const char *const kSetDownSql = "SELECT mig.set_down($1, $2, $3)";
 
 const ServerRow &server_row(const std::vector<ServerRow> &status, const std::string &v,
@@ -81,12 +87,23 @@ RepairDone store(Conn &c, const RepairOptions &o, const ServerRow &s, const Held
     d.old_down = s.down_checksum;
     d.new_down = s.down_checksum;
     if (!o.down && h.up_checksum != s.checksum) {
+        Result stored = c.exec(kStoredUpSql, {Param::ref(s.version)});
         // the stored down script stays the migration's until set_down below replaces it,
         // in this same transaction
-        Result r = c.exec(kRepairSql, {Param::ref(s.version), Param::ref(h.up),
-                                       Param::ref(s.down_checksum), o.force ? "true" : "false"});
+        if (stored.rows() == 1)
+            d.diff = line_diff(stored.str(0, 0), h.up, 20);
+        try {
+            Result r =
+                c.exec(kRepairSql, {Param::ref(s.version), Param::ref(h.up),
+                                    Param::ref(s.down_checksum), o.force ? "true" : "false"});
+            d.statements_changed = r.str(0, 4) == "t";
+        } catch (const PgError &e) {
+            if (e.sqlstate == mig::sqlstate::kStatementsChanged) // what the refusal is about
+                for (const auto &line : d.diff)
+                    fmt::print(stderr, "  {}\n", printable(line, false));
+            throw;
+        }
         d.up_changed = true;
-        d.statements_changed = r.str(0, 4) == "t";
     }
     if (h.down && h.down_checksum != s.down_checksum) {
         c.exec(kSetDownSql,
@@ -112,7 +129,8 @@ void report(const Context &ctx, const RepairDone &d, bool dry_run) {
                                           {"statements_changed", d.statements_changed},
                                           {"down_changed", d.down_changed},
                                           {"old_down_checksum", or_null(d.old_down)},
-                                          {"new_down_checksum", or_null(d.new_down)}}
+                                          {"new_down_checksum", or_null(d.new_down)},
+                                          {"diff", d.diff}}
                                .dump(2));
         return;
     }
@@ -129,6 +147,8 @@ void report(const Context &ctx, const RepairDone &d, bool dry_run) {
                    verb, d.old_up, d.new_up,
                    d.statements_changed ? "its statements changed: --force"
                                         : "comments and whitespace only");
+    for (const auto &line : d.diff)
+        fmt::print("  {}\n", printable(line, false));
     if (d.down_changed)
         fmt::print("migration {} ({}): {} the down script: checksum {} -> {}\n", d.version, name,
                    verb, d.old_down.value_or("none"), d.new_down.value_or("none"));

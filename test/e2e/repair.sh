@@ -16,6 +16,10 @@ expect_rc "repair: up of 001 and 002 (002 without a down file)" 0
 
 # --- a forgotten down file, added to an applied migration: up stores it ---------------------------
 printf 'DROP TABLE rp_b;\n' >"$rp/002_b.down.sql"
+pg up --dir "$rp" --dry-run
+expect_rc "repair: up --dry-run with an added down file" 0
+expect_err "repair: up --dry-run says it would store it" "would store the down script of applied migration 002"
+expect_eq "repair: up --dry-run stores nothing" "$(q -c "SELECT has_down FROM mig.status() WHERE version = '002'")" "f"
 pg up --dir "$rp"
 expect_rc "repair: up with a down file added to an applied migration: no longer refused" 0
 expect_err "repair: up says it stored the down script" "stored the down script of applied migration 002 \(.*002_b.down.sql\)"
@@ -53,6 +57,7 @@ before=$(snap)
 pg repair 001 --dir "$rp" --dry-run
 expect_rc "repair 001 --dry-run" 0
 grep -qE "would replace the up script: checksum [0-9a-f]{64} -> [0-9a-f]{64} \(comments and whitespace only\)" <<<"$out" && ok "repair --dry-run: both checksums" || bad "repair --dry-run: both checksums" "$out"
+grep -qF '  +1: -- reviewed: the table of a' <<<"$out" && ok "repair --dry-run: the changed lines" || bad "repair --dry-run: the changed lines" "$out"
 expect_eq "repair --dry-run: nothing changed" "$(snap)" "$before"
 pg repair 001 --dir "$rp"
 expect_rc "repair 001" 0
@@ -73,6 +78,7 @@ pg repair 001 --dir "$rp"
 expect_rc "repair: a changed statement is refused" 2
 expect_err "repair: the refusal says why and names --force" "changes its statements.*"
 expect_err "repair: ... with its SQLSTATE" "PM015"
+expect_err "repair: ... and the changed line" '\+1: CREATE TABLE rp_a \(id bigint\);' 
 expect_eq "repair: refused: nothing changed" "$(snap)" "$before"
 pg repair 001 --dir "$rp" --force --json
 expect_rc "repair --force" 0
