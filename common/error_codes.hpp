@@ -22,6 +22,9 @@ inline constexpr char kPendingChanged[] = "PM010";       // a pending migration'
 inline constexpr char kCalledFromMigration[] = "PM011";  // pgmig called from migration SQL
 inline constexpr char kStoredScriptChanged[] = "PM012";  // a stored script != its checksum
 inline constexpr char kBrokenDownScript[] = "PM013";     // the down script to run does not parse
+inline constexpr char kNotApplied[] = "PM014";           // repair: the migration is not applied
+inline constexpr char kStatementsChanged[] = "PM015";    // repair: more than comments/whitespace
+inline constexpr char kAlreadyApplied[] = "PM016"; // discard: the migration is (being) applied
 
 
 // Not errors: the codes of the NOTICEs that name each migration as it starts and ends, sent when

@@ -277,6 +277,19 @@ CREATE FUNCTION mig.set_down(version text, down_sql text, up_checksum text) RETU
 LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'mig_set_down';
 COMMENT ON FUNCTION mig.set_down(text, text, text) IS 'adds or replaces the down script of a migration whose up script (up_checksum) the caller holds; returns the new down checksum';
 
+CREATE FUNCTION mig.repair(version text, up_sql text, down_checksum text, force boolean DEFAULT false,
+    OUT version text, OUT name text, OUT old_checksum text, OUT new_checksum text,
+    OUT statements_changed boolean)
+RETURNS SETOF record
+LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'mig_repair';
+COMMENT ON FUNCTION mig.repair(text, text, text, boolean) IS 'replaces the up script of an applied migration after a reviewed edit of comments or whitespace (force: of its statements too); the caller holds its down script (down_checksum, NULL: none); logged with the old and new checksum';
+
+CREATE FUNCTION mig.discard(version text,
+    OUT version text, OUT name text, OUT checksum text, OUT uploaded_by name)
+RETURNS SETOF record
+LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'mig_discard';
+COMMENT ON FUNCTION mig.discard(text) IS 'removes a pending (never applied) migration from mig.migration, so that nothing runs it; logged';
+
 CREATE FUNCTION mig.adopt(versions text[], source text,
     OUT version text, OUT name text, OUT action text, OUT batch int, OUT duration interval)
 RETURNS SETOF record

@@ -9,6 +9,7 @@
 #include "lock_retry.hpp"
 #include "output.hpp"
 #include "progress_notice.hpp"
+#include "repair.hpp"
 #include "text.hpp"
 #include "trace.hpp"
 #include "version.hpp"
@@ -79,7 +80,7 @@ int Deployer::run(const std::vector<ServerRow> &status) {
         return *rc;
     for (size_t i = 0; i < sp_.upload.size(); ++i)
         uploads_.push_back({sp_.upload[i], sp_.replace[i], o_.strict});
-    uploaded_ = uploads_.empty();
+    uploaded_ = uploads_.empty() && sp_.add_down.empty(); // down scripts to store: as uploads
     size_t total = sp_.upload.size() + sp_.repeatables.size();
     for (const auto &s : status)
         if (s.state == "pending" || s.state == "partial" || s.state == "failed")
@@ -148,7 +149,13 @@ std::optional<int> Deployer::compare_and_confirm(const std::vector<ServerRow> &s
                                *o_.target, f_.dir));
         return EXIT_USAGE;
     }
-    if (sp_.upload.empty() && !sp_.pending && sp_.repeatables.empty()) {
+    if (auto gone = missing_files(c_, sp_, o_.target, f_.dir); !gone.empty()) {
+        release(); // a deleted file must never run: not even what comes before it
+        for (auto &d : gone)
+            error_line(d);
+        return EXIT_USAGE;
+    }
+    if (sp_.upload.empty() && !sp_.pending && sp_.repeatables.empty() && sp_.add_down.empty()) {
         if (o_.after_callers_work && locked_) { // the caller's work stays
             c_.exec("COMMIT");
             locked_ = false;
@@ -189,11 +196,13 @@ std::optional<int> Deployer::next_transaction() {
         begin_locked(c_, ctx_);
     locked_ = false; // the next transaction takes the lock itself
     trace("deploy: locked");
+    if (!uploaded_)
+        store_new_downs(c_, f_, sp_.add_down, ctx_.opt.quiet, o_.dry_run);
     bool own_plan = !o_.dry_run && !o_.per_migration && !sp_.pending;
     auto plan = upload_and_plan(c_, f_, uploaded_ ? std::vector<UploadItem>() : uploads_, o_.target,
                                 own_plan);
     trace("deploy: uploaded and planned");
-    if (!uploaded_ && ctx_.opt.verbose > 0)
+    if (!uploaded_ && !uploads_.empty() && ctx_.opt.verbose > 0)
         fmt::print("uploaded {} migration(s)\n", uploads_.size());
     if (o_.dry_run) {
         int rc = dry_run(ctx_, c_, f_, plan, sp_.repeatables, report_);

@@ -135,7 +135,8 @@ int exit_code_for(const PgError &e) {
     for (const char *input :
          {st::kAppliedChanged, st::kDuplicateVersion, st::kNoDownScript, st::kInvalidVersion,
           st::kUnknownVersion, st::kNotVouched, st::kUnsupportedStatement, st::kPendingChanged,
-          st::kStoredScriptChanged, st::kBrokenDownScript})
+          st::kStoredScriptChanged, st::kBrokenDownScript, st::kNotApplied, st::kStatementsChanged,
+          st::kAlreadyApplied})
         if (s == input)
             return 2;
     if (s == st::kLockNotAvailable || s == "55P03" || s.rfind("08", 0) == 0 || s == "57P01" ||

@@ -139,6 +139,8 @@ int main(int argc, char **argv) { // NOLINT(bugprone-exception-escape)
                                  register_goto(app),     register_status(app),  register_log(app),
                                  register_validate(app), register_baseline(app)};
     cmds.push_back(register_adopt(app)); // after `up`: it adds `up --ignore-other-tools`
+    cmds.push_back(register_repair(app));
+    cmds.push_back(register_discard(app));
     std::vector<std::string> verbs;
     verbs.reserve(cmds.size());
     for (auto &c : cmds)

@@ -22,6 +22,7 @@ struct StatusLine {
     int done = -1, statements = -1;         // a partial or failed migration's statements done
     int down_done = 0, down_statements = 0; // of its down script, when a rollback stopped
     bool has_down = false, transactional = true;
+    bool from_file = false; // pending, uploaded from a file (mig.migration's options "file")
 };
 
 // The server's side: mig.status()'s rows (the lines point into `rows`).
@@ -35,7 +36,8 @@ struct ServerStatus {
 ServerStatus fetch_server_status(Conn &c, bool rfc3339 = false);
 
 // Adds the folder to the server's lines (f: null without a folder): each row's file and local
-// checksum, states the comparison changes (modified, changed, missing-file), and the folder's
+// checksum, states the comparison changes (modified, changed, missing-file: applied, or pending
+// and uploaded from a file, without a file now), and the folder's
 // migrations the server does not know (new); then sorts them. Drops an unused Flyway baseline
 // from f (FolderPairs::drop_unused_flyway_baseline).
 void merge_with_folder(std::vector<StatusLine> &lines, Folder *f);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <unordered_set>
 
 namespace mig::client {
 namespace {
@@ -70,6 +71,23 @@ void read_progress(Conn &c, std::vector<StatusLine> &lines) {
             }
 }
 
+// Which pending migrations were uploaded from a file (`pgmig up` records it; one uploaded from
+// SQL without a file stays `pending` without one): a pending one whose file is gone is
+// `missing-file`, which `up` refuses to run. Asked only when something is pending.
+void read_recorded_files(Conn &c, std::vector<StatusLine> &lines) {
+    if (std::none_of(lines.begin(), lines.end(),
+                     [](const StatusLine &l) { return l.state == "pending"; }))
+        return;
+    Result p = c.exec("SELECT m.version FROM mig.migration m WHERE NOT EXISTS (SELECT FROM "
+                      "mig.applied a WHERE a.vkey OPERATOR(pg_catalog.=) m.vkey) AND "
+                      "m.options OPERATOR(pg_catalog.->>) 'file' IS NOT NULL");
+    std::unordered_set<std::string_view> from_file;
+    for (int k = 0; k < p.rows(); ++k)
+        from_file.insert(p.view(k, 0));
+    for (auto &l : lines)
+        l.from_file = l.state == "pending" && l.kind != "repeatable" && from_file.count(l.version);
+}
+
 } // namespace
 
 ServerStatus fetch_server_status(Conn &c, bool rfc3339) {
@@ -82,6 +100,7 @@ ServerStatus fetch_server_status(Conn &c, bool rfc3339) {
     trace("status: rows received");
     out.lines = read_lines(out.rows);
     read_progress(c, out.lines);
+    read_recorded_files(c, out.lines);
     trace("status: rows converted");
     return out;
 }

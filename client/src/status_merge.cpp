@@ -75,8 +75,8 @@ void merge_with_folder(std::vector<StatusLine> &lines, Folder *f) {
         for (size_t i = 0; i < lines.size(); ++i)
             if (const Migration *m = pairs.local_of_row(*f, i))
                 with_file(lines[i], *m);
-            else if (lines[i].state == "applied")
-                lines[i].state = "missing-file";
+            else if (lines[i].state == "applied" || lines[i].from_file)
+                lines[i].state = "missing-file"; // a pending one: `up` refuses it (discard)
         add_folder_only(lines, *f, pairs);
     }
     // the server's rows come in order: sorting is needed only when the folder added some

@@ -2,6 +2,7 @@
 
 #include "errors.hpp"
 #include "layouts/scripts.hpp"
+#include "text.hpp"
 #include "trace.hpp"
 #include "version.hpp"
 
@@ -53,12 +54,14 @@ std::optional<std::string> drift(const Migration &m, const ServerRow &s, bool up
     if (!up_same)
         return fmt::format(
             "{}: migration {} was {} with checksum {}, but the file's checksum is now {}; "
-            "an applied migration must not be edited (add a new migration instead)",
-            m.up_file, m.version, s.state, s.checksum.value_or("(none)"), m.checksum);
+            "an applied migration must not be edited (add a new migration instead; after a "
+            "reviewed edit of comments or whitespace: pgmig repair {})",
+            m.up_file, m.version, s.state, s.checksum.value_or("(none)"), m.checksum, m.version);
     return fmt::format("{}: the down script of applied migration {} changed (checksum {} on the "
-                       "server, {} in the file)",
+                       "server, {} in the file); to store the file's: pgmig repair --down {}",
                        m.down_file.empty() ? m.up_file : m.down_file, m.version,
-                       s.down_checksum.value_or("(none)"), m.down_checksum.value_or("(none)"));
+                       s.down_checksum.value_or("(none)"), m.down_checksum.value_or("(none)"),
+                       m.version);
 }
 
 } // namespace
@@ -114,10 +117,16 @@ SyncPlan compute_sync(Folder &f, const std::vector<ServerRow> &status, FolderPai
         if (s.state == "pending") {
             p.upload.push_back(&m);
             p.replace.push_back(true);
+        } else if (up_same && s.state == "applied" && !s.down_checksum && m.down_checksum) {
+            p.add_down.emplace_back(&m, &s); // a forgotten down file, added since
         } else if (auto d = drift(m, s, up_same)) {
             p.drift.push_back(std::move(*d));
         }
     }
+    for (size_t i = 0; i < status.size(); ++i)
+        if (status[i].state == "pending" && status[i].kind != "repeatable" &&
+            !pairs.local_of_row(f, i))
+            p.unpaired_pending.push_back(&status[i]);
     for (size_t k = 0; k < f.repeatables.size(); ++k) {
         size_t row = pairs.row_of_repeatable(k);
         const Migration &r = f.repeatables[k];
@@ -155,6 +164,33 @@ void throw_if_bad_unread(Folder &f) {
     auto errors = check_unread(f);
     if (!errors.empty())
         throw InputError(fmt::format("{}", fmt::join(errors, "\n")));
+}
+
+std::vector<std::string> missing_files(Conn &c, const SyncPlan &sp,
+                                       const std::optional<std::string> &target,
+                                       const std::string &dir) {
+    std::vector<const std::string *> versions;
+    for (const ServerRow *s : sp.unpaired_pending)
+        if (!target || compare_versions(s->version, *target) <= 0)
+            versions.push_back(&s->version);
+    if (versions.empty())
+        return {};
+    // a binary text[] parameter (no quoting), sent through the pipeline as mig.vouch's
+    Query q{"SELECT m.version, m.name, m.options OPERATOR(pg_catalog.->>) 'file' "
+            "FROM mig.migration m WHERE m.version OPERATOR(pg_catalog.=) ANY "
+            "($1::pg_catalog.text[]) AND m.options OPERATOR(pg_catalog.->>) 'file' IS NOT NULL "
+            "ORDER BY m.vkey",
+            {Param::binary(binary_text_array(versions))}};
+    Result r = std::move(c.pipeline({q}).at(0));
+    std::vector<std::string> out;
+    for (int i = 0; i < r.rows(); ++i)
+        out.push_back(fmt::format(
+            "{}: pending migration {} ({}) was uploaded from this file, which is no longer in {}: "
+            "up does not run a migration whose file is gone (restore the file, or remove the "
+            "migration from the database: pgmig discard {})",
+            printable(r.str(i, 2), false), r.str(i, 0), printable(r.str(i, 1), false), dir,
+            r.str(i, 0)));
+    return out;
 }
 
 bool has_work_by_versions(const std::vector<std::string> &local,

@@ -32,6 +32,12 @@ struct SyncPlan {
     std::vector<std::string> drift; // messages: applied migration whose file changed
     std::vector<const Migration *> repeatables;
     bool pending = false; // something pending/partial/failed on the server
+    // applied migrations the server has no down script for, whose file now has one (same up
+    // script): `up` stores it (mig.set_down) instead of refusing
+    std::vector<std::pair<Migration *, const ServerRow *>> add_down;
+    // pending migrations of the server that no file of the folder has (server rows): `up`
+    // refuses to run those uploaded from a file (missing_files())
+    std::vector<const ServerRow *> unpaired_pending;
 };
 
 // Needs the checksums of the migrations the server knows (read_known_scripts). Drops an unused
@@ -48,6 +54,12 @@ void read_known_scripts(Folder &f, const FolderPairs &pairs);
 // command that stops early (a connection error, an edited migration) reports first, as it
 // would have had the folder been read whole.
 void throw_if_bad_unread(Folder &f);
+
+// Of sp.unpaired_pending (up to `target`, if any), those uploaded from a file that is gone:
+// "FILE: ..." messages naming the way out (pgmig discard). One query, only when there are any.
+std::vector<std::string> missing_files(Conn &c, const SyncPlan &sp,
+                                       const std::optional<std::string> &target,
+                                       const std::string &dir);
 
 // Whether `up` has work for sure, from the versions alone (no checksums needed): a versioned
 // migration of the folder (canonical versions, `local`) that the server does not know, or one

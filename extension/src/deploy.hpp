@@ -5,6 +5,8 @@
 //   rollback.cpp    mig.rollback, mig.rollback_to, mig.rollback_batch
 //   repeatable.cpp  mig.apply_repeatable
 //   set_down.cpp    mig.set_down
+//   repair.cpp      mig.repair
+//   discard.cpp     mig.discard
 //   record.cpp      mig.baseline, mig.adopt, mig.record_statement, mig.record_failure, mig.vouch
 // C-style code, PODs and palloc only; errors are ereport()ed (the SQL entry points reach it
 // through pg_call). Every function here needs an SPI connection. pgmig's own statements run in
@@ -53,8 +55,8 @@ void upload_many_pg(ReturnSetInfo *rsi, const UploadArgs *args, int nargs);
 // mig.apply(target) (exact = false) or the apply half of the one-shot mig.apply (exact = true).
 // key = NULL: everything pending. trust: run migrations other roles uploaded (uploader.hpp).
 // Rows go to rsi's tuplestore.
-void apply_pg(ReturnSetInfo *rsi, const char *key, const char *target, const char *name,
-              bool exact, bool trust);
+void apply_pg(ReturnSetInfo *rsi, const char *key, const char *target, const char *name, bool exact,
+              bool trust);
 
 struct RollbackRequest {
     int64 steps;               // < 0: no limit
@@ -82,6 +84,22 @@ void record_failure_pg(const Datum *args);
 
 // mig.set_down(version, down_sql, up_checksum): the new down script's checksum (text datum).
 Datum set_down_pg(const char *key, const char *version, Datum down, const char *up_checksum);
+
+struct RepairArgs {
+    const char *key;           // the version's sort key (version_key_literal)
+    const char *version;       // as given
+    Datum up;                  // the new up script (text datum)
+    const char *down_checksum; // of the down script the caller holds; NULL: none
+    bool force;                // accept an edit of the statements, not only of comments
+};
+
+// mig.repair(version, up_sql, down_checksum, force): one row (version, name, old_checksum,
+// new_checksum, statements_changed) to rsi.
+void repair_pg(ReturnSetInfo *rsi, const RepairArgs &r);
+
+// mig.discard(version): the removed migration's row (version, name, checksum, uploaded_by) to
+// rsi.
+void discard_pg(ReturnSetInfo *rsi, const char *key, const char *version);
 
 // mig.adopt(versions, source): rows to rsi.
 void adopt_pg(ReturnSetInfo *rsi, const Datum *args);

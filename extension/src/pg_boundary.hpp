@@ -26,6 +26,9 @@ constexpr int kErrPendingChanged = pm_errcode(sqlstate::kPendingChanged);
 constexpr int kErrCalledFromMigration = pm_errcode(sqlstate::kCalledFromMigration);
 constexpr int kErrStoredScriptChanged = pm_errcode(sqlstate::kStoredScriptChanged);
 constexpr int kErrBrokenDownScript = pm_errcode(sqlstate::kBrokenDownScript);
+constexpr int kErrNotApplied = pm_errcode(sqlstate::kNotApplied);
+constexpr int kErrStatementsChanged = pm_errcode(sqlstate::kStatementsChanged);
+constexpr int kErrAlreadyApplied = pm_errcode(sqlstate::kAlreadyApplied);
 constexpr int kProgressStart = pm_errcode(sqlstate::kProgressStart);
 constexpr int kProgressEnd = pm_errcode(sqlstate::kProgressEnd);
 

@@ -234,6 +234,9 @@ pg up --to 1 --dir "$work/smrep"
 expect_eq "sql-migrate: every Up section ran" "$rc:$(q -c "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE tablename LIKE 'sr%'")" "0:sr1,sr2"
 pg down --yes --dir "$work/smrep"
 expect_eq "sql-migrate: every Down section ran" "$rc:$(q -c "SELECT count(*) FROM pg_tables WHERE tablename LIKE 'sr%'")" "0:0"
+# a database of its own: sql-migrate's 1 is pending in the one above, and its file is not in
+# this folder (up refuses such a migration: missing-file)
+newdb e_repeated_markers_dbmate
 pg up --dir "$work/dbrep"
 expect_eq "dbmate: a second up marker is part of the up section" "$rc:$(q -c "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE tablename LIKE 'dr%'")" "0:dr1,dr2"
 pg down --yes --dir "$work/dbrep"
