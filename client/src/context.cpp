@@ -53,7 +53,7 @@ void add_global_options(CLI::App &app, GlobalOptions &o) {
     app.add_option("--placeholder", o.placeholders,
                    "a Flyway placeholder's value, ${NAME} in the scripts (repeatable; over "
                    "pgmig.toml's [placeholders])")
-        ->expected(1)
+        ->allow_extra_args(false) // one value per --placeholder, given as often as needed
         ->option_text("NAME=VALUE")
         ->group(m);
     app.add_flag("-y,--yes", o.yes, "confirm changes to an environment that requires it")->group(m);

@@ -319,6 +319,11 @@ TEST(AdoptPop, RowsAndPopxLegacyVersions) {
     EXPECT_EQ(mp.entries[2].action, Action::Pending);
     EXPECT_EQ(mp.versions(),
               (std::vector<std::string>{"20150100000001000000", "20200519101057000000"}));
+    // the legacy row is the 20-digit file's, not a migration of its own without a file
+    rows.erase(rows.begin() + 1);
+    mp = plan_adoption(*r, f, rows, {});
+    EXPECT_EQ(mp.count(Action::Stop), 0u);
+    EXPECT_EQ(mp.entries.size(), 5u);
 }
 
 TEST(AdoptFlyway, RepeatableMatchedByScriptAndChecksum) {

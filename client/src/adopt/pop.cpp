@@ -15,18 +15,30 @@ namespace mig::client::adopt {
 
 ToolHistory pop_history(const Rows &rows, const Folder &f) {
     ToolHistory h;
+    std::unordered_set<std::string> recorded, files, legacy_used;
+    for (const auto &m : f.migrations)
+        files.insert(m.version);
+    for (const auto &row : rows)
+        if (row[0])
+            recorded.insert(*row[0]);
+    // popx: a version of more than 14 digits whose first 14 are recorded (pop wrote it so)
+    for (const auto &m : f.migrations) {
+        if (m.version.size() <= 14 || recorded.count(m.version))
+            continue;
+        std::string legacy = m.version.substr(0, 14);
+        if (!recorded.count(legacy))
+            continue;
+        legacy_used.insert(legacy);
+        h.recorded.push_back(
+            {canonical_version(m.version), "applied (as " + legacy + ")", false, std::nullopt});
+    }
     std::unordered_set<std::string> seen;
     for (const auto &row : rows) {
-        if (!row[0] || !seen.insert(*row[0]).second)
+        const std::string &v = row[0].value_or("");
+        if (v.empty() || !seen.insert(v).second || (legacy_used.count(v) && !files.count(v)))
             continue;
-        h.recorded.push_back({canonical_version(*row[0]), "applied", false, std::nullopt});
+        h.recorded.push_back({canonical_version(v), "applied", false, std::nullopt});
     }
-    // popx: a version of more than 14 digits whose first 14 are recorded (pop wrote it then)
-    for (const auto &m : f.migrations)
-        if (m.version.size() > 14 && !seen.count(m.version) && seen.count(m.version.substr(0, 14)))
-            h.recorded.push_back({canonical_version(m.version),
-                                  "applied (as " + m.version.substr(0, 14) + ")", false,
-                                  std::nullopt});
     return h;
 }
 
