@@ -78,6 +78,10 @@ void Placeholders::set(std::string_view name, std::string value) {
     values_[lower(name)] = std::move(value);
 }
 
+bool Placeholders::given(std::string_view name) const {
+    return values_.count(lower(name)) > 0;
+}
+
 std::optional<std::string> Placeholders::value(std::string_view name, std::string_view filename) {
     std::string key = lower(name);
     if (auto it = values_.find(key); it != values_.end())
@@ -170,6 +174,29 @@ std::optional<std::string> script_text(const Migration &m, bool down,
     return std::nullopt;
 }
 
+// A built-in whose value changes from run to run, in a script that runs once (V, B, U): its
+// expansion, which pgmig's checksum covers, would differ at the next `status` or `up`, and the
+// applied migration would show as edited. A repeatable runs again when it changes: fine there.
+void refuse_run_varying(const Migration &m, bool down, std::string_view text, const Placeholders &p,
+                        std::vector<std::string> &errors) {
+    if (m.repeatable)
+        return;
+    int line = 1;
+    size_t counted = 0;
+    for (const PlaceholderRef &r : find_placeholders(text)) {
+        std::string name = lower(r.name);
+        if ((name != "flyway:timestamp" && name != "flyway:workingdirectory") || p.given(name))
+            continue;
+        line += static_cast<int>(std::count(text.begin() + counted, text.begin() + r.begin, '\n'));
+        counted = r.begin;
+        errors.push_back(fmt::format(
+            "{}:{}: ${{{}}} differs on every run, so this migration, once applied, would show as "
+            "edited (pgmig's checksum covers the expanded text): give it a fixed value "
+            "(--placeholder {}=… or [placeholders]), or use it in a repeatable (R__) migration",
+            down ? m.down_file : m.up_file, m.file_line(down, line), r.name, r.name));
+    }
+}
+
 void expand_script(Migration &m, bool down, Placeholders &p, std::vector<Change> &changes,
                    std::vector<std::string> &errors) {
     if (m.keep_placeholders && !down) // an undo script has a configuration of its own
@@ -179,6 +206,7 @@ void expand_script(Migration &m, bool down, Placeholders &p, std::vector<Change>
         return;
     const std::string &file = down ? m.down_file : m.up_file;
     size_t before = errors.size();
+    refuse_run_varying(m, down, *text, p, errors);
     std::string out = expand_placeholders(*text, p, file, base_name(file), errors,
                                           [&](int n) { return m.file_line(down, n); });
     if (errors.size() == before)

@@ -38,6 +38,8 @@ class Placeholders {
     // case-insensitive, a later set() of a name replaces its value. `flyway:` names override
     // the built-ins (`flyway:defaultSchema` is how to set the default schema).
     void set(std::string_view name, std::string value);
+    // Whether `name` was given a value (set()), as opposed to a built-in's.
+    bool given(std::string_view name) const;
     // Asked once, the first time a script uses flyway:user, flyway:database or
     // flyway:defaultSchema without a value of its own; may throw InputError.
     void on_server(std::function<ServerFacts()> f) { server_ = std::move(f); }
@@ -65,7 +67,9 @@ std::string expand_placeholders(std::string_view text, Placeholders &p, const st
 // A Flyway folder's scripts that hold placeholders, expanded in place: their text becomes the
 // expansion (what runs and what pgmig's checksum covers), read first when it was left unread or
 // streamed. Scripts without one, and other layouts' folders, are left as they are. Throws
-// InputError naming every undefined placeholder's file and line; nothing is changed then.
+// InputError naming every undefined placeholder's file and line, and every versioned or undo
+// script that uses flyway:timestamp or flyway:workingDirectory without a value given (they
+// differ between runs: the applied migration would show as edited); nothing is changed then.
 void expand_folder(Folder &f, Placeholders &p);
 
 // The values of a command (placeholders_context.cpp): pgmig.toml's [placeholders] with its

@@ -264,6 +264,29 @@ TEST(Placeholders, FolderExpandsFlywayScriptsOnly) {
     EXPECT_EQ(g.migrations[0].up_sql, "CREATE SCHEMA ${s};\n");
 }
 
+// flyway:timestamp and flyway:workingDirectory change from run to run: in a versioned script
+// (which pgmig compares with what ran) only with a value given; in a repeatable, fine.
+TEST(Placeholders, RunVaryingBuiltInsOnlyInRepeatablesOrGiven) {
+    TmpDir d;
+    d.write("V1__a.sql", "SELECT 1;\nINSERT INTO audit VALUES ('${flyway:timestamp}');\n");
+    d.write("R__v.sql", "CREATE OR REPLACE VIEW v AS SELECT '${flyway:timestamp}' AS at;\n");
+    auto f = load_folder(d.path());
+    Placeholders p;
+    p.set_timestamp("2026-12-06 12:00:00");
+    try {
+        expand_folder(f, p);
+        FAIL() << "expected an error";
+    } catch (const InputError &e) {
+        std::string s = e.what();
+        EXPECT_TRUE(contains(s, "V1__a.sql:2: ${flyway:timestamp} differs on every run")) << s;
+        EXPECT_FALSE(contains(s, "R__v.sql")) << s;
+    }
+    p.set("flyway:timestamp", "2020-01-01 00:00:00");
+    expand_folder(f, p);
+    EXPECT_EQ(f.migrations[0].up_sql,
+              "SELECT 1;\nINSERT INTO audit VALUES ('2020-01-01 00:00:00');\n");
+}
+
 TEST(Placeholders, OtherLayoutsAreNotExpanded) {
     TmpDir d;
     d.write("1_a.up.sql", "SELECT '${x}';");
