@@ -1,6 +1,7 @@
 // pgmig down [N | --to V | --batch | --all]
 #include "commands.hpp"
 #include "errors.hpp"
+#include "placeholders.hpp"
 #include "rollback.hpp"
 
 #include <CLI/CLI.hpp>
@@ -10,7 +11,9 @@ namespace mig::client {
 
 std::optional<Folder> load_if_present(const Context &ctx) {
     try {
-        return load_folder(ctx.dir());
+        Folder f = load_folder(ctx.dir());
+        expand_folder(ctx, f); // Flyway's ${name} in undo scripts
+        return f;
     } catch (const InputError &) {
         return std::nullopt;
     }

@@ -2,6 +2,7 @@
 #include "commands.hpp"
 #include "errors.hpp"
 #include "output.hpp"
+#include "placeholders.hpp"
 #include "status.hpp"
 #include "trace.hpp"
 
@@ -50,6 +51,13 @@ FolderSide load_status_folder(const Context &ctx) {
         if (ctx.dir_given())
             out.error = std::current_exception();
     } catch (...) {
+        out.error = std::current_exception();
+    }
+    try { // Flyway's ${name}: the text that runs is what the server's checksum covers
+        if (out.f)
+            expand_folder(ctx, *out.f);
+    } catch (...) {
+        out.f.reset();
         out.error = std::current_exception();
     }
     trace("status: folder read");

@@ -5,6 +5,7 @@
 #include "deploy.hpp"
 #include "errors.hpp"
 #include "output.hpp"
+#include "placeholders.hpp"
 #include "text.hpp"
 
 #include <CLI/CLI.hpp>
@@ -38,26 +39,6 @@ void warn_no_down(const Findings &fd, size_t total, int verbose) {
     warn(fmt::format("{} of {} migrations have no down script (they cannot be rolled back): {} "
                      "(-v names each file)",
                      nd.size(), total, versions));
-}
-
-// Flyway replaces `${name}` anywhere in a script; pgmig does not, so each script that has one
-// gets a warning (not an error: a project may have turned Flyway's replacement off).
-void warn_flyway_placeholders(const Folder &f, Findings &fd) {
-    auto check = [&](const Migration &m, bool down) {
-        auto [line, ph] = flyway_placeholder_use(down ? *m.down_sql : m.up_sql);
-        if (line)
-            fd.warnings.push_back(
-                fmt::format("{}:{}: {} is a Flyway placeholder, which pgmig does not expand: "
-                            "the script runs with it as written; write its value into the script",
-                            down ? m.down_file : m.up_file, m.file_line(down, line), ph));
-    };
-    for (const auto &m : f.migrations) {
-        check(m, false);
-        if (m.down_sql)
-            check(m, true);
-    }
-    for (const auto &r : f.repeatables)
-        check(r, false);
 }
 
 // Whether the database has the extension (mig.split and mig.status), asked once instead of
@@ -134,11 +115,13 @@ void split_check(Conn &c, const Migration &m, bool down, Findings &out, bool str
 }
 
 // The folder, or its errors (one per line of the InputError) in fd.
-std::optional<Folder> load_for_lint(const Context &ctx, Findings &fd) {
+std::optional<Folder> load_for_lint(const Context &ctx, Findings &fd, bool offline) {
     try {
         LoadOptions lo;
         lo.stream_above = SIZE_MAX; // the lint needs every body
-        return load_folder(ctx.dir(), lo);
+        Folder f = load_folder(ctx.dir(), lo);
+        expand_folder(ctx, f, offline); // Flyway's ${name}: what runs is checked
+        return f;
     } catch (const InputError &e) {
         std::string s = e.what();
         for (size_t start = 0; start < s.size();) {
@@ -152,11 +135,9 @@ std::optional<Folder> load_for_lint(const Context &ctx, Findings &fd) {
     }
 }
 
-// What the folder alone shows: its warnings, placeholders, missing downs, declarations.
+// What the folder alone shows: its warnings, missing downs, declarations.
 void offline_checks(const Folder &f, Findings &fd) {
     fd.warnings = f.warnings;
-    if (f.layout == Layout::Flyway)
-        warn_flyway_placeholders(f, fd);
     for (auto &m : f.migrations) {
         if (!m.down_sql)
             fd.no_down.push_back(&m);
@@ -229,7 +210,7 @@ void print_findings_text(const Context &ctx, const std::optional<Folder> &f, con
 // validate = load → offline checks → online checks → print
 int run_validate(const Context &ctx, bool offline, bool strict) {
     Findings fd;
-    std::optional<Folder> f = load_for_lint(ctx, fd);
+    std::optional<Folder> f = load_for_lint(ctx, fd, offline);
     bool online = false;
     if (f) {
         offline_checks(*f, fd);

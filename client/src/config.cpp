@@ -15,7 +15,8 @@ namespace {
 // Every key pgmig.toml may hold (docs/cli.md): anything else is an error, since a misspelt
 // `requre_yes = true` or a `require_yes = "yes"` would turn the production guard off quietly.
 const std::vector<std::string> kKeys = {
-    "dir", "dsn", "lock_timeout", "statement_timeout", "lock_wait", "require_yes", "strict"};
+    "dir",       "dsn",         "lock_timeout", "statement_timeout",
+    "lock_wait", "require_yes", "strict",       "placeholders"};
 
 // Reads one table's keys ([env.NAME], or the top level without `env`) with their types.
 class TableReader {
@@ -39,6 +40,8 @@ class TableReader {
                 e.require_yes = boolean(key, node);
             else if (k == "strict")
                 e.strict = boolean(key, node);
+            else if (k == "placeholders")
+                e.placeholders = placeholders(key, node);
             else
                 unknown(key, node, top);
         }
@@ -76,6 +79,23 @@ class TableReader {
         if (auto b = n.value_exact<bool>())
             return *b;
         fail(k, fmt::format("{} must be true or false (without quotes)", k.str()));
+    }
+    // [placeholders]: string values only (Flyway's are text; a number would have to be quoted
+    // to keep its form, e.g. "007")
+    std::map<std::string, std::string> placeholders(const toml::key &k, const toml::node &n) const {
+        auto t = n.as_table();
+        if (!t)
+            fail(k, "placeholders must be a table [placeholders] of name = \"value\"");
+        std::map<std::string, std::string> out;
+        for (auto &&[name, value] : *t) {
+            auto s = value.value_exact<std::string>();
+            if (!s)
+                throw InputError(fmt::format("{}:{}: {}placeholder '{}' must be a string (in "
+                                             "quotes)",
+                                             path_, name.source().begin.line, where_, name.str()));
+            out[std::string(name.str())] = *s;
+        }
+        return out;
     }
     [[noreturn]] void unknown(const toml::key &k, const toml::node &n, bool top) const {
         std::string name(k.str());
@@ -149,6 +169,8 @@ EnvConfig resolve_env(const Config &cfg, const std::string &env) {
     out.require_yes = e.require_yes;
     if (e.strict)
         out.strict = e.strict;
+    for (const auto &[name, value] : e.placeholders)
+        out.placeholders[name] = value;
     return out;
 }
 

@@ -8,6 +8,9 @@
 //   require_yes = true             # changing verbs refuse to run without --yes
 //   strict = true                  # up refuses a down script that does not parse
 //   dir = "..."                    # an environment may override dir and the timeouts too
+//   [placeholders]                 # Flyway's ${name} (docs/layouts.md, Flyway placeholders)
+//   schema_name = "app"
+//   [env.production.placeholders]  # an environment's values replace the top-level ones
 #pragma once
 #include <map>
 #include <optional>
@@ -24,6 +27,8 @@ struct EnvConfig {
     bool require_yes = false;
     // a down script that does not parse is refused at upload (up --strict; docs/cli.md)
     std::optional<bool> strict;
+    // [placeholders]: Flyway's placeholders, name -> value (names as written)
+    std::map<std::string, std::string> placeholders;
 };
 
 struct Config {

@@ -4,6 +4,7 @@
 #include "mask.hpp"
 #include "output.hpp"
 #include "password_prompt.hpp"
+#include "placeholders.hpp"
 #include "version.hpp"
 
 #include <CLI/CLI.hpp>
@@ -48,6 +49,12 @@ void add_global_options(CLI::App &app, GlobalOptions &o) {
         ->group(m);
     app.add_option("--lock-wait", o.lock_wait,
                    "seconds to wait for another deployer's lock (default 60)")
+        ->group(m);
+    app.add_option("--placeholder", o.placeholders,
+                   "a Flyway placeholder's value, ${NAME} in the scripts (repeatable; over "
+                   "pgmig.toml's [placeholders])")
+        ->allow_extra_args(false) // one value per --placeholder, given as often as needed
+        ->option_text("NAME=VALUE")
         ->group(m);
     app.add_flag("-y,--yes", o.yes, "confirm changes to an environment that requires it")->group(m);
     const char *out = "Output";
@@ -208,6 +215,7 @@ Folder Context::load(bool defer_reads) const {
     Folder f = load_folder(dir(), lo);
     for (auto &w : f.warnings)
         warn(w);
+    expand_folder(*this, f); // Flyway's ${name} (placeholders.hpp)
     return f;
 }
 

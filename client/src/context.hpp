@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace CLI {
 class App;
@@ -31,7 +32,8 @@ struct GlobalOptions {
     double wait = 0;              // --wait[=SECONDS]
     std::string lock_timeout;     // --lock-timeout (default 5s)
     std::string statement_timeout;
-    double lock_wait = -1; // --lock-wait SECONDS (default 60)
+    std::vector<std::string> placeholders; // --placeholder NAME=VALUE (Flyway's ${NAME})
+    double lock_wait = -1;                 // --lock-wait SECONDS (default 60)
 };
 
 struct Context {

@@ -85,8 +85,9 @@ void print_pg_error(const PgError &e, const std::optional<ErrorSite> &site, int 
         size_t at = char_to_byte(site->source, site->col);
         if (auto ph = placeholder_at(site->source, at); !ph.empty())
             fmt::print(stderr,
-                       "HINT: {} is a placeholder of Flyway (or Liquibase): pgmig runs scripts "
-                       "as they are written and expands no placeholders; write its value into "
+                       "HINT: {} is a placeholder of Flyway (or Liquibase): pgmig expands "
+                       "Flyway's only in a Flyway folder (not $${{…}}, nor in a script with "
+                       "placeholderReplacement=false) and no other tool's; write its value into "
                        "the script\n",
                        ph);
         else if (at < site->source.size() && site->source[at] == '\\' &&

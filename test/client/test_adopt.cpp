@@ -60,7 +60,7 @@ TEST(Adopt, ForceWords) {
 
 TEST(Adopt, EveryToolIsInTheTableOnce) {
     EXPECT_EQ(tool_names(), "golang-migrate, dbmate, flyway, diesel, goose, sql-migrate, "
-                            "node-pg-migrate, prisma, sqitch, liquibase");
+                            "node-pg-migrate, prisma, sqitch, liquibase, pop");
     for (const auto &r : readers()) {
         EXPECT_EQ(find_reader(r.tool), &r);
         EXPECT_NE(std::string(r.sql).find("SELECT"), std::string::npos);

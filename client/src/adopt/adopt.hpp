@@ -33,6 +33,8 @@ struct ToolHistory {
     // Flyway's repeatables, by file name: what the history says of each (pgmig runs every
     // repeatable once on the next `up`: mig.adopt records versions only).
     std::unordered_map<std::string, std::string> repeatables;
+    // The checksum of each repeatable's last successful run, by file name.
+    std::unordered_map<std::string, std::string> repeatable_checksums;
 };
 
 // One tool: the one entry per tool of the table in readers.cpp.

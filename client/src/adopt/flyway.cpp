@@ -27,10 +27,13 @@ void forget(ToolHistory &h, const std::string &key) {
 // A repeatable's row (no version): kept by file name, for the report only.
 void repeatable_row(ToolHistory &h, const std::vector<std::optional<std::string>> &row) {
     std::string file = base_name(row[kScript].value_or(""));
+    h.repeatable_checksums.erase(file);
     if (row[kType].value_or("") == "DELETE") {
         h.repeatables.erase(file);
         return;
     }
+    if (row[kSuccess].value_or("f") == "t" && row[kChecksum])
+        h.repeatable_checksums[file] = *row[kChecksum];
     h.repeatables[file] = row[kSuccess].value_or("f") == "t"
                               ? fmt::format("applied (checksum {})", row[kChecksum].value_or("-"))
                               : "failed (success = false)";
@@ -76,8 +79,13 @@ std::string flyway_key(const Migration &m, const Folder &) {
     return canonical_version(m.version);
 }
 
+// Flyway's checksum of a versioned script is of the file as written; a repeatable's is of its
+// text after placeholder replacement, or (its "equivalent checksum", which Flyway accepts too)
+// as written (flyway-core .../resolver/sql/SqlMigrationResolver.java).
 bool flyway_checksum_matches(const Migration &m, const std::string &recorded) {
-    return std::to_string(flyway_checksum(read_up_file(m))) == recorded;
+    if (std::to_string(flyway_checksum(read_up_file(m))) == recorded)
+        return true;
+    return m.repeatable && std::to_string(flyway_checksum(m.up_sql)) == recorded;
 }
 
 } // namespace mig::client::adopt

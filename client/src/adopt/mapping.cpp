@@ -114,6 +114,20 @@ Entry missing_entry(const Reader &r, const Recorded &rec, const Force &force) {
     return e;
 }
 
+// A repeatable (Flyway's R__): matched by its file name, its checksum compared. It runs once on
+// the next `up` either way: the server records versions only (mig.adopt), and a repeatable
+// whose script changed since the tool ran it would run again under the tool too.
+Entry repeatable_entry(const Reader &r, const ToolHistory &h, const Migration &m) {
+    std::string file = base_name(m.up_file);
+    auto it = h.repeatables.find(file);
+    std::string says = it == h.repeatables.end() ? "not applied" : it->second;
+    auto sum = h.repeatable_checksums.find(file);
+    if (sum != h.repeatable_checksums.end() && r.checksum_matches &&
+        r.checksum_matches(m, sum->second))
+        says = fmt::format("applied (checksum {}, the folder's script)", sum->second);
+    return {&m, file, says, Problem::None, Action::RunsOnUp, {}};
+}
+
 } // namespace
 
 Mapping plan_adoption(const Reader &r, const Folder &f, const Rows &rows, const Force &force) {
@@ -137,15 +151,8 @@ Mapping plan_adoption(const Reader &r, const Folder &f, const Rows &rows, const 
             out.entries.push_back({&m, key, "not applied", Problem::None, Action::Pending, {}});
         }
     }
-    for (const auto &m : f.repeatables) {
-        auto it = h.repeatables.find(base_name(m.up_file));
-        out.entries.push_back({&m,
-                               base_name(m.up_file),
-                               it == h.repeatables.end() ? "not applied" : it->second,
-                               Problem::None,
-                               Action::RunsOnUp,
-                               {}});
-    }
+    for (const auto &m : f.repeatables)
+        out.entries.push_back(repeatable_entry(r, h, m));
     std::unordered_set<std::string> reported;
     for (const auto &rec : h.recorded)
         if (!matched.count(rec.key) && reported.insert(rec.key).second)

@@ -57,6 +57,9 @@ const std::vector<Reader> &readers() {
          "SELECT id, author, filename, exectype FROM databasechangelog "
          "ORDER BY orderexecuted, dateexecuted",
          liquibase_history, liquibase_key, nullptr},
+        {"pop", "schema_migration", EXISTS("schema_migration"),
+         "SELECT version::text FROM schema_migration ORDER BY version", pop_history, pop_key,
+         nullptr},
     };
     return all;
 }

@@ -36,6 +36,9 @@ bool sqitch_checksum_matches(const Migration &m, const std::string &recorded);
 // The %project of the folder's sqitch.plan ("" when none).
 std::string sqitch_project(const Folder &f);
 
+ToolHistory pop_history(const Rows &rows, const Folder &f);
+std::string pop_key(const Migration &m, const Folder &f);
+
 ToolHistory liquibase_history(const Rows &rows, const Folder &f);
 std::string liquibase_key(const Migration &m, const Folder &f);
 

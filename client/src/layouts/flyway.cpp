@@ -152,11 +152,11 @@ void FlywayReader::apply_configs(FolderReader &r, Folder &f) {
         auto of_script = [&](const Migration &m) { return m.up_file == script; };
         auto it = std::find_if(f.migrations.begin(), f.migrations.end(), of_script);
         auto rt = std::find_if(f.repeatables.begin(), f.repeatables.end(), of_script);
-        if (it != f.migrations.end())
-            it->no_transaction = it->no_transaction || sc.config.no_transaction;
-        else if (rt != f.repeatables.end())
-            rt->no_transaction = rt->no_transaction || sc.config.no_transaction;
-        else if (sc.script[0] != 'U') // an undo script's transaction is the server parser's call
+        Migration *m = it != f.migrations.end() ? &*it : rt != f.repeatables.end() ? &*rt : nullptr;
+        if (m) {
+            m->no_transaction = m->no_transaction || sc.config.no_transaction;
+            m->keep_placeholders = sc.config.keep_placeholders;
+        } else if (sc.script[0] != 'U') // an undo script's transaction is the server parser's call
             r.warnings.push_back(fmt::format("{}: ignored (configures {}, which is not there)",
                                              r.path(sc.file), sc.script));
     }
@@ -187,6 +187,8 @@ FlywayScriptConfig parse_flyway_script_config(const std::string &text, const std
         std::string value = eq == std::string::npos ? "" : trim(line.substr(eq + 1));
         if (key == "executeInTransaction") {
             c.no_transaction = to_lower(value) == "false";
+        } else if (key == "placeholderReplacement") {
+            c.keep_placeholders = to_lower(value) == "false";
         } else if (key == "encoding") {
             std::string v = to_lower(value);
             if (v != "utf-8" && v != "utf8")

@@ -76,18 +76,39 @@ void claim_by_content(FolderReader &r, Claim &c) {
     c.text = std::move(*text);
 }
 
+// The first layout after `after` (nullptr: from the top) whose name rule takes the entry.
+void claim_by_name(Claim &c, const ReaderSpec *after) {
+    bool past = after == nullptr;
+    for (const ReaderSpec *spec : layout_readers()) {
+        if (!past) {
+            past = spec == after;
+            continue;
+        }
+        if (spec->claims && spec->claims(c)) {
+            c.layout = spec->layout;
+            return;
+        }
+    }
+}
+
 // What each top-level entry is: a file or directory that a layout's name rule takes (the first
 // in the table's order), else a versioned .sql file told by its content, else no layout's.
+// pop's names with no dialect are golang-migrate's too: without one of its own names (a
+// dialect, .autocommit, .fizz) in the folder, they are golang-migrate's.
 std::vector<Claim> claim_entries(FolderReader &r, const std::vector<Entry> &entries) {
     std::vector<Claim> claims(entries.size());
+    bool pop_own = false;
     for (size_t i = 0; i < entries.size(); ++i) {
         Claim &c = claims[i];
         c.entry = &entries[i];
-        for (const ReaderSpec *spec : layout_readers())
-            if (spec->claims && spec->claims(c)) {
-                c.layout = spec->layout;
-                break;
-            }
+        claim_by_name(c, nullptr);
+        pop_own = pop_own || (c.layout == Layout::Pop && !c.generic);
+    }
+    for (Claim &c : claims) {
+        if (c.layout == Layout::Pop && !pop_own) {
+            c.layout = Layout::Empty;
+            claim_by_name(c, &kPopReader);
+        }
         if (c.layout == Layout::Empty)
             claim_by_content(r, c);
     }
@@ -113,7 +134,7 @@ using Found = std::pair<const ReaderSpec *, const Claim *>; // a layout, and its
 // .sql files data files; plain numbered files only when no Sections layout takes them as its
 // up-only migrations; blank files alone, a numbered folder. More than one: InputError.
 const ReaderSpec &detect_layout(FolderReader &r, const std::vector<Claim> &claims) {
-    std::array<const Claim *, static_cast<size_t>(Layout::Drizzle) + 1> first{};
+    std::array<const Claim *, static_cast<size_t>(Layout::Pop) + 1> first{};
     const Claim *first_blank = nullptr;
     for (const Claim &c : claims) {
         const Claim *&slot = c.blank ? first_blank : first[static_cast<size_t>(c.layout)];

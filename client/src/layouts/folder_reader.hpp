@@ -26,6 +26,9 @@ struct Claim {
     // A versioned .sql file of white space only (its layout Numbered): a migration of any
     // one-file-per-migration layout, and alone a plain numbered one.
     bool blank = false;
+    // A name another layout's rule takes too (pop's VERSION_name.up.sql is golang-migrate's):
+    // the layout counts only when one of its claims is not generic (claim_entries, folder.cpp).
+    bool generic = false;
     GolangNameView paired{}; // golang-migrate's or Postgrator's name, parsed
     std::string text;        // a versioned .sql file, read to tell its layout
     std::string_view name() const { return entry->name; }

@@ -28,7 +28,8 @@ enum class Layout {
     Graphile,
     Postgrator,
     Shmig,
-    Drizzle
+    Drizzle,
+    Pop
 };
 const char *layout_name(Layout l);
 
@@ -41,8 +42,9 @@ struct Migration {
     std::optional<std::string> down_sql; // nullopt: no down script, or down_streamed
     int up_line_offset = 0;              // lines before the up script in its file (dbmate sections)
     int down_line_offset = 0;
-    bool no_transaction = false; // declared by dbmate transaction:false / diesel metadata.toml
-    bool repeatable = false;     // Flyway R__
+    bool no_transaction = false;    // declared by dbmate transaction:false / diesel metadata.toml
+    bool repeatable = false;        // Flyway R__
+    bool keep_placeholders = false; // Flyway's placeholderReplacement=false (script config)
     // Flyway's baseline migration (B{version}__…): the state of every version up to its own, for
     // a database with no migration yet (unused_flyway_baseline(), sync.hpp)
     bool flyway_baseline = false;
@@ -156,6 +158,25 @@ std::optional<GolangNameView> parse_golang_name_view(std::string_view file);
 // layout's name).
 std::optional<GolangNameView> parse_postgrator_name_view(std::string_view file);
 
+// gobuffalo/pop's (and Ory's popx) `VERSION_name[.DIALECT][.autocommit].up|down.sql|fizz`
+// (`20150100000001000000_networks.postgres.up.sql`): name without dots, DIALECT lower-case
+// letters and digits. nullopt for other names.
+struct PopName {
+    std::string_view version, name;
+    std::string_view dialect_raw; // as written ("" when none)
+    // pop's canonical dialect: "all" (none), "postgres" (postgresql, pg, pgx), "cockroach"
+    // (cockroachdb, crdb), "sqlite3" (sqlite), "mysql", "mariadb"; "" for one pop does not know
+    std::string_view dialect;
+    bool autocommit = false; // popx's `.autocommit`: no transaction
+    bool fizz = false;       // pop's fizz DSL, not SQL
+    Direction dir = Direction::Up;
+    // What pgmig runs on PostgreSQL: the generic file and the postgres one (pop's dialect).
+    bool for_postgres() const { return dialect == "all" || dialect == "postgres"; }
+    // Also a golang-migrate name: no dialect pop knows, not autocommit, not fizz.
+    bool generic() const { return !fizz && !autocommit && (dialect == "all" || dialect.empty()); }
+};
+std::optional<PopName> parse_pop_name(std::string_view file);
+
 enum class FlywayKind { Versioned, Undo, Repeatable, Baseline };
 struct FlywayName {
     FlywayKind kind;
@@ -259,10 +280,12 @@ struct SqitchChange {
 std::vector<SqitchChange> parse_sqitch_plan(const std::string &text, const std::string &path);
 
 // Flyway's script configuration (`V1__x.sql.conf`, Java properties): executeInTransaction=false
-// makes the script's migration non-transactional; `encoding` other than UTF-8 and
-// `shouldExecute` throw InputError naming the file and line; other keys are listed as ignored.
+// makes the script's migration non-transactional; placeholderReplacement=false keeps its `${…}`;
+// `encoding` other than UTF-8 and `shouldExecute` throw InputError naming the file and line; other
+// keys are listed as ignored.
 struct FlywayScriptConfig {
     bool no_transaction = false;
+    bool keep_placeholders = false; // placeholderReplacement=false: `${…}` is the script's text
     std::vector<std::string> ignored;
 };
 FlywayScriptConfig parse_flyway_script_config(const std::string &text, const std::string &path);
@@ -270,10 +293,10 @@ FlywayScriptConfig parse_flyway_script_config(const std::string &text, const std
 // `beforeMigrate__grants.sql`), or "".
 std::string flyway_callback_event(std::string_view file);
 
-// Flyway's placeholders (`${flyway:defaultSchema}`, `${name}`), which pgmig does not expand:
-// the one that starts at byte `at` of text, or ""; and the first one of a script as
-// {line (1-based), placeholder}, or {0, ""}. Flyway replaces them anywhere in a script
-// (comments and strings included), so any use is one.
+// A Flyway placeholder (`${flyway:defaultSchema}`, `${name}`) left in a script that reaches the
+// server (`$${name}`, placeholderReplacement=false; placeholders.hpp expands the others), for
+// the hint at a syntax error: the one that starts at byte `at` of text, or ""; and the first
+// one of a script as {line (1-based), placeholder}, or {0, ""}.
 std::string placeholder_at(std::string_view text, size_t at);
 std::pair<int, std::string> flyway_placeholder_use(std::string_view text);
 

@@ -2,6 +2,9 @@
 #include "text.hpp"
 #include "version.hpp"
 
+#include <algorithm>
+#include <tuple>
+
 namespace mig::client {
 
 const char *layout_name(Layout l) {
@@ -38,6 +41,8 @@ const char *layout_name(Layout l) {
         return "shmig";
     case Layout::Drizzle:
         return "drizzle";
+    case Layout::Pop:
+        return "pop";
     }
     return "?";
 }
@@ -144,6 +149,71 @@ std::optional<GolangNameView> parse_postgrator_name_view(std::string_view file) 
     else
         g.title = stem;
     return g;
+}
+
+namespace {
+
+bool lower_alnum(std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    });
+}
+
+// pop's CanonicalDialect() over the dialects it registers (gobuffalo/pop dialect_*.go)
+std::string_view pop_dialect(std::string_view d) {
+    if (d.empty())
+        return "all";
+    if (d == "postgres" || d == "postgresql" || d == "pg" || d == "pgx")
+        return "postgres";
+    if (d == "cockroach" || d == "cockroachdb" || d == "crdb")
+        return "cockroach";
+    if (d == "sqlite3" || d == "sqlite")
+        return "sqlite3";
+    if (d == "mysql" || d == "mariadb")
+        return d;
+    return {};
+}
+
+} // namespace
+
+std::optional<PopName> parse_pop_name(std::string_view file) {
+    // ^(\d+)_([^.]+)(\.[a-z0-9]+)?(\.autocommit)?\.(up|down)\.(sql|fizz)$ (popx's
+    // MigrationFileRegexp; pop's own lacks .autocommit)
+    PopName p;
+    std::string_view stem;
+    for (auto [suffix, dir, fizz] : {std::tuple{".up.sql", Direction::Up, false},
+                                     std::tuple{".down.sql", Direction::Down, false},
+                                     std::tuple{".up.fizz", Direction::Up, true},
+                                     std::tuple{".down.fizz", Direction::Down, true}})
+        if (ends_with(file, suffix)) {
+            stem = file.substr(0, file.size() - std::string_view(suffix).size());
+            p.dir = dir;
+            p.fizz = fizz;
+            break;
+        }
+    size_t us = stem.find('_');
+    if (stem.empty() || us == 0 || us == std::string_view::npos)
+        return std::nullopt;
+    p.version = stem.substr(0, us);
+    if (!std::all_of(p.version.begin(), p.version.end(),
+                     [](char c) { return c >= '0' && c <= '9'; }))
+        return std::nullopt;
+    std::string_view rest = stem.substr(us + 1);
+    size_t dot = rest.find('.');
+    p.name = rest.substr(0, dot);
+    if (p.name.empty())
+        return std::nullopt;
+    std::string_view tail =
+        dot == std::string_view::npos ? std::string_view() : rest.substr(dot + 1);
+    if (ends_with(tail, "autocommit") && (tail.size() == 10 || ends_with(tail, ".autocommit"))) {
+        p.autocommit = true;
+        tail = tail.substr(0, tail.size() > 10 ? tail.size() - 11 : 0);
+    }
+    if (!tail.empty() && !lower_alnum(tail))
+        return std::nullopt;
+    p.dialect_raw = tail;
+    p.dialect = pop_dialect(tail);
+    return p;
 }
 
 std::optional<GolangName> parse_golang_name(const std::string &file) {

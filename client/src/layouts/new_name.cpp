@@ -172,6 +172,7 @@ NewFiles plan_new_migration(const Folder &f, const std::string &raw_name, const 
     switch (f.layout) {
     case Layout::Empty:
     case Layout::GolangMigrate:
+    case Layout::Pop: // the generic file, for every dialect (pop wants a down for each up)
         file(base + ".up.sql", "");
         file(base + ".down.sql", "");
         break;

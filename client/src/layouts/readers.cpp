@@ -10,21 +10,23 @@ namespace {
 
 // The order decides, in load_folder (folder.cpp):
 // - which layout a top-level entry is claimed for: the first whose name rule takes it (sqitch's
-//   plan and drizzle-kit's meta/ before migration directories; golang-migrate's *.up.sql before
-//   Postgrator's and Flyway's names), and by content the versioned .sql files no name took;
+//   plan and drizzle-kit's meta/ before migration directories; pop's names, a superset of
+//   golang-migrate's, before them; golang-migrate's *.up.sql before Postgrator's and Flyway's
+//   names), and by content the versioned .sql files no name took;
 // - among the Project layouts found, the one counted (sqitch, then drizzle-kit, then
 //   directories);
 // - the order layouts are named in when a folder mixes them;
 // - that plain numbered files come after every Sections layout that may take them as up-only
 //   migrations (tern, node-pg-migrate).
 const ReaderSpec *const kTable[] = {
-    &kSqitchReader,     &kDrizzleReader,   &kDirectoryReader, &kGolangMigrateReader,
-    &kPostgratorReader, &kFlywayReader,    &kDbmateReader,    &kGooseReader,
-    &kSqlMigrateReader, &kLiquibaseReader, &kTernReader,      &kNodePgMigrateReader,
-    &kGraphileReader,   &kShmigReader,     &kNumberedReader,  &kEmptyReader,
+    &kSqitchReader,        &kDrizzleReader,    &kDirectoryReader, &kPopReader,
+    &kGolangMigrateReader, &kPostgratorReader, &kFlywayReader,    &kDbmateReader,
+    &kGooseReader,         &kSqlMigrateReader, &kLiquibaseReader, &kTernReader,
+    &kNodePgMigrateReader, &kGraphileReader,   &kShmigReader,     &kNumberedReader,
+    &kEmptyReader,
 };
-static_assert(std::size(kTable) == static_cast<size_t>(Layout::Drizzle) + 1,
-              "one reader per Layout (Drizzle is its last value)");
+static_assert(std::size(kTable) == static_cast<size_t>(Layout::Pop) + 1,
+              "one reader per Layout (Pop is its last value)");
 
 } // namespace
 

@@ -63,6 +63,7 @@ struct ReaderSpec {
 extern const ReaderSpec kSqitchReader;        // sqitch.cpp
 extern const ReaderSpec kDrizzleReader;       // drizzle.cpp
 extern const ReaderSpec kDirectoryReader;     // directory.cpp
+extern const ReaderSpec kPopReader;           // pop.cpp
 extern const ReaderSpec kGolangMigrateReader; // paired_files.cpp
 extern const ReaderSpec kPostgratorReader;    // paired_files.cpp
 extern const ReaderSpec kFlywayReader;        // flyway.cpp
