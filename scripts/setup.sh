@@ -8,6 +8,7 @@ packages=(
     libkrb5-dev libldap-dev
     libcli11-dev libfmt-dev nlohmann-json3-dev libtomlplusplus-dev libgtest-dev
     libipc-run-perl time openssl jq
+    debhelper dpkg-dev postgresql-server-dev-all man-db groff-base zsh
 )
 
 missing=()

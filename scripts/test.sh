@@ -5,7 +5,9 @@
 # Suites: pg_regress (sql/ -> expected/), isolation (test/isolation), client unit tests (ctest),
 # end-to-end runs of the real binary (test/e2e; its security area: a deployer over TCP with a
 # password, and a superuser deploying after it), README's runnable blocks (test/readme), and one
-# small repetition of every benchmark workload (test/bench --smoke; no timing assertions).
+# small repetition of every benchmark workload (test/bench --smoke; no timing assertions), and,
+# last, packaging (test/package: the Debian packages built from a clean clone, installed, used and
+# removed, the make-installed extension put back; META.json, VPATH build, man page, completions).
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -152,7 +154,7 @@ fi
 [ $rc -eq 0 ] || [ -n "$line" ] || true
 
 # --- suites that print their own "N passed, N failed" ---------------------------------------
-for suite in test/e2e/run.sh test/readme/run.sh "test/bench/run.sh --smoke"; do
+for suite in test/e2e/run.sh test/readme/run.sh "test/bench/run.sh --smoke" test/package/run.sh; do
     name=${suite%% *}
     note "$suite"
     if [ ! -f "$name" ]; then

@@ -17,7 +17,7 @@
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root"
+cd "$root" || exit 1
 bin=${PGMIG_BIN:-build/client/pgmig}
 case $bin in /*) ;; *) bin=$root/$bin ;; esac
 export PG_CONFIG=${PG_CONFIG:-pg_config}
@@ -150,6 +150,7 @@ check_man() { # NAME FILE
     for section in SYNOPSIS "GLOBAL OPTIONS" "EXIT STATUS" ENVIRONMENT FILES; do
         grep -q "^$section" <<<"$text" && ok "$1: section $section" || bad "$1: section $section"
     done
+    missing=
     for opt in --dir --dbname --env --lock-timeout --json --color --no-cache --version; do
         grep -q -- "$opt" <<<"$text" || missing+=" $opt"
     done
