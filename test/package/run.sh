@@ -185,6 +185,18 @@ check_zsh_completion() { # NAME FILE
     verbs=$(sed -n "/^    verbs=(/,/^    )/p" "$2" | sed -nE "s/^ +'([a-z]+):.*/\1/p" | sort)
     expect_eq "$1: the verbs are pgmig --help's" "$verbs" "$(help_verbs)"
     head -1 "$2" | grep -qx '#compdef pgmig' && ok "$1: #compdef pgmig" || bad "$1: #compdef pgmig"
+    # what zsh really offers (an interactive zsh in a pseudo-terminal)
+    expect_eq "$1: offers the verbs" "$(zsh_complete "$2" 'pgmig ' | sort)" "$(help_verbs)"
+    expect_eq "$1: up's and the global options" "$(zsh_complete "$2" 'pgmig up --d' | sort)" \
+        "$(printf -- '--dbname\n--dir\n--dry-run\n--dsn')"
+    expect_eq "$1: --color's values" "$(zsh_complete "$2" 'pgmig --color ' | sort)" "$(printf 'always\nauto\nnever')"
+    expect_eq "$1: a verb after global options" "$(zsh_complete "$2" 'pgmig -v st')" "status"
+}
+zsh_complete() { # FILE LINE: what zsh offers, one a line
+    local out=$scratch/zsh.out dir=$scratch/zsh-fpath
+    mkdir -p "$dir" && cp "$1" "$dir/_pgmig" && rm -f "$out"
+    (cd "$scratch" && zsh -f "$root/test/package/zsh_complete.zsh" "$2" "$dir" "$out" >/dev/null 2>&1)
+    [ -f "$out" ] && grep -v "^$" "$out" | sort -u
 }
 
 check_make_install() {
