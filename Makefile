@@ -42,6 +42,8 @@ PREFIX    ?= /usr/local
 BUILD_DIR ?= build
 # extra CMake options for the client, e.g. CMAKE_FLAGS=-DPGMIG_STATIC_LIBPQ=OFF (README, Installing)
 CMAKE_FLAGS ?=
+# what `make client` builds (debian/rules: --target pgmig, the binary alone)
+CMAKE_BUILD_FLAGS ?=
 
 PG_CPPFLAGS += -I$(pgmig_src)/extension/src -I$(pgmig_src)/common -DPGMIG_VERSION='"$(EXTVERSION)"'
 PG_CXXFLAGS += -std=c++17 -Wall -Wextra -Wno-register -Wno-missing-field-initializers
@@ -75,7 +77,7 @@ endif
 
 client:
 	@cmake -S $(pgmig_src) -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
-	@cmake --build $(BUILD_DIR) -j2
+	@cmake --build $(BUILD_DIR) -j2 $(CMAKE_BUILD_FLAGS)
 
 # the binary, its man page and its bash and zsh completions (DESTDIR respected)
 install-client: client install-client-docs
