@@ -227,7 +227,7 @@ save_extension() {
     mkdir -p "$saved"
     ext_files >"$saved/list"
     # shellcheck disable=SC2046
-    [ -s "$saved/list" ] && tar -C / -cf "$saved/files.tar" $(sed 's|^/||' "$saved/list")
+    [ -s "$saved/list" ] && tar --format=posix -C / -cf "$saved/files.tar" $(sed 's|^/||' "$saved/list")
 }
 restore_extension() { # the packages removed, the extension's files back as they were
     [ -n "$saved" ] || return 0
