@@ -17,6 +17,8 @@
 # Expects the client at $PGMIG_BIN (default build/client/pgmig). Prints ok/FAILED lines and ends
 # with "N passed, N failed"; the exit code is non-zero when anything failed.
 set -uo pipefail
+# (no `cmd | grep -q` below: grep stops reading at the first match, and with pipefail the
+# writer's SIGPIPE would fail the check)
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root" || exit 1
@@ -186,7 +188,7 @@ check_zsh_completion() { # NAME FILE
     local verbs
     verbs=$(sed -n "/^    verbs=(/,/^    )/p" "$2" | sed -nE "s/^ +'([a-z]+):.*/\1/p" | sort)
     expect_eq "$1: the verbs are pgmig --help's" "$verbs" "$(help_verbs)"
-    head -1 "$2" | grep -qx '#compdef pgmig' && ok "$1: #compdef pgmig" || bad "$1: #compdef pgmig"
+    grep -qx '#compdef pgmig' <<<"$(head -1 "$2")" && ok "$1: #compdef pgmig" || bad "$1: #compdef pgmig"
     # what zsh really offers (an interactive zsh in a pseudo-terminal)
     expect_eq "$1: offers the verbs" "$(zsh_complete "$2" 'pgmig ' | sort)" "$(help_verbs)"
     expect_eq "$1: up's and the global options" "$(zsh_complete "$2" 'pgmig up --d' | sort)" \
@@ -221,6 +223,7 @@ ext_files() { # the extension's files as make install put them
         [ -e "$f" ] && echo "$f"
     done
 }
+installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
 saved=
 save_extension() {
     saved=$scratch/saved
@@ -231,8 +234,8 @@ save_extension() {
 }
 restore_extension() { # the packages removed, the extension's files back as they were
     [ -n "$saved" ] || return 0
-    dpkg-query -W -f='${Status}' pgmig 2>/dev/null | grep -q 'ok installed' && dpkg -r pgmig >/dev/null 2>&1
-    dpkg-query -W -f='${Status}' "postgresql-$pg_major-pgmig" 2>/dev/null | grep -q 'ok installed' &&
+    installed pgmig && dpkg -r pgmig >/dev/null 2>&1
+    installed "postgresql-$pg_major-pgmig" &&
         dpkg -r "postgresql-$pg_major-pgmig" >/dev/null 2>&1
     [ -f "$saved/files.tar" ] && tar -C / -xpf "$saved/files.tar"
     saved=
@@ -269,9 +272,9 @@ build_debs() {
         usr/share/zsh/vendor-completions/_pgmig; do
         grep -q "$f\$" <<<"$c" && ok "deb: pgmig has /$f" || bad "deb: pgmig has /$f"
     done
-    dpkg-deb -f "$ext_deb" Depends | grep -q "postgresql-$pg_major" &&
+    grep -q "postgresql-$pg_major" <<<"$(dpkg-deb -f "$ext_deb" Depends)" &&
         ok "deb: the extension depends on postgresql-$pg_major" || bad "deb: extension Depends" "$(dpkg-deb -f "$ext_deb" Depends)"
-    dpkg-deb -f "$client_deb" Depends | grep -q libpq5 && ok "deb: the client depends on libpq5 (shared libpq)" ||
+    grep -q libpq5 <<<"$(dpkg-deb -f "$client_deb" Depends)" && ok "deb: the client depends on libpq5 (shared libpq)" ||
         bad "deb: the client depends on libpq5" "$(dpkg-deb -f "$client_deb" Depends)"
 }
 
@@ -326,13 +329,13 @@ use_cluster() {
 
 check_installed_docs() {
     # make install's copy under /usr/local may come first: every pgmig(1) man finds
-    man -a -w pgmig 2>/dev/null | grep -qx /usr/share/man/man1/pgmig.1.gz && ok "deb: man -w finds pgmig(1)" ||
+    grep -qx /usr/share/man/man1/pgmig.1.gz <<<"$(man -a -w pgmig 2>/dev/null)" && ok "deb: man -w finds pgmig(1)" ||
         bad "deb: man -w finds pgmig(1)" "$(man -a -w pgmig 2>&1)"
-    LC_ALL=C.UTF-8 MANWIDTH=80 man -l /usr/share/man/man1/pgmig.1.gz 2>/dev/null | grep -q '^       pgmig - schema migrations' &&
+    grep -q '^       pgmig - schema migrations' <<<"$(LC_ALL=C.UTF-8 MANWIDTH=80 man -l /usr/share/man/man1/pgmig.1.gz 2>/dev/null)" &&
         ok "deb: the installed man page renders" || bad "deb: the installed man page renders"
     expect_eq "deb: the installed bash completion offers the verbs" \
         "$(bash_complete /usr/share/bash-completion/completions/pgmig pgmig '' | sort)" "$(help_verbs)"
-    ldd /usr/bin/pgmig | grep -q 'libpq\.so\.5' && ok "deb: the client uses the shared libpq" ||
+    grep -q 'libpq\.so\.5' <<<"$(ldd /usr/bin/pgmig)" && ok "deb: the client uses the shared libpq" ||
         bad "deb: the client uses the shared libpq" "$(ldd /usr/bin/pgmig)"
 }
 
@@ -350,7 +353,7 @@ check_debs() {
         return
     fi
     for p in pgmig "postgresql-$pg_major-pgmig"; do
-        if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
+        if installed "$p"; then
             skip "deb: $p is installed on this machine: not replaced or removed by a test"
             return
         fi
