@@ -6,10 +6,22 @@
 #   make bench      the performance benchmark (docs/performance.md)
 
 EXTENSION  = pgmig
+# The one version source: the extension's (pgmig.control's default_version must match: make
+# check-version), the client's `pgmig --version` (client/CMakeLists.txt reads this line), META.json
+# and debian/changelog (test/package checks them).
 EXTVERSION = 0.2.0
 MODULE_big = pgmig
-OBJS       = $(patsubst %.cpp,%.o,$(wildcard extension/src/*.cpp common/*.cpp))
-DATA       = $(wildcard extension/pgmig--*.sql)
+
+# The source tree: this Makefile's folder. A VPATH build (pg_buildext: `make -C build-15
+# -f SRC/Makefile VPATH=SRC`) runs elsewhere; names of sources are then found through VPATH, and
+# the objects go to the same relative paths under the build folder.
+pgmig_src := $(patsubst %/,%,$(dir $(firstword $(MAKEFILE_LIST))))
+ifneq ($(abspath $(pgmig_src)),$(abspath .))
+VPATH ?= $(abspath $(pgmig_src))
+$(shell mkdir -p extension/src common)
+endif
+OBJS       = $(patsubst $(pgmig_src)/%.cpp,%.o,$(wildcard $(pgmig_src)/extension/src/*.cpp $(pgmig_src)/common/*.cpp))
+DATA       = $(patsubst $(pgmig_src)/%,%,$(wildcard $(pgmig_src)/extension/pgmig--*.sql))
 PGFILEDESC = "pgmig - schema migrations inside PostgreSQL"
 
 # pg_regress tests of the SQL API, in order (sql/ -> expected/)
@@ -30,8 +42,10 @@ PREFIX    ?= /usr/local
 BUILD_DIR ?= build
 # extra CMake options for the client, e.g. CMAKE_FLAGS=-DPGMIG_STATIC_LIBPQ=OFF (README, Installing)
 CMAKE_FLAGS ?=
+# what `make client` builds (debian/rules: --target pgmig, the binary alone)
+CMAKE_BUILD_FLAGS ?=
 
-PG_CPPFLAGS += -Iextension/src -Icommon -DPGMIG_VERSION='"$(EXTVERSION)"'
+PG_CPPFLAGS += -I$(pgmig_src)/extension/src -I$(pgmig_src)/common -DPGMIG_VERSION='"$(EXTVERSION)"'
 PG_CXXFLAGS += -std=c++17 -Wall -Wextra -Wno-register -Wno-missing-field-initializers
 ifdef WERROR
 PG_CXXFLAGS += -Werror
@@ -52,23 +66,38 @@ DEPFLAGS = -MMD -MP
 override CXXFLAGS += $(DEPFLAGS)
 -include $(OBJS:.o=.d)
 
-.PHONY: client install-client test demo demo-stop bench lint check-version deps clean-client
+.PHONY: client install-client install-client-docs test demo demo-stop bench lint check-version deps clean-client
 
+# PGMIG_CLIENT=no: the extension alone (debian/rules builds the client once, not per PostgreSQL)
+PGMIG_CLIENT ?= yes
+ifeq ($(PGMIG_CLIENT),yes)
 all: client
+install: install-client
+endif
 
 client:
-	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
-	@cmake --build $(BUILD_DIR) -j2
+	@cmake -S $(pgmig_src) -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD_DIR) -j2 $(CMAKE_BUILD_FLAGS)
 
-install: install-client
-
-install-client: client
+# the binary, its man page and its bash and zsh completions (DESTDIR respected)
+install-client: client install-client-docs
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BUILD_DIR)/client/pgmig $(DESTDIR)$(PREFIX)/bin/pgmig
+
+install-client-docs:
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	    $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions
+	install -m 644 $(pgmig_src)/man/pgmig.1 $(DESTDIR)$(PREFIX)/share/man/man1/pgmig.1
+	install -m 644 $(pgmig_src)/completion/pgmig.bash \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/pgmig
+	install -m 644 $(pgmig_src)/completion/_pgmig $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_pgmig
 
 check-version:
 	@grep -q "default_version = '$(EXTVERSION)'" pgmig.control || { echo "pgmig.control default_version != $(EXTVERSION)"; exit 1; }
 	@test -f extension/pgmig--$(EXTVERSION).sql || { echo "missing extension/pgmig--$(EXTVERSION).sql"; exit 1; }
+	@grep -q '"version": "$(EXTVERSION)"' META.json || { echo "META.json version != $(EXTVERSION)"; exit 1; }
+	@head -1 debian/changelog | grep -q "($(EXTVERSION)-" || { echo "debian/changelog version != $(EXTVERSION)"; exit 1; }
 
 deps:
 	@bash scripts/setup.sh

@@ -9,6 +9,7 @@ packages=(
     libcli11-dev libfmt-dev nlohmann-json3-dev libtomlplusplus-dev libgtest-dev
     libipc-run-perl time openssl jq
     postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl python3-yaml python3-jsonschema
+    debhelper dpkg-dev postgresql-server-dev-all man-db groff-base zsh
 )
 
 missing=()

@@ -1,6 +1,7 @@
 #include "context.hpp"
 
 #include "errors.hpp"
+#include "extension_check.hpp"
 #include "mask.hpp"
 #include "output.hpp"
 #include "password_prompt.hpp"
@@ -205,6 +206,7 @@ std::unique_ptr<Conn> Context::connect() const {
         };
     auto c = std::make_unique<Conn>(p);
     c->show_every_notice(opt.verbose > 0);
+    check_extension_version(*c); // an older extension: stop before anything is sent to it
     return c;
 }
 
