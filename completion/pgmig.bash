@@ -3,10 +3,10 @@
 # tables of ./pgmig.toml; adopt --from: the tools). test/package/run.sh checks that the verbs
 # here are those of `pgmig --help`.
 
-_pgmig_verbs="init new up down redo reset goto status log validate baseline adopt"
+_pgmig_verbs="init new up down redo reset goto status log validate baseline adopt repair discard"
 _pgmig_global="-d --dbname --dsn -h --host -p --port -U --username -W --password -w --no-password
     --env --wait --dir --config --lock-timeout --statement-timeout --lock-wait -y --yes
-    -v --verbose -q --quiet --json --color --no-cache --help -?"
+    -v --verbose -q --quiet --json --color --no-cache --placeholder --help -?"
 
 _pgmig_verb_options() {
     case $1 in
@@ -16,6 +16,9 @@ _pgmig_verb_options() {
     log) echo "--limit --verify" ;;
     validate) echo "--offline --strict" ;;
     adopt) echo "--from --force --dry-run" ;;
+    status) echo "--exit-code" ;;
+    repair) echo "--down --force --dry-run" ;;
+    discard) echo "--dry-run" ;;
     esac
 }
 
@@ -44,13 +47,13 @@ _pgmig() {
         return ;;
     --from)
         mapfile -t COMPREPLY < <(compgen -W "golang-migrate dbmate flyway diesel goose
-            sql-migrate node-pg-migrate prisma sqitch liquibase" -- "$cur")
+            sql-migrate node-pg-migrate prisma sqitch liquibase pop" -- "$cur")
         return ;;
     --force)
         mapfile -t COMPREPLY < <(compgen -W "missing failed checksum all" -- "$cur")
         return ;;
     -d | --dbname | --dsn | -h | --host | -p | --port | -U | --username | --to | --limit | \
-        --lock-timeout | --statement-timeout | --lock-wait)
+        --lock-timeout | --statement-timeout | --lock-wait | --placeholder)
         return ;; # a value only the user knows
     esac
 
