@@ -261,6 +261,36 @@ END
 $$;
 COMMENT ON FUNCTION mig._adopt(name, text[], text) IS 'internal: mig.adopt''s bookkeeping, run as the extension owner';
 
+CREATE FUNCTION mig.adopt_repeatable(name text, up_sql text, source text,
+    OUT version text, OUT name text, OUT action text, OUT batch int, OUT duration interval)
+RETURNS SETOF record
+LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'mig_adopt_repeatable';
+COMMENT ON FUNCTION mig.adopt_repeatable(text, text, text) IS 'records a repeatable migration as applied by another tool (source) with this script, without running it; already known to pgmig: nothing';
+
+CREATE FUNCTION mig._adopt_repeatable(caller name, rep_name text, up_sql text, source text)
+RETURNS TABLE (r_version text, r_name text, r_action text, r_batch int, r_duration interval)
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    b int;
+    ck pg_catalog.text := mig.checksum(up_sql);
+BEGIN
+    IF EXISTS (SELECT 1 FROM mig.repeatable r WHERE r.name OPERATOR(pg_catalog.=) rep_name) THEN
+        RETURN QUERY SELECT NULL::pg_catalog.text, rep_name, 'already applied'::pg_catalog.text,
+                            NULL::pg_catalog.int4, NULL::pg_catalog.interval;
+        RETURN;
+    END IF;
+    UPDATE mig.state s SET last_batch = s.last_batch OPERATOR(pg_catalog.+) 1
+    RETURNING s.last_batch INTO b;
+    INSERT INTO mig.repeatable (name, up_sql, checksum, batch, applied_by, duration)
+    VALUES (rep_name, up_sql, ck, b, caller, NULL);
+    INSERT INTO mig.log (action, version, name, batch, checksum, role, message)
+    VALUES ('adopt', NULL, rep_name, b, ck, caller, pg_catalog.format('applied by %s', source));
+    RETURN QUERY SELECT NULL::pg_catalog.text, rep_name, 'adopted'::pg_catalog.text, b,
+                        NULL::pg_catalog.interval;
+END
+$$;
+COMMENT ON FUNCTION mig._adopt_repeatable(name, text, text, text) IS 'internal: mig.adopt_repeatable''s bookkeeping, run as the extension owner';
+
 CREATE FUNCTION mig.vouch(versions text[], up_checksums text[], down_checksums text[],
     OUT version text, OUT name text, OUT uploaded_by name)
 RETURNS SETOF record

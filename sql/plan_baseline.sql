@@ -76,3 +76,13 @@ SELECT * FROM mig.adopt(ARRAY['1', '3'], 'golang-migrate');
 SELECT version, action FROM mig.apply();
 SELECT version, action FROM mig.rollback_to('0');
 SELECT count(*) AS tables_left FROM pg_tables WHERE tablename LIKE 'ad\_%';
+-- a repeatable another tool ran (Flyway's R__): recorded with its script, not run; the same
+-- script is then skipped by apply_repeatable; adopting it again does nothing
+SELECT * FROM mig.adopt_repeatable('ad_view', 'CREATE VIEW ad_v AS SELECT 1 AS one', 'flyway');
+SELECT count(*) AS view_created FROM pg_views WHERE viewname = 'ad_v';
+SELECT name, state, kind FROM mig.status() WHERE kind = 'repeatable';
+SELECT action, name, message FROM mig.log WHERE action = 'adopt' AND version IS NULL;
+SELECT action FROM mig.apply_repeatable('ad_view', 'CREATE VIEW ad_v AS SELECT 1 AS one');
+SELECT * FROM mig.adopt_repeatable('ad_view', 'CREATE VIEW ad_v AS SELECT 2 AS two', 'flyway');
+SELECT * FROM mig.adopt_repeatable(NULL, 'SELECT 1', 'flyway');
+\echo :LAST_ERROR_SQLSTATE

@@ -26,6 +26,9 @@ struct AdoptOptions {
 };
 
 const char *const kAdoptSql = "SELECT version FROM mig.adopt($1::pg_catalog.text[], $2)";
+const char *const kAdoptRepeatableSql =
+    "SELECT name FROM mig.adopt_repeatable($1, $2, $3) WHERE action OPERATOR(pg_catalog.=) "
+    "'adopted'";
 
 // The reader of --from, or of the one tool whose history table exists.
 const adopt::Reader &choose_reader(Conn &c, const std::string &from) {
@@ -77,7 +80,8 @@ adopt::Rows read_rows(Conn &c, const adopt::Reader &r) {
 // Uploads what the server does not have (the same pipeline as `up`), then mig.adopt, in one
 // transaction that holds the deploy lock. Returns the exit code.
 int upload_and_adopt(const Context &ctx, Conn &c, Folder &f, const std::vector<ServerRow> &status,
-                     const adopt::Reader &r, const std::vector<std::string> &versions) {
+                     const adopt::Reader &r, const std::vector<std::string> &versions,
+                     const std::vector<std::pair<std::string, std::string>> &repeatables) {
     read_known_scripts(f, status);
     auto sp = compute_sync(f, status);
     if (!sp.drift.empty()) {
@@ -99,14 +103,20 @@ int upload_and_adopt(const Context &ctx, Conn &c, Folder &f, const std::vector<S
         ub.check(rs);
         for (size_t i = 0; i < ub.streamed().size(); ++i)
             upload_streamed(c, f, *ub.streamed()[i].m, ub.streamed()[i].replace, i == 0);
-        Query q{kAdoptSql, {Param::binary(binary_text_array(ptrs)), Param(r.tool)}};
-        Result done = std::move(c.pipeline({q}).at(0));
+        std::vector<Query> qs;
+        if (!versions.empty())
+            qs.push_back({kAdoptSql, {Param::binary(binary_text_array(ptrs)), Param(r.tool)}});
+        for (const auto &[name, sql] : repeatables)
+            qs.push_back({kAdoptRepeatableSql, {Param(name), Param::ref(sql), Param(r.tool)}});
+        int adopted = 0;
+        for (const auto &res : c.pipeline(qs))
+            adopted += res.rows();
         c.exec("COMMIT");
         save_cache(f);
         if (!ctx.opt.quiet && !ctx.opt.json)
             fmt::print("adopted {} migration(s) that {} applied (its table {} is left as it "
                        "is)\n",
-                       done.rows(), r.tool, r.table);
+                       adopted, r.tool, r.table);
     } catch (const PgError &e) {
         c.rollback_quietly();
         return report_error(e, &f, false, ctx.opt.verbose);
@@ -152,7 +162,8 @@ int run_adopt(Context &ctx, const AdoptOptions &o) {
     // compute_sync may drop a Flyway baseline script from f.migrations: the mapping's pointers
     // are not used past this line
     std::vector<std::string> versions = mp.versions();
-    int rc = upload_and_adopt(ctx, *c, f, status, r, versions);
+    auto repeatables = mp.repeatables();
+    int rc = upload_and_adopt(ctx, *c, f, status, r, versions, repeatables);
     if (rc == EXIT_OK && pending > 0 && !ctx.opt.quiet && !ctx.opt.json)
         fmt::print("{} migration(s) not applied by {}: pgmig up runs them\n", pending, r.tool);
     return rc;

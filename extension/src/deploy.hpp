@@ -103,6 +103,8 @@ void discard_pg(ReturnSetInfo *rsi, const char *key, const char *version);
 
 // mig.adopt(versions, source): rows to rsi.
 void adopt_pg(ReturnSetInfo *rsi, const Datum *args);
+// mig.adopt_repeatable(name, up_sql, source): rows to rsi.
+void adopt_repeatable_pg(ReturnSetInfo *rsi, const Datum *args);
 
 // mig.vouch(versions, up_checksums, down_checksums): rows to rsi.
 void vouch_pg(ReturnSetInfo *rsi, const Datum *args);

@@ -108,6 +108,21 @@ Datum mig_adopt(PG_FUNCTION_ARGS) {
     });
 }
 
+PG_FUNCTION_INFO_V1(mig_adopt_repeatable);
+Datum mig_adopt_repeatable(PG_FUNCTION_ARGS) {
+    return mig::pg_entry(fcinfo, [](FunctionCallInfo fc) -> Datum {
+        mig::require_args(fc, 3, "mig.adopt_repeatable");
+        ReturnSetInfo *rsi = mig::init_srf(fc);
+        mig::pg_call([&]() noexcept {
+            Datum args[3] = {fc->args[0].value, fc->args[1].value, fc->args[2].value};
+            mig::spi::connect();
+            mig::adopt_repeatable_pg(rsi, args);
+            mig::spi::finish();
+        });
+        return (Datum)0;
+    });
+}
+
 PG_FUNCTION_INFO_V1(mig_vouch);
 Datum mig_vouch(PG_FUNCTION_ARGS) {
     return mig::pg_entry(fcinfo, [](FunctionCallInfo fc) -> Datum {
@@ -163,9 +178,7 @@ extern "C" {
 PG_FUNCTION_INFO_V1(mig_log_chain);
 Datum mig_log_chain(PG_FUNCTION_ARGS) {
     return mig::pg_entry(fcinfo, [](FunctionCallInfo fc) -> Datum {
-        return mig::pg_call([&]() noexcept {
-            return PointerGetDatum(mig::log_chain_trigger(fc));
-        });
+        return mig::pg_call([&]() noexcept { return PointerGetDatum(mig::log_chain_trigger(fc)); });
     });
 }
 
@@ -178,8 +191,8 @@ Datum mig_log_row_hash(PG_FUNCTION_ARGS) {
         return mig::pg_call([&]() noexcept {
             char *prev = fc->args[0].isnull ? nullptr : TextDatumGetCString(fc->args[0].value);
             HeapTupleHeader h = DatumGetHeapTupleHeader(fc->args[1].value);
-            TupleDesc desc = lookup_rowtype_tupdesc(HeapTupleHeaderGetTypeId(h),
-                                                    HeapTupleHeaderGetTypMod(h));
+            TupleDesc desc =
+                lookup_rowtype_tupdesc(HeapTupleHeaderGetTypeId(h), HeapTupleHeaderGetTypMod(h));
             HeapTupleData tup;
             tup.t_len = HeapTupleHeaderGetDatumLength(h);
             ItemPointerSetInvalid(&tup.t_self);

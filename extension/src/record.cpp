@@ -1,5 +1,5 @@
-// record.cpp: mig.baseline, mig.adopt, mig.record_statement, mig.record_failure, mig.vouch. PG zone
-// (deploy.hpp).
+// record.cpp: mig.baseline, mig.adopt, mig.adopt_repeatable, mig.record_statement,
+// mig.record_failure, mig.vouch. PG zone (deploy.hpp).
 //
 // Their bookkeeping is PL/pgSQL in the install script (mig._baseline, mig._record_statement,
 // mig._record_failure, mig._vouch), executable by the extension's owner only. These take the
@@ -18,14 +18,18 @@ static const char *const SQL_RECORD_STATEMENT =
 static const char *const SQL_RECORD_FAILURE = "SELECT mig._record_failure($1, $2, $3, $4, $5, $6)";
 static const char *const SQL_VOUCH = "SELECT * FROM mig._vouch($1, $2, $3, $4)";
 static const char *const SQL_ADOPT = "SELECT * FROM mig._adopt($1, $2, $3)";
+static const char *const SQL_ADOPT_REPEATABLE =
+    "SELECT * FROM mig._adopt_repeatable($1, $2, $3, $4)";
 
-static SPIPlanPtr p_baseline, p_record_statement, p_record_failure, p_vouch, p_adopt;
+static SPIPlanPtr p_baseline, p_record_statement, p_record_failure, p_vouch, p_adopt,
+    p_adopt_repeatable;
 
 static const Oid T_BASELINE[] = {NAMEOID, TEXTOID};
 static const Oid T_RECORD_STATEMENT[] = {NAMEOID, TEXTOID, INT4OID, TEXTOID, INTERVALOID, BOOLOID};
 static const Oid T_RECORD_FAILURE[] = {NAMEOID, TEXTOID, INT4OID, TEXTOID, TEXTOID, TEXTOID};
 static const Oid T_VOUCH[] = {NAMEOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID};
 static const Oid T_ADOPT[] = {NAMEOID, TEXTARRAYOID, TEXTOID};
+static const Oid T_ADOPT_REPEATABLE[] = {NAMEOID, TEXTOID, TEXTOID, TEXTOID};
 
 // Runs one internal call with `args` after $1 (the caller), as the owner. args[i] NULL where
 // nulls[i] == 'n'. SPI connected.
@@ -80,6 +84,11 @@ void record_failure_pg(const Datum *args) {
 
 void adopt_pg(ReturnSetInfo *rsi, const Datum *args) {
     call_internal(&p_adopt, SQL_ADOPT, 2, T_ADOPT, args, nullptr);
+    put_rows(rsi);
+}
+
+void adopt_repeatable_pg(ReturnSetInfo *rsi, const Datum *args) {
+    call_internal(&p_adopt_repeatable, SQL_ADOPT_REPEATABLE, 3, T_ADOPT_REPEATABLE, args, nullptr);
     put_rows(rsi);
 }
 

@@ -373,7 +373,7 @@ TEST(AdoptFlyway, RepeatableMatchedByScriptAndChecksum) {
     Mapping mp = plan_adoption(*find_reader("flyway"), f, rows, {});
     ASSERT_EQ(mp.entries.size(), 3u);
     EXPECT_EQ(mp.entries[0].action, Action::Adopt);
-    EXPECT_EQ(mp.entries[1].action, Action::RunsOnUp);
+    EXPECT_EQ(mp.entries[1].action, Action::Adopt); // the folder's script: adopted as it is
     EXPECT_TRUE(contains(says_of(mp, 1), "the folder's script")) << says_of(mp, 1);
     EXPECT_TRUE(contains(says_of(mp, 2), "the folder's script")) << says_of(mp, 2);
     rows[1] = fw(std::nullopt, "R__a.sql", "7"); // Flyway ran another version of it

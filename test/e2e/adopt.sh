@@ -158,13 +158,16 @@ expect_rc "adopt: a failed Flyway migration (success = false): exit 2" 2
 expect_err "adopt: names the failed row" "V4__t4.sql: flyway says failed \(success = false\)"
 expect_eq "adopt: Flyway failed row: nothing changed" "$(snap)" "$before"
 pg adopt --json --dry-run --force failed --dir "$d"
-expect_eq "adopt --dry-run --json (Flyway): actions, the repeatable runs on up" \
+expect_eq "adopt --dry-run --json (Flyway): actions, the repeatable Flyway ran is adopted" \
     "$(jq -r '[.migrations[] | (.file + ":" + .action)] | join(",")' <<<"$out")" \
-    "V1__t1.sql:adopt,V2__t2.sql:adopt,V3__t3.sql:adopt,V4__t4.sql:pending,R__view.sql:runs on up"
+    "V1__t1.sql:adopt,V2__t2.sql:adopt,V3__t3.sql:adopt,V4__t4.sql:pending,R__view.sql:adopt"
 pg adopt --force failed --dir "$d"
 pg up --dir "$d"
 expect_eq "adopt --force failed, then up (Flyway): V4 ran, each table once" \
     "$rc;$(ran_by_pgmig);$(tables_like 'fw\_%')" "0;4;fw_1,fw_2,fw_3,fw_4"
+expect_eq "adopt (Flyway): the repeatable is recorded with Flyway's run, not run again by up" \
+    "$(q -c "SELECT (SELECT count(*) FROM mig.log WHERE action = 'apply' AND version IS NULL) || ',' || (SELECT message FROM mig.log WHERE action = 'adopt' AND name = 'view') || ',' || (SELECT state FROM mig.status() WHERE kind = 'repeatable')")" \
+    "0,applied by flyway,applied"
 # a file that changed since Flyway ran it
 flyway_db e_adopt_flyway_sum
 q -c "UPDATE flyway_schema_history SET checksum = 12345 WHERE version = '1'" -c "DELETE FROM flyway_schema_history WHERE version = '4'"

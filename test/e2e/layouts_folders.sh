@@ -19,10 +19,10 @@ expect_eq "pop: the .autocommit one ran outside a transaction (CREATE INDEX CONC
     "$(q -c "SELECT count(*) FROM pg_indexes WHERE indexname = 'courier_messages_nid_idx'")" 1
 pg status --json --dir "$fx/pop"
 expect_eq "pop: status: five versioned migrations, all applied" \
-    "$(jq -r '[.[] | select(.kind == "versioned") | .state] | join(",")' <<<"$out")" \
+    "$(jq -r '[.migrations[] | select(.kind == "versioned") | .state] | join(",")' <<<"$out")" \
     "applied,applied,applied,applied,applied"
 expect_eq "pop: status names the .postgres. file" \
-    "$(jq -r '[.[] | select(.version == "20230920171028000000") | .file] | .[0] | split("/") | last' <<<"$out")" \
+    "$(jq -r '[.migrations[] | select(.version == "20230920171028000000") | .file] | .[0] | split("/") | last' <<<"$out")" \
     "20230920171028000000_courier_body_index.postgres.up.sql"
 pg validate --dir "$fx/pop"
 expect_rc "pop: validate agrees (online)" 0
@@ -96,7 +96,7 @@ expect_eq "placeholders: a repeatable too; \$\${kept} stays as written" \
     "$(q -c 'SELECT env || kept FROM app.v')" 'dev$${kept}'
 pg status --json --config "$ph/pgmig.toml"
 expect_eq "placeholders: status: nothing modified with the same values" \
-    "$(jq -r '[.[] | .state] | join(",")' <<<"$out")" "applied,applied,applied"
+    "$(jq -r '[.migrations[] | .state] | join(",")' <<<"$out")" "applied,applied,applied"
 logged=$(q -c "SELECT count(*) FROM mig.log")
 pg up --config "$ph/pgmig.toml"
 expect_rc "placeholders: a second up is a no-op" 0
@@ -108,7 +108,7 @@ expect_rc "placeholders: up --env prod" 0
 expect_eq "placeholders: prod's values" "$(q -c 'SELECT env FROM app_prod.v')" prod
 pg status --env prod --json --config "$ph/pgmig.toml"
 expect_eq "placeholders: status --env prod: nothing modified" \
-    "$(jq -r '[.[] | .state] | join(",")' <<<"$out")" "applied,applied,applied"
+    "$(jq -r '[.migrations[] | .state] | join(",")' <<<"$out")" "applied,applied,applied"
 pg status --json --config "$ph/pgmig.toml"
 expect_eq "placeholders: dev's values against prod's database: V1 shows modified" \
-    "$(jq -r '[.[] | select(.version == "1") | .state] | .[0]' <<<"$out")" "modified"
+    "$(jq -r '[.migrations[] | select(.version == "1") | .state] | .[0]' <<<"$out")" "modified"

@@ -93,6 +93,9 @@ struct Mapping {
     std::vector<Entry> entries; // the folder's migrations in order, repeatables, then the missing
     // The folder's versions to record as applied (mig.adopt), in version order.
     std::vector<std::string> versions() const;
+    // The repeatables to record as applied with the folder's script (mig.adopt_repeatable):
+    // the tool ran exactly that script. Name and script, copied.
+    std::vector<std::pair<std::string, std::string>> repeatables() const;
     size_t count(Action a) const;
 };
 

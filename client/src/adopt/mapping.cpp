@@ -68,8 +68,16 @@ Force parse_force(const std::string &list) {
 std::vector<std::string> Mapping::versions() const {
     std::vector<std::string> out;
     for (const auto &e : entries)
-        if (e.action == Action::Adopt && e.m)
+        if (e.action == Action::Adopt && e.m && !e.m->repeatable)
             out.push_back(e.m->version);
+    return out;
+}
+
+std::vector<std::pair<std::string, std::string>> Mapping::repeatables() const {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto &e : entries)
+        if (e.action == Action::Adopt && e.m && e.m->repeatable)
+            out.emplace_back(e.m->name, e.m->up_sql);
     return out;
 }
 
@@ -114,17 +122,19 @@ Entry missing_entry(const Reader &r, const Recorded &rec, const Force &force) {
     return e;
 }
 
-// A repeatable (Flyway's R__): matched by its file name, its checksum compared. It runs once on
-// the next `up` either way: the server records versions only (mig.adopt), and a repeatable
-// whose script changed since the tool ran it would run again under the tool too.
+// A repeatable (Flyway's R__): matched by its file name, its checksum compared. The tool ran
+// the folder's script: adopted with it (mig.adopt_repeatable), so `up` does not run it again;
+// otherwise (not run, or another script since) `up` runs it once, as the tool would.
 Entry repeatable_entry(const Reader &r, const ToolHistory &h, const Migration &m) {
     std::string file = base_name(m.up_file);
     auto it = h.repeatables.find(file);
     std::string says = it == h.repeatables.end() ? "not applied" : it->second;
     auto sum = h.repeatable_checksums.find(file);
     if (sum != h.repeatable_checksums.end() && r.checksum_matches &&
-        r.checksum_matches(m, sum->second))
+        r.checksum_matches(m, sum->second)) {
         says = fmt::format("applied (checksum {}, the folder's script)", sum->second);
+        return {&m, file, says, Problem::None, Action::Adopt, {}};
+    }
     return {&m, file, says, Problem::None, Action::RunsOnUp, {}};
 }
 
@@ -161,14 +171,22 @@ Mapping plan_adoption(const Reader &r, const Folder &f, const Rows &rows, const 
 }
 
 void check_pgmig_history(Mapping &mapping, const std::vector<ServerRow> &status) {
-    // pgmig's versioned rows by canonical version
+    // pgmig's versioned rows by canonical version, its repeatables by name
     std::unordered_map<std::string, const ServerRow *> index;
+    std::unordered_map<std::string, const ServerRow *> repeatables;
     for (const auto &row : status)
         if (row.kind != "repeatable")
             index.emplace(canonical_version(row.version), &row);
+        else
+            repeatables.emplace(row.name, &row);
+    for (auto &e : mapping.entries) // pgmig ran it already: its own record stands
+        if (e.m && e.m->repeatable && e.action == Action::Adopt && repeatables.count(e.m->name))
+            e.action = Action::AlreadyApplied;
     if (index.empty())
         return;
     for (auto &e : mapping.entries) {
+        if (e.m && e.m->repeatable)
+            continue;
         if (!e.m || (e.action != Action::Adopt && e.action != Action::Pending))
             continue;
         auto it = index.find(canonical_version(e.m->version));
