@@ -210,6 +210,15 @@ std::unique_ptr<Conn> Context::connect() const {
     return c;
 }
 
+std::unique_ptr<Conn> Context::connect_quietly() const {
+    ConnParams p;
+    p.conninfo = conninfo();
+    p.host = opt.host;
+    p.port = opt.port;
+    p.user = opt.user;
+    return std::make_unique<Conn>(p);
+}
+
 Folder Context::load(bool defer_reads) const {
     LoadOptions lo;
     lo.use_cache = !opt.no_cache;

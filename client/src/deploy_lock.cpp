@@ -25,15 +25,11 @@ std::string lock_holder(Conn &c) {
 
 bool try_begin_locked(Conn &c, const Context &ctx) {
     std::string st = ctx.statement_timeout();
-    // pgmig.progress: the server names each migration as it starts and ends (progress lines,
-    // the bar); not wanted when nothing is shown
     std::string lock = "SELECT mig.lock(false), pg_catalog.set_config('lock_timeout', $1, true), "
                        "pg_catalog.set_config('statement_timeout', "
                        "COALESCE($2, pg_catalog.current_setting('statement_timeout')), true), "
                        // a killed client's migrations stop within a second
                        "pg_catalog.set_config('client_connection_check_interval', '1s', true)";
-    if (ctx.show_progress())
-        lock += ", pg_catalog.set_config('pgmig.progress', 'on', true)";
     auto rs = c.pipeline(
         {{"BEGIN", {}},
          {lock, {ctx.lock_timeout(), st.empty() ? std::nullopt : std::optional<std::string>(st)}}});

@@ -28,14 +28,8 @@ void notice_to_stderr(void *arg, const PGresult *res) {
     auto *n = static_cast<Conn::Notices *>(arg);
     const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
     if (state && (std::strcmp(state, sqlstate::kProgressStart) == 0 ||
-                  std::strcmp(state, sqlstate::kProgressEnd) == 0)) {
-        // a migration starts or ends (pgmig.progress): the deploy's, never printed as is
-        if (n->on_progress) {
-            const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
-            n->on_progress(std::strcmp(state, sqlstate::kProgressStart) == 0, msg ? msg : "");
-        }
-        return;
-    }
+                  std::strcmp(state, sqlstate::kProgressEnd) == 0))
+        return; // pgmig.progress set in PGOPTIONS: the deploy prints its own lines
     const char *message = PQresultErrorMessage(res);
     if (!n->every && std::strstr(message, "own BEGIN/COMMIT wrapper is ignored") &&
         ++n->wrappers > kWrapperWarningsShown)

@@ -173,16 +173,9 @@ class Conn {
     Conn(const Conn &) = delete;
     Conn &operator=(const Conn &) = delete;
 
-    // The NOTICEs that name each migration as it starts and ends (pgmig.progress, set by
-    // begin_locked): start true/false, the message ("pgmig: applying V NAME", "pgmig: applied V
-    // NAME in X ms"). Without a handler they are dropped.
-    using ProgressHandler = std::function<void(bool start, const std::string &message)>;
-    void on_progress(ProgressHandler h) { notices_->on_progress = std::move(h); }
-
     struct Notices {
         bool every = false;
         int wrappers = 0; // wrapper warnings seen
-        ProgressHandler on_progress;
     };
 
   private:

@@ -1,5 +1,6 @@
-// The NOTICEs by which the server names each migration of a batch as it starts and ends
-// (pgmig.progress; docs/sql-api.md, "Settings"), read back.
+// How the server names the migration it runs, read back: pg_stat_activity's comment
+// ("pgmig: applying V NAME", apply_watch.hpp) and the NOTICEs of pgmig.progress (docs/sql-api.md,
+// "Settings").
 #pragma once
 #include <optional>
 #include <string>
