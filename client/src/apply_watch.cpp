@@ -16,7 +16,7 @@ std::optional<ApplyWatch::Running> ApplyWatch::poll() {
     last_poll_ = now;
     try {
         if (!conn_)
-            conn_ = ctx_.connect_quietly();
+            conn_ = ctx_.connect_quietly(password_);
         auto r = conn_->exec("SELECT query FROM pg_catalog.pg_stat_activity WHERE pid "
                              "OPERATOR(pg_catalog.=) $1::pg_catalog.int4",
                              {std::to_string(pid_)});

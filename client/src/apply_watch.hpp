@@ -16,7 +16,9 @@ namespace mig::client {
 
 class ApplyWatch {
   public:
-    ApplyWatch(const Context &ctx, int server_pid) : ctx_(ctx), pid_(server_pid) {}
+    // watched: the connection running the apply (its backend, its password)
+    ApplyWatch(const Context &ctx, const Conn &watched)
+        : ctx_(ctx), pid_(watched.server_pid()), password_(watched.password()) {}
     // Called every ~100 ms while the apply runs: the migration running now, when it changed
     // (version and name), or nullopt.
     struct Running {
@@ -30,6 +32,7 @@ class ApplyWatch {
     using Clock = std::chrono::steady_clock;
     const Context &ctx_;
     int pid_;
+    std::string password_;
     Clock::time_point start_ = Clock::now(), last_poll_ = Clock::now();
     std::unique_ptr<Conn> conn_;
     bool failed_ = false; // no second connection: no more tries

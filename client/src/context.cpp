@@ -210,12 +210,13 @@ std::unique_ptr<Conn> Context::connect() const {
     return c;
 }
 
-std::unique_ptr<Conn> Context::connect_quietly() const {
+std::unique_ptr<Conn> Context::connect_quietly(const std::string &password) const {
     ConnParams p;
     p.conninfo = conninfo();
     p.host = opt.host;
     p.port = opt.port;
     p.user = opt.user;
+    p.password = password;
     return std::make_unique<Conn>(p);
 }
 

@@ -58,9 +58,10 @@ struct Context {
     // For verbs that change the database: refuses (exit 2) when the environment requires --yes.
     void require_yes(const char *verb) const;
     std::unique_ptr<Conn> connect() const;
-    // A second connection for looking on (apply_watch.hpp): never asks for a password, never
-    // waits, no version check; throws ConnectError when it cannot connect so.
-    std::unique_ptr<Conn> connect_quietly() const;
+    // A second connection for looking on (apply_watch.hpp), with the first one's password
+    // (typed at its prompt): never asks, never waits, no version check; throws ConnectError
+    // when it cannot connect so.
+    std::unique_ptr<Conn> connect_quietly(const std::string &password) const;
     // Loads the migrations folder, printing its warnings to stderr. defer_reads: see
     // LoadOptions (only names are read; deploy() reads the scripts when it needs them).
     Folder load(bool defer_reads = false) const;

@@ -251,7 +251,7 @@ std::optional<int> Deployer::apply(const std::vector<PlanRow> &plan, const Trans
     size_t n = t.end - t.begin;
     auto t_apply = Clock::now();
     // a long apply: the migration running named on the bar, or in a line of the log
-    ApplyWatch watch(ctx_, c_.server_pid());
+    ApplyWatch watch(ctx_, c_);
     std::function<void()> tick;
     if (ctx_.show_progress())
         tick = [&] {

@@ -160,6 +160,11 @@ class Conn {
     // ROLLBACK if a transaction is open; never throws.
     void rollback_quietly();
     int server_pid() const { return PQbackendPID(c_.get()); }
+    // the password this connection used (typed at a prompt, PGPASSWORD, .pgpass), or empty
+    std::string password() const {
+        const char *p = PQpass(c_.get());
+        return p ? p : "";
+    }
     std::string user() const { // the role connected as
         const char *u = PQuser(c_.get());
         return u ? u : "";

@@ -165,6 +165,13 @@ if pw_setup; then
     printf 's3cret pw\n' | setsid -w "$bin" -W -h 127.0.0.1 -p "$pw_port" -U app -d e_pw status >/dev/null 2>"$run_dir/stderr"
     rc=$?
     expect_rc "psql flags: -W reads the password (from stdin without a terminal)" 0
+    # a long apply is watched on a second connection, with the password typed for the first
+    mkdir -p "$run_dir/pw_slow"
+    printf 'SELECT pg_catalog.pg_sleep(1.6);\n' >"$run_dir/pw_slow/900_slow.up.sql"
+    printf 's3cret pw\n' | setsid -w "$bin" -W -h 127.0.0.1 -p "$pw_port" -U app -d e_pw up --dir "$run_dir/pw_slow" >"$run_dir/pw_slow.out" 2>"$run_dir/stderr"
+    grep -q '^running     900 slow (migration 1 of 1, after 1' "$run_dir/pw_slow.out" &&
+        ok "psql flags: -W: a long migration is named while it runs (the watcher reuses the typed password)" ||
+        bad "psql flags: -W: the watcher reuses the typed password" "$(cat "$run_dir/pw_slow.out" "$run_dir/stderr")"
     PGPASSWORD='s3cret pw' pg status -d "host=/nonexistent port=1 user=nobody dbname=e_pw" -h 127.0.0.1 -p "$pw_port" -U app
     expect_rc "psql flags: -h -p -U override the connection string's" 0
     unset PGPASSFILE
