@@ -37,4 +37,7 @@ SELECT mig.set_down('5', 'DROP TABLE bd_5;', mig.checksum('CREATE TABLE bd_5 ();
 SELECT version, action FROM mig.rollback(1);
 SELECT mig.set_down(NULL, 'x', 'y');
 \echo :LAST_ERROR_SQLSTATE
+-- a down script with COPY FROM STDIN is refused by set_down as by upload (PM008, the same hint)
+SELECT mig.set_down('2', 'COPY bd_2 FROM STDIN', mig.checksum('CREATE TABLE bd_2 ();'));
+\echo :LAST_ERROR_SQLSTATE
 DROP EXTENSION pgmig; CREATE EXTENSION pgmig;

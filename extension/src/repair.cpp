@@ -153,12 +153,7 @@ void repair_pg(ReturnSetInfo *rsi, const RepairArgs &r) {
     check_repairable(m, r.down_checksum);
     char *sql = text_to_cstring(DatumGetTextPP(r.up));
     int len = (int)strlen(sql);
-    ScriptInfo si = analyze_script(sql, len, {m.version, m.name, m.file, false}, true);
-    if (si.copy_stmt)
-        ereport(ERROR, (errcode(kErrUnsupportedStatement),
-                        errmsg("migration %s (%s): COPY FROM STDIN / TO STDOUT is not supported in "
-                               "the up script (statement %d)",
-                               m.version, m.name, si.copy_stmt)));
+    ScriptInfo si = analyze_stored_script(sql, len, {m.version, m.name, m.file, false});
     if (m.force_nontx) {
         si.transactional = false;
         si.wrapped = false;

@@ -3,6 +3,8 @@
 
 #include "script.hpp"
 
+#include "pg_boundary.hpp" // pgmig's SQLSTATEs
+
 namespace mig {
 
 void TextWalker::advance_to(int target) {
@@ -331,6 +333,18 @@ ArrayType *statement_offsets(const ScriptInfo *info) {
         d[2 * i + 1] = Int32GetDatum(info->stmts[from + i].end);
     }
     return construct_array(d, 2 * n, INT4OID, 4, true, TYPALIGN_INT);
+}
+
+ScriptInfo analyze_stored_script(const char *sql, int len, const ScriptSite &site) {
+    ScriptInfo si = analyze_script(sql, len, site, true);
+    if (si.copy_stmt)
+        ereport(ERROR,
+                (errcode(kErrUnsupportedStatement),
+                 errmsg("migration %s (%s): COPY FROM STDIN / TO STDOUT is not supported in the "
+                        "%s script (statement %d)",
+                        site.version, site.name, site.down ? "down" : "up", si.copy_stmt),
+                 errhint("Load data with INSERT, or with COPY from a server-side file.")));
+    return si;
 }
 
 } // namespace mig

@@ -19,9 +19,9 @@ struct StmtInfo {
 
 struct ScriptInfo {
     int nstmts;
-    StmtInfo *stmts;    // palloc'd in the caller's context
-    bool transactional; // every statement (wrapper excluded) may run in a transaction block
-    bool wrapped;       // BEGIN; ... COMMIT; wrapper detected (and transactional body)
+    StmtInfo *stmts;       // palloc'd in the caller's context
+    bool transactional;    // every statement (wrapper excluded) may run in a transaction block
+    bool wrapped;          // BEGIN; ... COMMIT; wrapper detected (and transactional body)
     bool ends_transaction; // adds an enum label
     int copy_stmt;         // 1-based number of the first COPY FROM STDIN/TO STDOUT, 0 if none
 };
@@ -51,6 +51,10 @@ constexpr int FAST_SCAN_MIN_BYTES = 64 * 1024;
 // `site` names the script in that context.
 ScriptInfo analyze_script(const char *sql, int len, const ScriptSite &site,
                           bool allow_fast = false);
+// analyze_script (allow_fast) of a migration's up or down script that is to be stored: one
+// with COPY FROM STDIN / TO STDOUT is refused (PM008), whoever stores it (upload, set_down,
+// repair).
+ScriptInfo analyze_stored_script(const char *sql, int len, const ScriptSite &site);
 
 // Line/column (1-based, column in characters) and character offset of byte offset `byte`.
 // Incremental: call with increasing offsets on the same walker.

@@ -32,8 +32,8 @@ static const char *const SQL_SET =
 
 static SPIPlanPtr p_get, p_set;
 static const Oid T_GET[] = {TEXTOID};
-static const Oid T_SET[] = {TEXTOID, TEXTOID, TEXTOID, BOOLOID, INT4OID, INT4ARRAYOID, NAMEOID,
-                            TEXTOID};
+static const Oid T_SET[] = {TEXTOID, TEXTOID,      TEXTOID, BOOLOID,
+                            INT4OID, INT4ARRAYOID, NAMEOID, TEXTOID};
 
 struct Stored {
     char *version, *name, *up_checksum, *down_checksum, *down_file;
@@ -58,26 +58,20 @@ Datum set_down_pg(const char *key, const char *version, Datum down, const char *
     Stored m = read_stored(kd, version, cxt);
     end_bookkeeping(bk);
     if (strcmp(m.up_checksum, up_checksum) != 0)
-        ereport(ERROR,
-                (errcode(kErrAppliedChanged),
-                 errmsg("migration %s (%s): the up script you hold is not the stored one", m.version,
-                        m.name),
-                 errdetail("Stored up script %s, yours %s.", m.up_checksum, up_checksum),
-                 errhint("Pass the checksum of the up script of this migration "
-                         "(mig.checksum(text)).")));
+        ereport(ERROR, (errcode(kErrAppliedChanged),
+                        errmsg("migration %s (%s): the up script you hold is not the stored one",
+                               m.version, m.name),
+                        errdetail("Stored up script %s, yours %s.", m.up_checksum, up_checksum),
+                        errhint("Pass the checksum of the up script of this migration "
+                                "(mig.checksum(text)).")));
     char *sql = text_to_cstring(DatumGetTextPP(down));
     int len = (int)strlen(sql);
-    ScriptInfo si = analyze_script(sql, len, {m.version, m.name, m.down_file, true}, true);
-    if (si.copy_stmt)
-        ereport(ERROR, (errcode(kErrUnsupportedStatement),
-                        errmsg("migration %s (%s): COPY FROM STDIN / TO STDOUT is not supported in "
-                               "the down script (statement %d)",
-                               m.version, m.name, si.copy_stmt)));
+    ScriptInfo si = analyze_stored_script(sql, len, {m.version, m.name, m.down_file, true});
     char ck[65];
     sha256_hex(sql, (size_t)len, ck);
     ArrayType *ranges = statement_offsets(&si);
-    char *message = psprintf("down script replaced (was %s)",
-                             m.down_checksum ? m.down_checksum : "none");
+    char *message =
+        psprintf("down script replaced (was %s)", m.down_checksum ? m.down_checksum : "none");
     Datum v[8] = {kd,
                   down,
                   CStringGetTextDatum(ck),

@@ -134,15 +134,8 @@ static ScriptInfo analyze_down(UploadRow *w) {
 static ScriptInfo analyze_side(UploadRow *w, bool down) {
     const UploadArgs *a = w->a;
     ScriptInfo si =
-        down ? analyze_script(w->down, w->downlen, {a->version, a->name, w->down_file, true}, true)
-             : analyze_script(w->up, w->uplen, {a->version, a->name, w->file, false}, true);
-    if (si.copy_stmt)
-        ereport(ERROR,
-                (errcode(kErrUnsupportedStatement),
-                 errmsg("migration %s (%s): COPY FROM STDIN / TO STDOUT is not supported in the "
-                        "%s script (statement %d)",
-                        a->version, a->name, down ? "down" : "up", si.copy_stmt),
-                 errhint("Load data with INSERT, or with COPY from a server-side file.")));
+        down ? analyze_stored_script(w->down, w->downlen, {a->version, a->name, w->down_file, true})
+             : analyze_stored_script(w->up, w->uplen, {a->version, a->name, w->file, false});
     if (w->force_nontx) {
         si.transactional = false;
         si.wrapped = false;
