@@ -11,12 +11,12 @@ _pgmig_global="-d --dbname --dsn -h --host -p --port -U --username -W --password
 _pgmig_verb_options() {
     case $1 in
     init) echo "--no-db" ;;
-    up) echo "--to --dry-run --per-migration --strict --trust-uploads --ignore-other-tools" ;;
+    up) echo "--to --dry-run --per-migration --strict --trust-uploads --ignore-other-tools --full" ;;
     down) echo "--to --batch --all --trust-uploads" ;;
     log) echo "--limit --verify" ;;
-    validate) echo "--offline --strict" ;;
-    adopt) echo "--from --force --dry-run" ;;
-    status) echo "--exit-code" ;;
+    validate) echo "--offline --strict --full" ;;
+    adopt) echo "--from --force --dry-run --full" ;;
+    status) echo "--exit-code --full" ;;
     repair) echo "--down --force --dry-run" ;;
     discard) echo "--dry-run" ;;
     esac

@@ -6,6 +6,7 @@
 #include "adopt/detect.hpp"
 #include "adopt/report.hpp"
 #include "commands.hpp"
+#include "edit_diff.hpp"
 #include "deploy.hpp"
 #include "errors.hpp"
 #include "layouts/scripts.hpp"
@@ -85,8 +86,7 @@ int upload_and_adopt(const Context &ctx, Conn &c, Folder &f, const std::vector<S
     read_known_scripts(f, status);
     auto sp = compute_sync(f, status);
     if (!sp.drift.empty()) {
-        for (auto &d : sp.drift)
-            error_line(d);
+        print_edit_errors(c, f, sp.drift, sp.edited, ctx.opt.full_diff);
         return EXIT_USAGE;
     }
     std::vector<UploadItem> todo;
@@ -194,7 +194,12 @@ Command register_adopt(CLI::App &app) {
             "pgmig adopt)");
     } catch (const CLI::OptionNotFound &) { // registered before `up`: no such flag then
     }
-    return {sub, [o](Context &ctx) { return run_adopt(ctx, *o); }};
+    auto full = std::make_shared<bool>(false);
+    add_full_diff_flag(*sub, *full);
+    return {sub, [o, full](Context &ctx) {
+                ctx.opt.full_diff = *full;
+                return run_adopt(ctx, *o);
+            }};
 }
 
 } // namespace mig::client

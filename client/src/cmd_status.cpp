@@ -1,5 +1,6 @@
 // pgmig status [--json]: fetch mig.status() → merge with the folder → render (status.hpp).
 #include "commands.hpp"
+#include "edit_diff.hpp"
 #include "errors.hpp"
 #include "output.hpp"
 #include "placeholders.hpp"
@@ -78,6 +79,21 @@ void raise_in_order(const ServerSide &server, const FolderSide &folder) {
         std::rethrow_exception(server.error);
 }
 
+// Each modified migration's diff against what was applied (few: one query each).
+void add_edit_diffs(std::vector<StatusLine> &lines, Folder *f, Conn &c, bool full) {
+    if (!f)
+        return;
+    for (auto &l : lines) {
+        if (l.state != "modified")
+            continue;
+        for (auto &m : f->migrations)
+            if (m.up_file == l.file) {
+                l.diff = explain_edit(c, *f, {&m, false}, full ? 0 : kDiffLines);
+                break;
+            }
+    }
+}
+
 int run_status(Context &ctx, bool exit_code) {
     // A second thread connects, sends the query and receives (and converts) its rows while
     // this one reads the folder: the server works on mig.status() meanwhile, and never waits
@@ -97,10 +113,13 @@ int run_status(Context &ctx, bool exit_code) {
     raise_in_order(server, folder);
     auto &lines = server.status.lines;
     merge_with_folder(lines, folder.f ? &*folder.f : nullptr);
-    if (ctx.opt.json)
+    add_edit_diffs(lines, folder.f ? &*folder.f : nullptr, *server.conn, ctx.opt.full_diff);
+    if (ctx.opt.json) {
         status_to_json(lines);
-    else
+    } else {
         print_status_table(lines, ctx.stdout_tty && output_color());
+        print_status_diffs(lines);
+    }
     return exit_code && needs_attention(lines) ? EXIT_NOT_UP_TO_DATE : EXIT_OK;
 }
 
@@ -110,10 +129,15 @@ Command register_status(CLI::App &app) {
     auto *sub = app.add_subcommand("status", "every migration: version, name, state, batch, "
                                              "applied_at, duration (--json for scripts)");
     auto exit_code = std::make_shared<bool>(false);
+    auto full = std::make_shared<bool>(false);
+    add_full_diff_flag(*sub, *full);
     sub->add_flag("--exit-code", *exit_code,
                   "exit 4 when a migration is pending, new, modified, missing or failed (a CI "
                   "gate)");
-    return {sub, [exit_code](Context &ctx) { return run_status(ctx, *exit_code); }};
+    return {sub, [exit_code, full](Context &ctx) {
+                ctx.opt.full_diff = *full;
+                return run_status(ctx, *exit_code);
+            }};
 }
 
 } // namespace mig::client

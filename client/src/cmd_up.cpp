@@ -1,6 +1,7 @@
 // pgmig up [--to V] [--dry-run] [--per-migration]
 #include "adopt/detect.hpp"
 #include "commands.hpp"
+#include "edit_diff.hpp"
 #include "deploy.hpp"
 #include "errors.hpp"
 #include "layouts/scripts.hpp"
@@ -219,7 +220,12 @@ Command register_up(CLI::App &app) {
     sub->add_flag("--trust-uploads", o->trust_uploads,
                   "also run migrations that only the server has and another role uploaded "
                   "(each is named first; docs/security.md)");
-    return {sub, [o](Context &ctx) { return run_up(ctx, *o); }};
+    auto full = std::make_shared<bool>(false);
+    add_full_diff_flag(*sub, *full);
+    return {sub, [o, full](Context &ctx) {
+                ctx.opt.full_diff = *full;
+                return run_up(ctx, *o);
+            }};
 }
 
 } // namespace mig::client

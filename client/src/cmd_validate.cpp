@@ -1,6 +1,7 @@
 // pgmig validate [--offline] [--json]: lint the folder; with a connection also classify every
 // statement with the server's parser (mig.split) and compare checksums with what is applied.
 #include "commands.hpp"
+#include "edit_diff.hpp"
 #include "json_report.hpp"
 #include "deploy.hpp"
 #include "errors.hpp"
@@ -164,8 +165,13 @@ bool online_checks(const Context &ctx, Folder &f, Findings &fd, bool strict) {
         }
         for (auto &m : f.repeatables)
             split_check(*c, m, false, fd);
-        for (auto &d : compute_sync(f, fetch_status(*c)).drift)
-            fd.errors.push_back(d);
+        auto sp = compute_sync(f, fetch_status(*c));
+        for (size_t i = 0; i < sp.drift.size(); ++i) { // each with its diff under it
+            std::string text = sp.drift[i];
+            for (auto &l : explain_edit(*c, f, sp.edited[i], ctx.opt.full_diff ? 0 : kDiffLines))
+                text += "\n  " + l;
+            fd.errors.push_back(std::move(text));
+        }
         return true;
     } catch (const ConnectError &e) {
         fd.notes.push_back(fmt::format("not connected ({}): offline checks only", e.what()));
@@ -229,13 +235,18 @@ int run_validate(const Context &ctx, bool offline, bool strict) {
 Command register_validate(CLI::App &app) {
     auto offline = std::make_shared<bool>(false);
     auto strict = std::make_shared<bool>(false);
+    auto full = std::make_shared<bool>(false);
     auto *sub = app.add_subcommand(
         "validate", "lint the folder (layout, duplicates, missing downs, names); with a "
                     "connection also statements and checksums");
     sub->add_flag("--offline", *offline, "do not connect");
+    add_full_diff_flag(*sub, *full);
     sub->add_flag("--strict", *strict,
                   "a down script that does not parse is an error (as up --strict)");
-    return {sub, [offline, strict](Context &ctx) { return run_validate(ctx, *offline, *strict); }};
+    return {sub, [offline, strict, full](Context &ctx) {
+                ctx.opt.full_diff = *full;
+                return run_validate(ctx, *offline, *strict);
+            }};
 }
 
 } // namespace mig::client

@@ -34,6 +34,7 @@ struct GlobalOptions {
     std::string statement_timeout;
     std::vector<std::string> placeholders; // --placeholder NAME=VALUE (Flyway's ${NAME})
     double lock_wait = -1;                 // --lock-wait SECONDS (default 60)
+    bool full_diff = false; // --full (up, status, validate, adopt): the whole diff of an edit
 };
 
 struct Context {

@@ -140,8 +140,7 @@ std::optional<int> Deployer::compare_and_confirm(const std::vector<ServerRow> &s
     compare(status);
     if (!sp_.drift.empty()) {
         release();
-        for (auto &d : sp_.drift)
-            error_line(d);
+        print_edit_errors(c_, f_, sp_.drift, sp_.edited, ctx_.opt.full_diff);
         return EXIT_USAGE;
     }
     if (o_.target && !knows_version(f_, status, *o_.target)) {

@@ -75,6 +75,13 @@ void error(const std::string &message) {
                              {"column", nullptr},  {"version", nullptr}};
 }
 
+void error(const std::string &message, const std::string &detail) {
+    if (!active() || !report().doc["error"].is_null())
+        return;
+    error(message);
+    report().doc["error"]["detail"] = detail;
+}
+
 void error(const PgError &e, const std::optional<ErrorSite> &site) {
     if (!active() || !report().doc["error"].is_null())
         return;

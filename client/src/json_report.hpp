@@ -29,6 +29,7 @@ void set(const std::string &key, nlohmann::json value);
 void warning(const std::string &message);
 // The first error of the run is the one reported.
 void error(const std::string &message);
+void error(const std::string &message, const std::string &detail);
 void error(const PgError &e, const std::optional<ErrorSite> &site);
 
 // Prints the document (once) with the run's exit code.

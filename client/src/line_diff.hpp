@@ -1,7 +1,9 @@
-// line_diff.hpp: a short line diff of two scripts, for `pgmig repair` to show what a reviewed
-// edit changed (the stored up script against the file's). Pure C++.
+// line_diff.hpp: line diffs of two scripts: a short one for `pgmig repair` to show what a
+// reviewed edit changed, a unified one (diff -u) for an applied migration whose file was edited
+// (docs/troubleshooting.md). Pure C++.
 #pragma once
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,5 +16,17 @@ namespace mig::client {
 // subsequence when that is small enough (up to 4,000,000 cells), else shown whole.
 std::vector<std::string> line_diff(std::string_view before, std::string_view after,
                                    size_t max_lines);
+
+// A unified diff (diff -u, three lines of context) of before and after under the headers
+// "--- before_label" / "+++ after_label"; after max_lines lines of hunks (0: no limit), one
+// line saying how many more there are. A carriage return ending a line is shown as "\r".
+std::vector<std::string> unified_diff(std::string_view before, std::string_view after,
+                                      const std::string &before_label,
+                                      const std::string &after_label, size_t max_lines);
+
+// When two different scripts differ only in layout, which: line endings (CRLF against LF),
+// trailing whitespace, or both, as a sentence; nullopt when the text itself differs (or when
+// they are equal).
+std::optional<std::string> layout_only_difference(std::string_view before, std::string_view after);
 
 } // namespace mig::client

@@ -56,6 +56,14 @@ void error_line(const std::string &msg) {
     json_report::error(msg);
 }
 
+void error_line(const std::string &msg, const std::vector<std::string> &detail) {
+    std::string text = fmt::format("{} {}\n", paint_err("error:", "1;31"), msg);
+    for (const auto &l : detail)
+        text += fmt::format("  {}\n", l);
+    fmt::print(stderr, "{}", text);
+    json_report::error(msg, fmt::format("{}", fmt::join(detail, "\n")));
+}
+
 std::string interval_literal(double seconds) {
     return fmt::format("{:.6f} seconds", seconds);
 }

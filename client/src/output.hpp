@@ -1,6 +1,7 @@
 // Messages, colour (terminal only, never with NO_COLOR) and the progress bar.
 #pragma once
 #include <string>
+#include <vector>
 #include <string_view>
 
 namespace mig::client {
@@ -19,6 +20,8 @@ std::string paint_err(const std::string &s, const char *ansi); // for stderr
 void line_buffer_output();
 void warn(const std::string &msg);       // "warning: ..." to stderr
 void error_line(const std::string &msg); // "error: ..." to stderr
+// The error, then its detail lines indented under it (--json: the error's "detail").
+void error_line(const std::string &msg, const std::vector<std::string> &detail);
 std::string human_duration(double seconds); // "12 ms", "1.23 s", "2 min 3 s"
 // Seconds as interval input ("0.000021 seconds"): fixed-point, because `::interval` refuses the
 // exponent form ("2.1e-05 seconds") that the shortest representation of a fast statement has.

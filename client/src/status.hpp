@@ -17,12 +17,13 @@ struct StatusLine {
     std::string_view version, name, state, kind, batch, applied_at, file, local_checksum, checksum;
     std::string_view down_error; // "FILE:LINE:COL: message": the stored down script does not parse
     std::string_view applied_by;
-    std::string duration; // for people ("12 ms")
-    double duration_s = -1; // for --json; < 0: none
+    std::string duration;                   // for people ("12 ms")
+    double duration_s = -1;                 // for --json; < 0: none
     int done = -1, statements = -1;         // a partial or failed migration's statements done
     int down_done = 0, down_statements = 0; // of its down script, when a rollback stopped
     bool has_down = false, transactional = true;
-    bool from_file = false; // pending, uploaded from a file (mig.migration's options "file")
+    bool from_file = false;        // pending, uploaded from a file (mig.migration's options "file")
+    std::vector<std::string> diff; // modified: what the file changed (edit_diff.hpp)
 };
 
 // The server's side: mig.status()'s rows (the lines point into `rows`).
@@ -49,5 +50,7 @@ bool needs_attention(const std::vector<StatusLine> &lines);
 // The table; colour: the state column painted. Adds a partial migration's progress to its
 // duration column.
 void print_status_table(std::vector<StatusLine> &lines, bool colour);
+// Under the table: each modified migration's diff (StatusLine::diff).
+void print_status_diffs(const std::vector<StatusLine> &lines);
 
 } // namespace mig::client

@@ -41,8 +41,11 @@ nlohmann::json line_json(const StatusLine &l) {
 
 void status_to_json(const std::vector<StatusLine> &lines) {
     nlohmann::json out = nlohmann::json::array();
-    for (const auto &l : lines)
+    for (const auto &l : lines) {
         out.push_back(line_json(l));
+        if (!l.diff.empty())
+            out.back()["diff"] = l.diff;
+    }
     json_report::set("migrations", std::move(out));
 }
 

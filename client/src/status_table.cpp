@@ -213,4 +213,17 @@ void print_status_table(std::vector<StatusLine> &lines, bool colour) {
     trace("status: printed");
 }
 
+void print_status_diffs(const std::vector<StatusLine> &lines) {
+    std::string out;
+    for (const auto &l : lines) {
+        if (l.diff.empty())
+            continue;
+        out +=
+            fmt::format("\n{} {}: {} differs from what was applied:\n", l.version, l.name, l.file);
+        for (const auto &d : l.diff)
+            out += fmt::format("  {}\n", d);
+    }
+    fmt::print("{}", out);
+}
+
 } // namespace mig::client

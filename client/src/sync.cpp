@@ -121,6 +121,7 @@ SyncPlan compute_sync(Folder &f, const std::vector<ServerRow> &status, FolderPai
             p.add_down.emplace_back(&m, &s); // a forgotten down file, added since
         } else if (auto d = drift(m, s, up_same)) {
             p.drift.push_back(std::move(*d));
+            p.edited.push_back({&m, up_same}); // the up script, unless only the down changed
         }
     }
     for (size_t i = 0; i < status.size(); ++i)

@@ -1,5 +1,6 @@
 // Comparing the folder with what the server has (mig.status()): what to upload, what was edited.
 #pragma once
+#include "edit_diff.hpp"
 #include "folder_pairs.hpp"
 #include "layouts/layout.hpp"
 #include "pg_conn.hpp"
@@ -29,7 +30,8 @@ FolderPairs pair_with_server(const Folder &f, const std::vector<ServerRow> &stat
 struct SyncPlan {
     std::vector<Migration *> upload;
     std::vector<bool> replace;
-    std::vector<std::string> drift; // messages: applied migration whose file changed
+    std::vector<std::string> drift;   // messages: applied migration whose file changed
+    std::vector<EditedScript> edited; // drift[i]'s script, for explain_edit()
     std::vector<const Migration *> repeatables;
     bool pending = false; // something pending/partial/failed on the server
     // applied migrations the server has no down script for, whose file now has one (same up
