@@ -191,5 +191,7 @@ for round in 1 2 3; do
 done
 
 pgbouncer_stop
+# its directory under /tmp (a checkout the postgres user cannot reach), unless something failed
+[ -L "$pgb" ] && [ "$failed" -eq 0 ] && rm -rf "$(readlink "$pgb")"
 fi
 fi
