@@ -24,6 +24,7 @@ pgbouncer_start() {
         # a checkout in a private directory: the postgres user cannot reach it (as cluster.sh)
         rmdir "$pgb" && ln -s "$(mktemp -d /tmp/pgmig-pgbouncer.XXXXXX)" "$pgb" && chmod 755 "$pgb/"
     fi
+    pgb=$(cd "$pgb" && pwd -P) # the path PgBouncer, as postgres, reaches
     q -d postgres -c "SELECT format('\"%s\" \"%s\"', rolname, rolpassword) FROM pg_authid WHERE rolname = 'pool_deployer'" >"$pgb/userlist.txt"
     [ "$(id -u)" = 0 ] && chown -R postgres: "$pgb"
     for try in 1 2 3 4 5; do
@@ -192,6 +193,6 @@ done
 
 pgbouncer_stop
 # its directory under /tmp (a checkout the postgres user cannot reach), unless something failed
-[ -L "$pgb" ] && [ "$failed" -eq 0 ] && rm -rf "$(readlink "$pgb")"
+[ -L "$run_dir/pgbouncer" ] && [ "$failed" -eq 0 ] && rm -rf "$pgb"
 fi
 fi
