@@ -10,6 +10,7 @@ packages=(
     libipc-run-perl time openssl jq
     postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl python3-yaml python3-jsonschema
     debhelper dpkg-dev postgresql-server-dev-all man-db groff-base zsh
+    pgbouncer
 )
 
 missing=()
@@ -24,8 +25,25 @@ if [ ${#missing[@]} -gt 0 ]; then
     fi
     echo "pgmig: installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
+    # No package's service may start (pgbouncer's would listen on 6432): the tests start their
+    # own PgBouncer (test/e2e/pooler.sh). policy-rc.d's 101 tells invoke-rc.d and
+    # deb-systemd-invoke not to start anything; a Docker image has one already.
+    policy=/usr/sbin/policy-rc.d
+    own_policy=
+    if [ ! -e "$policy" ]; then
+        printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && own_policy=1
+    fi
     apt-get update -qq >/dev/null
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    [ -n "$own_policy" ] && rm -f "$policy"
+fi
+# pgbouncer's system service stays stopped and disabled (where an earlier install started it)
+if [ "$(id -u)" = 0 ] && [ -x /etc/init.d/pgbouncer ]; then
+    if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+        systemctl disable --now pgbouncer.service pgbouncer.socket >/dev/null 2>&1 || true
+    elif [ -f /run/postgresql/pgbouncer.pid ]; then
+        /etc/init.d/pgbouncer stop >/dev/null 2>&1 || true
+    fi
 fi
 
 # Optional: the real dbmate and node-pg-migrate (npm packages), which test/e2e/adopt.sh runs to

@@ -17,9 +17,9 @@ std::optional<ApplyWatch::Running> ApplyWatch::poll() {
     try {
         if (!conn_)
             conn_ = ctx_.connect_quietly(password_);
-        auto r = conn_->exec("SELECT query FROM pg_catalog.pg_stat_activity WHERE pid "
-                             "OPERATOR(pg_catalog.=) $1::pg_catalog.int4",
-                             {std::to_string(pid_)});
+        // the apply's backend holds the deploy lock: found so even behind a pooler, where the
+        // pid libpq was given is the pooler's (Conn::behind_pooler)
+        auto r = conn_->exec("SELECT query FROM mig.lock_holder()");
         if (r.rows() == 0)
             return std::nullopt;
         std::string q = r.str(0, 0);

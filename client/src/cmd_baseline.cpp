@@ -4,6 +4,7 @@
 #include "deploy.hpp"
 #include "errors.hpp"
 #include "output.hpp"
+#include "text.hpp"
 #include "version.hpp"
 
 #include <CLI/CLI.hpp>
@@ -52,7 +53,8 @@ Command register_baseline(CLI::App &app) {
                         json_report::migration(r.str(i, 0), r.str(i, 1), r.str(i, 2), -1,
                                                c->user());
                         if (ctx.show_progress())
-                            fmt::print("{:<11} {} {}\n", r.str(i, 2), r.str(i, 0), r.str(i, 1));
+                            fmt::print("{:<11} {} {}\n", r.str(i, 2), r.str(i, 0),
+                                       printable(r.str(i, 1), false));
                     }
                     if (ctx.show_progress())
                         fmt::print("baseline {}: {} migration(s) marked applied without running\n",

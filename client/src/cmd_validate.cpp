@@ -8,6 +8,7 @@
 #include "output.hpp"
 #include "placeholders.hpp"
 #include "text.hpp"
+#include "upload_stream.hpp"
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -50,14 +51,34 @@ bool has_extension(Conn &c) {
     return r.str(0, 0) == "t";
 }
 
+// The server's parser on a big up script that is not in memory (above PGMIG_STREAM_ABOVE): sent
+// by COPY into a temporary table of a transaction rolled back after, so that the client's
+// memory stays flat whatever its size (docs/cli.md, "Big scripts").
+Result split_streamed(Conn &c, const Migration &m) {
+    c.exec("BEGIN");
+    try {
+        c.exec("CREATE TEMP TABLE pgmig_lint_body (up text) ON COMMIT DROP");
+        copy_script_file(c, "COPY pgmig_lint_body (up) FROM STDIN", m.up_file);
+        auto r = c.exec("SELECT stmt_no, line, transactional, tag FROM "
+                        "mig.split((SELECT up FROM pgmig_lint_body))");
+        c.exec("ROLLBACK");
+        return r;
+    } catch (...) {
+        c.rollback_quietly();
+        throw;
+    }
+}
+
 // A down script that does not parse is a warning (up stores it with its error and deploys:
 // docs/cli.md), an error with --strict.
 void split_check(Conn &c, const Migration &m, bool down, Findings &out, bool strict = false) {
     const std::string &sql = down ? *m.down_sql : m.up_sql;
     const std::string &file = down ? m.down_file : m.up_file;
     try {
-        auto r = c.exec("SELECT stmt_no, line, transactional, tag FROM mig.split($1)",
-                        {Param::ref(sql)});
+        auto r = !down && m.up_streamed
+                     ? split_streamed(c, m)
+                     : c.exec("SELECT stmt_no, line, transactional, tag FROM mig.split($1)",
+                              {Param::ref(sql)});
         // the script's own BEGIN; … COMMIT; wrapper, which the upload drops (the server's rule:
         // the first and last statements, no other transaction control, a transactional body)
         auto txcontrol = [](const std::string &tag) {
@@ -98,7 +119,7 @@ void split_check(Conn &c, const Migration &m, bool down, Findings &out, bool str
         if (std::regex_search(e.context, mm, where)) {
             line = std::stoi(mm[1]);
             col = std::stoi(mm[2]);
-        } else if (e.internal_position > 0) {
+        } else if (e.internal_position > 0 && !sql.empty()) {
             auto lc = line_col_at(sql, char_to_byte(sql, e.internal_position));
             line = lc.first;
             col = lc.second;
@@ -118,9 +139,8 @@ void split_check(Conn &c, const Migration &m, bool down, Findings &out, bool str
 // The folder, or its errors (one per line of the InputError) in fd.
 std::optional<Folder> load_for_lint(const Context &ctx, Findings &fd, bool offline) {
     try {
-        LoadOptions lo;
-        lo.stream_above = SIZE_MAX; // the lint needs every body
-        Folder f = load_folder(ctx.dir(), lo);
+        // every body but the big up scripts, which split_streamed sends from their files
+        Folder f = load_folder(ctx.dir(), LoadOptions{});
         expand_folder(ctx, f, offline); // Flyway's ${name}: what runs is checked
         return f;
     } catch (const InputError &e) {

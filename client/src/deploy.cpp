@@ -341,7 +341,7 @@ void Deployer::print_row(const std::string &action, const std::string &version,
     if (ctx_.show_progress()) {
         std::string line =
             fmt::format("{} {} {} ({})\n", paint(fmt::format("{:<11}", action), "32"), version,
-                        name, human_duration(secs));
+                        printable(name, false), human_duration(secs)); // a file's name
         if (lines_)
             *lines_ += line;
         else

@@ -1,6 +1,7 @@
 #include <cmath>
 #include "output.hpp"
 #include "json_report.hpp"
+#include "text.hpp"
 
 #include <cstdio>
 #include <fmt/format.h>
@@ -46,13 +47,15 @@ void line_buffer_output() {
     std::setvbuf(stderr, nullptr, _IOLBF, BUFSIZ);
 }
 
+// A message may name a file whose name holds an ESC sequence or bytes that are not UTF-8:
+// printed escaped (printable), never as they are.
 void warn(const std::string &msg) {
-    fmt::print(stderr, "{} {}\n", paint_err("warning:", "33"), msg);
+    fmt::print(stderr, "{} {}\n", paint_err("warning:", "33"), printable(msg));
     json_report::warning(msg);
 }
 
 void error_line(const std::string &msg) {
-    fmt::print(stderr, "{} {}\n", paint_err("error:", "1;31"), msg);
+    fmt::print(stderr, "{} {}\n", paint_err("error:", "1;31"), printable(msg));
     json_report::error(msg);
 }
 

@@ -11,6 +11,7 @@
 #include "run_outside.hpp"
 #include "sync.hpp"
 #include "version.hpp"
+#include "text.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -141,7 +142,7 @@ int undo_outside(const Context &ctx, Conn &c, const FolderSource &folder, const 
     json_report::migration(s.version, s.name, "rolled back", -1);
     if (ctx.show_progress())
         fmt::print("{} {} {}\n", paint(fmt::format("{:<11}", "rolled back"), "33"), s.version,
-                   s.name);
+                   printable(s.name, false));
     ++count;
     return 0;
 }
@@ -218,7 +219,7 @@ int print_rolled_back(const Context &ctx, const Result &r) {
         json_report::migration(r.str(k, 0), r.str(k, 1), r.str(k, 2), secs);
         if (ctx.show_progress())
             fmt::print("{} {} {} ({})\n", paint(fmt::format("{:<11}", r.str(k, 2)), "33"),
-                       r.str(k, 0), r.str(k, 1), human_duration(secs));
+                       r.str(k, 0), printable(r.str(k, 1), false), human_duration(secs));
     }
     return r.rows();
 }

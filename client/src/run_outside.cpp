@@ -34,10 +34,29 @@ struct Statement {
     bool done = false;
 };
 
+// Whether a connection pooler is in between: the server's pg_backend_pid() is not the pid libpq
+// was given at connection (PgBouncer, in any pool mode, hands out its own). Then the next
+// transaction may run on another server connection, and what is set for the session may stay
+// behind on one that the pooler's other clients get next.
+bool behind_pooler(Conn &c) {
+    return c.exec("SELECT pg_catalog.pg_backend_pid()").integer(0, 0) != c.server_pid();
+}
+
 // No transaction to scope them to: lock_timeout and statement_timeout for the session; and
 // client_connection_check_interval, so that a statement whose client was killed (a CI timeout)
-// stops within a second instead of building its index to the end.
+// stops within a second instead of building its index to the end. Not behind a pooler: the
+// statements may run on another server connection, and the settings would stay on this one for
+// the pooler's next client (docs/cli.md, "Through a connection pooler").
 void set_session_timeouts(Conn &c, const Context &ctx) {
+    if (behind_pooler(c)) {
+        static bool said = false;
+        if (!said && !ctx.opt.quiet)
+            fmt::print(stderr, "note: through a connection pooler, --lock-timeout and "
+                               "--statement-timeout do not apply to the statements of a "
+                               "non-transactional migration (the server's settings do)\n");
+        said = true;
+        return;
+    }
     std::string st = ctx.statement_timeout();
     c.exec("SELECT pg_catalog.set_config('lock_timeout', $1, false), "
            "pg_catalog.set_config('statement_timeout', "

@@ -183,12 +183,18 @@ std::string printable(std::string_view s, bool keep_newlines) {
         auto c = static_cast<unsigned char>(s[i]);
         bool c1 = c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
                   static_cast<unsigned char>(s[i + 1]) <= 0x9F;
+        size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
         if (c1) {
             out += fmt::format("\\u{:04X}", static_cast<unsigned char>(s[++i]));
         } else if ((c < 0x20 && c != '\t' && !(c == '\n' && keep_newlines)) || c == 0x7F) {
             out += fmt::format("\\x{:02X}", c);
-        } else {
+        } else if (len == 1) {
             out += static_cast<char>(c);
+        } else if (i + len <= s.size() && invalid_utf8_at(s.substr(i, len)) == std::string::npos) {
+            out.append(s.data() + i, len);
+            i += len - 1;
+        } else { // not UTF-8 (a file name's bytes): shown as they are, escaped
+            out += fmt::format("\\x{:02X}", c);
         }
     }
     return out;

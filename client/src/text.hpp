@@ -25,7 +25,8 @@ std::string to_lower(std::string_view s);
 // Text from the server (names, messages) made safe to print on a terminal: control characters
 // (C0 but newline and tab, DEL, and the C1 controls U+0080-U+009F) shown escaped as \xNN or
 // \u00NN, so that a migration's name or an error message cannot move the cursor, clear the
-// screen or hide a line (an ESC sequence). keep_newlines false escapes newlines too.
+// screen or hide a line (an ESC sequence). keep_newlines false escapes newlines too. Bytes that
+// are not UTF-8 (a file's name) are shown as \xNN.
 std::string printable(std::string_view s, bool keep_newlines = true);
 // Byte offset of the n-th (1-based) character of s, counting UTF-8 characters.
 size_t char_to_byte(std::string_view s, long chars);

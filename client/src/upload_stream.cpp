@@ -46,6 +46,19 @@ void copy_escape(std::string_view in, std::string &out) {
 }
 } // namespace
 
+void copy_script_file(Conn &c, const std::string &copy_sql, const std::string &file) {
+    std::vector<std::string> errors;
+    c.copy_in(copy_sql, [&](const Conn::CopyPut &put) {
+        std::string esc;
+        if (!stream_script_at(AT_FDCWD, file, file, errors, [&](std::string_view part) {
+                copy_escape(part, esc);
+                put(esc);
+            }))
+            throw InputError(fmt::format("{}", fmt::join(errors, "\n")));
+        put("\n");
+    });
+}
+
 void upload_streamed(Conn &c, Folder &f, Migration &m, bool replace, bool first, bool strict) {
     // The body goes through COPY into a temporary table of this transaction, read from the file
     // in 1 MB chunks: the client never holds it whole (docs/performance.md, workload W4), and

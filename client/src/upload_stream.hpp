@@ -11,4 +11,9 @@ namespace mig::client {
 void upload_streamed(Conn &c, Folder &f, Migration &m, bool replace, bool first,
                      bool strict = false);
 
+// Sends one script file by `copy_sql` (COPY … FROM STDIN of one text column), read in chunks
+// with the checks of stream_script_at (an InputError naming the file): `validate` has the
+// server's parser read a big script so (docs/cli.md, "Big scripts").
+void copy_script_file(Conn &c, const std::string &copy_sql, const std::string &file);
+
 } // namespace mig::client

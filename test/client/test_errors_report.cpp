@@ -229,3 +229,11 @@ TEST(Output, PrintableEscapesControlCharacters) {
                         "31m"),
               "c1 \\u009B31m"); // CSI as a C1 control
 }
+
+// A file's name that is not UTF-8 (Latin-1, cut sequences): its bytes shown as \xNN.
+TEST(Output, PrintableEscapesBytesThatAreNotUtf8) {
+    EXPECT_EQ(printable("002_caf\xe9.up.sql"), "002_caf\\xE9.up.sql");
+    EXPECT_EQ(printable("cut \xe6\x97"), "cut \\xE6\\x97");
+    EXPECT_EQ(printable("overlong \xc0\xaf, caf\xc3\xa9"), "overlong \\xC0\\xAF, caf\xc3\xa9");
+    EXPECT_EQ(printable("\xf0\x9f\x98\x80 ok"), "\xf0\x9f\x98\x80 ok");
+}

@@ -54,6 +54,8 @@ cleanup() { # on exit: background jobs, every cluster of the run; the directory 
     local pids
     pids=$(jobs -p)
     [ -n "$pids" ] && kill $pids 2>/dev/null
+    # test/e2e/pooler.sh's PgBouncer, by its own pid
+    [ -f "$run_dir/pgbouncer/pgbouncer.pid" ] && kill "$(cat "$run_dir/pgbouncer/pgbouncer.pid")" 2>/dev/null
     bash scripts/cluster.sh stop "$cluster" >/dev/null 2>&1
     bash scripts/cluster.sh stop "$run_dir/cluster2" >/dev/null 2>&1
     bash scripts/cluster.sh stop "$run_dir/tls" >/dev/null 2>&1
@@ -99,4 +101,58 @@ fresh() { # NAME FIXTURE: copy a fixture folder to $work/NAME
 upload_calls() {
     sleep 0.5 # the client's backend reports its function statistics when it exits
     q -c "SELECT coalesce(sum(calls), 0) FROM pg_stat_user_functions WHERE schemaname = 'mig' AND funcname IN ('upload', 'upload_many')"
+}
+
+# --- exactly once (test/e2e/pooler.sh, hostile_files.sh) -----------------------------------------
+# A folder of migrations FROM..TO: V (three digits) creates table tV and writes one audit row, so
+# that an apply twice shows as two rows (its down script undoes both); SLOW: a pause in every 10th.
+audit_folder() { # DIR FROM TO [SLOW]
+    local i v
+    mkdir -p "$1"
+    for ((i = $2; i <= $3; i++)); do
+        v=$(printf '%03d' "$i")
+        { printf 'CREATE TABLE t%s (id int);\nINSERT INTO audit VALUES (%s);\n' "$v" "'$v'"
+            [ -n "${4:-}" ] && [ $((i % 10)) = 0 ] && printf 'SELECT pg_sleep(%s);\n' "$4"; } >"$1/${v}_m$v.up.sql"
+        printf 'DROP TABLE t%s;\nDELETE FROM audit WHERE v = %s;\n' "$v" "'$v'" >"$1/${v}_m$v.down.sql"
+    done
+}
+audit_db() { # NAME: newdb with the audit table
+    newdb "$1"
+    q -c "CREATE TABLE audit (v text NOT NULL)"
+}
+# What must hold after every trial: each migration applied exactly once or not at all (for the
+# m* ones of audit_folder: its audit row and its table; for all: mig.status, mig.applied and
+# mig.log agree), no lock on mig.state, no backend left in a transaction or running (a pooler's
+# idle ones stay). Prints what disagrees (nothing when all agree).
+disagreements() {
+    local i
+    for i in $(seq 50); do # a client's transaction ends a moment after it exits
+        [ "$(q -c "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'")" = 0 ] && break
+        sleep 0.1
+    done
+    q <<'SQL'
+WITH s AS (SELECT version, name, state FROM mig.status()),
+ap AS (SELECT version FROM s WHERE state = 'applied' AND name ~ '^m'),
+au AS (SELECT v, count(*) n FROM audit GROUP BY v),
+tb AS (SELECT substr(relname, 2) v FROM pg_class WHERE relkind = 'r' AND relname ~ '^t[0-9]{3}$'
+       AND relnamespace = 'public'::regnamespace),
+lg AS (SELECT version, count(*) FILTER (WHERE action = 'apply') - count(*) FILTER (WHERE action = 'rollback') net
+       FROM mig.log GROUP BY version)
+SELECT 'audit rows ' || n || ' for ' || v FROM au WHERE n > 1
+UNION ALL SELECT 'audit row, not applied: ' || v FROM au WHERE v NOT IN (SELECT version FROM ap)
+UNION ALL SELECT 'applied, no audit row: ' || version FROM ap WHERE version NOT IN (SELECT v FROM au)
+UNION ALL SELECT 'table, not applied: t' || v FROM tb WHERE v NOT IN (SELECT version FROM ap)
+UNION ALL SELECT 'applied, no table: ' || version FROM ap WHERE version NOT IN (SELECT v FROM tb)
+UNION ALL SELECT 'mig.log apply - rollback = ' || coalesce(lg.net, 0) || ' for ' || s.version || ' (' || s.state || ')'
+    FROM s LEFT JOIN lg USING (version)
+    WHERE coalesce(lg.net, 0) <> CASE WHEN s.state = 'applied' THEN 1 ELSE 0 END
+UNION ALL SELECT 'state ' || state || ': ' || version FROM s WHERE state NOT IN ('applied', 'pending')
+UNION ALL SELECT 'mig.applied complete ' || (SELECT count(*) FROM mig.applied WHERE complete)
+    || ', status applied ' || (SELECT count(*) FROM s WHERE state = 'applied')
+    WHERE (SELECT count(*) FROM mig.applied WHERE complete) <> (SELECT count(*) FROM s WHERE state = 'applied')
+UNION ALL SELECT 'lock left on mig.state by pid ' || pid FROM pg_locks
+    WHERE relation = 'mig.state'::regclass AND pid <> pg_backend_pid()
+UNION ALL SELECT 'backend left ' || state || ': ' || left(query, 60) FROM pg_stat_activity
+    WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle';
+SQL
 }
