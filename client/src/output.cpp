@@ -60,9 +60,9 @@ void error_line(const std::string &msg) {
 }
 
 void error_line(const std::string &msg, const std::vector<std::string> &detail) {
-    std::string text = fmt::format("{} {}\n", paint_err("error:", "1;31"), msg);
-    for (const auto &l : detail)
-        text += fmt::format("  {}\n", l);
+    std::string text = fmt::format("{} {}\n", paint_err("error:", "1;31"), printable(msg));
+    for (const auto &l : detail) // a diff's lines are the file's: escaped as a name is
+        text += fmt::format("  {}\n", printable(l));
     fmt::print(stderr, "{}", text);
     json_report::error(msg, fmt::format("{}", fmt::join(detail, "\n")));
 }

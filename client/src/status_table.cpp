@@ -218,10 +218,10 @@ void print_status_diffs(const std::vector<StatusLine> &lines) {
     for (const auto &l : lines) {
         if (l.diff.empty())
             continue;
-        out +=
-            fmt::format("\n{} {}: {} differs from what was applied:\n", l.version, l.name, l.file);
-        for (const auto &d : l.diff)
-            out += fmt::format("  {}\n", d);
+        out += fmt::format("\n{} {}: {} differs from what was applied:\n", l.version,
+                           printable(l.name), printable(l.file));
+        for (const auto &d : l.diff) // the file's lines: escaped as a name is
+            out += fmt::format("  {}\n", printable(d));
     }
     fmt::print("{}", out);
 }
