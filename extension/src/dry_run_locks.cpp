@@ -1,0 +1,132 @@
+// dry_run_locks.cpp: what a statement of the lock report locked (the lock manager's view of
+// this backend), and the relations it locked as they were before it. PG zone.
+#include "dry_run.hpp"
+
+namespace mig {
+
+static int compare_rellock(const void *a, const void *b) {
+    Oid x = ((const RelLock *)a)->relid, y = ((const RelLock *)b)->relid;
+    return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+// GetLockStatusData, not pg_locks: no SQL per statement, and no predicate locks to collect. It
+// copies the whole lock table (every backend's), briefly holding each partition's LWLock in
+// shared mode; docs/safety.md says what that costs.
+LockSet my_relation_locks() {
+    LockData *d = GetLockStatusData();
+    LockSet s;
+    s.items = (RelLock *)palloc(sizeof(RelLock) * (d->nelements > 0 ? d->nelements : 1));
+    s.n = 0;
+    for (int i = 0; i < d->nelements; i++) {
+        const LockInstanceData &l = d->locks[i];
+        if (l.pid != MyProcPid || l.holdMask == 0 || l.locktag.locktag_type != LOCKTAG_RELATION ||
+            l.locktag.locktag_lockmethodid != DEFAULT_LOCKMETHOD ||
+            l.locktag.locktag_field1 != MyDatabaseId ||
+            l.locktag.locktag_field2 < FirstNormalObjectId)
+            continue;
+        s.items[s.n++] = RelLock{l.locktag.locktag_field2, l.holdMask};
+    }
+    pfree(d->locks);
+    pfree(d);
+    qsort(s.items, s.n, sizeof(RelLock), compare_rellock);
+    int k = 0; // a relation can appear twice: a fast-path mode and a main-table mode
+    for (int i = 0; i < s.n; i++)
+        if (k > 0 && s.items[k - 1].relid == s.items[i].relid)
+            s.items[k - 1].mask |= s.items[i].mask;
+        else
+            s.items[k++] = s.items[i];
+    s.n = k;
+    return s;
+}
+
+LOCKMASK lock_mask_of(const LockSet &s, Oid relid) {
+    RelLock key{relid, 0};
+    const RelLock *hit =
+        (const RelLock *)bsearch(&key, s.items, s.n, sizeof(RelLock), compare_rellock);
+    return hit ? hit->mask : 0;
+}
+
+// The pg_class fields the report needs, as `snap` sees them.
+struct ClassRow {
+    NameData relname;
+    Oid relnamespace, relfilenode, reltablespace;
+    char relkind, relpersistence;
+    float4 reltuples;
+};
+
+static bool class_row(Oid relid, Snapshot snap, ClassRow *out) {
+    Relation rel = table_open(RelationRelationId, AccessShareLock);
+    ScanKeyData key;
+    ScanKeyInit(&key, Anum_pg_class_oid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(relid));
+    SysScanDesc scan = systable_beginscan(rel, ClassOidIndexId, true, snap, 1, &key);
+    HeapTuple tup = systable_getnext(scan);
+    bool found = HeapTupleIsValid(tup);
+    if (found && out) {
+        Form_pg_class c = (Form_pg_class)GETSTRUCT(tup);
+        out->relname = c->relname;
+        out->relnamespace = c->relnamespace;
+        out->relfilenode = c->relfilenode;
+        out->reltablespace = c->reltablespace;
+        out->relkind = c->relkind;
+        out->relpersistence = c->relpersistence;
+        out->reltuples = c->reltuples;
+    }
+    systable_endscan(scan);
+    table_close(rel, AccessShareLock);
+    return found;
+}
+
+// The size of the main fork of storage `relfilenode` now. A statement that rewrites or drops a
+// relation leaves its old storage in place until the transaction ends, so this is the size
+// before the statement unless the statement wrote into that storage itself (docs/safety.md).
+static int64 storage_size(const ClassRow &c) {
+    if (!RELKIND_HAS_STORAGE(c.relkind) || c.relfilenode == InvalidOid)
+        return -1;
+    RelFileNode node{c.reltablespace ? c.reltablespace : MyDatabaseTableSpace, MyDatabaseId,
+                     c.relfilenode};
+    SMgrRelation s =
+        smgropen(node, c.relpersistence == RELPERSISTENCE_TEMP ? BackendIdForTempRelations()
+                                                               : InvalidBackendId);
+    if (!smgrexists(s, MAIN_FORKNUM))
+        return 0;
+    return (int64)smgrnblocks(s, MAIN_FORKNUM) * BLCKSZ;
+}
+
+// The relfilenode the relation has now; InvalidOid when it is gone.
+static Oid current_relfilenode(Oid relid) {
+    HeapTuple tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+    if (!HeapTupleIsValid(tup))
+        return InvalidOid;
+    Oid node = ((Form_pg_class)GETSTRUCT(tup))->relfilenode;
+    ReleaseSysCache(tup);
+    return node;
+}
+
+void relation_before(Oid relid, Snapshot stmt_snap, Snapshot run_snap, RelBefore *out) {
+    ClassRow c;
+    memset(out, 0, sizeof *out);
+    out->size = -1;
+    out->rows = -1;
+    out->found = class_row(relid, stmt_snap, &c);
+    if (!out->found) {
+        c = ClassRow{};
+        if (!class_row(relid, GetCatalogSnapshot(RelationRelationId), &c))
+            return; // created and dropped by the statement
+        out->name =
+            quote_qualified_identifier(get_namespace_name(c.relnamespace), NameStr(c.relname));
+        out->toast = c.relnamespace == PG_TOAST_NAMESPACE;
+        out->relkind = c.relkind;
+        return;
+    }
+    const char *nsp = get_namespace_name(c.relnamespace); // NULL: dropped with its schema
+    out->name = quote_qualified_identifier(nsp ? nsp : "?", NameStr(c.relname));
+    out->toast = c.relnamespace == PG_TOAST_NAMESPACE;
+    out->relkind = c.relkind;
+    out->existed = class_row(relid, run_snap, nullptr);
+    out->size = storage_size(c);
+    out->rows = c.reltuples;
+    Oid now = current_relfilenode(relid);
+    out->rewrote = c.relfilenode != InvalidOid && now != InvalidOid && now != c.relfilenode;
+}
+
+} // namespace mig
