@@ -50,6 +50,9 @@ SELECT * FROM mig.dry_run('99');
 -- inside the caller's transaction, which continues
 BEGIN;
 SELECT count(*) > 0 FROM mig.dry_run('3');
+-- its locks went with its subtransaction: the caller's transaction holds none on the tables
+SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid()
+  AND relation IN ('dr_orders'::regclass, 'dr_customers'::regclass, 'mig.state'::regclass);
 SELECT to_regclass('dr_new');
 SELECT count(*) FROM mig.applied;
 COMMIT;

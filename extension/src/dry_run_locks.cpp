@@ -46,7 +46,7 @@ LOCKMASK lock_mask_of(const LockSet &s, Oid relid) {
     return hit ? hit->mask : 0;
 }
 
-// The pg_class fields the report needs, as `snap` sees them.
+// The pg_class fields the report needs, as `snap` sees them (NULL: the catalog as it is now).
 struct ClassRow {
     NameData relname;
     Oid relnamespace, relfilenode, reltablespace;
@@ -110,7 +110,7 @@ void relation_before(Oid relid, Snapshot stmt_snap, Snapshot run_snap, RelBefore
     out->found = class_row(relid, stmt_snap, &c);
     if (!out->found) {
         c = ClassRow{};
-        if (!class_row(relid, GetCatalogSnapshot(RelationRelationId), &c))
+        if (!class_row(relid, nullptr, &c))
             return; // created and dropped by the statement
         out->name =
             quote_qualified_identifier(get_namespace_name(c.relnamespace), NameStr(c.relname));
