@@ -197,6 +197,49 @@ static void run_in_subtransaction(RunState *st, char *sql, int start, int end, c
     CurrentResourceOwner = owner;
 }
 
+// The modes each mode conflicts with: PostgreSQL's table of lock conflicts for relations (the
+// documentation's "Conflicting Lock Modes"), which the lock manager does not export.
+static LOCKMASK conflicts_of(LOCKMODE m) {
+    static const LOCKMASK table[MaxLockMode + 1] = {
+        0,
+        LOCKBIT_ON(AccessExclusiveLock),                             // AccessShareLock
+        LOCKBIT_ON(ExclusiveLock) | LOCKBIT_ON(AccessExclusiveLock), // RowShareLock
+        LOCKBIT_ON(ShareLock) | LOCKBIT_ON(ShareRowExclusiveLock) |  // RowExclusiveLock
+            LOCKBIT_ON(ExclusiveLock) | LOCKBIT_ON(AccessExclusiveLock),
+        LOCKBIT_ON(ShareUpdateExclusiveLock) | LOCKBIT_ON(ShareLock) | // ShareUpdateExclusiveLock
+            LOCKBIT_ON(ShareRowExclusiveLock) | LOCKBIT_ON(ExclusiveLock) |
+            LOCKBIT_ON(AccessExclusiveLock),
+        LOCKBIT_ON(RowExclusiveLock) | LOCKBIT_ON(ShareUpdateExclusiveLock) | // ShareLock
+            LOCKBIT_ON(ShareRowExclusiveLock) | LOCKBIT_ON(ExclusiveLock) |
+            LOCKBIT_ON(AccessExclusiveLock),
+        LOCKBIT_ON(RowExclusiveLock) |
+            LOCKBIT_ON(ShareUpdateExclusiveLock) | // ShareRowExclusiveLock
+            LOCKBIT_ON(ShareLock) | LOCKBIT_ON(ShareRowExclusiveLock) | LOCKBIT_ON(ExclusiveLock) |
+            LOCKBIT_ON(AccessExclusiveLock),
+        LOCKBIT_ON(RowShareLock) | LOCKBIT_ON(RowExclusiveLock) | // ExclusiveLock
+            LOCKBIT_ON(ShareUpdateExclusiveLock) | LOCKBIT_ON(ShareLock) |
+            LOCKBIT_ON(ShareRowExclusiveLock) | LOCKBIT_ON(ExclusiveLock) |
+            LOCKBIT_ON(AccessExclusiveLock),
+        LOCKBIT_ON(AccessShareLock) | LOCKBIT_ON(RowShareLock) | // AccessExclusiveLock
+            LOCKBIT_ON(RowExclusiveLock) | LOCKBIT_ON(ShareUpdateExclusiveLock) |
+            LOCKBIT_ON(ShareLock) | LOCKBIT_ON(ShareRowExclusiveLock) | LOCKBIT_ON(ExclusiveLock) |
+            LOCKBIT_ON(AccessExclusiveLock)};
+    return m >= 0 && m <= MaxLockMode ? table[m] : 0;
+}
+
+// Of the modes a statement took (`taken`), those that make others wait where the modes held
+// before (`held`) did not: holding ACCESS EXCLUSIVE, a later ROW EXCLUSIVE changes nothing.
+static LOCKMASK new_blocking_modes(LOCKMASK taken, LOCKMASK held) {
+    LOCKMASK blocked = 0, out = 0;
+    for (LOCKMODE m = 1; m <= MaxLockMode; m++)
+        if (held & LOCKBIT_ON(m))
+            blocked |= conflicts_of(m);
+    for (LOCKMODE m = 1; m <= MaxLockMode; m++)
+        if ((taken & LOCKBIT_ON(m)) && (conflicts_of(m) & ~blocked))
+            out |= LOCKBIT_ON(m);
+    return out;
+}
+
 // The strongest of the modes in `mask`.
 static LOCKMODE strongest(LOCKMASK mask) {
     for (LOCKMODE m = MaxLockMode; m > 0; m--)
@@ -230,6 +273,8 @@ static void relation_row(RunState *st, const ReportRow &base, Oid relid, LOCKMAS
         row->flags |= kFlagRewrite;
     if (risky && relid == cls.target)
         row->flags |= cls.target_flags;
+    if (fresh == 0 && row->flags == 0)
+        st->report.n--; // a target without a new lock is listed only for its flags
     MemoryContextSwitchTo(old);
 }
 
@@ -241,7 +286,8 @@ static void statement_rows(RunState *st, const ReportRow &base, const StmtClass 
     int first = st->report.n;
     bool target_seen = false;
     for (int i = 0; i < now.n; i++) {
-        LOCKMASK fresh = now.items[i].mask & ~lock_mask_of(st->held, now.items[i].relid);
+        LOCKMASK held = lock_mask_of(st->held, now.items[i].relid);
+        LOCKMASK fresh = new_blocking_modes(now.items[i].mask & ~held, held);
         if (fresh == 0 && now.items[i].relid != cls.target)
             continue;
         target_seen = target_seen || now.items[i].relid == cls.target;

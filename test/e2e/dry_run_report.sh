@@ -21,7 +21,7 @@ printf 'CREATE TABLE audit_archive (LIKE audit);\nCOMMENT ON TABLE audit_archive
 # everything the report must leave as it was: pgmig's history, the schema, the data
 dr_state() {
     snap
-    pg_dump -s --no-comments -N mig "$PGDATABASE" 2>&1 | grep -v '^--'
+    pg_dump -s --no-comments -N mig "$PGDATABASE" 2>&1 | grep -vE '^--|^\\(un)?restrict '
     q -c "SELECT count(*), sum(cents) FROM payments" -c "SELECT count(*) FROM mig.migration"
 }
 before=$(dr_state)
@@ -34,8 +34,10 @@ row() { grep -E "$1" <<<"$out" | head -1; }
     bad "dry-run report: the rewrite's line" "$out"
 [[ "$(row '^001 ')" =~ CREATE\ TABLE\ audit.*AccessExclusiveLock\ +public\.audit\ +new ]] &&
     ok "dry-run report: a new table is new, and not flagged" || bad "dry-run report: the new table's line" "$out"
-grep -qE '^001 +2 +2 .*INSERT INTO audit.*RowExclusiveLock +public\.audit' <<<"$out" &&
-    ok "dry-run report: the second statement of a script, its line" || bad "dry-run report: statement 2 of 001" "$out"
+l=$(row '^001 +2 ')
+[[ $l =~ ^001\ +2\ +2\ .*INSERT\ INTO\ audit ]] && [[ $l != *Lock* ]] &&
+    ok "dry-run report: the second statement of a script, its line; no lock beyond ACCESS EXCLUSIVE held" ||
+    bad "dry-run report: statement 2 of 001" "$out"
 grep -qE 'public\.payments +[0-9.]+ [kM]B +20000 +validated-constraint' <<<"$out" &&
     ok "dry-run report: a validated foreign key is flagged on its table" || bad "dry-run report: the foreign key" "$out"
 grep -qE 'public\.accounts +[0-9.]+ [kM]B +5000 *$' <<<"$out" &&
@@ -110,7 +112,7 @@ expect_rc "dry-run report: up applies everything" 0
 printf 'ALTER TABLE payments ALTER COLUMN account_id SET NOT NULL;\n' >"$dr/008_not_null.up.sql"
 pg up --dry-run --fail-on=not-null-scan --dir "$dr"
 expect_rc "dry-run report: SET NOT NULL on a table with rows fails --fail-on=not-null-scan" 4
-grep -qE '^008 .*SET NOT NULL.*AccessExclusiveLock +public\.payments .*access-exclusive, not-null-scan' <<<"$out" &&
+grep -qE '^008 .*ALTER TABLE payments.*AccessExclusiveLock +public\.payments .*access-exclusive, not-null-scan' <<<"$out" &&
     ok "dry-run report: SET NOT NULL flagged" || bad "dry-run report: SET NOT NULL flagged" "$out"
 rm "$dr/008_not_null.up.sql" # the dry run uploaded nothing
 pg up --dry-run --fail-on=any --dir "$dr"
