@@ -35,6 +35,30 @@ void report_applied(const Context &ctx, Conn &c, const Folder &f, const std::str
     }
 }
 
+// The migrations the lock report ran, each with the sum of its statements' times: what
+// report_applied says, without running them a second time.
+void report_from_lock_report(const Context &ctx, const Folder &f,
+                             const std::vector<ReportStatement> &locks, nlohmann::json &report) {
+    for (size_t i = 0; i < locks.size();) {
+        const auto &first = locks[i];
+        double secs = 0;
+        for (; i < locks.size() && locks[i].version == first.version; ++i)
+            secs += locks[i].duration_s.value_or(0);
+        if (!first.executed)
+            continue; // reported by report_not_executed
+        const Migration *m = find_migration(f, first.version);
+        report.push_back({{"version", first.version},
+                          {"name", first.name},
+                          {"file", m ? m->up_file : ""},
+                          {"action", "apply"},
+                          {"transactional", true},
+                          {"duration_s", to_s(secs)}});
+        if (!ctx.opt.json && !ctx.opt.quiet)
+            fmt::print("would apply {} {} ({})\n", first.version, first.name,
+                       human_duration(secs));
+    }
+}
+
 // The plan's rows from `from` on, which a dry run cannot execute: after a non-transactional
 // migration, or after an enum label that would need a commit (enum_stop).
 void report_not_executed(const Context &ctx, const Folder &f, const std::vector<PlanRow> &plan,
@@ -113,7 +137,12 @@ int dry_run(const Context &ctx, Conn &c, const Folder &f, const std::vector<Plan
     std::vector<ReportStatement> locks;
     if (ran > 0) {
         locks = fetch_lock_report(c, f, plan[ran - 1].version);
-        report_applied(ctx, c, f, plan[ran - 1].version, report);
+        // the repeatables run after the migrations, on what they did: mig.apply runs them again
+        // (the lock report rolled its own run back); otherwise the report's times are the lines
+        if (!blocked && !repeatables.empty())
+            report_applied(ctx, c, f, plan[ran - 1].version, report);
+        else
+            report_from_lock_report(ctx, f, locks, report);
     }
     report_not_executed(ctx, f, plan, ran, blocked && runs && ts[0].ends_with_enum_label, report);
     if (!blocked)

@@ -64,8 +64,7 @@ static ReportRow *add_row(Report *r, const char *version, const char *name) {
 // What the whole run shares.
 struct RunState {
     Report report;
-    LockSet held;           // this backend's relation locks before the current statement
-    int held_cap;           // held.items' capacity
+    LockTracker locks;      // this backend's relation locks
     Snapshot run_snap;      // the catalog before the dry run
     MemoryContext out_cxt;  // the report's rows
     MemoryContext stmt_cxt; // reset after each statement
@@ -282,16 +281,16 @@ static void relation_row(RunState *st, const ReportRow &base, Oid relid, LOCKMAS
 // or one without a relation.
 static void statement_rows(RunState *st, const ReportRow &base, const StmtClass &cls,
                            Snapshot before) {
-    LockSet now = my_relation_locks();
+    LockChange *ch;
+    int n = lock_changes(&st->locks, &ch);
     int first = st->report.n;
     bool target_seen = false;
-    for (int i = 0; i < now.n; i++) {
-        LOCKMASK held = lock_mask_of(st->held, now.items[i].relid);
-        LOCKMASK fresh = new_blocking_modes(now.items[i].mask & ~held, held);
-        if (fresh == 0 && now.items[i].relid != cls.target)
+    for (int i = 0; i < n; i++) {
+        LOCKMASK fresh = new_blocking_modes(ch[i].now & ~ch[i].before, ch[i].before);
+        if (fresh == 0 && ch[i].relid != cls.target)
             continue;
-        target_seen = target_seen || now.items[i].relid == cls.target;
-        relation_row(st, base, now.items[i].relid, fresh, cls, before);
+        target_seen = target_seen || ch[i].relid == cls.target;
+        relation_row(st, base, ch[i].relid, fresh, cls, before);
     }
     if (OidIsValid(cls.target) && !target_seen)
         relation_row(st, base, cls.target, 0, cls, before);
@@ -300,13 +299,6 @@ static void statement_rows(RunState *st, const ReportRow &base, const StmtClass 
         *add_row(&st->report, base.version, base.name) = base;
         MemoryContextSwitchTo(old);
     }
-    if (now.n > st->held_cap) { // the locks are held to the end: the set only grows
-        st->held_cap = 2 * now.n;
-        pfree(st->held.items);
-        st->held.items = (RelLock *)MemoryContextAlloc(st->out_cxt, sizeof(RelLock) * st->held_cap);
-    }
-    memcpy(st->held.items, now.items, sizeof(RelLock) * now.n);
-    st->held.n = now.n;
 }
 
 static void run_statement(RunState *st, const Todo &t, char *sql, int start, int end, int stmt_no,
@@ -392,8 +384,7 @@ static void run_all(RunState *st, const Caller &caller, const char *key, const c
     if (runs >= spi::kLargeBatch)
         spi::drop_plans(); // as mig.apply: saved plans slow DDL down (spi.hpp)
     st->run_snap = RegisterSnapshot(GetLatestSnapshot());
-    st->held = my_relation_locks();
-    st->held_cap = st->held.n;
+    lock_tracker_init(&st->locks, st->out_cxt);
     for (int i = 0; i < runs; i++)
         run_migration(st, todo[i]);
     not_run_rows(st, todo, runs, n, runs > 0 && runs < n && todo[runs - 1].ok && ends_tx[runs - 1]);

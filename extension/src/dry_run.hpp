@@ -16,18 +16,19 @@ void dry_run_pg(ReturnSetInfo *rsi, const char *key, const char *target, bool tr
 
 // --- dry_run_locks.cpp -----------------------------------------------------------------------
 
-// This backend's locks on user relations of this database (relid >= FirstNormalObjectId), one
-// entry per relation with every mode held, in relid order.
-struct RelLock {
+// This backend's locks on user relations of this database (relid >= FirstNormalObjectId),
+// followed from statement to statement: lock_changes returns the relations whose modes changed
+// since the last call (or lock_tracker_init), with the modes held before and now.
+struct LockTracker {
+    HTAB *held; // relid -> HeldLock (dry_run_locks.cpp)
+    int stamp;  // calls so far
+};
+struct LockChange {
     Oid relid;
-    LOCKMASK mask;
+    LOCKMASK before, now;
 };
-struct LockSet {
-    RelLock *items;
-    int n;
-};
-LockSet my_relation_locks();
-LOCKMASK lock_mask_of(const LockSet &s, Oid relid);
+void lock_tracker_init(LockTracker *t, MemoryContext cxt);
+int lock_changes(LockTracker *t, LockChange **out);
 
 // A relation as it was before a statement (read with the snapshot taken before it).
 struct RelBefore {

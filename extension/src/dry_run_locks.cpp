@@ -4,19 +4,32 @@
 
 namespace mig {
 
-static int compare_rellock(const void *a, const void *b) {
-    Oid x = ((const RelLock *)a)->relid, y = ((const RelLock *)b)->relid;
-    return x < y ? -1 : (x > y ? 1 : 0);
+struct HeldLock {
+    Oid relid; // the key
+    LOCKMASK before, now;
+    int stamp; // the lock_changes call that last saw it
+};
+
+void lock_tracker_init(LockTracker *t, MemoryContext cxt) {
+    HASHCTL ctl;
+    memset(&ctl, 0, sizeof ctl);
+    ctl.keysize = sizeof(Oid);
+    ctl.entrysize = sizeof(HeldLock);
+    ctl.hcxt = cxt;
+    t->held = hash_create("pgmig held locks", 1024, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+    t->stamp = 0;
+    LockChange *ignored;
+    (void)lock_changes(t, &ignored); // what is held before anything runs
 }
 
-// GetLockStatusData, not pg_locks: no SQL per statement, and no predicate locks to collect. It
-// copies the whole lock table (every backend's), briefly holding each partition's LWLock in
-// shared mode; docs/safety.md says what that costs.
-LockSet my_relation_locks() {
+// GetLockStatusData, not pg_locks: no SQL per statement, no predicate locks. It copies the whole
+// lock table (every backend's), briefly holding each partition's LWLock in shared mode
+// (docs/safety.md). A relation can appear twice: a fast-path mode and a main-table one.
+int lock_changes(LockTracker *t, LockChange **out) {
     LockData *d = GetLockStatusData();
-    LockSet s;
-    s.items = (RelLock *)palloc(sizeof(RelLock) * (d->nelements > 0 ? d->nelements : 1));
-    s.n = 0;
+    Oid *touched = (Oid *)palloc(sizeof(Oid) * (d->nelements > 0 ? d->nelements : 1));
+    int ntouched = 0;
+    t->stamp++;
     for (int i = 0; i < d->nelements; i++) {
         const LockInstanceData &l = d->locks[i];
         if (l.pid != MyProcPid || l.holdMask == 0 || l.locktag.locktag_type != LOCKTAG_RELATION ||
@@ -24,26 +37,32 @@ LockSet my_relation_locks() {
             l.locktag.locktag_field1 != MyDatabaseId ||
             l.locktag.locktag_field2 < FirstNormalObjectId)
             continue;
-        s.items[s.n++] = RelLock{l.locktag.locktag_field2, l.holdMask};
+        Oid relid = l.locktag.locktag_field2;
+        bool found;
+        HeldLock *h = (HeldLock *)hash_search(t->held, &relid, HASH_ENTER, &found);
+        if (!found) {
+            h->before = 0;
+            h->stamp = 0;
+        }
+        if (h->stamp != t->stamp) {
+            h->stamp = t->stamp;
+            h->now = 0;
+            touched[ntouched++] = relid;
+        }
+        h->now |= l.holdMask;
     }
     pfree(d->locks);
     pfree(d);
-    qsort(s.items, s.n, sizeof(RelLock), compare_rellock);
-    int k = 0; // a relation can appear twice: a fast-path mode and a main-table mode
-    for (int i = 0; i < s.n; i++)
-        if (k > 0 && s.items[k - 1].relid == s.items[i].relid)
-            s.items[k - 1].mask |= s.items[i].mask;
-        else
-            s.items[k++] = s.items[i];
-    s.n = k;
-    return s;
-}
-
-LOCKMASK lock_mask_of(const LockSet &s, Oid relid) {
-    RelLock key{relid, 0};
-    const RelLock *hit =
-        (const RelLock *)bsearch(&key, s.items, s.n, sizeof(RelLock), compare_rellock);
-    return hit ? hit->mask : 0;
+    *out = (LockChange *)palloc(sizeof(LockChange) * (ntouched > 0 ? ntouched : 1));
+    int n = 0;
+    for (int i = 0; i < ntouched; i++) {
+        HeldLock *h = (HeldLock *)hash_search(t->held, &touched[i], HASH_FIND, nullptr);
+        if (h->now != h->before)
+            (*out)[n++] = LockChange{h->relid, h->before, h->now};
+        h->before = h->now;
+    }
+    pfree(touched);
+    return n;
 }
 
 // The pg_class fields the report needs, as `snap` sees them (NULL: the catalog as it is now).
