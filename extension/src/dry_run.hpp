@@ -18,7 +18,8 @@ void dry_run_pg(ReturnSetInfo *rsi, const char *key, const char *target, bool tr
 
 // This backend's locks on user relations of this database (relid >= FirstNormalObjectId),
 // followed from statement to statement: lock_changes returns the relations whose modes changed
-// since the last call (or lock_tracker_init), with the modes held before and now.
+// since the last call (or lock_tracker_init), with the modes held before and now, in relid
+// order.
 struct LockTracker {
     HTAB *held; // relid -> HeldLock (dry_run_locks.cpp)
     int stamp;  // calls so far

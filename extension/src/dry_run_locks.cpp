@@ -4,6 +4,11 @@
 
 namespace mig {
 
+static int compare_change(const void *a, const void *b) {
+    Oid x = ((const LockChange *)a)->relid, y = ((const LockChange *)b)->relid;
+    return x < y ? -1 : (x > y ? 1 : 0);
+}
+
 struct HeldLock {
     Oid relid; // the key
     LOCKMASK before, now;
@@ -62,6 +67,7 @@ int lock_changes(LockTracker *t, LockChange **out) {
         h->before = h->now;
     }
     pfree(touched);
+    qsort(*out, n, sizeof(LockChange), compare_change); // relid order: older relations first
     return n;
 }
 
