@@ -284,16 +284,16 @@ static void statement_rows(RunState *st, const ReportRow &base, const StmtClass 
     LockChange *ch;
     int n = lock_changes(&st->locks, &ch);
     int first = st->report.n;
-    bool target_seen = false;
+    bool target_changed = false;
+    for (int i = 0; i < n; i++)
+        target_changed = target_changed || ch[i].relid == cls.target;
+    if (OidIsValid(cls.target) && !target_changed) // its lock held already: listed first
+        relation_row(st, base, cls.target, 0, cls, before);
     for (int i = 0; i < n; i++) {
         LOCKMASK fresh = new_blocking_modes(ch[i].now & ~ch[i].before, ch[i].before);
-        if (fresh == 0 && ch[i].relid != cls.target)
-            continue;
-        target_seen = target_seen || ch[i].relid == cls.target;
-        relation_row(st, base, ch[i].relid, fresh, cls, before);
+        if (fresh != 0 || ch[i].relid == cls.target)
+            relation_row(st, base, ch[i].relid, fresh, cls, before);
     }
-    if (OidIsValid(cls.target) && !target_seen)
-        relation_row(st, base, cls.target, 0, cls, before);
     if (st->report.n == first) {
         MemoryContext old = MemoryContextSwitchTo(st->out_cxt);
         *add_row(&st->report, base.version, base.name) = base;
