@@ -54,8 +54,7 @@ void report_from_lock_report(const Context &ctx, const Folder &f,
                           {"transactional", true},
                           {"duration_s", to_s(secs)}});
         if (!ctx.opt.json && !ctx.opt.quiet)
-            fmt::print("would apply {} {} ({})\n", first.version, first.name,
-                       human_duration(secs));
+            fmt::print("would apply {} {} ({})\n", first.version, first.name, human_duration(secs));
     }
 }
 

@@ -1,3 +1,5 @@
+// The lock report of `up --dry-run`: --fail-on's list, mig.dry_run's rows by statement, the
+// flagged statements (lock_report.hpp; the table and the JSON: lock_report_render.cpp).
 #include "lock_report.hpp"
 
 #include "errors.hpp"
@@ -44,37 +46,34 @@ std::vector<std::string> split_commas(const std::string &s) {
     return out;
 }
 
+// "access-exclusive, rewrite, ..., any": what --fail-on accepts, for its errors.
+std::string known_flags() {
+    std::string names;
+    for (const auto &k : lock_report_flags())
+        names += k + ", ";
+    return names + "any";
+}
+
 } // namespace
 
 std::vector<std::string> parse_fail_on(const std::string &list) {
-    const auto &known = lock_report_flags();
     std::vector<std::string> wanted;
     for (const auto &part : split_commas(list)) {
         std::string name = trim(part);
         if (name.empty())
             continue;
-        if (name == "any") {
-            wanted = known;
-            continue;
-        }
-        if (!contains(known, name)) {
-            std::string names;
-            for (const auto &k : known)
-                names += k + ", ";
-            throw InputError(fmt::format("--fail-on: unknown flag \"{}\" (known: {}any)", name,
-                                         names));
-        }
-        add_unique(wanted, name);
+        if (name == "any")
+            wanted = lock_report_flags();
+        else if (contains(lock_report_flags(), name))
+            add_unique(wanted, name);
+        else
+            throw InputError(
+                fmt::format("--fail-on: unknown flag \"{}\" (known: {})", name, known_flags()));
     }
     if (wanted.empty())
-        throw InputError("--fail-on: no flag given (known: " + [&] {
-            std::string names;
-            for (const auto &k : known)
-                names += k + ", ";
-            return names;
-        }() + "any)");
+        throw InputError("--fail-on: no flag given (known: " + known_flags() + ")");
     std::vector<std::string> ordered; // in the report's order
-    for (const auto &k : known)
+    for (const auto &k : lock_report_flags())
         if (contains(wanted, k))
             ordered.push_back(k);
     return ordered;
@@ -89,8 +88,24 @@ const char *const kDryRunSql =
 namespace {
 
 enum Col {
-    kVersion, kName, kStmtNo, kLine, kTag, kStatement, kExecuted, kRowsAffected, kDuration,
-    kRelation, kLockMode, kExisted, kRelSize, kRelRows, kRewrote, kFlags, kHints, kNote
+    kVersion,
+    kName,
+    kStmtNo,
+    kLine,
+    kTag,
+    kStatement,
+    kExecuted,
+    kRowsAffected,
+    kDuration,
+    kRelation,
+    kLockMode,
+    kExisted,
+    kRelSize,
+    kRelRows,
+    kRewrote,
+    kFlags,
+    kHints,
+    kNote
 };
 
 std::optional<long> opt_long(const Result &r, int row, int col) {
@@ -192,9 +207,8 @@ std::string human_size(long bytes) {
     return fmt::format("{:.1f} {}", v, units[u]);
 }
 
-std::vector<const ReportStatement *>
-failing_statements(const std::vector<ReportStatement> &report,
-                   const std::vector<std::string> &fail_on) {
+std::vector<const ReportStatement *> failing_statements(const std::vector<ReportStatement> &report,
+                                                        const std::vector<std::string> &fail_on) {
     std::vector<const ReportStatement *> out;
     for (const auto &s : report)
         if (std::any_of(s.flags.begin(), s.flags.end(),

@@ -23,10 +23,10 @@ std::vector<std::string> parse_fail_on(const std::string &list);
 // A relation one statement locked (or the table its flags are about, lock empty then).
 struct LockedRelation {
     std::string relation;
-    std::string lock;            // e.g. AccessExclusiveLock; empty: no new lock
-    bool existed = false;        // existed before the dry run
-    std::optional<long> size;    // bytes before the statement; none: no storage, or new
-    std::optional<double> rows;  // pg_class.reltuples before it; none: unknown
+    std::string lock;           // e.g. AccessExclusiveLock; empty: no new lock
+    bool existed = false;       // existed before the dry run
+    std::optional<long> size;   // bytes before the statement; none: no storage, or new
+    std::optional<double> rows; // pg_class.reltuples before it; none: unknown
     bool rewrote = false;
     std::vector<std::string> flags;
 };
@@ -39,9 +39,9 @@ struct ReportStatement {
     std::optional<long> rows_affected;
     std::optional<double> duration_s;
     std::vector<LockedRelation> locks;
-    std::vector<std::string> flags;                          // every flag of its relations
+    std::vector<std::string> flags;                         // every flag of its relations
     std::vector<std::pair<std::string, std::string>> hints; // flag -> safer pattern
-    std::string note;                                        // why it did not run
+    std::string note;                                       // why it did not run
 };
 
 // mig.dry_run's columns, as fetch_lock_report asks for them (durations in seconds).
@@ -49,8 +49,8 @@ extern const char *const kDryRunSql;
 
 // mig.dry_run's rows (kDryRunSql's columns) grouped by statement, in order. `file_of` names
 // the up file of a version ("" when unknown).
-std::vector<ReportStatement> group_report(const Result &r,
-                                          const std::function<std::string(const std::string &)> &file_of);
+std::vector<ReportStatement>
+group_report(const Result &r, const std::function<std::string(const std::string &)> &file_of);
 
 // The table `up --dry-run` prints, then each flagged statement with its safer patterns.
 std::string render_lock_report(const std::vector<ReportStatement> &report);

@@ -30,7 +30,7 @@ std::string joined(const std::vector<std::string> &v) {
 
 using Line = std::vector<std::string>; // one cell per column
 
-const Line kHeader = {"VERSION", "STMT", "LINE",  "TIME",    "STATEMENT", "LOCK",
+const Line kHeader = {"VERSION",  "STMT", "LINE", "TIME",    "STATEMENT", "LOCK",
                       "RELATION", "SIZE", "ROWS", "REWRITE", "FLAGS"};
 
 std::string size_cell(const LockedRelation &l) {
@@ -52,7 +52,12 @@ void statement_lines(const ReportStatement &s, std::vector<Line> &out) {
                   s.line ? std::to_string(*s.line) : "",
                   s.duration_s ? human_duration(*s.duration_s) : "",
                   s.executed ? clip(s.statement, kStatementWidth) : "(" + s.note + ")",
-                  "", "", "", "", "", ""};
+                  "",
+                  "",
+                  "",
+                  "",
+                  "",
+                  ""};
     if (s.locks.empty()) {
         first[10] = joined(s.flags);
         out.push_back(first);

@@ -52,8 +52,8 @@ Result dry_run_rows(const std::vector<std::vector<const char *>> &rows) {
     for (size_t i = 0; i < rows.size(); ++i)
         for (size_t c = 0; c < 18; ++c) {
             const char *v = rows[i][c];
-            EXPECT_EQ(PQsetvalue(r, static_cast<int>(i), static_cast<int>(c),
-                                 const_cast<char *>(v), v ? static_cast<int>(std::strlen(v)) : -1),
+            EXPECT_EQ(PQsetvalue(r, static_cast<int>(i), static_cast<int>(c), const_cast<char *>(v),
+                                 v ? static_cast<int>(std::strlen(v)) : -1),
                       1);
         }
     return Result(r);
@@ -71,8 +71,8 @@ std::vector<ReportStatement> sample() {
         {"2", "retype", "1", "3", "ALTER TABLE", "ALTER TABLE t ALTER COLUMN a TYPE bigint", "t",
          "0", "0.0123", "public.t_pkey", "AccessExclusiveLock", "t", "40960", "-1", "t",
          "access-exclusive", "[\"blocks, \\\"all\\\"\"]", nullptr},
-        {"2", "retype", "2", "4", "INSERT", "INSERT INTO t VALUES (1)", "t", "1", "0.0001",
-         nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, "", "[]", nullptr},
+        {"2", "retype", "2", "4", "INSERT", "INSERT INTO t VALUES (1)", "t", "1", "0.0001", nullptr,
+         nullptr, nullptr, nullptr, nullptr, nullptr, "", "[]", nullptr},
         {"3", "later", nullptr, nullptr, nullptr, nullptr, "f", nullptr, nullptr, nullptr, nullptr,
          nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, "not executed: after it"},
     });
