@@ -436,7 +436,9 @@ void dry_run_pg(ReturnSetInfo *rsi, const char *key, const char *target, bool tr
     Caller caller = capture_caller();
     RunState st{};
     st.out_cxt = cxt;
+    // NOLINTBEGIN(bugprone-implicit-widening-of-multiplication-result)
     st.stmt_cxt = AllocSetContextCreate(cxt, "pgmig dry run statement", ALLOCSET_DEFAULT_SIZES);
+    // NOLINTEND(bugprone-implicit-widening-of-multiplication-result)
     Datum zero[2] = {Int32GetDatum(0), Int32GetDatum(0)};
     st.range = construct_array(zero, 2, INT4OID, 4, true, TYPALIGN_INT);
     // Everything, the deploy lock included, happens in this subtransaction, rolled back at the

@@ -58,8 +58,10 @@ void classify_statement(const char *stmt, int len, StmtClass *out) {
     *out = StmtClass{nullptr, InvalidOid, 0, false};
     if (len >= kClassifyMaxBytes)
         return;
+    // NOLINTBEGIN(bugprone-implicit-widening-of-multiplication-result)
     MemoryContext tmp =
         AllocSetContextCreate(CurrentMemoryContext, "pgmig classify", ALLOCSET_SMALL_SIZES);
+    // NOLINTEND(bugprone-implicit-widening-of-multiplication-result)
     MemoryContext old = MemoryContextSwitchTo(tmp);
     List *raw = raw_parser(stmt, RAW_PARSE_DEFAULT);
     if (raw != NIL) {
