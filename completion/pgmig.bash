@@ -11,7 +11,7 @@ _pgmig_global="-d --dbname --dsn -h --host -p --port -U --username -W --password
 _pgmig_verb_options() {
     case $1 in
     init) echo "--no-db" ;;
-    up) echo "--to --dry-run --per-migration --strict --trust-uploads --ignore-other-tools --full" ;;
+    up) echo "--to --dry-run --fail-on --per-migration --strict --trust-uploads --ignore-other-tools --full" ;;
     down) echo "--to --batch --all --trust-uploads" ;;
     log) echo "--limit --verify" ;;
     validate) echo "--offline --strict --full" ;;
@@ -51,6 +51,10 @@ _pgmig() {
         return ;;
     --force)
         mapfile -t COMPREPLY < <(compgen -W "missing failed checksum all" -- "$cur")
+        return ;;
+    --fail-on)
+        mapfile -t COMPREPLY < <(compgen -W "access-exclusive rewrite validated-constraint
+            not-null-scan index-without-concurrently any" -- "$cur")
         return ;;
     -d | --dbname | --dsn | -h | --host | -p | --port | -U | --username | --to | --limit | \
         --lock-timeout | --statement-timeout | --lock-wait | --placeholder)

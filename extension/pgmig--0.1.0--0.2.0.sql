@@ -214,6 +214,15 @@ RETURNS SETOF record
 LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'mig_discard';
 COMMENT ON FUNCTION mig.discard(text) IS 'removes a pending (never applied) migration from mig.migration, so that nothing runs it; logged';
 
+CREATE FUNCTION mig.dry_run(target text DEFAULT NULL, trust_uploads boolean DEFAULT false,
+    OUT version text, OUT name text, OUT stmt_no int, OUT line int, OUT tag text,
+    OUT statement text, OUT executed boolean, OUT rows_affected bigint, OUT duration interval,
+    OUT relation text, OUT lock_mode text, OUT existed boolean, OUT rel_size bigint,
+    OUT rel_rows real, OUT rewrote boolean, OUT flags text[], OUT hints text[], OUT note text)
+RETURNS SETOF record
+LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'mig_dry_run';
+COMMENT ON FUNCTION mig.dry_run(text, boolean) IS 'the lock report: runs the pending migrations up to target statement by statement, reports the locks, sizes, rewrites and risky statements, and rolls everything back';
+
 CREATE FUNCTION mig.adopt(versions text[], source text,
     OUT version text, OUT name text, OUT action text, OUT batch int, OUT duration interval)
 RETURNS SETOF record

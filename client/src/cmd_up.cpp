@@ -1,10 +1,11 @@
-// pgmig up [--to V] [--dry-run] [--per-migration]
+// pgmig up [--to V] [--dry-run [--fail-on LIST]] [--per-migration]
 #include "adopt/detect.hpp"
 #include "commands.hpp"
 #include "edit_diff.hpp"
 #include "deploy.hpp"
 #include "errors.hpp"
 #include "layouts/scripts.hpp"
+#include "lock_report.hpp"
 #include "trace.hpp"
 #include "version.hpp"
 #include "vouch.hpp"
@@ -26,6 +27,7 @@ struct UpOptions {
     bool per_migration = false;
     bool trust_uploads = false;
     bool strict = false;
+    std::string fail_on; // --fail-on, as given
 };
 
 // What the connection thread hands over: the connection, mig.status(), and whether it took the
@@ -170,6 +172,8 @@ DeployOptions deploy_options(const Context &ctx, const UpOptions &o, const Folde
         throw;
     }
     d.dry_run = o.dry_run;
+    if (!o.fail_on.empty())
+        d.fail_on = parse_fail_on(o.fail_on);
     d.per_migration = o.per_migration;
     d.strict = o.strict || ctx.env.strict.value_or(false);
     return d;
@@ -179,6 +183,8 @@ int run_up(Context &ctx, const UpOptions &o) {
     // A second thread connects (connect_and_lock) while this one lists the folder and reads
     // ahead. Bad input still stops everything before anything is changed.
     trace("up: start");
+    if (!o.fail_on.empty())
+        (void)parse_fail_on(o.fail_on); // a bad list stops everything before it begins
     std::promise<Versions> listed;
     Shared sh;
     const bool may_lock = !(ctx.env.require_yes && !ctx.opt.yes);
@@ -210,8 +216,14 @@ Command register_up(CLI::App &app) {
     auto o = std::make_shared<UpOptions>();
     auto *sub = app.add_subcommand("up", "upload what is new and apply every pending migration");
     sub->add_option("--to", o->to, "apply up to and including this version");
-    sub->add_flag("--dry-run", o->dry_run,
-                  "really run the migrations in a transaction, report, and roll back");
+    auto *dry = sub->add_flag("--dry-run", o->dry_run,
+                              "really run the migrations in a transaction, report (with the locks "
+                              "each statement takes), and roll back");
+    sub->add_option("--fail-on", o->fail_on,
+                    "with --dry-run: exit 4 when a statement has one of these flags (comma-"
+                    "separated: access-exclusive, rewrite, validated-constraint, not-null-scan, "
+                    "index-without-concurrently, any)")
+        ->needs(dry);
     sub->add_flag("--per-migration", o->per_migration,
                   "commit after each migration (default: one transaction for everything)");
     sub->add_flag("--strict", o->strict,

@@ -208,7 +208,7 @@ std::optional<int> Deployer::next_transaction() {
     if (!uploaded_ && !uploads_.empty() && ctx_.opt.verbose > 0)
         fmt::print("uploaded {} migration(s)\n", uploads_.size());
     if (o_.dry_run) {
-        int rc = dry_run(ctx_, c_, f_, plan, sp_.repeatables, report_);
+        int rc = dry_run(ctx_, c_, f_, plan, sp_.repeatables, o_.fail_on, report_);
         save_cache_once();
         return rc;
     }

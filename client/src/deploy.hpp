@@ -22,6 +22,8 @@ namespace mig::client {
 struct DeployOptions {
     std::optional<std::string> target;
     bool dry_run = false;
+    // with dry_run: the lock report's flags that make the exit code EXIT_FLAGGED (--fail-on)
+    std::vector<std::string> fail_on;
     bool per_migration = false;
     // a down script that does not parse is refused at upload (else stored with its error and
     // warned about: docs/sql-api.md, "Broken down scripts")

@@ -4,6 +4,7 @@
 #include "errors_report.hpp"
 #include "folder_pairs.hpp"
 #include "json_report.hpp"
+#include "lock_report.hpp"
 #include "output.hpp"
 
 #include <cmath>
@@ -31,6 +32,29 @@ void report_applied(const Context &ctx, Conn &c, const Folder &f, const std::str
                           {"duration_s", to_s(secs)}});
         if (!ctx.opt.json && !ctx.opt.quiet)
             fmt::print("would apply {} {} ({})\n", r.str(k, 0), r.str(k, 1), human_duration(secs));
+    }
+}
+
+// The migrations the lock report ran, each with the sum of its statements' times: what
+// report_applied says, without running them a second time.
+void report_from_lock_report(const Context &ctx, const Folder &f,
+                             const std::vector<ReportStatement> &locks, nlohmann::json &report) {
+    for (size_t i = 0; i < locks.size();) {
+        const auto &first = locks[i];
+        double secs = 0;
+        for (; i < locks.size() && locks[i].version == first.version; ++i)
+            secs += locks[i].duration_s.value_or(0);
+        if (!first.executed)
+            continue; // reported by report_not_executed
+        const Migration *m = find_migration(f, first.version);
+        report.push_back({{"version", first.version},
+                          {"name", first.name},
+                          {"file", m ? m->up_file : ""},
+                          {"action", "apply"},
+                          {"transactional", true},
+                          {"duration_s", to_s(secs)}});
+        if (!ctx.opt.json && !ctx.opt.quiet)
+            fmt::print("would apply {} {} ({})\n", first.version, first.name, human_duration(secs));
     }
 }
 
@@ -72,10 +96,35 @@ void report_repeatables(const Context &ctx, Conn &c,
     }
 }
 
+// The lock report (mig.dry_run) of the migrations up to `version`: run and rolled back by the
+// server before they are applied again for the migrations' own report.
+std::vector<ReportStatement> fetch_lock_report(Conn &c, const Folder &f,
+                                               const std::string &version) {
+    auto r = c.exec(kDryRunSql, {version});
+    return group_report(r, [&f](const std::string &v) {
+        const Migration *m = find_migration(f, v);
+        return m ? m->up_file : std::string();
+    });
+}
+
+// What the lock report ends with: the table (or --json's "lock_report"), and --fail-on's verdict.
+int finish_lock_report(const Context &ctx, const std::vector<ReportStatement> &locks,
+                       const std::vector<std::string> &fail_on) {
+    if (ctx.opt.json)
+        json_report::set("lock_report", lock_report_json(locks, fail_on));
+    else if (!ctx.opt.quiet)
+        fmt::print("{}", render_lock_report(locks));
+    auto failing = failing_statements(locks, fail_on);
+    for (const auto *s : failing)
+        error_line("--fail-on: " + describe_statement(*s, fail_on));
+    return failing.empty() ? EXIT_OK : EXIT_FLAGGED;
+}
+
 } // namespace
 
 int dry_run(const Context &ctx, Conn &c, const Folder &f, const std::vector<PlanRow> &plan,
-            const std::vector<const Migration *> &repeatables, nlohmann::json &report) {
+            const std::vector<const Migration *> &repeatables,
+            const std::vector<std::string> &fail_on, nlohmann::json &report) {
     report = nlohmann::json::array(); // this attempt's (a lock timeout retries it)
     // What one transaction can run: the first transaction of the plan, unless it is a
     // non-transactional migration. Later ones may use an enum label added in it, which needs
@@ -84,17 +133,26 @@ int dry_run(const Context &ctx, Conn &c, const Folder &f, const std::vector<Plan
     bool runs = !ts.empty() && !ts[0].outside;
     size_t ran = runs ? ts[0].end : 0;
     bool blocked = ran < plan.size();
-    if (ran > 0)
-        report_applied(ctx, c, f, plan[ran - 1].version, report);
+    std::vector<ReportStatement> locks;
+    if (ran > 0) {
+        locks = fetch_lock_report(c, f, plan[ran - 1].version);
+        // the repeatables run after the migrations, on what they did: mig.apply runs them again
+        // (the lock report rolled its own run back); otherwise the report's times are the lines
+        if (!blocked && !repeatables.empty())
+            report_applied(ctx, c, f, plan[ran - 1].version, report);
+        else
+            report_from_lock_report(ctx, f, locks, report);
+    }
     report_not_executed(ctx, f, plan, ran, blocked && runs && ts[0].ends_with_enum_label, report);
     if (!blocked)
         report_repeatables(ctx, c, repeatables, report);
     c.exec("ROLLBACK");
     if (ctx.opt.json)
         dry_run_to_json(report);
-    else if (!ctx.opt.quiet)
+    int rc = finish_lock_report(ctx, locks, fail_on);
+    if (!ctx.opt.json && !ctx.opt.quiet)
         fmt::print("dry run: rolled back, nothing changed\n");
-    return EXIT_OK;
+    return rc;
 }
 
 void dry_run_to_json(const nlohmann::json &report) {

@@ -32,9 +32,11 @@ std::vector<PlanRow> upload_and_plan(Conn &c, Folder &f, const std::vector<Uploa
 std::pair<bool, double> apply_repeatable(Conn &c, const Migration &r);
 
 // `up --dry-run` in the open transaction: runs what one transaction can, reports every
-// migration (`report` gets the JSON rows), rolls back. Returns the exit code.
+// migration (`report` gets the JSON rows) and the lock report of its statements (mig.dry_run),
+// rolls back. Returns the exit code: EXIT_FLAGGED when a statement has a flag of `fail_on`.
 int dry_run(const Context &ctx, Conn &c, const Folder &f, const std::vector<PlanRow> &plan,
-            const std::vector<const Migration *> &repeatables, nlohmann::json &report);
+            const std::vector<const Migration *> &repeatables,
+            const std::vector<std::string> &fail_on, nlohmann::json &report);
 
 // `up --dry-run --json`: the report's migrations (so far, when it failed) and "dry_run".
 void dry_run_to_json(const nlohmann::json &report);

@@ -26,7 +26,8 @@ const char *kFooter = R"(Exit codes:
   1    a migration failed (SQL error; its transaction was rolled back)
   2    usage or input error (bad files, edited applied migration, missing down script, ...)
   3    cannot connect, or the deploy lock was not obtained in time
-  4    status --exit-code: a migration is pending, new, modified, missing or failed
+  4    status --exit-code: a migration is pending, new, modified, missing or failed;
+       up --dry-run --fail-on: a statement has a flag of the list
   130  interrupted by SIGINT, 143 by SIGTERM (the running statement cancelled, rolled back)
 Environment: PGMIG_DSN, DATABASE_URL, PG* (libpq), PGMIG_CONFIG, NO_COLOR.
 Global options may come before or after the verb. See docs/cli.md.)";

@@ -22,7 +22,7 @@ void TextWalker::advance_to(int target) {
     }
 }
 
-static int skip_space_and_comments(const char *s, int i, int len) {
+int skip_space_and_comments(const char *s, int i, int len) {
     for (;;) {
         while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' ||
                            s[i] == '\f' || s[i] == '\v'))

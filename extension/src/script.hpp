@@ -81,6 +81,10 @@ void last_error_position(int *line, int *col);
 void decorate_script_error(ErrorData *ed, const char *sql, const char *stmt, int stmt_start,
                            int cursor_pos, const ScriptSite &site);
 
+// The byte offset of the first token at or after `i` in s[0, len): whitespace and comments
+// (`--`, nested `/* */`) skipped.
+int skip_space_and_comments(const char *s, int i, int len);
+
 // Statement byte ranges as a flat int4[] (start0, end0, start1, end1, ...) of what runs of the
 // script: every statement, or for a script wrapped in its own BEGIN/COMMIT its body's statements
 // (possibly none). NULL when the script runs whole (at most one statement, not wrapped).

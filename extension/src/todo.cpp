@@ -21,7 +21,7 @@ int new_batch() {
 }
 
 // What runs is what was checked: the stored text must still hash to its stored checksum.
-static void verify_checksum(const Todo *t, const char *sql) {
+void verify_checksum(const Todo *t, const char *sql) {
     char actual[65];
     sha256_hex(sql, strlen(sql), actual);
     char *expected = TextDatumGetCString(t->checksum);

@@ -33,6 +33,9 @@ struct Todo {
 // verifies that the text is the one whose checksum was stored (PM012 otherwise).
 void run_todos(Todo *todo, int n);
 
+// PM012 unless `sql` hashes to the checksum stored with it (what runs is what was checked).
+void verify_checksum(const Todo *t, const char *sql);
+
 // One row (version, name, action, batch, duration) of mig.apply's / mig.rollback's result.
 // batch < 0 and us < 0 are NULL.
 void put_row(ReturnSetInfo *rsi, const char *version, const char *name, const char *action,

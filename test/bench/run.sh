@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make bench`: the performance benchmark (docs/performance.md: workloads W1-W6 and their targets).
+# `make bench`: the performance benchmark (docs/performance.md: workloads W1-W7 and their targets).
 #
 #   test/bench/run.sh [--smoke] [--reps N] [--only W1,W3,...] [--keep] [--disk]
 #
@@ -26,7 +26,7 @@ source "$here/gen.sh"
 
 smoke=0
 reps=
-only=W1,W2,W3,W4,W5,W6
+only=W1,W2,W3,W4,W5,W6,W7
 keep=0
 on_disk=0
 while [ $# -gt 0 ]; do
@@ -446,9 +446,37 @@ w6() {
     done
 }
 
+# W7: the lock report (docs/safety.md) of W1, `up --dry-run`, against a plain `up` of the same
+# folder; the two alternate which runs first
+w7() {
+    local rep tool ok tools
+    for rep in $(seq "$warm" "$reps"); do
+        tools="pgmig report"
+        [ $((rep % 2)) = 0 ] && tools="report pgmig"
+        for tool in $tools; do
+            rc=skipped db=b_none log=$logs/none
+            case $tool in
+            pgmig) pgmig_ok && run W7 pgmig "$rep" tmpl_ext -- "$PGMIG" -d "dbname=@DB@" up --dir "$work/w1" ;;
+            report) pgmig_ok && run W7 report "$rep" tmpl_ext -- "$PGMIG" -d "dbname=@DB@" up --dry-run --dir "$work/w1" ;;
+            esac
+            ok=0
+            if [ "$rc" = 0 ]; then
+                case $tool in
+                pgmig) [ "$(count_tables w1)" = "$N1" ] && ok=1 ;;
+                report) [ "$(count_tables w1)" = 0 ] && grep -q '^lock report' "$log.out" &&
+                    [ "$(grep -c '^would apply' "$log.out")" = "$N1" ] && ok=1 ;;
+                esac
+            fi
+            [ "$rep" = 1 ] && check "W7 $tool: $([ $tool = report ] && echo "lock report of $N1 migrations, nothing left" || echo "$N1 migrations applied")" $ok "rc=$rc $(err_of)"
+            [ "$rep" != 1 ] && [ $ok = 0 ] && [ "$rc" != skipped ] && check "W7 $tool rep $rep" 0 "rc=$rc $(err_of)"
+            finish_run
+        done
+    done
+}
+
 t_start=$(date +%s)
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
-for w in W1 W2 W3 W4 W5 W6; do
+for w in W1 W2 W3 W4 W5 W6 W7; do
     wanted $w || continue
     echo "== $w"
     t0=$(date +%s)
@@ -476,9 +504,9 @@ get() { # W tool field(3=wall 4=rss 5=hwm 6=runs 7=bad)
 ratio() { [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b }'; }
 # median over repetitions of pgmig's wall time / the floor's in the same repetition: the two ran
 # back to back, so a machine that got slower or faster between repetitions cancels out
-paired() { # W
-    awk -F'\t' -v w="$1" '$1 == w && $7 == 0 && ($2 == "pgmig" || $2 == "floor") { t[$2, $3] = $4; reps[$3] = 1 }
-        END { n = 0; for (r in reps) if (t["pgmig", r] > 0 && t["floor", r] > 0) v[++n] = t["pgmig", r] / t["floor", r]
+paired() { # W [TOOL BASE]: TOOL / BASE (default pgmig / floor)
+    awk -F'\t' -v w="$1" -v a="${2:-pgmig}" -v b="${3:-floor}" '$1 == w && $7 == 0 && ($2 == a || $2 == b) { t[$2, $3] = $4; reps[$3] = 1 }
+        END { n = 0; for (r in reps) if (t[a, r] > 0 && t[b, r] > 0) v[++n] = t[a, r] / t[b, r]
               for (i = 2; i <= n; i++) { x = v[i]; for (j = i - 1; j >= 1 && v[j] > x; j--) v[j + 1] = v[j]; v[j + 1] = x }
               if (n) printf "%.2f", n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }' "$results"
 }
@@ -515,6 +543,13 @@ for w in W1 W2 W3 W4 W5 W6; do
     case $w in W1 | W3 | W4 | W5) pr=$(paired "$w") ;; esac
     printf "$fmt" "$w" "$what" "${p:--}" "${s:--}" "${f:--}" "${rp:--}" "${pr:--}" "${rs:--}" "$target" "$verdict" "$mem"
 done
+if wanted W7; then
+    p=$(get W7 report 3) u=$(get W7 pgmig 3)
+    r7=$(ratio "$p" "$u") pr=$(paired W7 report pgmig)
+    if [ $smoke = 1 ]; then verdict="-"; elif [ -z "$r7" ]; then verdict="no data"; elif le "$r7" 3; then verdict="met"; else verdict="NOT met"; fi
+    printf 'W7  lock report: up --dry-run of W1 %8s s, plain up %s s: ratio %s (paired %s), target <= 3 x up: %s\n' \
+        "${p:--}" "${u:--}" "${r7:--}" "${pr:--}" "$verdict"
+fi
 echo "pg/flr: ratio of the medians (the verdict); paired: median of each repetition's pgmig / floor (the two ran back to back)"
 echo "[1] psql and floor columns: connect + SELECT 1 (the bare minimum), for comparison"
 echo "[2] psql: psql -X -c 'SELECT * FROM mig.status()' (most of it is psql formatting 10,000 rows); floor: the same query by one PQexec, which the target judges"
