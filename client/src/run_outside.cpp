@@ -92,14 +92,17 @@ std::string activity_comment(const Script &s, const Statement &st, size_t total)
     return c;
 }
 
-// Runs one statement and records it done (retrying after a lock timeout).
+// Runs one statement and records it done. A lock timeout runs the statement again (it is its
+// own transaction: nothing else runs twice), within --lock-retries and --lock-wait-max.
 void run_statement(const Context &ctx, Conn &c, const Script &s, const Statement &st,
                    size_t total) {
-    with_lock_retry(
-        c, fmt::format("connection lost while running migration {}", s.version),
-        [&](const PgError &, int) {
-            return fmt::format("lock timeout in migration {} statement {}; retrying", s.version,
-                               st.no);
+    with_statement_retry(
+        c, ctx.lock_policy(), fmt::format("connection lost while running migration {}", s.version),
+        [&](const PgError &, int retry, double wait) {
+            return fmt::format("lock timeout in migration {} {} statement {} of {} (attempt {} of "
+                               "{}); retrying in {:.2f} s",
+                               s.version, s.dir(), st.no, total, retry,
+                               ctx.lock_policy().retries + 1, wait);
         },
         [&] {
             auto t0 = Clock::now();

@@ -39,6 +39,9 @@ extern "C" {
 #include "parser/parser.h"
 #include "parser/scanner.h"
 #include "common/keywords.h"
+#include "common/pg_prng.h"
+#include "nodes/nodeFuncs.h"
+#include "storage/latch.h"
 #include "storage/lmgr.h"
 #include "storage/proc.h"
 #include "tcop/utility.h"
@@ -57,8 +60,10 @@ extern "C" {
 #include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/relcache.h"
+#include "utils/resowner.h"
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 #include "utils/typcache.h"
+#include "utils/wait_event.h"
 }
 #pragma GCC diagnostic pop
