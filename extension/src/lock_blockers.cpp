@@ -23,7 +23,8 @@ static bool walk_query(Node *node, void *ctx) {
         add((List **)ctx, (RangeVar *)node);
         return false;
     }
-    return raw_expression_tree_walker(node, (bool (*)())walk_query, ctx);
+    // PG15 declares the walker as bool (*)(): cast through void (*)(), which matches any type
+    return raw_expression_tree_walker(node, (bool (*)())(void (*)())walk_query, ctx);
 }
 
 // The tables foreign keys among `elements` (ColumnDefs, Constraints) refer to.

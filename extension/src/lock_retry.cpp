@@ -7,6 +7,11 @@
 #include "spi.hpp"
 #include "todo.hpp"
 
+// The scanner's token codes: included here and in repair.cpp only (see there)
+extern "C" {
+#include "parser/gram.h"
+}
+
 namespace mig {
 
 static int g_lock_retries = 0;      // pgmig.lock_retries
@@ -31,8 +36,73 @@ void lock_retry_init() {
         nullptr);
 }
 
-bool lock_retry_wanted() {
-    return g_lock_retries > 0 && LockTimeout > 0;
+// The words after which a CREATE may name an existing relation (and lock it): a foreign key, a
+// LIKE or INHERITS source, a partition's parent, a typed table, CREATE TABLE AS, a sequence's
+// owner, a schema's own elements; and ATOMIC (a function body analysed at creation).
+static bool names_relation(const char *kind, const char *word) {
+    static const char *const kTable[] = {"references", "like",   "inherits", "partition",
+                                         "of",         "as",     "select",   "with",
+                                         "execute",    nullptr};
+    static const char *const kSequence[] = {"owned", nullptr};
+    static const char *const kSchema[] = {"create", "grant", nullptr};
+    const char *const *list = strcmp(kind, "table") == 0      ? kTable
+                              : strcmp(kind, "sequence") == 0 ? kSequence
+                              : strcmp(kind, "schema") == 0   ? kSchema
+                                                              : nullptr;
+    for (; list && *list; list++)
+        if (strcmp(word, *list) == 0)
+            return true;
+    return false;
+}
+
+// True for a statement that can only create objects, never wait for a lock another session
+// holds on an existing relation: CREATE [TEMP|UNLOGGED] TABLE / TYPE / DOMAIN / SCHEMA /
+// SEQUENCE with none of the words of names_relation. Decided by PostgreSQL's scanner, not the
+// grammar (a few microseconds); anything else, or anything unsure, is false. Such statements
+// run without a subtransaction (docs/performance.md, "Lock retries"): a lock timeout in one
+// (a schema's lock, say) fails the migration as it would without retries.
+static bool creates_only(const char *stmt) {
+    if (pg_strncasecmp(stmt, "create", 6) != 0)
+        return false;
+    MemoryContext tmp =
+        AllocSetContextCreate(CurrentMemoryContext, "pgmig creates_only", ALLOCSET_SMALL_SIZES);
+    MemoryContext old = MemoryContextSwitchTo(tmp);
+    core_yy_extra_type extra;
+    core_yyscan_t sc = scanner_init(stmt, &extra, &ScanKeywords, ScanKeywordTokens);
+    const char *kind = nullptr;
+    bool only = false;
+    for (int i = 0;; i++) {
+        core_YYSTYPE lval;
+        YYLTYPE loc;
+        int code = core_yylex(&lval, &loc, sc);
+        if (code == 0 || code == ';') {
+            only = kind != nullptr;
+            break;
+        }
+        bool keyword = code >= ABORT_P; // gram.h: the keywords follow IDENT, SCONST, Op, ...
+        if (kind == nullptr) { // CREATE [OR REPLACE] [TEMP|TEMPORARY|UNLOGGED] kind
+            if (!keyword || i > 3)
+                break;
+            const char *w = lval.keyword;
+            if (strcmp(w, "table") == 0 || strcmp(w, "type") == 0 || strcmp(w, "domain") == 0 ||
+                strcmp(w, "schema") == 0 || strcmp(w, "sequence") == 0)
+                kind = w;
+            else if (strcmp(w, "create") != 0 && strcmp(w, "temp") != 0 &&
+                     strcmp(w, "temporary") != 0 && strcmp(w, "unlogged") != 0)
+                break;
+            continue;
+        }
+        if (keyword && names_relation(kind, lval.keyword))
+            break;
+    }
+    scanner_finish(sc);
+    MemoryContextSwitchTo(old);
+    MemoryContextDelete(tmp);
+    return only;
+}
+
+bool lock_retry_wanted(const char *stmt) {
+    return g_lock_retries > 0 && LockTimeout > 0 && !creates_only(stmt);
 }
 
 // Runs stmt in a subtransaction of its own (the pattern of PL/pgSQL's exec_stmt_block). A lock

@@ -17,9 +17,10 @@ namespace mig {
 // The settings pgmig.lock_retries and pgmig.lock_wait_max (from _PG_init).
 void lock_retry_init();
 
-// True when the next statement runs in a subtransaction: pgmig.lock_retries > 0 and
-// lock_timeout > 0 (read for every statement: a migration may SET lock_timeout).
-bool lock_retry_wanted();
+// True when statement `stmt` runs in a subtransaction: pgmig.lock_retries > 0, lock_timeout > 0
+// (read for every statement: a migration may SET lock_timeout), and stmt may wait for a lock on
+// an existing relation (a CREATE TABLE naming no other table cannot).
+bool lock_retry_wanted(const char *stmt);
 
 // SPI_execute(stmt) in a subtransaction, retried after lock timeouts as above; returns SPI's
 // result code. `stmt_no` (1-based) names the statement in the reports.

@@ -18,7 +18,7 @@ static void run_piece(char *sql, int start, int end, char saved, const ScriptSit
     MemoryContext cxt = CurrentMemoryContext;
     PG_TRY();
     {
-        int rc = lock_retry_wanted() ? execute_retrying(stmt, site, stmt_no)
+        int rc = lock_retry_wanted(stmt) ? execute_retrying(stmt, site, stmt_no)
                                      : SPI_execute(stmt, false, 0);
         if (rc == SPI_ERROR_TRANSACTION)
             ereport(ERROR,
