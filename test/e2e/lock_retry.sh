@@ -81,6 +81,27 @@ wait $holder
 pg up --lock-timeout 100ms --dir "$work/lr"
 expect_rc "lock give-up: applies once the lock is gone" 0
 
+# --- redo: the rollback and the apply in one transaction; the apply's statement is retried in it -
+newdb e_lockredo
+q -c 'CREATE TABLE app_t (id int)'
+mkdir -p "$work/lrredo"
+printf 'CREATE TABLE r_1 (id int);\n' >"$work/lrredo/1_a.up.sql"
+printf 'DROP TABLE r_1;\n' >"$work/lrredo/1_a.down.sql"
+printf 'CREATE TABLE r_2 (id int);\nALTER TABLE app_t ADD COLUMN IF NOT EXISTS x int;\n' >"$work/lrredo/2_b.up.sql"
+printf 'DROP TABLE r_2;\n' >"$work/lrredo/2_b.down.sql"
+pg up --dir "$work/lrredo"
+batch_before=$(q -c "SELECT batch FROM mig.status() WHERE version = '2'")
+PGAPPNAME=long_app psql -X -q -c 'BEGIN' -c 'SELECT count(*) FROM app_t' -c 'SELECT pg_sleep(1.2)' \
+    -c 'COMMIT' >/dev/null 2>&1 &
+holder=$!
+sleep 0.4
+pg redo --lock-timeout 150ms --lock-retries 100 --dir "$work/lrredo"
+wait $holder
+expect_rc "lock retry in redo: the apply's statement is retried inside the transaction" 0
+expect_err "lock retry in redo: it says so" "lock timeout in migration 2 \(b\), statement 2"
+expect_eq "lock retry in redo: rolled back and applied again" \
+    "$(q -c "SELECT batch > $batch_before FROM mig.status() WHERE version = '2'")" t
+
 # --- a non-transactional migration: the client retries its statement -----------------------------
 newdb e_locknontx
 q -c 'CREATE TABLE app_t (id int)'
