@@ -15,9 +15,9 @@ std::optional<double> setting_seconds(const std::string &setting) {
     char *end = nullptr;
     double v = std::strtod(s, &end);
     std::string unit(end);
-    unit.erase(std::remove_if(unit.begin(), unit.end(),
-                              [](unsigned char c) { return std::isspace(c); }),
-               unit.end());
+    unit.erase(
+        std::remove_if(unit.begin(), unit.end(), [](unsigned char c) { return std::isspace(c); }),
+        unit.end());
     static const struct {
         const char *name;
         double seconds;

@@ -8,8 +8,8 @@
 namespace mig::client {
 
 struct LockPolicy {
-    int retries = 10;         // --lock-retries: attempts after the first (0: none)
-    double wait_max = 60;     // --lock-wait-max in seconds (0: bounded by retries alone)
+    int retries = 10;     // --lock-retries: attempts after the first (0: none)
+    double wait_max = 60; // --lock-wait-max in seconds (0: bounded by retries alone)
     std::string wait_max_setting = "60s"; // as given, for pgmig.lock_wait_max
 };
 

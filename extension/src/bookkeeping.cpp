@@ -5,10 +5,10 @@
 
 namespace mig {
 
-static int g_depth = 0;                                      // open BookkeepingScopes
+static int g_depth = 0;                                           // open BookkeepingScopes
 static SubTransactionId g_outer_subxid = InvalidSubTransactionId; // where the outermost began
 
-static Caller g_caller;          // the last one captured (its strings live as long as the call)
+static Caller g_caller;            // the last one captured (its strings live as long as the call)
 static bool g_have_caller = false; // until the transaction ends
 
 Caller capture_caller() {

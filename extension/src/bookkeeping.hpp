@@ -14,7 +14,7 @@ namespace mig {
 // application_name left behind.
 struct Caller {
     Oid user;
-    Datum role;  // its name, as a `name` datum for the role columns
+    Datum role; // its name, as a `name` datum for the role columns
     char *application_name;
 };
 Caller capture_caller();

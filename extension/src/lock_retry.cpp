@@ -40,9 +40,8 @@ void lock_retry_init() {
 // LIKE or INHERITS source, a partition's parent, a typed table, CREATE TABLE AS, a sequence's
 // owner, a schema's own elements; and ATOMIC (a function body analysed at creation).
 static bool names_relation(const char *kind, const char *word) {
-    static const char *const kTable[] = {"references", "like",   "inherits", "partition",
-                                         "of",         "as",     "select",   "with",
-                                         "execute",    nullptr};
+    static const char *const kTable[] = {"references", "like",   "inherits", "partition", "of",
+                                         "as",         "select", "with",     "execute",   nullptr};
     static const char *const kSequence[] = {"owned", nullptr};
     static const char *const kSchema[] = {"create", "grant", nullptr};
     const char *const *list = strcmp(kind, "table") == 0      ? kTable
@@ -80,7 +79,7 @@ static bool creates_only(const char *stmt) {
             break;
         }
         bool keyword = code >= ABORT_P; // gram.h: the keywords follow IDENT, SCONST, Op, ...
-        if (kind == nullptr) { // CREATE [OR REPLACE] [TEMP|TEMPORARY|UNLOGGED] kind
+        if (kind == nullptr) {          // CREATE [OR REPLACE] [TEMP|TEMPORARY|UNLOGGED] kind
             if (!keyword || i > 3)
                 break;
             const char *w = lval.keyword;
@@ -215,11 +214,10 @@ static void report_retry(const char *what, int attempt_no, long next_ms, const c
 // The last lock timeout, with what was tried in its detail; keeps SQLSTATE 55P03.
 [[noreturn]] static void give_up(ErrorData *ed, int attempts, long elapsed_ms,
                                  const char *blockers) {
-    char *tried = psprintf(
-        "pgmig ran the statement %d time%s in %.1f s (pgmig.lock_retries = %d, "
-        "pgmig.lock_wait_max = %d ms); %s.",
-        attempts, attempts == 1 ? "" : "s", (double)elapsed_ms / 1000.0, g_lock_retries,
-        g_lock_wait_max, held_by(blockers));
+    char *tried = psprintf("pgmig ran the statement %d time%s in %.1f s (pgmig.lock_retries = %d, "
+                           "pgmig.lock_wait_max = %d ms); %s.",
+                           attempts, attempts == 1 ? "" : "s", (double)elapsed_ms / 1000.0,
+                           g_lock_retries, g_lock_wait_max, held_by(blockers));
     ed->detail = ed->detail ? psprintf("%s\n%s", ed->detail, tried) : tried;
     if (ed->hint == nullptr)
         ed->hint = pstrdup("Deploy again when the sessions named here are done, or allow more "
@@ -284,13 +282,14 @@ int begin_lock_directive(const char *sql, const ScriptSite &site) {
     int ms;
     const char *hint = nullptr;
     if (!parse_int(value, &ms, GUC_UNIT_MS, &hint) || ms < 0)
-        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                        errmsg("invalid -- %s%s in %s", kDirective, value,
-                               site.version ? psprintf("migration %s (%s)", site.version,
-                                                       site.name ? site.name : "")
-                                            : psprintf("repeatable migration %s",
-                                                       site.name ? site.name : "")),
-                        errhint("A time such as 5s, 500ms or 2min; 0 waits for ever.")));
+        ereport(
+            ERROR,
+            (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+             errmsg("invalid -- %s%s in %s", kDirective, value,
+                    site.version
+                        ? psprintf("migration %s (%s)", site.version, site.name ? site.name : "")
+                        : psprintf("repeatable migration %s", site.name ? site.name : "")),
+             errhint("A time such as 5s, 500ms or 2min; 0 waits for ever.")));
     int nest = NewGUCNestLevel();
     (void)set_config_option("lock_timeout", value, PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
                             true, 0, false);

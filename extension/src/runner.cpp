@@ -19,7 +19,7 @@ static void run_piece(char *sql, int start, int end, char saved, const ScriptSit
     PG_TRY();
     {
         int rc = lock_retry_wanted(stmt) ? execute_retrying(stmt, site, stmt_no)
-                                     : SPI_execute(stmt, false, 0);
+                                         : SPI_execute(stmt, false, 0);
         if (rc == SPI_ERROR_TRANSACTION)
             ereport(ERROR,
                     (errcode(kErrNonTransactional),

@@ -45,9 +45,10 @@ TEST(LockPolicy, BoundedByRetriesAndTotalWait) {
 }
 
 TEST(LockPolicy, TomlKeys) {
-    Config c = parse_config("lock_retries = 4\nlock_wait_max = \"30s\"\n[env.ci]\nlock_retries = 0\n"
-                            "lock_wait_max = 10\n",
-                            "pgmig.toml");
+    Config c =
+        parse_config("lock_retries = 4\nlock_wait_max = \"30s\"\n[env.ci]\nlock_retries = 0\n"
+                     "lock_wait_max = 10\n",
+                     "pgmig.toml");
     EXPECT_EQ(*c.base.lock_retries, 4);
     EXPECT_EQ(*c.base.lock_wait_max, "30s");
     EnvConfig ci = resolve_env(c, "ci");
