@@ -41,7 +41,7 @@ bool try_begin_locked(Conn &c, const Context &ctx) {
         {{"BEGIN", {}},
          {lock,
           {ctx.lock_timeout(), st.empty() ? std::nullopt : std::optional<std::string>(st),
-           std::to_string(lp.retries), lp.wait_max_setting}}}});
+           std::to_string(lp.retries), lp.wait_max_setting}}});
     if (rs.size() == 2 && rs[1].str(0, 0) == "t")
         return true;
     c.exec("ROLLBACK");
