@@ -126,3 +126,7 @@ SELECT t FROM lr_late;
 SELECT version, action FROM mig.apply('5', 'bad directive', '-- pgmig:lock-timeout=soon
 SELECT 1;');
 SELECT action, version FROM mig.log WHERE action = 'lock_retry' ORDER BY id;
+-- mig.lock_blockers: who holds locks on what a statement names (NULL: nobody else; in one
+-- session, nobody); a name that does not exist is no relation
+SELECT mig.lock_blockers('ALTER TABLE lr_once ADD COLUMN x int') IS NULL AS nobody,
+       mig.lock_blockers('INSERT INTO no_such_table SELECT 1') IS NULL AS no_relation;

@@ -109,6 +109,25 @@ Datum mig_lock(PG_FUNCTION_ARGS) {
     });
 }
 
+// mig.lock_blockers(sql): describe_blockers (lock_retry.hpp) for the client, which retries a
+// non-transactional statement itself. NULL when nobody holds a lock on what sql names.
+PG_FUNCTION_INFO_V1(mig_lock_blockers);
+Datum mig_lock_blockers(PG_FUNCTION_ARGS) {
+    return mig::pg_entry(fcinfo, [](FunctionCallInfo fc) -> Datum {
+        return mig::pg_call([&]() noexcept {
+            MemoryContext caller = CurrentMemoryContext;
+            char *sql = text_to_cstring(DatumGetTextPP(fc->args[0].value));
+            mig::spi::connect();
+            char *held = mig::describe_blockers(sql);
+            MemoryContextSwitchTo(caller);
+            Datum out = held ? CStringGetTextDatum(held) : (Datum)0;
+            mig::spi::finish();
+            fc->isnull = held == nullptr;
+            return out;
+        });
+    });
+}
+
 // Test-only: errors across the boundary. Needs pgmig.debug_functions = on (superuser-set).
 namespace {
 int g_destructors_run = 0;

@@ -120,7 +120,7 @@ pg up --lock-timeout 150ms --lock-retries 100 --dir "$work/lrnt"
 wait $holder
 expect_rc "lock retry outside a transaction: applied" 0
 expect_err "lock retry outside a transaction: the statement is retried" \
-    "lock timeout in migration 1 up statement 1 of 1 \(attempt 1 of 101\); retrying"
+    "lock timeout in migration 1 up statement 1 of 1 \(attempt 1 of 101\); the locks it needs are held by public.app_t: pid [0-9]+ \(application 'long_app', ShareLock, query started [^)]*\); retrying in"
 expect_eq "lock retry outside a transaction: the index is valid" \
     "$(q -c "SELECT indisvalid FROM pg_index WHERE indexrelid = 'app_t_id'::regclass")" t
 pg up --lock-timeout 150ms --lock-retries 0 --dir "$work/lrnt"
