@@ -5,7 +5,8 @@
 
 _pgmig_verbs="init new up down redo reset goto status log validate baseline adopt repair discard"
 _pgmig_global="-d --dbname --dsn -h --host -p --port -U --username -W --password -w --no-password
-    --env --wait --dir --config --lock-timeout --statement-timeout --lock-wait -y --yes
+    --env --wait --dir --config --lock-timeout --statement-timeout --lock-wait --lock-retries
+    --lock-wait-max -y --yes
     -v --verbose -q --quiet --json --color --no-cache --placeholder --help -?"
 
 _pgmig_verb_options() {
@@ -57,7 +58,7 @@ _pgmig() {
             not-null-scan index-without-concurrently any" -- "$cur")
         return ;;
     -d | --dbname | --dsn | -h | --host | -p | --port | -U | --username | --to | --limit | \
-        --lock-timeout | --statement-timeout | --lock-wait | --placeholder)
+        --lock-timeout | --statement-timeout | --lock-wait | --lock-retries | --lock-wait-max | --placeholder)
         return ;; # a value only the user knows
     esac
 

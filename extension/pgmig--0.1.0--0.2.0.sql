@@ -680,6 +680,10 @@ ALTER TABLE mig.log ENABLE TRIGGER log_append_only;
 CREATE TRIGGER log_chain BEFORE INSERT ON mig.log
     FOR EACH ROW EXECUTE FUNCTION mig._log_chain();
 
+CREATE FUNCTION mig.lock_blockers(sql text) RETURNS text
+LANGUAGE c STABLE STRICT AS 'MODULE_PATHNAME', 'mig_lock_blockers';
+COMMENT ON FUNCTION mig.lock_blockers(text) IS 'who holds granted locks on the relations a statement names, as the caller resolves them (docs/safety.md)';
+
 REVOKE ALL ON ALL TABLES IN SCHEMA mig FROM PUBLIC;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA mig FROM PUBLIC;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA mig FROM PUBLIC;

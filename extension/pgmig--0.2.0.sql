@@ -197,6 +197,10 @@ LANGUAGE c STABLE STRICT SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'mig_split';
 COMMENT ON FUNCTION mig.split(text) IS 'statements of a script as the server parser sees them';
 
+CREATE FUNCTION mig.lock_blockers(sql text) RETURNS text
+LANGUAGE c STABLE STRICT AS 'MODULE_PATHNAME', 'mig_lock_blockers';
+COMMENT ON FUNCTION mig.lock_blockers(text) IS 'who holds granted locks on the relations a statement names, as the caller resolves them (docs/safety.md)';
+
 CREATE FUNCTION mig.upload(version text, name text, up_sql text, down_sql text DEFAULT NULL,
     options jsonb DEFAULT '{}',
     OUT version text, OUT name text, OUT action text, OUT transactional boolean,

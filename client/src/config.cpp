@@ -16,7 +16,8 @@ namespace {
 // `requre_yes = true` or a `require_yes = "yes"` would turn the production guard off quietly.
 const std::vector<std::string> kKeys = {
     "dir",       "dsn",         "lock_timeout", "statement_timeout",
-    "lock_wait", "require_yes", "strict",       "placeholders"};
+    "lock_wait", "require_yes", "strict",       "placeholders",
+    "lock_retries", "lock_wait_max"};
 
 // Reads one table's keys ([env.NAME], or the top level without `env`) with their types.
 class TableReader {
@@ -34,6 +35,10 @@ class TableReader {
                 (k == "dsn" ? e.dsn : e.dir) = text(key, node);
             else if (k == "lock_timeout" || k == "statement_timeout")
                 (k == "lock_timeout" ? e.lock_timeout : e.statement_timeout) = duration(key, node);
+            else if (k == "lock_wait_max")
+                e.lock_wait_max = duration(key, node);
+            else if (k == "lock_retries")
+                e.lock_retries = count(key, node);
             else if (k == "lock_wait")
                 e.lock_wait = seconds(key, node);
             else if (k == "require_yes")
@@ -74,6 +79,11 @@ class TableReader {
         if (auto d = n.value_exact<double>())
             return *d;
         fail(k, "lock_wait must be a number of seconds (e.g. lock_wait = 60)");
+    }
+    int count(const toml::key &k, const toml::node &n) const {
+        if (auto i = n.value_exact<int64_t>(); i && *i >= 0 && *i <= 1000)
+            return static_cast<int>(*i);
+        fail(k, fmt::format("{} must be a whole number from 0 to 1000", k.str()));
     }
     bool boolean(const toml::key &k, const toml::node &n) const {
         if (auto b = n.value_exact<bool>())
@@ -166,6 +176,10 @@ EnvConfig resolve_env(const Config &cfg, const std::string &env) {
         out.statement_timeout = e.statement_timeout;
     if (e.lock_wait)
         out.lock_wait = e.lock_wait;
+    if (e.lock_retries)
+        out.lock_retries = e.lock_retries;
+    if (e.lock_wait_max)
+        out.lock_wait_max = e.lock_wait_max;
     out.require_yes = e.require_yes;
     if (e.strict)
         out.strict = e.strict;

@@ -3,6 +3,8 @@
 //   dir = "db/migrations"          # migrations folder (default "migrations")
 //   dsn = "postgres://..."         # default connection
 //   lock_timeout = "5s"            # defaults for --lock-timeout, --statement-timeout, --lock-wait
+//   lock_retries = 10              # defaults for --lock-retries, --lock-wait-max
+//   lock_wait_max = "60s"
 //   [env.production]
 //   dsn = "service=prod"
 //   require_yes = true             # changing verbs refuse to run without --yes
@@ -24,6 +26,8 @@ struct EnvConfig {
     std::optional<std::string> lock_timeout;
     std::optional<std::string> statement_timeout;
     std::optional<double> lock_wait;
+    std::optional<int> lock_retries;          // --lock-retries (docs/safety.md)
+    std::optional<std::string> lock_wait_max; // --lock-wait-max
     bool require_yes = false;
     // a down script that does not parse is refused at upload (up --strict; docs/cli.md)
     std::optional<bool> strict;

@@ -51,6 +51,16 @@ void add_global_options(CLI::App &app, GlobalOptions &o) {
     app.add_option("--lock-wait", o.lock_wait,
                    "seconds to wait for another deployer's lock (default 60)")
         ->group(m);
+    app.add_option("--lock-retries", o.lock_retries,
+                   "retries of a statement that hit the lock timeout (default 10; 0 = none)")
+        ->check(CLI::Range(0, 1000))
+        ->option_text("N")
+        ->group(m);
+    app.add_option("--lock-wait-max", o.lock_wait_max,
+                   "longest a statement retries after lock timeouts (default 60s; 0 = only "
+                   "--lock-retries bounds it)")
+        ->option_text("T")
+        ->group(m);
     app.add_option("--placeholder", o.placeholders,
                    "a Flyway placeholder's value, ${NAME} in the scripts (repeatable; over "
                    "pgmig.toml's [placeholders])")
@@ -123,6 +133,7 @@ void Context::resolve(bool config_may_be_missing) {
     };
     check_time("lock timeout", lock_timeout());
     check_time("statement timeout", statement_timeout());
+    check_time("lock wait max", lock_policy().wait_max_setting);
     stdout_tty = isatty(1);
     stderr_tty = isatty(2);
     const char *term = std::getenv("TERM"), *no_color = std::getenv("NO_COLOR");
@@ -179,6 +190,20 @@ double Context::lock_wait() const {
     if (opt.lock_wait >= 0)
         return opt.lock_wait;
     return env.lock_wait.value_or(60);
+}
+
+LockPolicy Context::lock_policy() const {
+    LockPolicy p;
+    if (opt.lock_retries >= 0)
+        p.retries = opt.lock_retries;
+    else if (env.lock_retries)
+        p.retries = *env.lock_retries;
+    if (!opt.lock_wait_max.empty())
+        p.wait_max_setting = opt.lock_wait_max;
+    else if (env.lock_wait_max)
+        p.wait_max_setting = *env.lock_wait_max;
+    p.wait_max = setting_seconds(p.wait_max_setting).value_or(60);
+    return p;
 }
 
 void Context::require_yes(const char *verb) const {

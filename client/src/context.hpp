@@ -1,6 +1,7 @@
 // What every verb shares: global options, configuration, output settings, connecting.
 #pragma once
 #include "config.hpp"
+#include "lock_policy.hpp"
 #include "layouts/layout.hpp"
 #include "pg_conn.hpp"
 
@@ -34,6 +35,8 @@ struct GlobalOptions {
     std::string statement_timeout;
     std::vector<std::string> placeholders; // --placeholder NAME=VALUE (Flyway's ${NAME})
     double lock_wait = -1;                 // --lock-wait SECONDS (default 60)
+    int lock_retries = -1;                 // --lock-retries N (default 10)
+    std::string lock_wait_max;             // --lock-wait-max T (default 60s)
     bool full_diff = false; // --full (up, status, validate, adopt): the whole diff of an edit
 };
 
@@ -51,6 +54,8 @@ struct Context {
     std::string lock_timeout() const;
     std::string statement_timeout() const;
     double lock_wait() const;
+    // --lock-retries and --lock-wait-max (docs/safety.md); checked by resolve()
+    LockPolicy lock_policy() const;
     // Lines for people on stdout (what is applied, summaries): on a terminal and in a log alike,
     // never with --quiet or --json (docs/cli.md, "Output").
     bool show_progress() const { return !opt.quiet && !opt.json; }

@@ -91,18 +91,16 @@ int Deployer::run(const std::vector<ServerRow> &status) {
             ++total;
     bar_.emplace(ctx_.stdout_tty && ctx_.stderr_tty && !ctx_.opt.quiet && !ctx_.opt.json,
                  static_cast<int>(total));
-    auto retry_warning = [](const PgError &e, int retry) {
-        return fmt::format("lock timeout ({}); retrying the transaction ({} of 3)", e.message,
-                           retry);
-    };
     bool callers = o_.after_callers_work && locked_;
     while (true) {
         try {
+            // a lock timeout is retried by the server, statement by statement (docs/safety.md):
+            // a transaction that failed is never run again
             if (std::exchange(callers, false))
                 rc = callers_transaction();
             else
-                rc = with_lock_retry(c_, "connection lost during the deploy", retry_warning,
-                                     [this] { return next_transaction(); });
+                rc = rolling_back(c_, "connection lost during the deploy",
+                                  [this] { return next_transaction(); });
         } catch (const InputError &) {
             c_.rollback_quietly(); // a file changed or became unreadable mid-deploy
             throw;
@@ -115,15 +113,10 @@ int Deployer::run(const std::vector<ServerRow> &status) {
 }
 
 // The first transaction when it holds the caller's work (DeployOptions::after_callers_work):
-// rolled back on an error like the others, never retried.
+// rolled back on an error like the others.
 std::optional<int> Deployer::callers_transaction() {
-    try {
-        return next_transaction();
-    } catch (const PgError &e) {
-        retry_after(c_, e, std::numeric_limits<int>::max(), "connection lost during the deploy",
-                    {});
-        throw;
-    }
+    return rolling_back(c_, "connection lost during the deploy",
+                        [this] { return next_transaction(); });
 }
 
 // The deploy lock taken by the caller, given back when deploy() stops before applying.

@@ -25,14 +25,23 @@ std::string lock_holder(Conn &c) {
 
 bool try_begin_locked(Conn &c, const Context &ctx) {
     std::string st = ctx.statement_timeout();
+    LockPolicy lp = ctx.lock_policy();
     std::string lock = "SELECT mig.lock(false), pg_catalog.set_config('lock_timeout', $1, true), "
                        "pg_catalog.set_config('statement_timeout', "
                        "COALESCE($2, pg_catalog.current_setting('statement_timeout')), true), "
                        // a killed client's migrations stop within a second
-                       "pg_catalog.set_config('client_connection_check_interval', '1s', true)";
+                       "pg_catalog.set_config('client_connection_check_interval', '1s', true), "
+                       // the server retries a statement after a lock timeout (docs/safety.md);
+                       // an older library has no such settings (mig.lock loaded it)
+                       "CASE WHEN pg_catalog.current_setting('pgmig.lock_retries', true) IS NOT "
+                       "NULL THEN pg_catalog.set_config('pgmig.lock_retries', $3, true) "
+                       "OPERATOR(pg_catalog.||) pg_catalog.set_config('pgmig.lock_wait_max', $4, "
+                       "true) END";
     auto rs = c.pipeline(
         {{"BEGIN", {}},
-         {lock, {ctx.lock_timeout(), st.empty() ? std::nullopt : std::optional<std::string>(st)}}});
+         {lock,
+          {ctx.lock_timeout(), st.empty() ? std::nullopt : std::optional<std::string>(st),
+           std::to_string(lp.retries), lp.wait_max_setting}}});
     if (rs.size() == 2 && rs[1].str(0, 0) == "t")
         return true;
     c.exec("ROLLBACK");

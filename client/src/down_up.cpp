@@ -73,7 +73,7 @@ void say_what_stays(const Context &ctx, Conn &c, const DownUpPlan &p) {
                    p.downs.size() - still);
 }
 
-// Under the deploy lock (retried after a lock timeout): what to roll back and apply, the lines
+// Under the deploy lock (a lock timeout: the server retries the statement): what to roll back and apply, the lines
 // that say what commits separately (printed once, before anything runs), and, when every down
 // runs in a transaction, the rollback itself, left uncommitted in `rolled`. Throws PgError.
 void plan_and_roll_back(const Context &ctx, Conn &c, Folder &f, const DownUp &req, DownUpPlan &p,
@@ -82,12 +82,7 @@ void plan_and_roll_back(const Context &ctx, Conn &c, Folder &f, const DownUp &re
     vouch_for_folder(
         ctx, c, [&f] { return &f; }, false);
     bool announced = false;
-    with_lock_retry(
-        c, "connection lost during the rollback",
-        [](const PgError &e, int retry) {
-            return fmt::format("lock timeout ({}); retrying ({} of 3)", e.message, retry);
-        },
-        [&] {
+    rolling_back(c, "connection lost during the rollback", [&] {
             begin_locked(c, ctx);
             p = plan_down_up(read_touched(c), f, req.range, req.deploy, req.up_to);
             if (!announced && !ctx.opt.quiet)

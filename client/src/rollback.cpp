@@ -187,12 +187,8 @@ int one_at_a_time(Context &ctx, Conn &c, const FolderSource &folder, const Rollb
 std::optional<Result> all_at_once(Context &ctx, Conn &c, const RollbackRequest &req,
                                   Outside &outside) {
     Query q = rollback_query(req);
-    return with_lock_retry(
-        c, "connection lost during the rollback",
-        [](const PgError &e, int retry) {
-            return fmt::format("lock timeout ({}); retrying ({} of 3)", e.message, retry);
-        },
-        [&]() -> std::optional<Result> {
+    return rolling_back(
+        c, "connection lost during the rollback", [&]() -> std::optional<Result> {
             begin_locked(c, ctx);
             outside = outside_downs(c, req);
             if (!outside.versions.empty() && !outside.refused) {

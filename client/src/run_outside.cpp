@@ -111,14 +111,29 @@ std::string activity_comment(const Script &s, const Statement &st, size_t total)
     return c;
 }
 
-// Runs one statement and records it done (retrying after a lock timeout).
+// Who holds locks on the relations a statement names (mig.lock_blockers, docs/safety.md), as
+// "; the locks it needs are held by …"; "" when nobody does, or the extension cannot say.
+std::string lock_holders(Conn &c, const std::string &sql) {
+    try {
+        auto r = c.exec("SELECT mig.lock_blockers($1)", {sql});
+        if (r.rows() == 1 && !r.null(0, 0))
+            return "; the locks it needs are held by " + r.str(0, 0);
+    } catch (const PgError &) {
+    }
+    return "";
+}
+
+// Runs one statement and records it done. A lock timeout runs the statement again (it is its
+// own transaction: nothing else runs twice), within --lock-retries and --lock-wait-max.
 void run_statement(const Context &ctx, Conn &c, const Script &s, const Statement &st,
                    size_t total) {
-    with_lock_retry(
-        c, fmt::format("connection lost while running migration {}", s.version),
-        [&](const PgError &, int) {
-            return fmt::format("lock timeout in migration {} statement {}; retrying", s.version,
-                               st.no);
+    with_statement_retry(
+        c, ctx.lock_policy(), fmt::format("connection lost while running migration {}", s.version),
+        [&](const PgError &, int retry, double wait) {
+            return fmt::format("lock timeout in migration {} {} statement {} of {} (attempt {} of "
+                               "{}){}; retrying in {:.2f} s",
+                               s.version, s.dir(), st.no, total, retry,
+                               ctx.lock_policy().retries + 1, lock_holders(c, st.sql), wait);
         },
         [&] {
             auto t0 = Clock::now();

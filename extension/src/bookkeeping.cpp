@@ -5,14 +5,23 @@
 
 namespace mig {
 
-static int g_depth = 0;                                      // open BookkeepingScopes
+static int g_depth = 0;                                           // open BookkeepingScopes
 static SubTransactionId g_outer_subxid = InvalidSubTransactionId; // where the outermost began
+
+static Caller g_caller;            // the last one captured (its strings live as long as the call)
+static bool g_have_caller = false; // until the transaction ends
 
 Caller capture_caller() {
     const char *app = GetConfigOption("application_name", true, false);
     Oid user = GetUserId();
     Datum role = DirectFunctionCall1(namein, CStringGetDatum(GetUserNameFromId(user, false)));
-    return Caller{user, role, pstrdup(app ? app : "")};
+    g_caller = Caller{user, role, pstrdup(app ? app : "")};
+    g_have_caller = true;
+    return g_caller;
+}
+
+const Caller *current_caller() {
+    return g_have_caller ? &g_caller : nullptr;
 }
 
 // The owner of schema mig: the role that created the extension, which owns its tables.
@@ -49,6 +58,7 @@ bool in_bookkeeping() {
 }
 
 static void on_xact(XactEvent event, void *) {
+    g_have_caller = false;
     if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT)
         g_depth = 0;
 }

@@ -14,10 +14,13 @@ namespace mig {
 // application_name left behind.
 struct Caller {
     Oid user;
-    Datum role;  // its name, as a `name` datum for the role columns
+    Datum role; // its name, as a `name` datum for the role columns
     char *application_name;
 };
 Caller capture_caller();
+// The Caller the running pgmig call captured last (NULL outside one): what runs within that
+// call and writes history of its own (a lock retry's mig.log row, lock_retry.hpp) names it.
+const Caller *current_caller();
 
 // Opens a scope for pgmig's own statements: search_path = pg_catalog, pg_temp; the caller's
 // application_name (mig.log's column default); the current user switched to the owner of

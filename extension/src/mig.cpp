@@ -6,6 +6,7 @@
 #include "bookkeeping.hpp"
 #include "progress.hpp"
 #include "deploy.hpp"
+#include "lock_retry.hpp"
 #include "uploader.hpp"
 #include "runner.hpp"
 #include "script.hpp"
@@ -31,6 +32,7 @@ void _PG_init(void) {
         "pgmig.debug_functions", "Enables pgmig's test-only functions (mig._debug_raise).", nullptr,
         &mig::g_debug_functions, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
     mig::progress_init();
+    mig::lock_retry_init();
     MarkGUCPrefixReserved("pgmig");
     mig::bookkeeping_init();
 }
@@ -103,6 +105,25 @@ Datum mig_lock(PG_FUNCTION_ARGS) {
             bool got = mig::deploy_lock(wait);
             mig::spi::finish();
             return BoolGetDatum(got);
+        });
+    });
+}
+
+// mig.lock_blockers(sql): describe_blockers (lock_retry.hpp) for the client, which retries a
+// non-transactional statement itself. NULL when nobody holds a lock on what sql names.
+PG_FUNCTION_INFO_V1(mig_lock_blockers);
+Datum mig_lock_blockers(PG_FUNCTION_ARGS) {
+    return mig::pg_entry(fcinfo, [](FunctionCallInfo fc) -> Datum {
+        return mig::pg_call([&]() noexcept {
+            MemoryContext caller = CurrentMemoryContext;
+            char *sql = text_to_cstring(DatumGetTextPP(fc->args[0].value));
+            mig::spi::connect();
+            char *held = mig::describe_blockers(sql);
+            MemoryContextSwitchTo(caller);
+            Datum out = held ? CStringGetTextDatum(held) : (Datum)0;
+            mig::spi::finish();
+            fc->isnull = held == nullptr;
+            return out;
         });
     });
 }

@@ -43,6 +43,9 @@ extern "C" {
 #include "parser/parser.h"
 #include "parser/scanner.h"
 #include "common/keywords.h"
+#include "common/pg_prng.h"
+#include "nodes/nodeFuncs.h"
+#include "storage/latch.h"
 #include "storage/lmgr.h"
 #include "storage/lock.h"
 #include "storage/smgr.h"
@@ -67,5 +70,6 @@ extern "C" {
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 #include "utils/typcache.h"
+#include "utils/wait_event.h"
 }
 #pragma GCC diagnostic pop

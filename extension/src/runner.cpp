@@ -3,18 +3,23 @@
 
 #include "runner.hpp"
 
+#include "lock_retry.hpp"
 #include "pg_boundary.hpp"
 #include "script.hpp"
 
 namespace mig {
 
-// Runs sql[start, end) (sql[end] is temporarily '\0'; `saved` is the byte that belongs there).
-static void run_piece(char *sql, int start, int end, char saved, const ScriptSite &site) {
+// Runs sql[start, end) (sql[end] is temporarily '\0'; `saved` is the byte that belongs there),
+// statement `stmt_no` of the script; in a subtransaction retried after lock timeouts when
+// lock_retry_wanted() (lock_retry.hpp).
+static void run_piece(char *sql, int start, int end, char saved, const ScriptSite &site,
+                      int stmt_no) {
     const char *stmt = sql + start;
     MemoryContext cxt = CurrentMemoryContext;
     PG_TRY();
     {
-        int rc = SPI_execute(stmt, false, 0);
+        int rc = lock_retry_wanted(stmt) ? execute_retrying(stmt, site, stmt_no)
+                                         : SPI_execute(stmt, false, 0);
         if (rc == SPI_ERROR_TRANSACTION)
             ereport(ERROR,
                     (errcode(kErrNonTransactional),
@@ -58,9 +63,18 @@ void run_script(char *sql, ArrayType *offsets, const ScriptSite &site) {
     PG_END_TRY();
 }
 
+static void run_statements(char *sql, ArrayType *offsets, const ScriptSite &site);
+
+// The script's own lock_timeout (a `-- pgmig:lock-timeout=` directive) holds while it runs.
 static void run_script_inner(char *sql, ArrayType *offsets, const ScriptSite &site) {
+    int nest = begin_lock_directive(sql, site);
+    run_statements(sql, offsets, site);
+    end_lock_directive(nest);
+}
+
+static void run_statements(char *sql, ArrayType *offsets, const ScriptSite &site) {
     if (offsets == nullptr) {
-        run_piece(sql, 0, (int)strlen(sql), '\0', site);
+        run_piece(sql, 0, (int)strlen(sql), '\0', site, 1);
         return;
     }
     // the ranges are read from storage: one-dimensional int4, no NULLs, in bounds
@@ -75,7 +89,7 @@ static void run_script_inner(char *sql, ArrayType *offsets, const ScriptSite &si
             elog(ERROR, "pgmig: invalid statement offsets");
         char saved = sql[end];
         sql[end] = '\0';
-        run_piece(sql, start, end, saved, site);
+        run_piece(sql, start, end, saved, site, i + 1);
         sql[end] = saved;
         CHECK_FOR_INTERRUPTS();
     }

@@ -218,8 +218,10 @@ expect_rc "atomic: reset with a non-transactional up: exit 0" 0
 expect_err "atomic: reset says the rollback commits before the non-transactional up" \
     "reset: 2 idx is non-transactional: the rollback and the migrations applied before it commit before it runs outside a transaction"
 
-# a lock timeout in the apply that shares the rollback's transaction: not retried (the retry
-# would apply without the rollback, and find nothing to do); nothing changed
+# a lock timeout in the apply that shares the rollback's transaction, with --lock-retries 0: the
+# client never runs the transaction again (it would apply without the rollback, and find nothing
+# to do); nothing changed. (With retries the server retries the statement inside the
+# transaction: test/e2e/lock_retry.sh.)
 newdb e_atomic_lock
 q -c 'CREATE TABLE al_busy (id int)'
 mkdir -p "$work/alock" && printf 'CREATE TABLE al_1 (id int);\n' >"$work/alock/1_a.up.sql" &&
@@ -231,7 +233,7 @@ before=$(snap)
 psql -X -q -c 'BEGIN' -c 'LOCK TABLE al_busy IN ACCESS SHARE MODE' -c 'SELECT pg_sleep(1.5)' -c 'COMMIT' >/dev/null 2>&1 &
 holder=$!
 sleep 0.4
-pg redo --lock-timeout 200ms --dir "$work/alock"
+pg redo --lock-timeout 200ms --lock-retries 0 --dir "$work/alock"
 wait $holder
 expect_eq "atomic: lock timeout in redo's apply: exit 3 (as up after its retries), not retried" "$rc:$(grep -c retrying <<<"$err")" "3:0"
 expect_err "atomic: lock timeout in redo's apply: says nothing changed" "nothing changed: the rollback of 1 migration"
