@@ -719,11 +719,76 @@ $$;
 COMMENT ON FUNCTION mig._vouch(name, text[], text[], text[]) IS 'internal: mig.vouch''s bookkeeping, run as the extension owner';
 
 -- ---------------------------------------------------------------------------------------
+-- drift: DDL run outside pgmig (docs/safety.md, "Drift: DDL outside pgmig")
+-- ---------------------------------------------------------------------------------------
+
+CREATE TABLE mig.drift (
+    id                pg_catalog.int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at                pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+    role              pg_catalog.name NOT NULL,
+    session_role      pg_catalog.name NOT NULL,
+    client_addr       pg_catalog.inet DEFAULT pg_catalog.inet_client_addr(),
+    application_name  pg_catalog.text,
+    event             pg_catalog.text NOT NULL CHECK (event OPERATOR(pg_catalog.=) ANY (ARRAY['ddl', 'drop'])),
+    command_tag       pg_catalog.text NOT NULL,
+    object_type       pg_catalog.text,
+    object_identity   pg_catalog.text,
+    statement         pg_catalog.text
+);
+CREATE INDEX drift_at_idx ON mig.drift (at);
+COMMENT ON TABLE mig.drift IS 'DDL run outside pgmig, recorded by the event triggers pgmig_drift_ddl and pgmig_drift_drop; written only by the extension';
+COMMENT ON COLUMN mig.drift.role IS 'the current user that ran the statement';
+COMMENT ON COLUMN mig.drift.session_role IS 'the session user (who logged in)';
+COMMENT ON COLUMN mig.drift.event IS 'ddl: an object created or altered (ddl_command_end); drop: an object dropped (sql_drop)';
+COMMENT ON COLUMN mig.drift.statement IS 'the client''s whole query string (current_query())';
+
+SELECT pg_catalog.pg_extension_config_dump('mig.drift', '');
+SELECT pg_catalog.pg_extension_config_dump('mig.drift_id_seq', '');
+
+CREATE FUNCTION mig._drift_capture() RETURNS event_trigger
+LANGUAGE c AS 'MODULE_PATHNAME', 'mig_drift_capture';
+COMMENT ON FUNCTION mig._drift_capture() IS 'event trigger: records DDL run outside pgmig in mig.drift (not migration SQL, not with pgmig.drift_capture off)';
+
+CREATE FUNCTION mig._drift_quiet_session() RETURNS void
+LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'mig_drift_quiet_session';
+COMMENT ON FUNCTION mig._drift_quiet_session() IS 'internal: the session that creates the extension (a restore: pg_dump''s script, pg_restore) records no drift';
+
+CREATE EVENT TRIGGER pgmig_drift_ddl ON ddl_command_end EXECUTE FUNCTION mig._drift_capture();
+CREATE EVENT TRIGGER pgmig_drift_drop ON sql_drop EXECUTE FUNCTION mig._drift_capture();
+
+CREATE FUNCTION mig.drift_status(
+    OUT capture text, OUT last_deploy timestamptz, OUT since_deploy int8, OUT total int8,
+    OUT latest timestamptz)
+RETURNS record
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+WITH deploy AS (
+    SELECT l.at FROM mig.log l
+    WHERE l.action OPERATOR(pg_catalog.=) ANY (ARRAY['apply', 'rollback', 'apply_statement', 'baseline', 'adopt'])
+    ORDER BY l.id DESC LIMIT 1
+), triggers AS (
+    SELECT pg_catalog.count(*) AS n FROM pg_catalog.pg_event_trigger e
+    WHERE e.evtname OPERATOR(pg_catalog.=) ANY (ARRAY['pgmig_drift_ddl', 'pgmig_drift_drop']::pg_catalog.name[])
+      AND e.evtenabled OPERATOR(pg_catalog.<>) 'D'
+)
+SELECT CASE WHEN (SELECT t.n FROM triggers t) OPERATOR(pg_catalog.<) 2 THEN 'unavailable'
+            WHEN pg_catalog.current_setting('pgmig.drift_capture', true) OPERATOR(pg_catalog.=) 'off' THEN 'off'
+            ELSE 'on' END,
+       (SELECT d.at FROM deploy d),
+       (SELECT pg_catalog.count(*) FROM mig.drift x
+        WHERE x.at OPERATOR(pg_catalog.>) coalesce((SELECT d.at FROM deploy d), '-infinity')),
+       (SELECT pg_catalog.count(*) FROM mig.drift x),
+       (SELECT pg_catalog.max(x.at) FROM mig.drift x)
+$$;
+COMMENT ON FUNCTION mig.drift_status() IS 'whether drift is captured (on, off: pgmig.drift_capture, unavailable: event triggers missing or disabled), the last deploy, and how many mig.drift rows came after it';
+
+-- ---------------------------------------------------------------------------------------
 -- deployers
 -- ---------------------------------------------------------------------------------------
 
 CREATE FUNCTION mig.grant_deployer(role name) RETURNS void
-LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+-- pgmig's own grants are not drift
+SET pgmig.drift_capture = off AS $$
 DECLARE
     f pg_catalog.regprocedure;
 BEGIN
@@ -748,18 +813,20 @@ BEGIN
     LOOP
         EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %I', f, role);
     END LOOP;
-    EXECUTE pg_catalog.format('GRANT SELECT ON mig.migration, mig.applied, mig.state, mig.repeatable, mig.log, mig.pending TO %I', role);
+    EXECUTE pg_catalog.format('GRANT SELECT ON mig.migration, mig.applied, mig.state, mig.repeatable, mig.log, mig.pending, mig.drift TO %I', role);
 END
 $$;
 COMMENT ON FUNCTION mig.grant_deployer(name) IS 'makes a role a deployer: EXECUTE on the API, SELECT on the tables (superuser only)';
 
 CREATE FUNCTION mig.revoke_deployer(role name) RETURNS void
-LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+-- pgmig's own grants are not drift
+SET pgmig.drift_capture = off AS $$
 BEGIN
     IF role IS NULL THEN
         RAISE EXCEPTION 'role must not be NULL' USING ERRCODE = 'null_value_not_allowed';
     END IF;
-    EXECUTE pg_catalog.format('REVOKE ALL ON mig.migration, mig.applied, mig.state, mig.repeatable, mig.log, mig.pending FROM %I', role);
+    EXECUTE pg_catalog.format('REVOKE ALL ON mig.migration, mig.applied, mig.state, mig.repeatable, mig.log, mig.pending, mig.drift FROM %I', role);
     EXECUTE pg_catalog.format('REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA mig FROM %I', role);
     EXECUTE pg_catalog.format('REVOKE USAGE ON SCHEMA mig FROM %I', role);
 END
@@ -772,3 +839,6 @@ COMMENT ON FUNCTION mig.revoke_deployer(name) IS 'undoes mig.grant_deployer (sup
 REVOKE ALL ON ALL TABLES IN SCHEMA mig FROM PUBLIC;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA mig FROM PUBLIC;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA mig FROM PUBLIC;
+
+-- the rest of this session creates what a restore (pg_dump's script, pg_restore) brings: no drift
+SELECT mig._drift_quiet_session();

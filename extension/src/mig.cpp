@@ -6,6 +6,7 @@
 #include "bookkeeping.hpp"
 #include "progress.hpp"
 #include "deploy.hpp"
+#include "drift.hpp"
 #include "uploader.hpp"
 #include "runner.hpp"
 #include "script.hpp"
@@ -31,6 +32,7 @@ void _PG_init(void) {
         "pgmig.debug_functions", "Enables pgmig's test-only functions (mig._debug_raise).", nullptr,
         &mig::g_debug_functions, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
     mig::progress_init();
+    mig::drift_init();
     MarkGUCPrefixReserved("pgmig");
     mig::bookkeeping_init();
 }
