@@ -1,6 +1,7 @@
 // pgmig status [--json]: fetch mig.status() → merge with the folder → render (status.hpp).
 #include "commands.hpp"
 #include "errors.hpp"
+#include "json_report.hpp"
 #include "output.hpp"
 #include "placeholders.hpp"
 #include "status.hpp"
@@ -97,10 +98,14 @@ int run_status(Context &ctx, bool exit_code) {
     raise_in_order(server, folder);
     auto &lines = server.status.lines;
     merge_with_folder(lines, folder.f ? &*folder.f : nullptr);
-    if (ctx.opt.json)
+    if (ctx.opt.json) {
         status_to_json(lines);
-    else
+        json_report::set("drift", drift_status_json(server.status.drift));
+    } else {
         print_status_table(lines, ctx.stdout_tty && output_color());
+    }
+    if (server.status.drift)
+        warn_about_drift(*server.status.drift);
     return exit_code && needs_attention(lines) ? EXIT_NOT_UP_TO_DATE : EXIT_OK;
 }
 
