@@ -27,7 +27,7 @@ PGFILEDESC = "pgmig - schema migrations inside PostgreSQL"
 # pg_regress tests of the SQL API, in order (sql/ -> expected/)
 REGRESS = install versions upload apply_basic apply_errors transactions rollback status \
           plan_baseline split nontransactional checksum search_path privileges pg_boundary \
-          hostile references security_dml security_uploader security_nontx security_args security_log broken_down repair drift
+          hostile references security_dml security_uploader security_nontx security_args security_log broken_down repair verify drift
 REGRESS_OPTS = --load-extension=pgmig
 # TAP tests (PostgreSQL::Test::Cluster): dump/restore, crash
 TAP_TESTS = 1

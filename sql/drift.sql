@@ -70,6 +70,30 @@ ALTER EVENT TRIGGER pgmig_drift_ddl ENABLE;
 SET pgmig.drift_capture = off;
 SELECT capture FROM mig.drift_status();
 RESET pgmig.drift_capture;
+-- the fingerprint stored when a deploy ends finds changes without the triggers
+SELECT count(*) FROM mig.drift_snapshot;
+SELECT change, kind, identity FROM mig.drift_check();
+ALTER EVENT TRIGGER pgmig_drift_ddl DISABLE;
+ALTER EVENT TRIGGER pgmig_drift_drop DISABLE;
+ALTER TABLE drift_m ADD COLUMN hidden text;
+ALTER TABLE drift_m ALTER COLUMN id TYPE bigint;
+DROP VIEW drift_rv;
+ALTER EVENT TRIGGER pgmig_drift_ddl ENABLE;
+ALTER EVENT TRIGGER pgmig_drift_drop ENABLE;
+SELECT count(*) FROM mig.drift WHERE object_identity LIKE 'public.drift_m%' OR object_identity = 'public.drift_rv';
+SELECT change, kind, identity, stored, live FROM mig.drift_check() WHERE identity NOT LIKE 'public.drift_other%';
+-- a deployer cannot bless the catalog: no write on the snapshot
+SET ROLE regress_drift_deployer;
+\set VERBOSITY terse
+UPDATE mig.drift_snapshot SET objects = '[]';
+DELETE FROM mig.drift_snapshot;
+\set VERBOSITY default
+SELECT count(*) FROM mig.drift_check() WHERE identity LIKE 'public.drift_m%' OR identity = 'public.drift_rv';
+RESET ROLE;
+-- the next deploy stores the catalog as it is then
+SELECT version, action FROM mig.apply('3', 'three', 'CREATE VIEW drift_rv AS SELECT 1 AS one');
+SELECT count(*) FROM mig.drift_check();
+SELECT hash = mig.fingerprint_hash() AS same_hash FROM mig.drift_snapshot;
 -- another extension's event trigger does not stop pgmig from being dropped and created again
 CREATE FUNCTION drift_other_trigger() RETURNS event_trigger LANGUAGE plpgsql AS $$
 BEGIN RAISE NOTICE 'other trigger: %', tg_tag; END $$;
@@ -84,5 +108,5 @@ DROP FUNCTION drift_other_trigger();
 REVOKE CREATE ON SCHEMA public FROM regress_drift_deployer;
 SELECT mig.revoke_deployer('regress_drift_deployer');
 DROP ROLE regress_drift_deployer;
-DROP TABLE drift_in_install_session, drift_m, drift_other, drift_other2, drift_quiet;
 DROP VIEW drift_rv;
+DROP TABLE drift_in_install_session, drift_m, drift_other, drift_other2, drift_quiet;
