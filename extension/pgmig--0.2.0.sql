@@ -1048,12 +1048,17 @@ COMMENT ON COLUMN mig.drift_snapshot.hash IS 'mig.fingerprint_hash() of the same
 COMMENT ON COLUMN mig.drift_snapshot.objects IS 'mig.fingerprint()''s rows, as an array of [kind, identity, definition]';
 SELECT pg_catalog.pg_extension_config_dump('mig.drift_snapshot', '');
 
--- Every path that records a deploy writes its mig.log rows as the owner: a statement trigger
--- there stores the fingerprint in the deploy's own transaction, once per recording statement.
+CREATE FUNCTION mig._in_bookkeeping() RETURNS boolean
+LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'mig_in_bookkeeping';
+COMMENT ON FUNCTION mig._in_bookkeeping() IS 'internal: whether pgmig''s own bookkeeping is writing now (not a restore''s COPY, nor the owner by hand)';
+
+-- Every path that records a deploy writes its mig.log rows as the owner, in a bookkeeping scope:
+-- a statement trigger there stores the fingerprint in the deploy's own transaction, once per
+-- recording statement (not for the rows a restore copies into mig.log).
 CREATE FUNCTION mig._drift_snapshot_store() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET jit = off AS $$
 BEGIN
-    IF EXISTS (SELECT 1 FROM new_log n
+    IF mig._in_bookkeeping() AND EXISTS (SELECT 1 FROM new_log n
                WHERE n.action OPERATOR(pg_catalog.=) ANY (ARRAY['apply', 'rollback', 'apply_statement', 'baseline', 'adopt'])) THEN
         INSERT INTO mig.drift_snapshot AS s (id, at, hash, objects)
         SELECT true, pg_catalog.clock_timestamp(),

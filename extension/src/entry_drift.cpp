@@ -1,8 +1,10 @@
-// entry_drift.cpp: the SQL entry points of drift capture (drift.hpp): the event trigger function
-// and the install script's mig._drift_quiet_session.
+// entry_drift.cpp: the SQL entry points of drift capture (drift.hpp): the event trigger function,
+// the install script's mig._drift_quiet_session, and mig._in_bookkeeping for the trigger that
+// stores the catalog's fingerprint when a deploy is logged.
 #include "args.hpp" // pure C++ first
 #include "version_order.hpp"
 
+#include "bookkeeping.hpp"
 #include "drift.hpp"
 #include "pg_boundary.hpp"
 
@@ -79,6 +81,12 @@ Datum mig_drift_capture(PG_FUNCTION_ARGS) {
             [&]() noexcept { mig::drift_record(t->event, GetCommandTagName(t->tag), query); });
         return (Datum)0;
     });
+}
+
+PG_FUNCTION_INFO_V1(mig_in_bookkeeping);
+Datum mig_in_bookkeeping(PG_FUNCTION_ARGS) {
+    (void)fcinfo;
+    PG_RETURN_BOOL(mig::in_bookkeeping());
 }
 
 PG_FUNCTION_INFO_V1(mig_drift_quiet_session);
