@@ -14,9 +14,14 @@ ALTER TABLE drift_t ADD COLUMN note text;
 CREATE VIEW drift_v AS SELECT id FROM drift_t;
 DROP VIEW drift_v;
 DROP TABLE drift_t;
--- temporary objects are not drift
+-- temporary objects are not drift, nor maintenance that changes no definition
 CREATE TEMP TABLE drift_tmp (id int);
 DROP TABLE drift_tmp;
+SET pgmig.drift_capture = off;
+CREATE MATERIALIZED VIEW drift_mv AS SELECT 1 AS one;
+RESET pgmig.drift_capture;
+REFRESH MATERIALIZED VIEW drift_mv;
+REINDEX TABLE drift_mv;
 SELECT id, role, session_role, event, command_tag, object_type, object_identity, statement
 FROM mig.drift ORDER BY id;
 SELECT capture, last_deploy IS NULL AS never_deployed, since_deploy, total FROM mig.drift_status();
@@ -109,4 +114,5 @@ REVOKE CREATE ON SCHEMA public FROM regress_drift_deployer;
 SELECT mig.revoke_deployer('regress_drift_deployer');
 DROP ROLE regress_drift_deployer;
 DROP VIEW drift_rv;
+DROP MATERIALIZED VIEW drift_mv;
 DROP TABLE drift_in_install_session, drift_m, drift_other, drift_other2, drift_quiet;

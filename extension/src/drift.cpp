@@ -21,6 +21,10 @@ bool drift_wanted() {
     return g_capture && !g_quiet_session && !migration_running() && !in_bookkeeping();
 }
 
+bool drift_ignored_tag(CommandTag tag) {
+    return tag == CMDTAG_REFRESH_MATERIALIZED_VIEW || tag == CMDTAG_REINDEX;
+}
+
 void drift_quiet_session() {
     g_quiet_session = true;
 }

@@ -15,6 +15,10 @@ void drift_init();
 // it in this backend: runner.hpp). Cheap: it is asked for every DDL statement of a migration.
 bool drift_wanted();
 
+// Commands that change no definition (REFRESH MATERIALIZED VIEW, REINDEX): maintenance jobs run
+// them all day, and they are not drift.
+bool drift_ignored_tag(CommandTag tag);
+
 // The session that creates the extension records no drift (the install script calls it).
 void drift_quiet_session();
 

@@ -64,7 +64,8 @@ PG_FUNCTION_INFO_V1(mig_drift_capture);
 Datum mig_drift_capture(PG_FUNCTION_ARGS) {
     if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
         elog(ERROR, "mig._drift_capture must be called as an event trigger");
-    if (!mig::drift_wanted())
+    if (!mig::drift_wanted() ||
+        mig::drift_ignored_tag(reinterpret_cast<EventTriggerData *>(fcinfo->context)->tag))
         PG_RETURN_VOID();
     return mig::pg_entry(fcinfo, [](FunctionCallInfo fc) -> Datum {
         auto *t = reinterpret_cast<EventTriggerData *>(fc->context);
