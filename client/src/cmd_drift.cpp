@@ -112,12 +112,15 @@ int check_catalog(Context &ctx, Conn &c) {
     Result r = c.exec("SELECT change, kind, identity, stored, live FROM mig.drift_check()");
     if (ctx.opt.json) {
         nlohmann::json out = nlohmann::json::array();
+        auto text = [&](int i, int k) {
+            return r.null(i, k) ? nlohmann::json(nullptr) : nlohmann::json(r.str(i, k));
+        };
         for (int i = 0; i < r.rows(); ++i)
-            out.push_back({{"change", r.str(i, 0)},
-                           {"kind", r.str(i, 1)},
-                           {"identity", r.str(i, 2)},
-                           {"stored", r.null(i, 3) ? nlohmann::json(nullptr) : r.str(i, 3)},
-                           {"live", r.null(i, 4) ? nlohmann::json(nullptr) : r.str(i, 4)}});
+            out.push_back(nlohmann::json{{"change", r.str(i, 0)},
+                                         {"kind", r.str(i, 1)},
+                                         {"identity", r.str(i, 2)},
+                                         {"stored", text(i, 3)},
+                                         {"live", text(i, 4)}});
         json_report::set("changes", std::move(out));
         json_report::set("fingerprint_at", snap.str(0, 0));
     } else if (r.rows() == 0) {
