@@ -80,7 +80,7 @@ expect_eq "drift --check --json" \
 q -c "ALTER EVENT TRIGGER pgmig_drift_ddl ENABLE" -c "ALTER EVENT TRIGGER pgmig_drift_drop ENABLE"
 
 # capture off for a session (superuser-set): nothing recorded, and drift says so
-PGOPTIONS='-c pgmig.drift_capture=off' q -c "CREATE TABLE quiet (id int)"
+PGOPTIONS='-c pgmig.drift_capture=off' psql -X -q -c "CREATE TABLE quiet (id int)"
 pg drift --since all --json
 expect_eq "drift: pgmig.drift_capture=off records nothing" "$(jq -r '[.drift[].object_identity] | index("public.quiet")' <<<"$out")" null
 PGOPTIONS='-c pgmig.drift_capture=off' pg drift
