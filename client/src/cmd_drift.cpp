@@ -68,6 +68,7 @@ nlohmann::json rows_json(const Result &r) {
 // One line per object; under it, the statement's first line (anyone's text: printed without
 // control characters), once for the rows of one statement.
 void print_rows(const Result &r, int verbose) {
+    fmt::print("{:>5}  {:<19}  {:<12}  {:<16}  {}\n", "id", "at", "role", "command_tag", "object");
     std::string last_statement;
     for (int i = 0; i < r.rows(); ++i) {
         std::string what =
@@ -87,7 +88,16 @@ void print_rows(const Result &r, int verbose) {
 }
 
 int list_drift(Context &ctx, Conn &c, const DriftOptions &o, const DriftStatus &d) {
-    Result r = fetch_rows(c, o.since);
+    Result r;
+    try {
+        r = fetch_rows(c, o.since);
+    } catch (const PgError &e) {
+        if (e.sqlstate.rfind("22", 0) != 0) // data exceptions: the time given
+            throw;
+        throw InputError(fmt::format("--since '{}': {} (last-deploy, all, or a time such as "
+                                     "'2026-12-01 10:00')",
+                                     o.since, e.message));
+    }
     if (ctx.opt.json) {
         json_report::set("drift", rows_json(r));
     } else if (r.rows() == 0) {
