@@ -54,6 +54,9 @@ pg drift --since all --json
 expect_eq "drift --since all: every row" "$(jq -r '.drift | length' <<<"$out")" 2
 pg drift --since '2000-01-01' --json
 expect_eq "drift --since TIME" "$(jq -r '.drift | length' <<<"$out")" 2
+pg drift --since yesterdayish
+expect_rc "drift --since: a time the server cannot read is a usage error" 2
+expect_err "drift --since: says what it takes" "^error: --since 'yesterdayish': .*last-deploy, all, or a time"
 
 # --check: the catalog against the last deploy's fingerprint, with capture disabled
 pg drift --check
