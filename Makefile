@@ -28,14 +28,14 @@ PGFILEDESC = "pgmig - schema migrations inside PostgreSQL"
 REGRESS = install versions upload apply_basic apply_errors transactions rollback status \
           plan_baseline split nontransactional checksum search_path privileges pg_boundary \
           hostile references security_dml security_uploader security_nontx security_args security_log broken_down repair \
-          dry_run lock_retry
+          dry_run lock_retry verify drift
 REGRESS_OPTS = --load-extension=pgmig
 # TAP tests (PostgreSQL::Test::Cluster): dump/restore, crash
 TAP_TESTS = 1
 PROVE_TESTS = test/t/*.pl
 # isolation specs (test/isolation/specs -> test/isolation/expected)
 ISOLATION = concurrent_apply apply_vs_rollback status_during_apply repeatable_read \
-            references_concurrent dry_run_locks lock_retry_wait lock_retry_give_up
+            references_concurrent dry_run_locks lock_retry_wait lock_retry_give_up drift_during_apply
 ISOLATION_OPTS = --inputdir=test/isolation --load-extension=pgmig
 
 PG_CONFIG ?= pg_config

@@ -3,7 +3,7 @@
 # tables of ./pgmig.toml; adopt --from: the tools). test/package/run.sh checks that the verbs
 # here are those of `pgmig --help`.
 
-_pgmig_verbs="init new up down redo reset goto status log validate baseline adopt repair discard"
+_pgmig_verbs="init new up down redo reset goto status log validate baseline adopt repair discard drift"
 _pgmig_global="-d --dbname --dsn -h --host -p --port -U --username -W --password -w --no-password
     --env --wait --dir --config --lock-timeout --statement-timeout --lock-wait --lock-retries
     --lock-wait-max -y --yes
@@ -20,6 +20,7 @@ _pgmig_verb_options() {
     status) echo "--exit-code --full" ;;
     repair) echo "--down --force --dry-run" ;;
     discard) echo "--dry-run" ;;
+    drift) echo "--since --check --exit-code" ;;
     esac
 }
 

@@ -463,6 +463,260 @@ $$;
 COMMENT ON FUNCTION mig.lock_holder() IS 'who holds the deploy lock now (zero rows if nobody)';
 
 -- ---------------------------------------------------------------------------------------
+-- catalog fingerprint (docs/safety.md, "Proven rollbacks")
+-- ---------------------------------------------------------------------------------------
+-- One row per user object outside schema mig and the system schemas, its identity made of
+-- names only (never an OID), so an object dropped and created again compares equal; a column
+-- is named, not numbered (a column dropped and added back is the same). Members of
+-- extensions are left out: the extension's row (name, version) stands for them.
+
+CREATE FUNCTION mig.fingerprint()
+RETURNS TABLE (kind text, identity text, definition text)
+-- jit off: the plan's cost passes jit_above_cost on a large catalog, and compiling it takes
+-- longer than running it
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp SET jit = off AS $$
+WITH ns AS (
+    SELECT n.oid, n.nspname, n.nspowner, n.nspacl
+    FROM pg_catalog.pg_namespace n
+    WHERE n.nspname OPERATOR(pg_catalog.<>) ALL (ARRAY['mig', 'pg_catalog', 'information_schema', 'pg_toast']::pg_catalog.name[])
+      AND NOT pg_catalog.starts_with(n.nspname, 'pg_temp_')
+      AND NOT pg_catalog.starts_with(n.nspname, 'pg_toast_temp_')
+), members AS (
+    SELECT d.classid, d.objid FROM pg_catalog.pg_depend d WHERE d.deptype OPERATOR(pg_catalog.=) 'e'
+), rel AS (
+    SELECT c.oid, c.relname, c.relkind, c.relpersistence, c.reloptions, c.relowner, c.relacl,
+           c.relrowsecurity, c.relforcerowsecurity, c.relreplident, c.relispartition, c.relam,
+           pg_catalog.format('%I.%I', ns.nspname, c.relname) AS ident
+    FROM pg_catalog.pg_class c JOIN ns ON ns.oid OPERATOR(pg_catalog.=) c.relnamespace
+    WHERE c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p', 'f', 'v', 'm', 'S']::"char"[])
+      AND NOT EXISTS (SELECT 1 FROM members m WHERE m.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+                                                AND m.objid OPERATOR(pg_catalog.=) c.oid)
+), fn AS (
+    SELECT p.oid, p.proowner, p.proacl, p.prokind,
+           pg_catalog.format('%I.%I(%s)', ns.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid)) AS ident
+    FROM pg_catalog.pg_proc p JOIN ns ON ns.oid OPERATOR(pg_catalog.=) p.pronamespace
+    WHERE NOT EXISTS (SELECT 1 FROM members m WHERE m.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass
+                                                AND m.objid OPERATOR(pg_catalog.=) p.oid)
+), typ AS (
+    SELECT t.oid, t.typtype, t.typowner, t.typacl, t.typrelid, t.typbasetype, t.typtypmod,
+           t.typnotnull, t.typdefault, t.typcollation,
+           pg_catalog.format('%I.%I', ns.nspname, t.typname) AS ident
+    FROM pg_catalog.pg_type t JOIN ns ON ns.oid OPERATOR(pg_catalog.=) t.typnamespace
+    WHERE (t.typrelid OPERATOR(pg_catalog.=) 0
+           OR (SELECT c.relkind FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) t.typrelid) OPERATOR(pg_catalog.=) 'c')
+      AND NOT (t.typcategory OPERATOR(pg_catalog.=) 'A' AND t.typelem OPERATOR(pg_catalog.<>) 0
+               AND EXISTS (SELECT 1 FROM pg_catalog.pg_type e WHERE e.oid OPERATOR(pg_catalog.=) t.typelem
+                                                               AND e.typarray OPERATOR(pg_catalog.=) t.oid))
+      AND t.typtype OPERATOR(pg_catalog.<>) 'm'
+      AND NOT EXISTS (SELECT 1 FROM members m WHERE m.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass
+                                                AND m.objid OPERATOR(pg_catalog.=) t.oid)
+), acl(kind, ident, acl, dflt) AS (
+    SELECT 'schema', pg_catalog.quote_ident(ns.nspname), ns.nspacl, pg_catalog.acldefault('n', ns.nspowner) FROM ns
+    UNION ALL
+    SELECT CASE rel.relkind WHEN 'S' THEN 'sequence' WHEN 'v' THEN 'view' WHEN 'm' THEN 'view' ELSE 'table' END,
+           rel.ident, rel.relacl,
+           pg_catalog.acldefault(CASE rel.relkind WHEN 'S' THEN 's'::"char" ELSE 'r'::"char" END, rel.relowner)
+    FROM rel
+    UNION ALL
+    SELECT 'function', fn.ident, fn.proacl, pg_catalog.acldefault('f', fn.proowner) FROM fn
+    UNION ALL
+    SELECT 'type', typ.ident, typ.typacl, pg_catalog.acldefault('T', typ.typowner) FROM typ
+)
+-- schemas
+SELECT 'schema', pg_catalog.quote_ident(ns.nspname), pg_catalog.format('owner=%s', ns.nspowner::pg_catalog.regrole)
+FROM ns
+UNION ALL
+-- tables, views, materialized views, sequences: kind, persistence, options, owner
+SELECT CASE WHEN rel.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['v', 'm']::"char"[]) THEN 'view'
+            WHEN rel.relkind OPERATOR(pg_catalog.=) 'S' THEN 'sequence' ELSE 'table' END,
+       rel.ident,
+       pg_catalog.concat_ws(' ', 'relkind=' OPERATOR(pg_catalog.||) rel.relkind::pg_catalog.text,
+              'persistence=' OPERATOR(pg_catalog.||) rel.relpersistence::pg_catalog.text,
+              'owner=' OPERATOR(pg_catalog.||) rel.relowner::pg_catalog.regrole::pg_catalog.text,
+              'options=' OPERATOR(pg_catalog.||) rel.reloptions::pg_catalog.text,
+              (SELECT 'am=' OPERATOR(pg_catalog.||) a.amname FROM pg_catalog.pg_am a WHERE a.oid OPERATOR(pg_catalog.=) rel.relam),
+              CASE WHEN rel.relrowsecurity THEN 'row_security' END,
+              CASE WHEN rel.relforcerowsecurity THEN 'force_row_security' END,
+              CASE WHEN rel.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p', 'm']::"char"[])
+                   THEN 'replica_identity=' OPERATOR(pg_catalog.||) rel.relreplident::pg_catalog.text END,
+              CASE WHEN rel.relkind OPERATOR(pg_catalog.=) 'p' THEN 'partition_by=' OPERATOR(pg_catalog.||) pg_catalog.pg_get_partkeydef(rel.oid) END,
+              CASE WHEN rel.relispartition THEN 'bound=' OPERATOR(pg_catalog.||) (SELECT pg_catalog.pg_get_expr(c.relpartbound, c.oid) FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) rel.oid) END,
+              (SELECT 'inherits=' OPERATOR(pg_catalog.||) pg_catalog.string_agg(i.inhparent::pg_catalog.regclass::pg_catalog.text, ',' ORDER BY i.inhseqno)
+               FROM pg_catalog.pg_inherits i WHERE i.inhrelid OPERATOR(pg_catalog.=) rel.oid),
+              CASE WHEN rel.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['v', 'm']::"char"[]) THEN 'query=' OPERATOR(pg_catalog.||) pg_catalog.pg_get_viewdef(rel.oid) END,
+              (SELECT pg_catalog.format('type=%s start=%s increment=%s min=%s max=%s cache=%s cycle=%s',
+                                        s.seqtypid::pg_catalog.regtype, s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle)
+               FROM pg_catalog.pg_sequence s WHERE s.seqrelid OPERATOR(pg_catalog.=) rel.oid),
+              (SELECT 'owned_by=' OPERATOR(pg_catalog.||) pg_catalog.format('%s.%I', d.refobjid::pg_catalog.regclass, a.attname)
+               FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) d.refobjid AND a.attnum OPERATOR(pg_catalog.=) d.refobjsubid
+               WHERE rel.relkind OPERATOR(pg_catalog.=) 'S' AND d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+                 AND d.objid OPERATOR(pg_catalog.=) rel.oid AND d.refobjsubid OPERATOR(pg_catalog.>) 0
+                 AND d.deptype OPERATOR(pg_catalog.=) ANY (ARRAY['a', 'i']::"char"[])))
+FROM rel
+UNION ALL
+-- columns of tables: type with typmod, default or generation expression, not null, collation, identity
+SELECT 'column', pg_catalog.format('%s.%I', rel.ident, a.attname),
+       pg_catalog.concat_ws(' ', pg_catalog.format_type(a.atttypid, a.atttypmod),
+              CASE WHEN a.attcollation OPERATOR(pg_catalog.<>) t.typcollation
+                   THEN 'collate ' OPERATOR(pg_catalog.||) (SELECT pg_catalog.format('%I.%I', cn.nspname, co.collname)
+                                                           FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid OPERATOR(pg_catalog.=) co.collnamespace
+                                                           WHERE co.oid OPERATOR(pg_catalog.=) a.attcollation) END,
+              CASE WHEN a.attnotnull THEN 'not null' END,
+              CASE a.attidentity WHEN 'a' THEN 'generated always as identity' WHEN 'd' THEN 'generated by default as identity' END,
+              CASE WHEN a.attgenerated OPERATOR(pg_catalog.=) 's' THEN 'generated always as' END,
+              (SELECT 'default ' OPERATOR(pg_catalog.||) pg_catalog.pg_get_expr(ad.adbin, ad.adrelid)
+               FROM pg_catalog.pg_attrdef ad WHERE ad.adrelid OPERATOR(pg_catalog.=) a.attrelid AND ad.adnum OPERATOR(pg_catalog.=) a.attnum))
+FROM rel
+JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) rel.oid
+JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) a.atttypid
+WHERE rel.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p', 'f']::"char"[])
+  AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped
+UNION ALL
+-- indexes
+SELECT 'index', pg_catalog.format('%I.%I', ns.nspname, c.relname), pg_catalog.pg_get_indexdef(c.oid)
+FROM pg_catalog.pg_class c JOIN ns ON ns.oid OPERATOR(pg_catalog.=) c.relnamespace
+WHERE c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['i', 'I']::"char"[])
+  AND NOT EXISTS (SELECT 1 FROM members m WHERE m.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+                                            AND m.objid OPERATOR(pg_catalog.=) c.oid)
+UNION ALL
+-- constraints of tables and domains
+SELECT 'constraint', pg_catalog.format('%s.%I', coalesce(rel.ident, typ.ident), co.conname), pg_catalog.pg_get_constraintdef(co.oid)
+FROM pg_catalog.pg_constraint co
+LEFT JOIN rel ON rel.oid OPERATOR(pg_catalog.=) co.conrelid
+LEFT JOIN typ ON typ.oid OPERATOR(pg_catalog.=) co.contypid
+WHERE coalesce(rel.ident, typ.ident) IS NOT NULL
+UNION ALL
+-- functions and procedures: identity arguments, result, properties, md5 of the body
+SELECT 'function', fn.ident,
+       pg_catalog.concat_ws(' ', 'kind=' OPERATOR(pg_catalog.||) p.prokind::pg_catalog.text,
+              'returns=' OPERATOR(pg_catalog.||) pg_catalog.pg_get_function_result(p.oid),
+              'language=' OPERATOR(pg_catalog.||) l.lanname,
+              'volatility=' OPERATOR(pg_catalog.||) p.provolatile::pg_catalog.text,
+              'parallel=' OPERATOR(pg_catalog.||) p.proparallel::pg_catalog.text,
+              CASE WHEN p.prosecdef THEN 'security_definer' END,
+              CASE WHEN p.proisstrict THEN 'strict' END,
+              CASE WHEN p.proleakproof THEN 'leakproof' END,
+              'owner=' OPERATOR(pg_catalog.||) p.proowner::pg_catalog.regrole::pg_catalog.text,
+              'config=' OPERATOR(pg_catalog.||) p.proconfig::pg_catalog.text,
+              'body=' OPERATOR(pg_catalog.||) pg_catalog.md5(CASE WHEN p.prosqlbody IS NULL
+                                                                  THEN pg_catalog.concat(p.prosrc, ' ', p.probin)
+                                                                  ELSE pg_catalog.pg_get_function_sqlbody(p.oid) END))
+FROM fn
+JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) fn.oid
+JOIN pg_catalog.pg_language l ON l.oid OPERATOR(pg_catalog.=) p.prolang
+UNION ALL
+-- types: enum labels in order, domains, composites, ranges
+SELECT 'type', typ.ident,
+       CASE typ.typtype
+       WHEN 'e' THEN 'enum ' OPERATOR(pg_catalog.||)
+                     (SELECT pg_catalog.string_agg(pg_catalog.quote_literal(e.enumlabel), ',' ORDER BY e.enumsortorder)
+                      FROM pg_catalog.pg_enum e WHERE e.enumtypid OPERATOR(pg_catalog.=) typ.oid)
+       WHEN 'd' THEN pg_catalog.concat_ws(' ', 'domain', pg_catalog.format_type(typ.typbasetype, typ.typtypmod),
+                                          CASE WHEN typ.typnotnull THEN 'not null' END,
+                                          'default ' OPERATOR(pg_catalog.||) typ.typdefault,
+                                          'collation=' OPERATOR(pg_catalog.||) (SELECT co.collname FROM pg_catalog.pg_collation co
+                                                                                WHERE co.oid OPERATOR(pg_catalog.=) typ.typcollation))
+       WHEN 'c' THEN 'composite ' OPERATOR(pg_catalog.||)
+                     (SELECT pg_catalog.string_agg(pg_catalog.format('%I %s', a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod)), ', ' ORDER BY a.attnum)
+                      FROM pg_catalog.pg_attribute a WHERE a.attrelid OPERATOR(pg_catalog.=) typ.typrelid
+                                                       AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped)
+       WHEN 'r' THEN 'range ' OPERATOR(pg_catalog.||)
+                     (SELECT pg_catalog.format_type(r.rngsubtype, NULL) FROM pg_catalog.pg_range r WHERE r.rngtypid OPERATOR(pg_catalog.=) typ.oid)
+       ELSE 'type ' OPERATOR(pg_catalog.||) typ.typtype::pg_catalog.text END
+       OPERATOR(pg_catalog.||) ' owner=' OPERATOR(pg_catalog.||) typ.typowner::pg_catalog.regrole::pg_catalog.text
+FROM typ
+UNION ALL
+-- triggers (not the internal ones of foreign keys)
+SELECT 'trigger', pg_catalog.format('%s.%I', rel.ident, tg.tgname),
+       pg_catalog.pg_get_triggerdef(tg.oid) OPERATOR(pg_catalog.||) ' enabled=' OPERATOR(pg_catalog.||) tg.tgenabled::pg_catalog.text
+FROM pg_catalog.pg_trigger tg JOIN rel ON rel.oid OPERATOR(pg_catalog.=) tg.tgrelid
+WHERE NOT tg.tgisinternal
+UNION ALL
+-- rules (not the _RETURN rule of a view)
+SELECT 'rule', pg_catalog.format('%s.%I', rel.ident, ru.rulename), pg_catalog.pg_get_ruledef(ru.oid)
+FROM pg_catalog.pg_rewrite ru JOIN rel ON rel.oid OPERATOR(pg_catalog.=) ru.ev_class
+WHERE ru.rulename OPERATOR(pg_catalog.<>) '_RETURN'
+UNION ALL
+-- row-level security policies
+SELECT 'policy', pg_catalog.format('%s.%I', rel.ident, po.polname),
+       pg_catalog.concat_ws(' ', 'cmd=' OPERATOR(pg_catalog.||) po.polcmd::pg_catalog.text,
+              CASE WHEN po.polpermissive THEN 'permissive' ELSE 'restrictive' END,
+              'to=' OPERATOR(pg_catalog.||) (SELECT pg_catalog.string_agg(r.name, ',' ORDER BY r.name)
+                                             FROM (SELECT CASE WHEN x OPERATOR(pg_catalog.=) 0 THEN 'public'
+                                                               ELSE x::pg_catalog.regrole::pg_catalog.text END AS name
+                                                   FROM pg_catalog.unnest(po.polroles) x) r),
+              'using=' OPERATOR(pg_catalog.||) pg_catalog.pg_get_expr(po.polqual, po.polrelid),
+              'check=' OPERATOR(pg_catalog.||) pg_catalog.pg_get_expr(po.polwithcheck, po.polrelid))
+FROM pg_catalog.pg_policy po JOIN rel ON rel.oid OPERATOR(pg_catalog.=) po.polrelid
+UNION ALL
+-- extended statistics
+SELECT 'statistics', pg_catalog.format('%I.%I', ns.nspname, se.stxname), pg_catalog.pg_get_statisticsobjdef(se.oid)
+FROM pg_catalog.pg_statistic_ext se JOIN ns ON ns.oid OPERATOR(pg_catalog.=) se.stxnamespace
+UNION ALL
+-- grants: an object's ACL when it is not the default one (granted and revoked again is the default)
+SELECT 'grant', acl.kind OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) acl.ident, x.items
+FROM acl,
+     LATERAL (SELECT (SELECT pg_catalog.string_agg(i::pg_catalog.text, ',' ORDER BY i::pg_catalog.text) FROM pg_catalog.unnest(acl.acl) i) AS items,
+                     (SELECT pg_catalog.string_agg(i::pg_catalog.text, ',' ORDER BY i::pg_catalog.text) FROM pg_catalog.unnest(acl.dflt) i) AS dflt) x
+WHERE acl.acl IS NOT NULL AND x.items IS DISTINCT FROM x.dflt
+UNION ALL
+-- column grants
+SELECT 'grant', pg_catalog.format('column %s.%I', rel.ident, a.attname),
+       (SELECT pg_catalog.string_agg(i::pg_catalog.text, ',' ORDER BY i::pg_catalog.text) FROM pg_catalog.unnest(a.attacl) i)
+FROM rel JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) rel.oid
+WHERE a.attacl IS NOT NULL AND pg_catalog.cardinality(a.attacl) OPERATOR(pg_catalog.>) 0
+  AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped
+UNION ALL
+-- default privileges (ALTER DEFAULT PRIVILEGES)
+SELECT 'grant', pg_catalog.format('default %s %s %s', da.defaclrole::pg_catalog.regrole,
+                                  coalesce((SELECT pg_catalog.quote_ident(n.nspname) FROM pg_catalog.pg_namespace n WHERE n.oid OPERATOR(pg_catalog.=) da.defaclnamespace), '*'),
+                                  da.defaclobjtype),
+       (SELECT pg_catalog.string_agg(i::pg_catalog.text, ',' ORDER BY i::pg_catalog.text) FROM pg_catalog.unnest(da.defaclacl) i)
+FROM pg_catalog.pg_default_acl da
+UNION ALL
+-- extensions (their member objects are left out above)
+SELECT 'extension', pg_catalog.quote_ident(e.extname),
+       pg_catalog.format('version=%s schema=%I', e.extversion, n.nspname)
+FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) e.extnamespace
+WHERE e.extname OPERATOR(pg_catalog.<>) 'pgmig'
+UNION ALL
+-- event triggers
+SELECT 'event_trigger', pg_catalog.quote_ident(et.evtname),
+       pg_catalog.concat_ws(' ', et.evtevent, et.evtfoid::pg_catalog.regproc, et.evtenabled, et.evttags)
+FROM pg_catalog.pg_event_trigger et
+WHERE NOT EXISTS (SELECT 1 FROM members m WHERE m.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_event_trigger'::pg_catalog.regclass
+                                            AND m.objid OPERATOR(pg_catalog.=) et.oid)
+UNION ALL
+-- comments on all of the above
+SELECT 'comment', o.type OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) o.identity, d.description
+FROM pg_catalog.pg_description d,
+     LATERAL pg_catalog.pg_identify_object(d.classoid, d.objoid, d.objsubid) o
+WHERE d.objoid OPERATOR(pg_catalog.>=) 16384
+  AND NOT (d.classoid OPERATOR(pg_catalog.=) 'pg_catalog.pg_extension'::pg_catalog.regclass
+           AND d.objoid OPERATOR(pg_catalog.=) (SELECT e.oid FROM pg_catalog.pg_extension e WHERE e.extname OPERATOR(pg_catalog.=) 'pgmig'))
+  AND NOT EXISTS (SELECT 1 FROM members m WHERE m.classid OPERATOR(pg_catalog.=) d.classoid
+                                            AND m.objid OPERATOR(pg_catalog.=) d.objoid)
+  AND CASE WHEN d.classoid OPERATOR(pg_catalog.=) 'pg_catalog.pg_namespace'::pg_catalog.regclass
+           THEN EXISTS (SELECT 1 FROM ns WHERE ns.oid OPERATOR(pg_catalog.=) d.objoid)
+           WHEN d.classoid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+           THEN EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN ns ON ns.oid OPERATOR(pg_catalog.=) c.relnamespace
+                        WHERE c.oid OPERATOR(pg_catalog.=) d.objoid
+                          AND NOT EXISTS (SELECT 1 FROM members m WHERE m.classid OPERATOR(pg_catalog.=) d.classoid
+                                                                    AND m.objid OPERATOR(pg_catalog.=) c.oid))
+           ELSE o.schema IS NULL OR EXISTS (SELECT 1 FROM ns WHERE ns.nspname OPERATOR(pg_catalog.=) o.schema) END
+$$;
+COMMENT ON FUNCTION mig.fingerprint() IS 'the user schema as rows (kind, identity, definition) of names, never OIDs: what mig.verify compares (schema mig, system schemas and members of extensions left out)';
+
+CREATE FUNCTION mig.fingerprint_hash() RETURNS text
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp SET jit = off AS $$
+SELECT pg_catalog.md5(coalesce(pg_catalog.string_agg(
+           pg_catalog.concat_ws(E'\t', f.kind, f.identity, f.definition), E'\n'
+           ORDER BY f.kind COLLATE "C", f.identity COLLATE "C", f.definition COLLATE "C"), ''))
+FROM mig.fingerprint() f
+$$;
+COMMENT ON FUNCTION mig.fingerprint_hash() IS 'one hash of mig.fingerprint(): equal hashes, equal schemas';
+
+-- ---------------------------------------------------------------------------------------
 -- bookkeeping run as the extension's owner (internal: EXECUTE for nobody else)
 -- ---------------------------------------------------------------------------------------
 -- The C entry points mig.baseline, mig.record_statement, mig.record_failure and mig.vouch
@@ -732,11 +986,137 @@ $$;
 COMMENT ON FUNCTION mig._vouch(name, text[], text[], text[]) IS 'internal: mig.vouch''s bookkeeping, run as the extension owner';
 
 -- ---------------------------------------------------------------------------------------
+-- drift: DDL run outside pgmig (docs/safety.md, "Drift: DDL outside pgmig")
+-- ---------------------------------------------------------------------------------------
+
+CREATE TABLE mig.drift (
+    id                pg_catalog.int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at                pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+    role              pg_catalog.name NOT NULL,
+    session_role      pg_catalog.name NOT NULL,
+    client_addr       pg_catalog.inet DEFAULT pg_catalog.inet_client_addr(),
+    application_name  pg_catalog.text,
+    event             pg_catalog.text NOT NULL CHECK (event OPERATOR(pg_catalog.=) ANY (ARRAY['ddl', 'drop'])),
+    command_tag       pg_catalog.text NOT NULL,
+    object_type       pg_catalog.text,
+    object_identity   pg_catalog.text,
+    statement         pg_catalog.text
+);
+CREATE INDEX drift_at_idx ON mig.drift (at);
+COMMENT ON TABLE mig.drift IS 'DDL run outside pgmig, recorded by the event triggers pgmig_drift_ddl and pgmig_drift_drop; written only by the extension';
+COMMENT ON COLUMN mig.drift.role IS 'the current user that ran the statement';
+COMMENT ON COLUMN mig.drift.session_role IS 'the session user (who logged in)';
+COMMENT ON COLUMN mig.drift.event IS 'ddl: an object created or altered (ddl_command_end); drop: an object dropped (sql_drop)';
+COMMENT ON COLUMN mig.drift.statement IS 'the client''s whole query string (current_query())';
+
+SELECT pg_catalog.pg_extension_config_dump('mig.drift', '');
+SELECT pg_catalog.pg_extension_config_dump('mig.drift_id_seq', '');
+
+CREATE FUNCTION mig._drift_capture() RETURNS event_trigger
+LANGUAGE c AS 'MODULE_PATHNAME', 'mig_drift_capture';
+COMMENT ON FUNCTION mig._drift_capture() IS 'event trigger: records DDL run outside pgmig in mig.drift (not migration SQL, not with pgmig.drift_capture off)';
+
+CREATE FUNCTION mig._drift_quiet_session() RETURNS void
+LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'mig_drift_quiet_session';
+COMMENT ON FUNCTION mig._drift_quiet_session() IS 'internal: the session that creates the extension (a restore: pg_dump''s script, pg_restore) records no drift';
+
+CREATE EVENT TRIGGER pgmig_drift_ddl ON ddl_command_end EXECUTE FUNCTION mig._drift_capture();
+CREATE EVENT TRIGGER pgmig_drift_drop ON sql_drop EXECUTE FUNCTION mig._drift_capture();
+
+CREATE FUNCTION mig.drift_status(
+    OUT capture text, OUT last_deploy timestamptz, OUT since_deploy int8, OUT total int8,
+    OUT latest timestamptz)
+RETURNS record
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+WITH deploy AS (
+    SELECT l.at FROM mig.log l
+    WHERE l.action OPERATOR(pg_catalog.=) ANY (ARRAY['apply', 'rollback', 'apply_statement', 'baseline', 'adopt'])
+    ORDER BY l.id DESC LIMIT 1
+), triggers AS (
+    SELECT pg_catalog.count(*) AS n FROM pg_catalog.pg_event_trigger e
+    WHERE e.evtname OPERATOR(pg_catalog.=) ANY (ARRAY['pgmig_drift_ddl', 'pgmig_drift_drop']::pg_catalog.name[])
+      AND e.evtenabled OPERATOR(pg_catalog.<>) 'D'
+)
+SELECT CASE WHEN (SELECT t.n FROM triggers t) OPERATOR(pg_catalog.<) 2 THEN 'unavailable'
+            WHEN pg_catalog.current_setting('pgmig.drift_capture', true) OPERATOR(pg_catalog.=) 'off' THEN 'off'
+            ELSE 'on' END,
+       (SELECT d.at FROM deploy d),
+       (SELECT pg_catalog.count(*) FROM mig.drift x
+        WHERE x.at OPERATOR(pg_catalog.>) coalesce((SELECT d.at FROM deploy d), '-infinity')),
+       (SELECT pg_catalog.count(*) FROM mig.drift x),
+       (SELECT pg_catalog.max(x.at) FROM mig.drift x)
+$$;
+COMMENT ON FUNCTION mig.drift_status() IS 'whether drift is captured (on, off: pgmig.drift_capture, unavailable: event triggers missing or disabled), the last deploy, and how many mig.drift rows came after it';
+
+-- The catalog when the last deploy ended: what mig.drift_check() compares the live catalog with,
+-- so that drift is found even when the event triggers were disabled or capture was off.
+CREATE TABLE mig.drift_snapshot (
+    id       pg_catalog.bool PRIMARY KEY DEFAULT true CHECK (id),
+    at       pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+    hash     pg_catalog.text NOT NULL,
+    objects  pg_catalog.jsonb NOT NULL
+);
+COMMENT ON TABLE mig.drift_snapshot IS 'singleton: mig.fingerprint() when the last deploy ended (stored with its mig.log rows); what mig.drift_check() compares the live catalog with';
+COMMENT ON COLUMN mig.drift_snapshot.hash IS 'mig.fingerprint_hash() of the same rows';
+COMMENT ON COLUMN mig.drift_snapshot.objects IS 'mig.fingerprint()''s rows, as an array of [kind, identity, definition]';
+SELECT pg_catalog.pg_extension_config_dump('mig.drift_snapshot', '');
+
+CREATE FUNCTION mig._in_bookkeeping() RETURNS boolean
+LANGUAGE c STABLE AS 'MODULE_PATHNAME', 'mig_in_bookkeeping';
+COMMENT ON FUNCTION mig._in_bookkeeping() IS 'internal: whether pgmig''s own bookkeeping is writing now (not a restore''s COPY, nor the owner by hand)';
+
+-- Every path that records a deploy writes its mig.log rows as the owner, in a bookkeeping scope:
+-- a statement trigger there stores the fingerprint in the deploy's own transaction, once per
+-- recording statement (not for the rows a restore copies into mig.log).
+CREATE FUNCTION mig._drift_snapshot_store() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET jit = off AS $$
+BEGIN
+    IF mig._in_bookkeeping() AND EXISTS (SELECT 1 FROM new_log n
+               WHERE n.action OPERATOR(pg_catalog.=) ANY (ARRAY['apply', 'rollback', 'apply_statement', 'baseline', 'adopt'])) THEN
+        INSERT INTO mig.drift_snapshot AS s (id, at, hash, objects)
+        SELECT true, pg_catalog.clock_timestamp(),
+               pg_catalog.md5(coalesce(pg_catalog.string_agg(
+                   pg_catalog.concat_ws(E'\t', f.kind, f.identity, f.definition), E'\n'
+                   ORDER BY f.kind COLLATE "C", f.identity COLLATE "C", f.definition COLLATE "C"), '')),
+               coalesce(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_array(f.kind, f.identity, f.definition)), '[]')
+        FROM mig.fingerprint() f
+        ON CONFLICT (id) DO UPDATE SET at = excluded.at, hash = excluded.hash, objects = excluded.objects;
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION mig._drift_snapshot_store() IS 'trigger: stores mig.fingerprint() in mig.drift_snapshot when a deploy is logged';
+CREATE TRIGGER log_drift_snapshot AFTER INSERT ON mig.log
+    REFERENCING NEW TABLE AS new_log
+    FOR EACH STATEMENT EXECUTE FUNCTION mig._drift_snapshot_store();
+
+CREATE FUNCTION mig.drift_check(
+    OUT change text, OUT kind text, OUT identity text, OUT stored text, OUT live text)
+RETURNS SETOF record
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp SET jit = off AS $$
+WITH s AS (
+    SELECT e.o OPERATOR(pg_catalog.->>) 0 AS kind, e.o OPERATOR(pg_catalog.->>) 1 AS identity,
+           e.o OPERATOR(pg_catalog.->>) 2 AS definition
+    FROM mig.drift_snapshot x, pg_catalog.jsonb_array_elements(x.objects) AS e(o)
+), l AS (
+    SELECT f.kind, f.identity, f.definition FROM mig.fingerprint() f
+)
+SELECT CASE WHEN s.kind IS NULL THEN 'added' WHEN l.kind IS NULL THEN 'removed' ELSE 'changed' END,
+       coalesce(l.kind, s.kind), coalesce(l.identity, s.identity), s.definition, l.definition
+FROM s FULL JOIN l ON l.kind OPERATOR(pg_catalog.=) s.kind AND l.identity OPERATOR(pg_catalog.=) s.identity
+WHERE s.kind IS NULL OR l.kind IS NULL OR s.definition IS DISTINCT FROM l.definition
+ORDER BY coalesce(l.identity, s.identity) COLLATE "C", coalesce(l.kind, s.kind) COLLATE "C"
+$$;
+COMMENT ON FUNCTION mig.drift_check() IS 'objects added, removed or changed since the last deploy: the live mig.fingerprint() against mig.drift_snapshot (no rows: no drift, or no deploy stored a fingerprint yet)';
+
+-- ---------------------------------------------------------------------------------------
 -- deployers
 -- ---------------------------------------------------------------------------------------
 
 CREATE FUNCTION mig.grant_deployer(role name) RETURNS void
-LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+-- pgmig's own grants are not drift
+SET pgmig.drift_capture = off AS $$
 DECLARE
     f pg_catalog.regprocedure;
 BEGIN
@@ -761,18 +1141,20 @@ BEGIN
     LOOP
         EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %I', f, role);
     END LOOP;
-    EXECUTE pg_catalog.format('GRANT SELECT ON mig.migration, mig.applied, mig.state, mig.repeatable, mig.log, mig.pending TO %I', role);
+    EXECUTE pg_catalog.format('GRANT SELECT ON mig.migration, mig.applied, mig.state, mig.repeatable, mig.log, mig.pending, mig.drift, mig.drift_snapshot TO %I', role);
 END
 $$;
 COMMENT ON FUNCTION mig.grant_deployer(name) IS 'makes a role a deployer: EXECUTE on the API, SELECT on the tables (superuser only)';
 
 CREATE FUNCTION mig.revoke_deployer(role name) RETURNS void
-LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+-- pgmig's own grants are not drift
+SET pgmig.drift_capture = off AS $$
 BEGIN
     IF role IS NULL THEN
         RAISE EXCEPTION 'role must not be NULL' USING ERRCODE = 'null_value_not_allowed';
     END IF;
-    EXECUTE pg_catalog.format('REVOKE ALL ON mig.migration, mig.applied, mig.state, mig.repeatable, mig.log, mig.pending FROM %I', role);
+    EXECUTE pg_catalog.format('REVOKE ALL ON mig.migration, mig.applied, mig.state, mig.repeatable, mig.log, mig.pending, mig.drift, mig.drift_snapshot FROM %I', role);
     EXECUTE pg_catalog.format('REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA mig FROM %I', role);
     EXECUTE pg_catalog.format('REVOKE USAGE ON SCHEMA mig FROM %I', role);
 END
@@ -785,3 +1167,6 @@ COMMENT ON FUNCTION mig.revoke_deployer(name) IS 'undoes mig.grant_deployer (sup
 REVOKE ALL ON ALL TABLES IN SCHEMA mig FROM PUBLIC;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA mig FROM PUBLIC;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA mig FROM PUBLIC;
+
+-- the rest of this session creates what a restore (pg_dump's script, pg_restore) brings: no drift
+SELECT mig._drift_quiet_session();

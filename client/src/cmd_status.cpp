@@ -2,6 +2,7 @@
 #include "commands.hpp"
 #include "edit_diff.hpp"
 #include "errors.hpp"
+#include "json_report.hpp"
 #include "output.hpp"
 #include "placeholders.hpp"
 #include "status.hpp"
@@ -116,10 +117,13 @@ int run_status(Context &ctx, bool exit_code) {
     add_edit_diffs(lines, folder.f ? &*folder.f : nullptr, *server.conn, ctx.opt.full_diff);
     if (ctx.opt.json) {
         status_to_json(lines);
+        json_report::set("drift", drift_status_json(server.status.drift));
     } else {
         print_status_table(lines, ctx.stdout_tty && output_color());
         print_status_diffs(lines);
     }
+    if (server.status.drift)
+        warn_about_drift(*server.status.drift);
     return exit_code && needs_attention(lines) ? EXIT_NOT_UP_TO_DATE : EXIT_OK;
 }
 

@@ -28,6 +28,7 @@ const char *kFooter = R"(Exit codes:
   3    cannot connect, or the deploy lock was not obtained in time
   4    status --exit-code: a migration is pending, new, modified, missing or failed;
        up --dry-run --fail-on: a statement has a flag of the list
+       drift --check: the catalog differs from the last deploy's; drift --exit-code: drift listed
   130  interrupted by SIGINT, 143 by SIGTERM (the running statement cancelled, rolled back)
 Environment: PGMIG_DSN, DATABASE_URL, PG* (libpq), PGMIG_CONFIG, NO_COLOR.
 Global options may come before or after the verb. See docs/cli.md.)";
@@ -142,6 +143,7 @@ int main(int argc, char **argv) { // NOLINT(bugprone-exception-escape)
     cmds.push_back(register_adopt(app)); // after `up`: it adds `up --ignore-other-tools`
     cmds.push_back(register_repair(app));
     cmds.push_back(register_discard(app));
+    cmds.push_back(register_drift(app));
     std::vector<std::string> verbs;
     verbs.reserve(cmds.size());
     for (auto &c : cmds)

@@ -2,9 +2,11 @@
 // (status_json.cpp, status_table.cpp). cmd_status.cpp runs the fetch on a second thread while
 // it reads the folder.
 #pragma once
+#include "drift.hpp"
 #include "layouts/layout.hpp"
 #include "pg_conn.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,9 +32,11 @@ struct StatusLine {
 struct ServerStatus {
     Result rows;
     std::vector<StatusLine> lines;
+    std::optional<DriftStatus> drift; // nullopt: the extension has no drift capture
 };
 
-// Queries mig.status() (and how far partial or failed migrations got, when there are any).
+// Queries mig.status() (and how far partial or failed migrations got, when there are any), and
+// mig.drift_status().
 // rfc3339: applied_at as RFC 3339 (for --json), whatever the session's DateStyle.
 ServerStatus fetch_server_status(Conn &c, bool rfc3339 = false);
 

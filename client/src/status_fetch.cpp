@@ -101,6 +101,7 @@ ServerStatus fetch_server_status(Conn &c, bool rfc3339) {
     out.lines = read_lines(out.rows);
     read_progress(c, out.lines);
     read_recorded_files(c, out.lines);
+    out.drift = fetch_drift_status(c);
     trace("status: rows converted");
     return out;
 }

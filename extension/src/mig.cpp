@@ -6,6 +6,7 @@
 #include "bookkeeping.hpp"
 #include "progress.hpp"
 #include "deploy.hpp"
+#include "drift.hpp"
 #include "lock_retry.hpp"
 #include "uploader.hpp"
 #include "runner.hpp"
@@ -33,6 +34,7 @@ void _PG_init(void) {
         &mig::g_debug_functions, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
     mig::progress_init();
     mig::lock_retry_init();
+    mig::drift_init();
     MarkGUCPrefixReserved("pgmig");
     mig::bookkeeping_init();
 }

@@ -46,6 +46,10 @@ expect_eq "json: log: entries with RFC 3339 times and seconds" \
     "$(field '[.command, (.entries[0].at | test("T")), (.entries[0].duration_s | type)] | map(tostring) | join(",")')" "log,true,number"
 pg log --verify --json
 valid "log --verify"
+pg drift --json
+valid "drift"
+pg drift --check --json
+valid "drift --check"
 pg validate --json --dir "$js_dir/m"
 valid "validate"
 pg down --json --dir "$js_dir/m"

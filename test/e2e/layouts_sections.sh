@@ -238,9 +238,9 @@ expect_eq "sql-migrate: every Down section ran" "$rc:$(q -c "SELECT count(*) FRO
 # this folder (up refuses such a migration: missing-file)
 newdb e_repeated_markers_dbmate
 pg up --dir "$work/dbrep"
-expect_eq "dbmate: a second up marker is part of the up section" "$rc:$(q -c "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE tablename LIKE 'dr%'")" "0:dr1,dr2"
+expect_eq "dbmate: a second up marker is part of the up section" "$rc:$(q -c "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'dr%'")" "0:dr1,dr2"
 pg down --yes --dir "$work/dbrep"
-expect_eq "dbmate: and the down section rolls both back" "$rc:$(q -c "SELECT count(*) FROM pg_tables WHERE tablename LIKE 'dr%'")" "0:0"
+expect_eq "dbmate: and the down section rolls both back" "$rc:$(q -c "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'dr%'")" "0:0"
 pg validate --offline --dir "$work/gorep"
 expect_rc "goose: a second Up marker is refused: exit 2" 2
 expect_err "goose: naming file and line" '00001_x.sql:3: a second up section marker'

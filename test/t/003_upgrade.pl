@@ -73,7 +73,7 @@ is($node->safe_psql('old', 'SELECT count(*) FROM mig.log_verify()'), '0', 'the c
 is($node->safe_psql('old', q{SELECT string_agg(c.relname || ':' || p.privilege_type, ',' ORDER BY c.relname)
        FROM pg_class c, aclexplode(c.relacl) p
        WHERE c.relnamespace = 'mig'::regnamespace AND p.grantee = 'deployer'::regrole}),
-   'applied:SELECT,log:SELECT,migration:SELECT,pending:SELECT,repeatable:SELECT,state:SELECT',
+   'applied:SELECT,drift:SELECT,drift_snapshot:SELECT,log:SELECT,migration:SELECT,pending:SELECT,repeatable:SELECT,state:SELECT',
    'the deployer keeps SELECT only: 0.1.0\'s DML grants are gone');
 is($node->safe_psql('old', q{SELECT has_function_privilege('deployer', 'mig.apply(text, boolean)', 'EXECUTE')}),
    't', 'the deployer can run the new API');
