@@ -207,9 +207,10 @@ static bool verify_one(VerifyRun *run, int i) {
     return add_differences(&run->rows, run->caller, after_up, u.version, u.name, "up again") == 0;
 }
 
-// After a failed verify_whole: migration by migration, to name the first that fails. Rows:
+// Migration by migration (after a failed verify_whole, or asked for), to name the first that
+// fails. Rows:
 // "ok" for those before it, its differences, "not verified" for those after it.
-static void verify_each(VerifyRun *run) {
+static void verify_each(VerifyRun *run, bool after_whole) {
     deploy_lock(true);
     run_todos(run->setup, run->nsetup);
     int i = 0;
@@ -219,7 +220,7 @@ static void verify_each(VerifyRun *run) {
         verify_rows_add(&run->rows, {run->up[i].version, run->up[i].name, "ok", nullptr, nullptr,
                                      nullptr, nullptr, nullptr, nullptr});
     }
-    if (i == run->n) // rare: each passes alone
+    if (i == run->n && after_whole) // rare: each passes alone
         verify_rows_add(&run->rows,
                         {nullptr, nullptr, "differs", nullptr, nullptr, nullptr, nullptr, nullptr,
                          "each migration's down restores what its up did, but the downs of all "
@@ -253,7 +254,7 @@ void verify_pg(ReturnSetInfo *rsi, const VerifyRequest &req) {
                     in_subtransaction([&]() noexcept { ok = verify_whole(&run); }, false))
                 ReThrowError(e);
         if (!ok) {
-            if (ErrorData *e = in_subtransaction([&]() noexcept { verify_each(&run); }, false))
+            if (ErrorData *e = in_subtransaction([&]() noexcept { verify_each(&run, !req.each); }, false))
                 ReThrowError(e);
         } else {
             for (int i = 0; i < run.n; i++)
