@@ -3,7 +3,7 @@
 # tables of ./pgmig.toml; adopt --from: the tools). test/package/run.sh checks that the verbs
 # here are those of `pgmig --help`.
 
-_pgmig_verbs="init new up down redo reset goto status log validate baseline adopt repair discard"
+_pgmig_verbs="init new up down redo reset goto status log validate baseline adopt repair discard verify"
 _pgmig_global="-d --dbname --dsn -h --host -p --port -U --username -W --password -w --no-password
     --env --wait --dir --config --lock-timeout --statement-timeout --lock-wait -y --yes
     -v --verbose -q --quiet --json --color --no-cache --placeholder --help -?"
@@ -19,6 +19,7 @@ _pgmig_verb_options() {
     status) echo "--exit-code" ;;
     repair) echo "--down --force --dry-run" ;;
     discard) echo "--dry-run" ;;
+    verify) echo "--to --from --each --scratch --trust-uploads" ;;
     esac
 }
 

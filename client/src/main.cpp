@@ -27,6 +27,7 @@ const char *kFooter = R"(Exit codes:
   2    usage or input error (bad files, edited applied migration, missing down script, ...)
   3    cannot connect, or the deploy lock was not obtained in time
   4    status --exit-code: a migration is pending, new, modified, missing or failed
+  5    verify: a down script does not restore the schema
   130  interrupted by SIGINT, 143 by SIGTERM (the running statement cancelled, rolled back)
 Environment: PGMIG_DSN, DATABASE_URL, PG* (libpq), PGMIG_CONFIG, NO_COLOR.
 Global options may come before or after the verb. See docs/cli.md.)";
@@ -141,6 +142,7 @@ int main(int argc, char **argv) { // NOLINT(bugprone-exception-escape)
     cmds.push_back(register_adopt(app)); // after `up`: it adds `up --ignore-other-tools`
     cmds.push_back(register_repair(app));
     cmds.push_back(register_discard(app));
+    cmds.push_back(register_verify(app));
     std::vector<std::string> verbs;
     verbs.reserve(cmds.size());
     for (auto &c : cmds)

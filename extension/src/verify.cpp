@@ -254,7 +254,8 @@ void verify_pg(ReturnSetInfo *rsi, const VerifyRequest &req) {
                     in_subtransaction([&]() noexcept { ok = verify_whole(&run); }, false))
                 ReThrowError(e);
         if (!ok) {
-            if (ErrorData *e = in_subtransaction([&]() noexcept { verify_each(&run, !req.each); }, false))
+            if (ErrorData *e =
+                    in_subtransaction([&]() noexcept { verify_each(&run, !req.each); }, false))
                 ReThrowError(e);
         } else {
             for (int i = 0; i < run.n; i++)
