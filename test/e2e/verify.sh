@@ -119,7 +119,8 @@ q -d postgres -c "DROP ROLE e_verify_nocreate"
 mkdir -p "$vdir/slow"
 mig slow 001_slow.up.sql "SELECT pg_sleep(30);"
 mig slow 001_slow.down.sql "SELECT 1;"
-"$bin" verify --scratch --dir "$vdir/slow" -d postgres >"$run_dir/verify_int.out" 2>&1 &
+# (SIGINT not ignored: a background job of a script ignores it)
+perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV' "$bin" verify --scratch --dir "$vdir/slow" -d postgres >"$run_dir/verify_int.out" 2>&1 &
 vpid=$!
 for _ in $(seq 100); do
     [ "$(q -d postgres -c "SELECT count(*) FROM pg_stat_activity WHERE datname = 'pgmig_verify_$vpid' AND query LIKE '%pg_sleep%'")" = 1 ] && break
