@@ -161,6 +161,18 @@ static void check_trust(const VerifyRun &run, bool trust) {
                        trust);
 }
 
+// An error of a down script (or of an up run again) that says nothing about the script: a
+// cancel, a shutdown, a lack of memory or of lock table slots. It ends mig.verify, as it would
+// end mig.apply, instead of counting as a failed verification (and starting the slower
+// migration by migration run).
+static ErrorData *unless_environmental(ErrorData *e) {
+    if (e && (ERRCODE_TO_CATEGORY(e->sqlerrcode) == ERRCODE_INSUFFICIENT_RESOURCES ||
+              ERRCODE_TO_CATEGORY(e->sqlerrcode) == ERRCODE_OPERATOR_INTERVENTION ||
+              ERRCODE_TO_CATEGORY(e->sqlerrcode) == ERRCODE_PROGRAM_LIMIT_EXCEEDED))
+        ReThrowError(e);
+    return e;
+}
+
 // The whole range at once, in a subtransaction that the caller rolls back: true when the downs
 // restore the first fingerprint and the ups again give the second. An error of the first ups
 // propagates (mig.apply would fail the same way); one of the downs or of the second ups is a
@@ -171,11 +183,13 @@ static bool verify_whole(VerifyRun *run) {
     char *h0 = fingerprint_hash(run->caller, run->cxt);
     run_todos(run->up, run->n);
     char *h1 = fingerprint_hash(run->caller, run->cxt);
-    if (in_subtransaction([&]() noexcept { run_todos(run->down_reversed, run->n); }, true))
+    if (unless_environmental(
+            in_subtransaction([&]() noexcept { run_todos(run->down_reversed, run->n); }, true)))
         return false;
     if (strcmp(h0, fingerprint_hash(run->caller, run->cxt)) != 0)
         return false;
-    if (in_subtransaction([&]() noexcept { run_todos(run->up, run->n); }, true))
+    if (unless_environmental(
+            in_subtransaction([&]() noexcept { run_todos(run->up, run->n); }, true)))
         return false;
     return strcmp(h1, fingerprint_hash(run->caller, run->cxt)) == 0;
 }
@@ -194,13 +208,15 @@ static bool verify_one(VerifyRun *run, int i) {
     FingerprintRows before = fingerprint_rows(run->caller, run->cxt);
     run_todos(&run->up[i], 1);
     FingerprintRows after_up = fingerprint_rows(run->caller, run->cxt);
-    if (ErrorData *e = in_subtransaction([&]() noexcept { run_todos(&run->down[i], 1); }, true)) {
+    if (ErrorData *e = unless_environmental(
+            in_subtransaction([&]() noexcept { run_todos(&run->down[i], 1); }, true))) {
         add_error_row(run, i, "down", e);
         return false;
     }
     if (add_differences(&run->rows, run->caller, before, u.version, u.name, "down") > 0)
         return false;
-    if (ErrorData *e = in_subtransaction([&]() noexcept { run_todos(&run->up[i], 1); }, true)) {
+    if (ErrorData *e = unless_environmental(
+            in_subtransaction([&]() noexcept { run_todos(&run->up[i], 1); }, true))) {
         add_error_row(run, i, "up again", e);
         return false;
     }
