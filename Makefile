@@ -34,7 +34,7 @@ TAP_TESTS = 1
 PROVE_TESTS = test/t/*.pl
 # isolation specs (test/isolation/specs -> test/isolation/expected)
 ISOLATION = concurrent_apply apply_vs_rollback status_during_apply repeatable_read \
-            references_concurrent
+            references_concurrent verify_concurrent
 ISOLATION_OPTS = --inputdir=test/isolation --load-extension=pgmig
 
 PG_CONFIG ?= pg_config

@@ -178,7 +178,6 @@ static ErrorData *unless_environmental(ErrorData *e) {
 // propagates (mig.apply would fail the same way); one of the downs or of the second ups is a
 // failed verification.
 static bool verify_whole(VerifyRun *run) {
-    deploy_lock(true);
     run_todos(run->setup, run->nsetup);
     char *h0 = fingerprint_hash(run->caller, run->cxt);
     run_todos(run->up, run->n);
@@ -227,7 +226,6 @@ static bool verify_one(VerifyRun *run, int i) {
 // fails. Rows:
 // "ok" for those before it, its differences, "not verified" for those after it.
 static void verify_each(VerifyRun *run, bool after_whole) {
-    deploy_lock(true);
     run_todos(run->setup, run->nsetup);
     int i = 0;
     for (; i < run->n; i++) {
@@ -247,38 +245,45 @@ static void verify_each(VerifyRun *run, bool after_whole) {
                                      psprintf("comes after %s, which failed", run->up[i].version)});
 }
 
+// Under the deploy lock (taken in verify_pg's subtransaction, so that it is released when
+// mig.verify returns): what to verify, read after any deploy in progress has committed, then
+// the range as a whole and, only when that fails (or with `each`), migration by migration.
+static void verify_locked(VerifyRun *run, const VerifyRequest &req) {
+    deploy_lock(true);
+    BookkeepingScope bk = begin_bookkeeping(run->caller);
+    if (req.to_key)
+        check_known(req.to_key, req.to_version);
+    if (req.from_key)
+        check_known(req.from_key, req.from_version);
+    read_run(run, req);
+    end_bookkeeping(bk);
+    check_trust(*run, req.trust);
+    if (run->n == 0)
+        return;
+    if (run->n + run->nsetup >= spi::kLargeBatch)
+        spi::drop_plans();
+    bool ok = false;
+    if (!req.each)
+        if (ErrorData *e = in_subtransaction([&]() noexcept { ok = verify_whole(run); }, false))
+            ReThrowError(e);
+    if (ok) {
+        for (int i = 0; i < run->n; i++)
+            verify_rows_add(&run->rows, {run->up[i].version, run->up[i].name, "ok", nullptr,
+                                         nullptr, nullptr, nullptr, nullptr, nullptr});
+        return;
+    }
+    if (ErrorData *e = in_subtransaction([&]() noexcept { verify_each(run, !req.each); }, false))
+        ReThrowError(e);
+}
+
 void verify_pg(ReturnSetInfo *rsi, const VerifyRequest &req) {
     VerifyRun run{};
     run.cxt = CurrentMemoryContext;
     run.caller = capture_caller();
     verify_rows_init(&run.rows, run.cxt);
     verify_rows_init(&run.tail, run.cxt);
-    BookkeepingScope bk = begin_bookkeeping(run.caller);
-    if (req.to_key)
-        check_known(req.to_key, req.to_version);
-    if (req.from_key)
-        check_known(req.from_key, req.from_version);
-    read_run(&run, req);
-    end_bookkeeping(bk);
-    check_trust(run, req.trust);
-    if (run.n > 0) {
-        if (run.n + run.nsetup >= spi::kLargeBatch)
-            spi::drop_plans();
-        bool ok = false;
-        if (!req.each)
-            if (ErrorData *e =
-                    in_subtransaction([&]() noexcept { ok = verify_whole(&run); }, false))
-                ReThrowError(e);
-        if (!ok) {
-            if (ErrorData *e =
-                    in_subtransaction([&]() noexcept { verify_each(&run, !req.each); }, false))
-                ReThrowError(e);
-        } else {
-            for (int i = 0; i < run.n; i++)
-                verify_rows_add(&run.rows, {run.up[i].version, run.up[i].name, "ok", nullptr,
-                                            nullptr, nullptr, nullptr, nullptr, nullptr});
-        }
-    }
+    if (ErrorData *e = in_subtransaction([&]() noexcept { verify_locked(&run, req); }, false))
+        ReThrowError(e);
     verify_rows_put(&run.rows, rsi);
     verify_rows_put(&run.tail, rsi);
 }
