@@ -35,7 +35,8 @@ TAP_TESTS = 1
 PROVE_TESTS = test/t/*.pl
 # isolation specs (test/isolation/specs -> test/isolation/expected)
 ISOLATION = concurrent_apply apply_vs_rollback status_during_apply repeatable_read \
-            references_concurrent dry_run_locks lock_retry_wait lock_retry_give_up drift_during_apply
+            references_concurrent dry_run_locks lock_retry_wait lock_retry_give_up drift_during_apply \
+            verify_concurrent
 ISOLATION_OPTS = --inputdir=test/isolation --load-extension=pgmig
 
 PG_CONFIG ?= pg_config

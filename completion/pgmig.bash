@@ -3,7 +3,7 @@
 # tables of ./pgmig.toml; adopt --from: the tools). test/package/run.sh checks that the verbs
 # here are those of `pgmig --help`.
 
-_pgmig_verbs="init new up down redo reset goto status log validate baseline adopt repair discard drift"
+_pgmig_verbs="init new up down redo reset goto status log validate baseline adopt repair discard drift verify"
 _pgmig_global="-d --dbname --dsn -h --host -p --port -U --username -W --password -w --no-password
     --env --wait --dir --config --lock-timeout --statement-timeout --lock-wait --lock-retries
     --lock-wait-max -y --yes
@@ -21,6 +21,7 @@ _pgmig_verb_options() {
     repair) echo "--down --force --dry-run" ;;
     discard) echo "--dry-run" ;;
     drift) echo "--since --check --exit-code" ;;
+    verify) echo "--to --from --each --scratch --trust-uploads" ;;
     esac
 }
 

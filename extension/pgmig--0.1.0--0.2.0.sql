@@ -1065,6 +1065,14 @@ FROM mig.fingerprint() f
 $$;
 COMMENT ON FUNCTION mig.fingerprint_hash() IS 'one hash of mig.fingerprint(): equal hashes, equal schemas';
 
+CREATE FUNCTION mig.verify(target text DEFAULT NULL, from_version text DEFAULT NULL,
+    each boolean DEFAULT false, trust_uploads boolean DEFAULT false,
+    OUT version text, OUT name text, OUT result text, OUT phase text, OUT kind text,
+    OUT identity text, OUT before text, OUT after text, OUT detail text)
+RETURNS SETOF record
+LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'mig_verify';
+COMMENT ON FUNCTION mig.verify(text, text, boolean, boolean) IS 'proves the down scripts of the pending migrations (from from_version, up to target; each: migration by migration) in a subtransaction it always rolls back: up, down restores the fingerprint, up again gives the same; one row per migration, and per object that differs';
+
 REVOKE ALL ON ALL TABLES IN SCHEMA mig FROM PUBLIC;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA mig FROM PUBLIC;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA mig FROM PUBLIC;

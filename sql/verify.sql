@@ -15,7 +15,9 @@ CREATE INDEX person_name_idx ON app.person (name);
 CREATE VIEW app.names AS SELECT name FROM app.person;
 CREATE FUNCTION app.greet(p app.person) RETURNS text LANGUAGE sql AS 'SELECT ''hi '' || p.name';
 COMMENT ON TABLE app.person IS 'people';
-SELECT kind, identity, definition FROM mig.fingerprint() ORDER BY kind, identity;
+-- (earlier tests of the suite leave objects in public: only app's are shown)
+SELECT kind, identity, definition FROM mig.fingerprint()
+WHERE identity = 'app' OR identity LIKE 'app.%' OR identity LIKE '% app.%' ORDER BY kind, identity;
 SELECT count(*) FROM mig.fingerprint() WHERE identity LIKE 'mig.%' OR identity LIKE '%pg_catalog.%';
 
 -- dropped and created again: the same fingerprint
@@ -64,3 +66,78 @@ BEGIN;
 ALTER TYPE app.mood ADD VALUE 'meh';
 SELECT mig.fingerprint_hash() = (SELECT h FROM fp) AS same_enum_label_added;
 ROLLBACK;
+
+-- mig.verify: good downs pass, and nothing is left changed afterwards
+DROP SCHEMA app CASCADE;
+SELECT mig.fingerprint_hash() AS h0 \gset
+SELECT action FROM mig.upload('1', 'person', 'CREATE TABLE person (id int PRIMARY KEY, name text DEFAULT ''x'');', 'DROP TABLE person;');
+SELECT action FROM mig.upload('2', 'person_idx', 'CREATE INDEX person_name_idx ON person (name);', 'DROP INDEX person_name_idx;');
+SELECT action FROM mig.upload('3', 'greet', 'CREATE FUNCTION greet(p person) RETURNS text LANGUAGE sql AS ''SELECT ''''hi '''' || p.name'';', 'DROP FUNCTION greet(person);');
+SELECT * FROM mig.verify();
+SELECT * FROM mig.verify(each => true);
+SELECT mig.fingerprint_hash() = :'h0' AS unchanged, count(*) AS applied FROM mig.applied;
+SELECT version, result FROM mig.verify('2');
+SELECT version, result FROM mig.verify('3', '2');
+SELECT version, result FROM mig.verify(from_version => '3');
+
+-- each kind of down that does not restore the schema
+SELECT action FROM mig.upload('4', 'left behind', 'CREATE TABLE pet (id int);', 'SELECT 1;');
+SELECT version, name, result, phase, kind, identity, before, after FROM mig.verify();
+SELECT mig.discard('4') IS NOT NULL;
+SELECT action FROM mig.upload('4', 'default', 'ALTER TABLE person ALTER COLUMN name SET DEFAULT ''y'';', 'SELECT 1;');
+SELECT version, name, result, phase, kind, identity, before, after FROM mig.verify(each => true);
+SELECT mig.discard('4') IS NOT NULL;
+SELECT action FROM mig.upload('4', 'missing index', 'SELECT 1;', 'DROP INDEX person_name_idx;');
+SELECT version, name, result, phase, kind, identity, before, after FROM mig.verify();
+SELECT mig.discard('4') IS NOT NULL;
+SELECT action FROM mig.upload('4', 'function', 'CREATE OR REPLACE FUNCTION greet(p person) RETURNS text LANGUAGE sql AS ''SELECT ''''hello '''' || p.name'';', 'SELECT 1;');
+-- (the range as a whole is restored: 3's down drops the function; each => true sees it)
+SELECT version, name, result, phase, kind, identity FROM mig.verify();
+SELECT version, name, result, phase, kind, identity FROM mig.verify(each => true);
+SELECT mig.discard('4') IS NOT NULL;
+SELECT action FROM mig.upload('4', 'grant', 'GRANT SELECT ON person TO PUBLIC;', 'SELECT 1;');
+SELECT version, name, result, phase, kind, identity, before, after FROM mig.verify(each => true);
+SELECT mig.discard('4') IS NOT NULL;
+-- a down that fails, and an up that does something else the second time
+SELECT action FROM mig.upload('4', 'down fails', 'CREATE TABLE pet (id int);', 'DROP TABLE nosuch;');
+SELECT version, name, result, phase, detail FROM mig.verify();
+SELECT mig.discard('4') IS NOT NULL;
+SELECT action FROM mig.upload('4', 'up twice', $$
+CREATE TEMP TABLE IF NOT EXISTS runs (n int);
+INSERT INTO runs VALUES (1);
+DO $do$ BEGIN EXECUTE format('CREATE TABLE pet%s (id int)', (SELECT count(*) FROM runs)); END $do$;
+$$, 'DROP TABLE IF EXISTS pet1, pet2;');
+SELECT version, name, result, phase, kind, identity, before, after FROM mig.verify();
+SELECT version, name, result, phase, kind, identity, before, after FROM mig.verify(each => true);
+SELECT mig.discard('4') IS NOT NULL;
+
+-- not verifiable: no down script, non-transactional; the rest is not verified
+SELECT action FROM mig.upload('4', 'no down', 'CREATE TABLE pet (id int);');
+SELECT action FROM mig.upload('5', 'concurrently', 'CREATE INDEX CONCURRENTLY pet_idx ON pet (id);', 'DROP INDEX CONCURRENTLY pet_idx;');
+SELECT * FROM mig.verify();
+SELECT version, result, detail FROM mig.verify(from_version => '5');
+SELECT mig.discard('5') IS NOT NULL, mig.discard('4') IS NOT NULL;
+
+-- a failing up fails verify as it fails apply; nothing is left behind
+SELECT action FROM mig.upload('4', 'broken', 'CREATE TABLE pet (id int); SELECT 1/0;', 'DROP TABLE pet;');
+SELECT * FROM mig.verify();
+SELECT mig.discard('4') IS NOT NULL;
+SELECT mig.fingerprint_hash() = :'h0' AS unchanged;
+
+-- arguments
+SELECT * FROM mig.verify('9');
+SELECT * FROM mig.verify('3', '4');
+SELECT * FROM mig.verify('x');
+
+-- another role's uploads run only when vouched or trusted (PM007)
+CREATE ROLE verify_deployer;
+SELECT mig.grant_deployer('verify_deployer');
+GRANT CREATE ON SCHEMA public TO verify_deployer;
+SET ROLE verify_deployer;
+SELECT version, result FROM mig.verify();
+SELECT version, result FROM mig.verify(trust_uploads => true);
+RESET ROLE;
+SELECT mig.revoke_deployer('verify_deployer');
+REVOKE CREATE ON SCHEMA public FROM verify_deployer;
+DROP ROLE verify_deployer;
+SELECT mig.discard(v) IS NOT NULL FROM unnest(ARRAY['3', '2', '1']) v;

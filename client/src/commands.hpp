@@ -30,6 +30,7 @@ Command register_adopt(CLI::App &app);
 Command register_repair(CLI::App &app);
 Command register_discard(CLI::App &app);
 Command register_drift(CLI::App &app);
+Command register_verify(CLI::App &app);
 
 // Loads the folder when it exists (for mapping errors to files); nullopt otherwise.
 std::optional<Folder> load_if_present(const Context &ctx);

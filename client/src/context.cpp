@@ -212,9 +212,10 @@ void Context::require_yes(const char *verb) const {
             fmt::format("environment '{}' requires --yes for `pgmig {}`", opt.env, verb));
 }
 
-std::unique_ptr<Conn> Context::connect() const {
+std::unique_ptr<Conn> Context::connect(bool check_version) const {
     ConnParams p;
     p.conninfo = conninfo();
+    p.dbname = dbname;
     p.host = opt.host;
     p.port = opt.port;
     p.user = opt.user;
@@ -231,13 +232,15 @@ std::unique_ptr<Conn> Context::connect() const {
         };
     auto c = std::make_unique<Conn>(p);
     c->show_every_notice(opt.verbose > 0);
-    check_extension_version(*c); // an older extension: stop before anything is sent to it
+    if (check_version)
+        check_extension_version(*c); // an older extension: stop before anything is sent to it
     return c;
 }
 
 std::unique_ptr<Conn> Context::connect_quietly(const std::string &password) const {
     ConnParams p;
     p.conninfo = conninfo();
+    p.dbname = dbname;
     p.host = opt.host;
     p.port = opt.port;
     p.user = opt.user;

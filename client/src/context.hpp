@@ -45,6 +45,9 @@ struct Context {
     Config cfg;
     EnvConfig env;
     bool stdout_tty = false, stderr_tty = false, color = false;
+    // not empty: connect to this database instead of the connection string's (the scratch
+    // database of `verify --scratch`)
+    std::string dbname;
 
     // After parsing: reads pgmig.toml and the environment. Throws InputError.
     void resolve(bool config_may_be_missing = false);
@@ -63,7 +66,9 @@ struct Context {
     bool live_lines() const { return show_progress() && !stdout_tty; }
     // For verbs that change the database: refuses (exit 2) when the environment requires --yes.
     void require_yes(const char *verb) const;
-    std::unique_ptr<Conn> connect() const;
+    // check_version: refuse an extension older than the client, or none (`verify --scratch`
+    // connects first to a database that may have none).
+    std::unique_ptr<Conn> connect(bool check_version = true) const;
     // A second connection for looking on (apply_watch.hpp), with the first one's password
     // (typed at its prompt): never asks, never waits, no version check; throws ConnectError
     // when it cannot connect so.

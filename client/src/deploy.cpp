@@ -151,7 +151,8 @@ std::optional<int> Deployer::compare_and_confirm(const std::vector<ServerRow> &s
             error_line(d);
         return EXIT_USAGE;
     }
-    if (sp_.upload.empty() && !sp_.pending && sp_.repeatables.empty() && sp_.add_down.empty()) {
+    if (!o_.instead_of_apply && sp_.upload.empty() && !sp_.pending && sp_.repeatables.empty() &&
+        sp_.add_down.empty()) {
         if (o_.after_callers_work && locked_) { // the caller's work stays
             c_.exec("COMMIT");
             locked_ = false;
@@ -164,7 +165,7 @@ std::optional<int> Deployer::compare_and_confirm(const std::vector<ServerRow> &s
             fmt::print("nothing to do: {} migrations applied\n", f_.migrations.size());
         return EXIT_OK;
     }
-    if (!o_.dry_run)
+    if (!o_.dry_run && !o_.instead_of_apply)
         ctx_.require_yes("up");
     return std::nullopt;
 }
@@ -200,6 +201,10 @@ std::optional<int> Deployer::next_transaction() {
     trace("deploy: uploaded and planned");
     if (!uploaded_ && !uploads_.empty() && ctx_.opt.verbose > 0)
         fmt::print("uploaded {} migration(s)\n", uploads_.size());
+    if (o_.instead_of_apply) {
+        save_cache_once();
+        return o_.instead_of_apply(c_);
+    }
     if (o_.dry_run) {
         int rc = dry_run(ctx_, c_, f_, plan, sp_.repeatables, o_.fail_on, report_);
         save_cache_once();

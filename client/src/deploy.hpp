@@ -13,6 +13,7 @@
 #include "upload.hpp"
 #include "upload_stream.hpp"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +34,11 @@ struct DeployOptions {
     // is nothing to apply, and the first transaction is not retried after a lock timeout (the
     // retry would apply without that work).
     bool after_callers_work = false;
+    // Instead of applying (`pgmig verify`): called in the deploy's first transaction once what
+    // is new is uploaded and the plan read (the same code path as `up`); it must end that
+    // transaction (rolling back the uploads too) and returns deploy()'s exit code. Nothing to
+    // upload or apply does not end the deploy early then, and no --yes is required.
+    std::function<int(Conn &)> instead_of_apply;
 };
 
 // `pgmig up` on an open connection (also used by redo, reset, goto). Returns the exit code.

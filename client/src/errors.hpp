@@ -12,6 +12,7 @@ enum ExitCode : int {
     EXIT_CONNECT = 3,          // cannot connect, or the deploy lock was not obtained in time
     EXIT_NOT_UP_TO_DATE = 4,   // status --exit-code: something to do or to look at
     EXIT_FLAGGED = 4,          // up --dry-run --fail-on: a statement has a flag of the list
+    EXIT_NOT_VERIFIED = 5,     // verify: a down script does not restore the schema
 };
 
 // Thrown to end the program with a code; the message (if any) has already been printed.

@@ -29,6 +29,7 @@ const char *kFooter = R"(Exit codes:
   4    status --exit-code: a migration is pending, new, modified, missing or failed;
        up --dry-run --fail-on: a statement has a flag of the list
        drift --check: the catalog differs from the last deploy's; drift --exit-code: drift listed
+  5    verify: a down script does not restore the schema
   130  interrupted by SIGINT, 143 by SIGTERM (the running statement cancelled, rolled back)
 Environment: PGMIG_DSN, DATABASE_URL, PG* (libpq), PGMIG_CONFIG, NO_COLOR.
 Global options may come before or after the verb. See docs/cli.md.)";
@@ -144,6 +145,7 @@ int main(int argc, char **argv) { // NOLINT(bugprone-exception-escape)
     cmds.push_back(register_repair(app));
     cmds.push_back(register_discard(app));
     cmds.push_back(register_drift(app));
+    cmds.push_back(register_verify(app));
     std::vector<std::string> verbs;
     verbs.reserve(cmds.size());
     for (auto &c : cmds)

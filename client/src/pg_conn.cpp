@@ -105,6 +105,7 @@ struct Keywords {
     std::vector<const char *> keys, vals;
     explicit Keywords(const ConnParams &p) {
         add("dbname", p.conninfo);
+        add("dbname", p.dbname); // only the first dbname is expanded: this one overrides it
         add("host", p.host);
         add("port", p.port);
         add("user", p.user);

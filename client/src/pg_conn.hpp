@@ -113,6 +113,7 @@ struct ConnParams {
     // Asked once, with the user name, when the server wants a password that was not given;
     // nullopt: none (the connection then fails as it did).
     std::function<std::optional<std::string>(const std::string &user)> ask_password;
+    std::string dbname; // not empty: this database instead of the string's (verify --scratch)
 };
 
 class CancelWatch;
@@ -123,7 +124,7 @@ class Conn {
     // wait_seconds > 0: wait that long for the server to accept connections.
     // Throws ConnectError with a message that never contains a password.
     Conn(const std::string &conninfo, double wait_seconds)
-        : Conn(ConnParams{conninfo, {}, {}, {}, {}, wait_seconds, {}}) {}
+        : Conn(ConnParams{conninfo, {}, {}, {}, {}, wait_seconds, {}, {}}) {}
     explicit Conn(const ConnParams &p);
     PGconn *raw() const { return c_.get(); }
 

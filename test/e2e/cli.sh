@@ -2,7 +2,7 @@
 # prints (nothing on stdout when piped, a line per migration with -v, no colour).
 # Sourced by run.sh, which runs this file alone with `bash test/e2e/run.sh cli`.
 
-for verb in init new up down redo reset goto status log validate baseline; do
+for verb in init new up down redo reset goto status log validate baseline verify; do
     pg "$verb" --help
     if [ "$rc" = 0 ] && grep -q 'Exit codes' <<<"$out"; then ok "help: $verb --help"; else bad "help: $verb --help" "$out$err"; fi
 done

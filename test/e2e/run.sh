@@ -19,7 +19,8 @@ e2e=$(cd "$(dirname "$0")" && pwd)
 
 areas=(cli layouts layouts_sections up errors down status resume concurrency connect tls init_new
     baseline validate cache stream lazy security cli_edges adopt progress json repair
-    layouts_folders version_check edit_diff pooler hostile_files dry_run_report lock_retry drift)
+    layouts_folders version_check edit_diff pooler hostile_files dry_run_report lock_retry drift
+    verify)
 
 # every test/e2e/*.sh is an area of this list (none is left out by mistake), and so is every name
 # given on the command line (test/e2e/up.sh, up.sh and up name the same area)
