@@ -10,6 +10,7 @@ packages=(
     libipc-run-perl time openssl jq
     postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl python3-yaml python3-jsonschema
     debhelper dpkg-dev postgresql-server-dev-all man-db groff-base zsh
+    clang libclang-rt-14-dev valgrind
 )
 
 missing=()
