@@ -4,6 +4,9 @@
 #   make test       the whole test suite against throwaway clusters (ends with "N passed, N failed")
 #   make demo       a throwaway cluster with examples/ deployed; make demo-stop stops it
 #   make bench      the performance benchmark (docs/performance.md)
+#   make fuzz       the parsers' libFuzzer targets, FUZZ_TIME seconds each (docs/fuzzing.md)
+#   make valgrind   the regress suite against a server under Valgrind's memcheck (docs/fuzzing.md)
+#   make test SANITIZE=1   the client's tests under ASan and UBSan (docs/testing.md)
 
 EXTENSION  = pgmig
 # The one version source: the extension's (pgmig.control's default_version must match: make
@@ -68,7 +71,8 @@ DEPFLAGS = -MMD -MP
 override CXXFLAGS += $(DEPFLAGS)
 -include $(OBJS:.o=.d)
 
-.PHONY: client install-client install-client-docs test demo demo-stop bench lint check-version deps clean-client
+.PHONY: client install-client install-client-docs test demo demo-stop bench fuzz valgrind lint \
+        check-version deps clean-client
 
 # PGMIG_CLIENT=no: the extension alone (debian/rules builds the client once, not per PostgreSQL)
 PGMIG_CLIENT ?= yes
@@ -104,8 +108,17 @@ check-version:
 deps:
 	@bash scripts/setup.sh
 
+# SANITIZE=1: the client and its unit tests built with ASan and UBSan (scripts/test.sh)
+SANITIZE ?= 0
 test: check-version
-	@bash scripts/test.sh
+	@SANITIZE=$(SANITIZE) bash scripts/test.sh
+
+FUZZ_TIME ?= 60
+fuzz:
+	@bash test/fuzz/run.sh $(FUZZ_TIME)
+
+valgrind:
+	@bash test/valgrind/run.sh
 
 demo:
 	@bash scripts/demo.sh start

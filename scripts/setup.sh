@@ -11,6 +11,7 @@ packages=(
     postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl python3-yaml python3-jsonschema
     debhelper dpkg-dev postgresql-server-dev-all man-db groff-base zsh
     pgbouncer
+    clang libclang-rt-14-dev valgrind
 )
 
 missing=()

@@ -9,7 +9,12 @@
 # one small repetition of every benchmark workload (test/bench --smoke; no timing assertions),
 # and, last, packaging (test/package: the Debian packages built from a clean clone, installed,
 # used and removed, the make-installed extension put back; META.json, VPATH build, man page,
-# completions).
+# completions). The client's parsers are fuzzed for a few seconds each (test/fuzz, libFuzzer;
+# `make fuzz` runs them longer).
+#
+# SANITIZE=1 (`make test SANITIZE=1`): the client and its unit tests are built again with
+# AddressSanitizer and UndefinedBehaviorSanitizer in build-sanitize/, and the unit and
+# end-to-end tests (and the other suites that run the client) use that build.
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,7 +23,15 @@ export PG_CONFIG=${PG_CONFIG:-pg_config}
 pgxs_dir=$(dirname "$($PG_CONFIG --pgxs)")/..
 pg_regress=$pgxs_dir/test/regress/pg_regress
 pg_isolation_regress=$pgxs_dir/test/isolation/pg_isolation_regress
-export PGMIG_BIN=${PGMIG_BIN:-$root/build/client/pgmig}
+client_build=$root/build
+if [ "${SANITIZE:-0}" = 1 ]; then
+    client_build=$root/build-sanitize
+    # any report ends the process with an error; leaks of a process that exits are not bugs of
+    # a short-lived command line tool, and a report must not be lost in a test's captured output
+    export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1:log_path=$root/.testrun/asan}
+    export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:log_path=$root/.testrun/ubsan}
+fi
+export PGMIG_BIN=${PGMIG_BIN:-$client_build/client/pgmig}
 
 passed=0
 failed=0
@@ -67,9 +80,22 @@ if ! { make -s -j2 && "${install_cmd[@]}"; } >"$root/.build.log" 2>&1; then
 fi
 grep -E 'warning:' "$root/.build.log" | grep -v '/usr/' | head -20 || true
 rm -f "$root/.build.log"
+if [ "${SANITIZE:-0}" = 1 ]; then
+    note "build the client with -fsanitize=address,undefined ($client_build)"
+    if ! { cmake -S "$root" -B "$client_build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+               -DPGMIG_SANITIZE=ON >/dev/null && cmake --build "$client_build" -j2; } \
+        >"$root/.build.log" 2>&1; then
+        tail -n 40 "$root/.build.log"
+        echo "sanitized build failed"
+        echo "0 passed, 1 failed"
+        exit 1
+    fi
+    rm -f "$root/.build.log"
+fi
 
 run_dir=$root/.testrun
 mkdir -p "$run_dir"
+rm -f "$run_dir"/asan.* "$run_dir"/ubsan.*
 # pg_regress, the isolation tester and prove run as `postgres` when we are root: they read their
 # inputs (sql/, expected/, test/isolation, test/t) from a copy it can reach when the checkout is
 # in a directory only root may enter (clusters take care of themselves: scripts/cluster.sh)
@@ -142,7 +168,7 @@ count tap $((tap_total > tap_bad ? tap_total - tap_bad : 0)) "$tap_bad"
 
 # --- client unit tests ----------------------------------------------------------------------
 note "client unit tests (ctest)"
-ctest --test-dir build --output-on-failure >"$run_dir/ctest.log" 2>&1
+ctest --test-dir "$client_build" --output-on-failure >"$run_dir/ctest.log" 2>&1
 rc=$?
 tail -n 30 "$run_dir/ctest.log"
 line=$(grep -E 'tests passed, [0-9]+ tests failed out of [0-9]+' "$run_dir/ctest.log" | tail -n 1)
@@ -156,7 +182,8 @@ fi
 [ $rc -eq 0 ] || [ -n "$line" ] || true
 
 # --- suites that print their own "N passed, N failed" ---------------------------------------
-for suite in test/e2e/run.sh test/readme/run.sh test/docs/run.sh "test/bench/run.sh --smoke" test/package/run.sh; do
+# test/fuzz: 3 seconds per parser (the build in build-fuzz/ is kept from one run to the next)
+for suite in "test/fuzz/run.sh ${FUZZ_TEST_TIME:-3}" test/e2e/run.sh test/readme/run.sh test/docs/run.sh "test/bench/run.sh --smoke" test/package/run.sh; do
     name=${suite%% *}
     note "$suite"
     if [ ! -f "$name" ]; then
@@ -170,6 +197,13 @@ for suite in test/e2e/run.sh test/readme/run.sh test/docs/run.sh "test/bench/run
     tail -n 60 "$log"
     count_from_summary "$name" "$log" "$rc"
 done
+
+if [ "${SANITIZE:-0}" = 1 ]; then
+    note "sanitizer reports ($run_dir/asan.*, $run_dir/ubsan.*)"
+    reports=$(find "$run_dir" -maxdepth 1 -name 'asan.*' -o -maxdepth 1 -name 'ubsan.*' | wc -l)
+    find "$run_dir" -maxdepth 1 \( -name 'asan.*' -o -name 'ubsan.*' \) -exec head -n 30 {} \;
+    if [ "$reports" -eq 0 ]; then count sanitizers 1 0; else count sanitizers 0 "$reports"; fi
+fi
 
 note "summary"
 [ ${#failed_suites[@]} -eq 0 ] || echo "failing suites: ${failed_suites[*]}"

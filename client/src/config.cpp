@@ -2,6 +2,7 @@
 
 #include "cli_args.hpp"
 #include "errors.hpp"
+#include "toml_guard.hpp"
 
 #include <fmt/format.h>
 #include <fstream>
@@ -126,7 +127,8 @@ Config parse_config(const std::string &text, const std::string &path) {
     cfg.path = path;
     toml::table tbl;
     try {
-        tbl = toml::parse(text, path);
+        std::string safe = toml_safe_text(text, path); // toml_guard.hpp: toml++ 3.3's UB
+        tbl = toml::parse(safe, path);
     } catch (const toml::parse_error &e) {
         throw InputError(fmt::format("{}:{}:{}: {}", path, e.source().begin.line,
                                      e.source().begin.column, e.description()));

@@ -348,3 +348,15 @@ TEST(Graphile, Placeholders) {
               std::string::npos)
         << err;
 }
+
+// Found by fuzzing (test/fuzz, directives): a number out of a double's range made nlohmann's
+// parser throw out_of_range, which escaped as no InputError (exit 1, no file named).
+TEST(Drizzle, JournalWithANumberOutOfRangeIsAnInputError) {
+    try {
+        parse_drizzle_journal(R"({"version":"7","x":55555e55558,"entries":[]})", "j.json");
+        FAIL() << "no InputError";
+    } catch (const InputError &e) {
+        EXPECT_NE(std::string(e.what()).find("j.json: not valid JSON"), std::string::npos)
+            << e.what();
+    }
+}

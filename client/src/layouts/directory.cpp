@@ -4,6 +4,7 @@
 // Sourcegraph's metadata.yaml).
 #include "errors.hpp"
 #include "layouts/readers.hpp"
+#include "toml_guard.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -121,7 +122,8 @@ const ReaderSpec kDirectoryReader = [] {
 
 bool diesel_runs_in_transaction(const std::string &toml_text, const std::string &path) {
     try {
-        auto tbl = toml::parse(toml_text, path);
+        std::string safe = toml_safe_text(toml_text, path); // toml_guard.hpp: toml++ 3.3's UB
+        auto tbl = toml::parse(safe, path);
         return tbl["run_in_transaction"].value_or(true);
     } catch (const toml::parse_error &e) {
         throw InputError(fmt::format("{}:{}:{}: {}", path, e.source().begin.line,

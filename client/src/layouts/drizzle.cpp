@@ -108,6 +108,8 @@ std::vector<std::string> parse_drizzle_journal(const std::string &text, const st
         j = nlohmann::json::parse(text);
     } catch (const nlohmann::json::parse_error &e) {
         throw InputError(fmt::format("{}: not valid JSON (byte {}): {}", path, e.byte, e.what()));
+    } catch (const nlohmann::json::exception &e) { // a number out of range (1e999; fuzzing)
+        throw InputError(fmt::format("{}: not valid JSON: {}", path, e.what()));
     }
     if (!j.is_object() || !j.contains("entries") || !j["entries"].is_array())
         throw InputError(fmt::format("{}: no \"entries\" array (not a drizzle-kit journal)", path));
