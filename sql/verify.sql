@@ -1,5 +1,6 @@
 -- verify: the catalog fingerprint (mig.fingerprint, mig.fingerprint_hash) and mig.verify
 -- (docs/safety.md, "Proven rollbacks")
+DROP EXTENSION pgmig; CREATE EXTENSION pgmig;
 SET client_min_messages = warning;
 
 -- the fingerprint names objects, never by OID; schema mig and system schemas are left out
