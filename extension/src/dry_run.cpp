@@ -8,6 +8,7 @@
 #include "runner.hpp"
 #include "script.hpp"
 #include "spi.hpp"
+#include "subtransaction.hpp"
 #include "todo.hpp"
 #include "uploader.hpp"
 
@@ -168,32 +169,18 @@ static const char *statement_text(const char *s, int len) {
 // see its effects); an error rolls it back and ends the report (the caller rolls back the rest).
 static void run_in_subtransaction(RunState *st, char *sql, int start, int end, const ScriptSite &s,
                                   int64 *us, int64 *rows) {
-    MemoryContext cxt = CurrentMemoryContext;
-    ResourceOwner owner = CurrentResourceOwner;
     int32 *r = (int32 *)ARR_DATA_PTR(st->range);
     r[0] = start;
     r[1] = end;
-    BeginInternalSubTransaction(nullptr);
-    MemoryContextSwitchTo(cxt);
     TimestampTz t0 = GetCurrentTimestamp();
-    PG_TRY();
-    { run_script(sql, st->range, s); }
-    PG_CATCH();
-    {
-        MemoryContextSwitchTo(cxt);
-        ErrorData *ed = CopyErrorData();
-        FlushErrorState();
-        RollbackAndReleaseCurrentSubTransaction();
-        MemoryContextSwitchTo(cxt);
-        CurrentResourceOwner = owner;
-        ReThrowError(ed);
-    }
-    PG_END_TRY();
+    if (ErrorData *e = in_subtransaction(
+            [&]() noexcept {
+                run_script(sql, st->range, s);
+                *rows = (int64)SPI_processed;
+            },
+            true))
+        ReThrowError(e);
     *us = GetCurrentTimestamp() - t0;
-    *rows = (int64)SPI_processed;
-    ReleaseCurrentSubTransaction();
-    MemoryContextSwitchTo(cxt);
-    CurrentResourceOwner = owner;
 }
 
 // The modes each mode conflicts with: PostgreSQL's table of lock conflicts for relations (the
@@ -432,7 +419,6 @@ static void put_report(ReturnSetInfo *rsi, const Report &r) {
 
 void dry_run_pg(ReturnSetInfo *rsi, const char *key, const char *target, bool trust) {
     MemoryContext cxt = CurrentMemoryContext;
-    ResourceOwner owner = CurrentResourceOwner;
     Caller caller = capture_caller();
     RunState st{};
     st.out_cxt = cxt;
@@ -443,24 +429,9 @@ void dry_run_pg(ReturnSetInfo *rsi, const char *key, const char *target, bool tr
     st.range = construct_array(zero, 2, INT4OID, 4, true, TYPALIGN_INT);
     // Everything, the deploy lock included, happens in this subtransaction, rolled back at the
     // end whatever happens: the report's rows are kept in `cxt`, outside it.
-    BeginInternalSubTransaction(nullptr);
-    MemoryContextSwitchTo(cxt);
-    PG_TRY();
-    { run_all(&st, caller, key, target, trust); }
-    PG_CATCH();
-    {
-        MemoryContextSwitchTo(cxt);
-        ErrorData *ed = CopyErrorData();
-        FlushErrorState();
-        RollbackAndReleaseCurrentSubTransaction();
-        MemoryContextSwitchTo(cxt);
-        CurrentResourceOwner = owner;
-        ReThrowError(ed);
-    }
-    PG_END_TRY();
-    RollbackAndReleaseCurrentSubTransaction();
-    MemoryContextSwitchTo(cxt);
-    CurrentResourceOwner = owner;
+    if (ErrorData *e =
+            in_subtransaction([&]() noexcept { run_all(&st, caller, key, target, trust); }, false))
+        ReThrowError(e);
     MemoryContextDelete(st.stmt_cxt);
     put_report(rsi, st.report);
 }

@@ -5,6 +5,7 @@
 #include "bookkeeping.hpp"
 #include "pg_boundary.hpp"
 #include "spi.hpp"
+#include "subtransaction.hpp"
 #include "todo.hpp"
 
 // The scanner's token codes: included here and in repair.cpp only (see there)
@@ -108,34 +109,13 @@ bool lock_retry_wanted(const char *stmt) {
 // timeout rolls it back (its locks with it) and is returned, copied into the caller's context;
 // any other error rolls it back and propagates.
 static ErrorData *attempt(const char *stmt, int *rc) {
-    MemoryContext cxt = CurrentMemoryContext;
-    ResourceOwner owner = CurrentResourceOwner;
-    ErrorData *volatile lock_error = nullptr;
-    volatile int result = 0;
-    BeginInternalSubTransaction(nullptr);
-    MemoryContextSwitchTo(cxt);
-    PG_TRY();
-    {
-        result = SPI_execute(stmt, false, 0);
-        ReleaseCurrentSubTransaction();
-        MemoryContextSwitchTo(cxt);
-        CurrentResourceOwner = owner;
-    }
-    PG_CATCH();
-    {
-        MemoryContextSwitchTo(cxt);
-        ErrorData *ed = CopyErrorData();
-        FlushErrorState();
-        RollbackAndReleaseCurrentSubTransaction();
-        MemoryContextSwitchTo(cxt);
-        CurrentResourceOwner = owner;
-        if (ed->sqlerrcode != ERRCODE_LOCK_NOT_AVAILABLE)
-            ReThrowError(ed);
-        lock_error = ed;
-    }
-    PG_END_TRY();
+    int result = 0;
+    ErrorData *e =
+        in_subtransaction([&]() noexcept { result = SPI_execute(stmt, false, 0); }, true);
+    if (e && e->sqlerrcode != ERRCODE_LOCK_NOT_AVAILABLE)
+        ReThrowError(e);
     *rc = result;
-    return lock_error;
+    return e;
 }
 
 // Sleeps ms milliseconds, answering interrupts (a cancel, a terminate, postmaster death).

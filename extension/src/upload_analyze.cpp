@@ -6,6 +6,7 @@
 #include "pg_boundary.hpp"
 #include "runner.hpp"
 #include "script.hpp"
+#include "subtransaction.hpp"
 
 namespace mig {
 
@@ -98,28 +99,9 @@ static ScriptInfo analyze_side(UploadRow *w, bool down);
 static ScriptInfo analyze_down(UploadRow *w) {
     if (w->strict)
         return analyze_side(w, true);
-    MemoryContext cxt = CurrentMemoryContext;
-    ResourceOwner owner = CurrentResourceOwner;
     ScriptInfo si;
     memset(&si, 0, sizeof si);
-    ErrorData *volatile caught = nullptr;
-    BeginInternalSubTransaction(nullptr);
-    MemoryContextSwitchTo(cxt);
-    PG_TRY();
-    {
-        si = analyze_side(w, true);
-        ReleaseCurrentSubTransaction();
-    }
-    PG_CATCH();
-    {
-        MemoryContextSwitchTo(cxt);
-        caught = CopyErrorData();
-        FlushErrorState();
-        RollbackAndReleaseCurrentSubTransaction();
-    }
-    PG_END_TRY();
-    MemoryContextSwitchTo(cxt);
-    CurrentResourceOwner = owner;
+    ErrorData *caught = in_subtransaction([&]() noexcept { si = analyze_side(w, true); }, true);
     if (caught == nullptr)
         return si;
     if (caught->sqlerrcode != ERRCODE_SYNTAX_ERROR)

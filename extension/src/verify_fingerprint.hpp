@@ -4,6 +4,7 @@
 #pragma once
 
 #include "bookkeeping.hpp"
+#include "subtransaction.hpp"
 
 namespace mig {
 
@@ -37,32 +38,5 @@ FingerprintRows fingerprint_rows(const Caller &caller, MemoryContext cxt);
 // many.
 int add_differences(VerifyRows *r, const Caller &caller, const FingerprintRows &before,
                     const char *version, const char *name, const char *phase);
-
-// Runs f() in an internal subtransaction (as PL/pgSQL runs a block with an EXCEPTION clause).
-// On success its effects are kept when `keep`, else rolled back; on error they are rolled back
-// and the error is returned (in the caller's memory context). NULL: no error.
-template <typename F> ErrorData *in_subtransaction(F &&f, bool keep) {
-    MemoryContext cxt = CurrentMemoryContext;
-    ResourceOwner owner = CurrentResourceOwner;
-    ErrorData *volatile err = nullptr;
-    BeginInternalSubTransaction(nullptr);
-    MemoryContextSwitchTo(cxt);
-    PG_TRY();
-    { f(); }
-    PG_CATCH();
-    {
-        MemoryContextSwitchTo(cxt);
-        err = CopyErrorData();
-        FlushErrorState();
-    }
-    PG_END_TRY();
-    if (err || !keep)
-        RollbackAndReleaseCurrentSubTransaction();
-    else
-        ReleaseCurrentSubTransaction();
-    MemoryContextSwitchTo(cxt);
-    CurrentResourceOwner = owner;
-    return err;
-}
 
 } // namespace mig
