@@ -774,8 +774,10 @@ COMMENT ON FUNCTION mig.revoke_deployer(name) IS 'undoes mig.grant_deployer (sup
 -- other deployer that takes the lock then finds it alive and waits, outside any transaction
 -- (CREATE INDEX CONCURRENTLY waits for every transaction with an older snapshot). Nothing of it
 -- lives in a session, so that it works through a pooler in transaction mode. The lease is alive
--- while renewed in the last 5 seconds, or while any backend runs a statement of that migration
--- (its pg_stat_activity comment); a dead lease names the statement that may have been cut.
+-- while renewed in the last 5 seconds by a backend that still exists (through a pooler, that
+-- backend outlives its client: then the 5 seconds decide), or while any backend runs a statement
+-- of that migration (its pg_stat_activity comment); a dead lease names the statement that may
+-- have been cut.
 CREATE TABLE mig.lease (
     id                pg_catalog.bool PRIMARY KEY DEFAULT true CHECK (id),
     token             pg_catalog.text NOT NULL,
@@ -817,7 +819,8 @@ BEGIN
     SELECT * INTO l FROM mig.lease x FOR UPDATE;
     had := FOUND;
     IF had AND l.token IS DISTINCT FROM _lease.token THEN
-        alive := l.renewed OPERATOR(pg_catalog.>) (pg_catalog.clock_timestamp() OPERATOR(pg_catalog.-) '5 s'::pg_catalog.interval)
+        alive := (l.renewed OPERATOR(pg_catalog.>) (pg_catalog.clock_timestamp() OPERATOR(pg_catalog.-) '5 s'::pg_catalog.interval)
+                  AND EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a WHERE a.pid OPERATOR(pg_catalog.=) l.pid))
             OR EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a
                        WHERE a.state OPERATOR(pg_catalog.=) 'active'
                          AND a.pid OPERATOR(pg_catalog.<>) pg_catalog.pg_backend_pid()

@@ -14,6 +14,11 @@ SELECT lease_version, lease_stmt_no, alive FROM mig.lease('take', 'tokB', '2', '
 SELECT alive FROM mig.lease('release', 'tokB');
 SELECT lease_version, alive FROM mig.lease('forget');
 SELECT token, stmt_no FROM mig.lease;
+-- renewed just now, by a backend that is gone (its client killed): dead at once
+UPDATE mig.lease SET pid = 0;
+SELECT lease_version, lease_stmt_no, alive FROM mig.lease('check', 'tokB');
+-- renewed 10 s ago (through a pooler, whose backend outlives the client): dead
+UPDATE mig.lease SET pid = pg_backend_pid();
 -- A's holder died 10 s ago: B sees it dead, and which statement it was on
 UPDATE mig.lease SET renewed = clock_timestamp() - interval '10 s';
 SELECT lease_version, lease_direction, lease_stmt_no, alive FROM mig.lease('check', 'tokB');
