@@ -4,6 +4,7 @@
 #   make test       the whole test suite against throwaway clusters (ends with "N passed, N failed")
 #   make demo       a throwaway cluster with examples/ deployed; make demo-stop stops it
 #   make bench      the performance benchmark (docs/performance.md)
+#   make stress     the fault suite at full size (docs/reliability.md)
 
 EXTENSION  = pgmig
 # The one version source: the extension's (pgmig.control's default_version must match: make
@@ -27,7 +28,7 @@ PGFILEDESC = "pgmig - schema migrations inside PostgreSQL"
 # pg_regress tests of the SQL API, in order (sql/ -> expected/)
 REGRESS = install versions upload apply_basic apply_errors transactions rollback status \
           plan_baseline split nontransactional checksum search_path privileges pg_boundary \
-          hostile references security_dml security_uploader security_nontx security_args security_log broken_down repair
+          hostile references security_dml security_uploader security_nontx security_args security_log broken_down repair lease
 REGRESS_OPTS = --load-extension=pgmig
 # TAP tests (PostgreSQL::Test::Cluster): dump/restore, crash
 TAP_TESTS = 1
@@ -66,7 +67,7 @@ DEPFLAGS = -MMD -MP
 override CXXFLAGS += $(DEPFLAGS)
 -include $(OBJS:.o=.d)
 
-.PHONY: client install-client install-client-docs test demo demo-stop bench lint check-version deps clean-client
+.PHONY: client install-client install-client-docs test demo demo-stop bench stress lint check-version deps clean-client
 
 # PGMIG_CLIENT=no: the extension alone (debian/rules builds the client once, not per PostgreSQL)
 PGMIG_CLIENT ?= yes
@@ -113,6 +114,10 @@ demo-stop:
 
 bench:
 	@bash test/bench/run.sh
+
+# the fault suite at full size (docs/reliability.md; `make test` runs it reduced)
+stress:
+	@bash test/stress/run.sh --full
 
 lint:
 	@bash scripts/lint.sh

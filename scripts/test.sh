@@ -7,9 +7,10 @@
 # password, and a superuser deploying after it), README's runnable blocks (test/readme), the
 # guides' examples (test/docs: pgTAP, the CI page's shell steps, the Docker page's init script),
 # one small repetition of every benchmark workload (test/bench --smoke; no timing assertions),
-# and, last, packaging (test/package: the Debian packages built from a clean clone, installed,
-# used and removed, the make-installed extension put back; META.json, VPATH build, man page,
-# completions).
+# the fault suite at its reduced size (test/stress: kill -9, immediate shutdown, racing
+# deployers; `make stress` runs it at full size, docs/reliability.md), and, last, packaging
+# (test/package: the Debian packages built from a clean clone, installed, used and removed,
+# the make-installed extension put back; META.json, VPATH build, man page, completions).
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -156,7 +157,8 @@ fi
 [ $rc -eq 0 ] || [ -n "$line" ] || true
 
 # --- suites that print their own "N passed, N failed" ---------------------------------------
-for suite in test/e2e/run.sh test/readme/run.sh test/docs/run.sh "test/bench/run.sh --smoke" test/package/run.sh; do
+for suite in test/e2e/run.sh test/readme/run.sh test/docs/run.sh "test/bench/run.sh --smoke" \
+    "test/stress/run.sh --reduced" test/package/run.sh; do
     name=${suite%% *}
     note "$suite"
     if [ ! -f "$name" ]; then
