@@ -312,6 +312,15 @@ bool repeatable_statement(std::string_view sql) {
     return false;
 }
 
+bool transaction_control(std::string_view sql) {
+    Words w{sql};
+    for (const char *kw :
+         {"BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE"})
+        if (w.keyword(kw))
+            return true;
+    return w.keyword("PREPARE") && w.keyword("TRANSACTION");
+}
+
 void wait_for_orphan(Conn &c, const std::string &tag, bool quiet) {
     bool said = false;
     while (true) {

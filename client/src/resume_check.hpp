@@ -33,6 +33,10 @@ std::optional<IndexStatement> parse_index_statement(std::string_view sql);
 // SET, RESET, and CREATE … IF NOT EXISTS / DROP … IF EXISTS).
 bool repeatable_statement(std::string_view sql);
 
+// BEGIN, START TRANSACTION, COMMIT, END, ROLLBACK, ABORT, SAVEPOINT, RELEASE, PREPARE TRANSACTION:
+// a script's own transaction control (such a script is non-transactional), run as written.
+bool transaction_control(std::string_view sql);
+
 enum class Resume {
     Run,         // nothing of it is there: run it
     RecordDone,  // its effect is there (a valid index, a dropped one): record it, do not run

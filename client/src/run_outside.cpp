@@ -34,6 +34,7 @@ struct Statement {
     std::string no, sql;
     int line = 0, col = 0;
     bool done = false;
+    bool in_block = false; // PostgreSQL runs it inside a transaction block (mig.split)
 };
 
 // No transaction to scope them to: lock_timeout and statement_timeout for the session; and
@@ -49,13 +50,15 @@ void set_session_timeouts(Conn &c, const Context &ctx) {
 }
 
 std::vector<Statement> read_statements(Conn &c, const Script &s) {
-    auto r = c.exec("SELECT stmt_no, sql, line, col, done FROM mig.statements($1, $2)",
+    auto r = c.exec("SELECT s.stmt_no, s.sql, s.line, s.col, s.done, coalesce((SELECT "
+                    "pg_catalog.bool_and(x.transactional) FROM mig.split(s.sql) x), false) "
+                    "FROM mig.statements($1, $2) s",
                     {s.version, s.dir()});
     std::vector<Statement> out;
     out.reserve(static_cast<size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i)
         out.push_back({r.str(i, 0), r.str(i, 1), static_cast<int>(r.integer(i, 2)),
-                       static_cast<int>(r.integer(i, 3)), r.flag(i, 4)});
+                       static_cast<int>(r.integer(i, 3)), r.flag(i, 4), r.flag(i, 5)});
     return out;
 }
 
@@ -94,9 +97,9 @@ std::string activity_comment(const Script &s, const Statement &st, size_t total)
     return c;
 }
 
-// How a statement runs: in a transaction with its record when it can (one that cannot is
-// refused with 25001, before it does anything), so that no interruption separates the two;
-// otherwise at top level, then recorded.
+// How a statement runs: in a transaction with its record when PostgreSQL allows it in one
+// (mig.split says so), so that no interruption separates the two; otherwise at top level, then
+// recorded.
 struct Runner {
     const Context &ctx;
     Conn &c;
@@ -108,29 +111,23 @@ struct Runner {
         c.exec("SELECT mig.record_statement($1, $2::int, $3, $4::interval)",
                {s.version, st.no, s.dir(), interval_literal(secs)});
     }
-    // true when it ran (and is recorded) in a transaction; false when it must run at top level
-    bool in_transaction(const Statement &st, Clock::time_point t0) {
+    // in one transaction with its record
+    void in_transaction(const Statement &st, Clock::time_point t0) {
         c.exec("BEGIN");
         try {
-            c.exec(activity_comment(s, st, total) + st.sql);
-        } catch (const PgError &e) {
-            c.rollback_quietly();
-            if (e.sqlstate == "25001")
-                return false;
-            throw;
-        }
-        try {
-            record(st, std::chrono::duration<double>(Clock::now() - t0).count());
+            as_written(st, t0);
             c.exec("COMMIT");
         } catch (const PgError &) {
             c.rollback_quietly();
             throw;
         }
-        return true;
     }
     void at_top_level(const Statement &st, Clock::time_point t0) {
         if (cut && !repeatable_statement(st.sql))
             throw InputError(refusal(st));
+        as_written(st, t0);
+    }
+    void as_written(const Statement &st, Clock::time_point t0) {
         c.exec(activity_comment(s, st, total) + st.sql);
         record(st, std::chrono::duration<double>(Clock::now() - t0).count());
     }
@@ -147,7 +144,13 @@ struct Runner {
             [&] {
                 take_lease(c, s.version, s.down, std::stoi(st.no));
                 auto t0 = Clock::now();
-                if (!in_transaction(st, t0))
+                // the script's own transaction control, and what runs inside a transaction it
+                // opened, run as written
+                if (c.in_transaction() || transaction_control(st.sql))
+                    as_written(st, t0);
+                else if (st.in_block)
+                    in_transaction(st, t0);
+                else
                     at_top_level(st, t0);
                 if (ctx.opt.verbose > 0)
                     fmt::print(

@@ -6,6 +6,8 @@
 
 using mig::client::IndexStatement;
 using mig::client::parse_index_statement;
+using mig::client::repeatable_statement;
+using mig::client::transaction_control;
 
 TEST(ResumeCheck, CreateIndexConcurrently) {
     auto s = parse_index_statement(
@@ -73,4 +75,15 @@ TEST(ResumeCheck, RepeatableStatements) {
     EXPECT_FALSE(repeatable_statement("DROP DATABASE x"));
     EXPECT_FALSE(repeatable_statement("ALTER TYPE mood ADD VALUE 'x'"));
     EXPECT_FALSE(repeatable_statement("INSERT INTO t VALUES (1)"));
+}
+
+TEST(ResumeCheck, TransactionControl) {
+    EXPECT_TRUE(transaction_control("BEGIN"));
+    EXPECT_TRUE(transaction_control("start transaction isolation level serializable"));
+    EXPECT_TRUE(transaction_control("-- done\nCOMMIT"));
+    EXPECT_TRUE(transaction_control("ROLLBACK TO SAVEPOINT a"));
+    EXPECT_TRUE(transaction_control("PREPARE TRANSACTION 'x'"));
+    EXPECT_FALSE(transaction_control("PREPARE q AS SELECT 1"));
+    EXPECT_FALSE(transaction_control("BEGINNING"));
+    EXPECT_FALSE(transaction_control("CREATE TABLE commit_log (id int)"));
 }

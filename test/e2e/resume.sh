@@ -150,15 +150,15 @@ expect_err "ADD VALUE whose label exists: recorded done" "type mood has the labe
 
 # a statement that can run in a transaction runs in one with its record: a kill cannot part them
 newdb e_wrapped
-mkdir -p "$work/wrap"
-echo 'CREATE TABLE wr(id int);' >"$work/wrap/1_wr.up.sql"
-printf 'VACUUM wr;\nINSERT INTO wr SELECT 1 FROM pg_sleep(2);\n' >"$work/wrap/2_nt.up.sql"
-"$bin" up --dir "$work/wrap" >/dev/null 2>&1 &
+mkdir -p "$work/wrapnt"
+echo 'CREATE TABLE wr(id int);' >"$work/wrapnt/1_wr.up.sql"
+printf 'VACUUM wr;\nINSERT INTO wr SELECT 1 FROM pg_sleep(2);\n' >"$work/wrapnt/2_nt.up.sql"
+"$bin" up --dir "$work/wrapnt" >/dev/null 2>&1 &
 victim=$!
 sleep 1
 kill -9 $victim
 wait $victim 2>/dev/null
-pg up --dir "$work/wrap" --lock-wait 30
+pg up --dir "$work/wrapnt" --lock-wait 30
 expect_rc "kill -9 during a statement run with its record: the rerun completes" 0
 expect_eq "kill -9 during a statement run with its record: its row inserted once" "$(q -c "SELECT count(*) FROM wr")" 1
 
