@@ -121,8 +121,12 @@ lg AS (SELECT version, count(*) FILTER (WHERE action = 'apply') - count(*) FILTE
 ix AS (SELECT c.relname, i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
        WHERE c.relname ~ '^i[0-9]{3}_[ab]$'),
 dl AS (SELECT split_part(obj, '.', 2) relname, count(*) n FROM ddl_log GROUP BY 1),
+rb AS (SELECT m.version FROM mig.applied a JOIN mig.migration m USING (vkey)
+       WHERE coalesce(a.down_statements_done, 0) > 0),
 st AS (SELECT s.version, x.stmt_no, x.done, substring(x.sql from 'CONCURRENTLY (i[0-9]{3}_[ab])') relname
-       FROM s, mig.statements(s.version) x WHERE NOT s.transactional)
+       FROM s, mig.statements(s.version) x WHERE NOT s.transactional AND s.version NOT IN (SELECT version FROM rb)),
+sd AS (SELECT x.done, substring(x.sql from 'CONCURRENTLY (i[0-9]{3}_[ab])') relname
+       FROM rb, mig.statements(rb.version, 'down') x)
 SELECT 'audit rows ' || n || ' for ' || v FROM au WHERE n > 1
 UNION ALL SELECT 'audit row without applied migration: ' || v FROM au WHERE v NOT IN (SELECT version FROM tx)
 UNION ALL SELECT 'applied without audit row: ' || version FROM tx WHERE version NOT IN (SELECT v FROM au)
@@ -137,12 +141,15 @@ UNION ALL SELECT 'mig.applied complete ' || (SELECT count(*) FROM mig.applied WH
 UNION ALL SELECT 'index built ' || n || ' times: ' || relname FROM dl WHERE n > 1
 UNION ALL SELECT 'statement recorded done, index not valid: ' || st.relname
     FROM st LEFT JOIN ix USING (relname) WHERE st.done AND ix.indisvalid IS NOT TRUE AND st.relname IS NOT NULL
+UNION ALL SELECT 'down statement recorded done, index still there: ' || sd.relname
+    FROM sd JOIN ix USING (relname) WHERE sd.done
 UNION ALL SELECT 'lock left on mig.state by pid ' || pid FROM pg_locks
     WHERE relation = 'mig.state'::regclass AND pid <> pg_backend_pid();
 SQL
 }
 
-# After a trial: consistent; then `pgmig up` completes and everything is applied exactly once,
+# After a trial: consistent; with RERUN_DOWN set, the rollback that was cut is run again and
+# completes, consistent again; then `pgmig up` completes and everything is applied exactly once,
 # every index valid. Counts one ok or one bad for the trial.
 check_trial() { # LABEL DB DIR [extra up args]
     local label=$1 db=$2 dir=$3 msg out rc n
@@ -152,6 +159,17 @@ check_trial() { # LABEL DB DIR [extra up args]
     if [ -n "$msg" ]; then
         bad "$label: inconsistent after the fault" "$msg"
         return
+    fi
+    if [ -n "${RERUN_DOWN:-}" ]; then
+        out=$(PGDATABASE=$db "$bin" down --all --yes --lock-wait 60 2>&1)
+        rc=$?
+        msg=$(check_consistent "$db" 2>&1)
+        msg+=$(q -d "$db" -c "SELECT 'still applied after down --all: ' || version || ' ' || state FROM mig.status() WHERE state <> 'pending'" 2>&1)
+        if [ $rc -ne 0 ] || [ -n "$msg" ]; then
+            bad "$label: the rollback run again (exit $rc)" "$out
+$msg"
+            return
+        fi
     fi
     out=$(PGDATABASE=$db "$bin" up --dir "$dir" --lock-wait 60 "$@" 2>&1)
     rc=$?

@@ -100,7 +100,11 @@ kill_server() { # KIND(deploy|rollback) TRIALS
         wait $pid 2>/dev/null
         restart_server
         scen_trials=$((scen_trials + 1))
-        check_trial "kill-server $kind #$i" $db "$dir"
+        if [ "$kind" = rollback ]; then
+            RERUN_DOWN=1 check_trial "kill-server $kind #$i" $db "$dir"
+        else
+            check_trial "kill-server $kind #$i" $db "$dir"
+        fi
         drop_db $db
     done
     scen_end
