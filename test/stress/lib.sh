@@ -121,6 +121,8 @@ lg AS (SELECT version, count(*) FILTER (WHERE action = 'apply') - count(*) FILTE
 ix AS (SELECT c.relname, i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
        WHERE c.relname ~ '^i[0-9]{3}_[ab]$'),
 dl AS (SELECT split_part(obj, '.', 2) relname, count(*) n FROM ddl_log GROUP BY 1),
+dd AS (SELECT version, count(*) n FROM mig.log WHERE action = 'apply_statement' AND message LIKE 'down %'
+       GROUP BY version),
 rb AS (SELECT m.version FROM mig.applied a JOIN mig.migration m USING (vkey)
        WHERE coalesce(a.down_statements_done, 0) > 0),
 st AS (SELECT s.version, x.stmt_no, x.done, substring(x.sql from 'CONCURRENTLY (i[0-9]{3}_[ab])') relname
@@ -138,7 +140,8 @@ UNION ALL SELECT 'mig.log apply-rollback = ' || coalesce(lg.net, 0) || ' for ' |
 UNION ALL SELECT 'mig.applied complete ' || (SELECT count(*) FROM mig.applied WHERE complete)
     || ' but status applied ' || (SELECT count(*) FROM s WHERE state = 'applied')
     WHERE (SELECT count(*) FROM mig.applied WHERE complete) <> (SELECT count(*) FROM s WHERE state = 'applied')
-UNION ALL SELECT 'index built ' || n || ' times: ' || relname FROM dl WHERE n > 1
+UNION ALL SELECT 'index built ' || dl.n || ' times, dropped by a down script at most ' || coalesce(dd.n, 0) || ' times: ' || relname
+    FROM dl LEFT JOIN dd ON dd.version = substr(dl.relname, 2, 3) WHERE dl.n > 1 + coalesce(dd.n, 0)
 UNION ALL SELECT 'statement recorded done, index not valid: ' || st.relname
     FROM st LEFT JOIN ix USING (relname) WHERE st.done AND ix.indisvalid IS NOT TRUE AND st.relname IS NOT NULL
 UNION ALL SELECT 'down statement recorded done, index still there: ' || sd.relname

@@ -99,10 +99,10 @@ race_up_apply() {
 # transaction with an older snapshot: a waiter polling inside one would stall the build), and
 # does not run B's statement itself.
 race_waiter_cic() {
-    local r db dir=$work/slow p1 p2 r1 r2 i blocked started msg rounds=$(((race_rounds + 9) / 10))
+    local r db dir=$work/slow p1 p2 r1 r2 i blocked started waited msg rounds=$(((race_rounds + 9) / 10))
     rm -rf "$dir" && mkdir -p "$dir"
     printf "CREATE TABLE t001 (id int PRIMARY KEY, note text);\nINSERT INTO audit VALUES ('001');\n" >"$dir/001_a.up.sql"
-    printf 'CREATE INDEX CONCURRENTLY i002_a ON big ((md5(md5(md5(a::text)))));\n' >"$dir/002_slow.up.sql"
+    printf 'CREATE INDEX CONCURRENTLY i002_a ON big ((md5(md5(md5(md5(md5(md5(a::text))))))));\n' >"$dir/002_slow.up.sql"
     printf "CREATE TABLE t003 (id int PRIMARY KEY, note text);\nINSERT INTO audit VALUES ('003');\n" >"$dir/003_c.up.sql"
     scen_begin "a deployer waiting while another runs CREATE INDEX CONCURRENTLY"
     for ((r = 1; r <= rounds; r++)); do
@@ -128,8 +128,9 @@ race_waiter_cic() {
         r2=$?
         scen_trials=$((scen_trials + 1))
         msg=$(unexpected_stderr "$run_dir"/rwc.*.err)
-        if [ "$started" = 0 ] || [ "$r1,$r2" != 0,0 ] || [ "$blocked" != 0 ] || [ -n "$msg" ]; then
-            bad "race waiter/CIC #$r: build seen $started, exits $r1,$r2, build blocked by a pgmig backend in $blocked polls" "$msg"
+        waited=$(grep -c 'which runs migration 002 (up statement 1) outside a transaction' "$run_dir/rwc.2.err")
+        if [ "$started" = 0 ] || [ "$r1,$r2" != 0,0 ] || [ "$blocked" != 0 ] || [ -n "$msg" ] || [ "$waited" = 0 ]; then
+            bad "race waiter/CIC #$r: build seen $started, exits $r1,$r2, build blocked by a pgmig backend in $blocked polls, waited for the lease: $waited" "$msg"
         else
             check_trial "race waiter/CIC #$r" $db "$dir"
         fi
