@@ -136,7 +136,7 @@ UNION ALL SELECT 'table without applied migration: t' || v FROM tb WHERE v NOT I
 UNION ALL SELECT 'applied without table: ' || version FROM tx WHERE version NOT IN (SELECT v FROM tb)
 UNION ALL SELECT 'mig.log apply-rollback = ' || coalesce(lg.net, 0) || ' for ' || s.version || ' (' || s.state || ')'
     FROM s LEFT JOIN lg USING (version)
-    WHERE coalesce(lg.net, 0) <> CASE WHEN s.state = 'applied' THEN 1 ELSE 0 END
+    WHERE coalesce(lg.net, 0) <> CASE WHEN s.state = 'applied' OR s.version IN (SELECT version FROM rb) THEN 1 ELSE 0 END
 UNION ALL SELECT 'mig.applied complete ' || (SELECT count(*) FROM mig.applied WHERE complete)
     || ' but status applied ' || (SELECT count(*) FROM s WHERE state = 'applied')
     WHERE (SELECT count(*) FROM mig.applied WHERE complete) <> (SELECT count(*) FROM s WHERE state = 'applied')
