@@ -22,14 +22,13 @@ for a in "$@"; do
     esac
 done
 [ ${#scenarios[@]} -gt 0 ] || scenarios=(kill-client kill-server race)
-# trials in all over the three kill modes, over deploy and rollback for the crashes; rounds of
-# the eight-deployer race (the other races: a fifth of them, at least one or two)
+# trials of each kill mode, of each crash kind (deploy, rollback); rounds of the eight-deployer
+# race (the other races: a fifth of them, at least two; the waiter: a tenth, at least one)
 if [ "$size" = full ]; then
     kill_trials=${KILL_TRIALS:-100} crash_trials=${CRASH_TRIALS:-20} race_rounds=${RACE_ROUNDS:-50}
 else
     kill_trials=${KILL_TRIALS:-10} crash_trials=${CRASH_TRIALS:-3} race_rounds=${RACE_ROUNDS:-5}
 fi
-share() { echo $(((($1) + ($3) - 1 - ($2)) / ($3))); } # TOTAL I N: part I (0-based) of TOTAL in N parts
 [ -x "$bin" ] || { echo "no pgmig binary at $bin"; echo "0 passed, 1 failed"; exit 1; }
 trap 'kill $(jobs -p) 2>/dev/null; stop_cluster; [ "$failed" -eq 0 ] && [ -z "${STRESS_KEEP:-}" ] && rm -rf "$run_dir"' EXIT
 start_cluster || { echo "cannot start a cluster"; echo "0 passed, 1 failed"; exit 1; }
@@ -37,7 +36,7 @@ make_template
 gen_folder "$work/tx" tx
 gen_folder "$work/nt" nt
 suite_t0=$(now)
-echo "size $size: $N migrations per folder; $kill_trials kill trials, $crash_trials crash trials, $race_rounds rounds of 8 deployers"
+echo "size $size: $N migrations per folder; $kill_trials kill trials a mode, $crash_trials crash trials a kind, $race_rounds rounds of 8 deployers"
 
 # How long an undisturbed `up` takes (the kills land at a random fraction of it).
 measure_up() { # DIR [ARGS]
@@ -115,13 +114,13 @@ source "$(dirname "$0")/race.sh"
 for s in "${scenarios[@]}"; do
     case $s in
     kill-client)
-        kill_client default "$(share $kill_trials 0 3)"
-        kill_client per-migration "$(share $kill_trials 1 3)"
-        kill_client nt "$(share $kill_trials 2 3)"
+        kill_client default "$kill_trials"
+        kill_client per-migration "$kill_trials"
+        kill_client nt "$kill_trials"
         ;;
     kill-server)
-        kill_server deploy "$(share $crash_trials 0 2)"
-        kill_server rollback "$(share $crash_trials 1 2)"
+        kill_server deploy "$crash_trials"
+        kill_server rollback "$crash_trials"
         ;;
     race) race_eight; race_up_down; race_up_apply; race_waiter_cic ;;
     *) echo "unknown scenario $s"; failed=$((failed + 1)) ;;
