@@ -7,6 +7,7 @@
 #   make fuzz       the parsers' libFuzzer targets, FUZZ_TIME seconds each (docs/fuzzing.md)
 #   make valgrind   the regress suite against a server under Valgrind's memcheck (docs/fuzzing.md)
 #   make test SANITIZE=1   the client's tests under ASan and UBSan (docs/testing.md)
+#   make stress     the fault suite at full size (docs/reliability.md)
 
 EXTENSION  = pgmig
 # The one version source: the extension's (pgmig.control's default_version must match: make
@@ -31,7 +32,7 @@ PGFILEDESC = "pgmig - schema migrations inside PostgreSQL"
 REGRESS = install versions upload apply_basic apply_errors transactions rollback status \
           plan_baseline split nontransactional checksum search_path privileges pg_boundary \
           hostile references security_dml security_uploader security_nontx security_args security_log broken_down repair \
-          dry_run lock_retry verify drift
+          dry_run lock_retry verify drift lease
 REGRESS_OPTS = --load-extension=pgmig
 # TAP tests (PostgreSQL::Test::Cluster): dump/restore, crash
 TAP_TESTS = 1
@@ -71,7 +72,7 @@ DEPFLAGS = -MMD -MP
 override CXXFLAGS += $(DEPFLAGS)
 -include $(OBJS:.o=.d)
 
-.PHONY: client install-client install-client-docs test demo demo-stop bench fuzz valgrind lint \
+.PHONY: client install-client install-client-docs test demo demo-stop bench fuzz valgrind stress lint \
         check-version deps clean-client
 
 # PGMIG_CLIENT=no: the extension alone (debian/rules builds the client once, not per PostgreSQL)
@@ -128,6 +129,10 @@ demo-stop:
 
 bench:
 	@bash test/bench/run.sh
+
+# the fault suite at full size (docs/reliability.md; `make test` runs it reduced)
+stress:
+	@bash test/stress/run.sh --full
 
 lint:
 	@bash scripts/lint.sh

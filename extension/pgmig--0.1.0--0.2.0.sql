@@ -1072,6 +1072,95 @@ CREATE FUNCTION mig.verify(target text DEFAULT NULL, from_version text DEFAULT N
 RETURNS SETOF record
 LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'mig_verify';
 COMMENT ON FUNCTION mig.verify(text, text, boolean, boolean) IS 'proves the down scripts of the pending migrations (from from_version, up to target; each: migration by migration) in a subtransaction it always rolls back: up, down restores the fingerprint, up again gives the same; one row per migration, and per object that differs';
+-- ---------------------------------------------------------------------------------------
+-- the lease of a non-transactional migration (docs/cli.md, "Locking and timeouts")
+-- ---------------------------------------------------------------------------------------
+-- A non-transactional migration runs outside any transaction, so outside the deploy lock. Its
+-- deployer takes the lease while it holds the lock and renews it before each statement; every
+-- other deployer that takes the lock then finds it alive and waits, outside any transaction
+-- (CREATE INDEX CONCURRENTLY waits for every transaction with an older snapshot). Nothing of it
+-- lives in a session, so that it works through a pooler in transaction mode. The lease is alive
+-- while renewed in the last 5 seconds by a backend that still exists (through a pooler, that
+-- backend outlives its client: then the 5 seconds decide), or while any backend runs a statement
+-- of that migration (its pg_stat_activity comment); a dead lease names the statement that may
+-- have been cut.
+CREATE TABLE mig.lease (
+    id                pg_catalog.bool PRIMARY KEY DEFAULT true CHECK (id),
+    token             pg_catalog.text NOT NULL,
+    version           pg_catalog.text NOT NULL,
+    direction         pg_catalog.text NOT NULL,
+    stmt_no           pg_catalog.int4 NOT NULL,
+    pid               pg_catalog.int4 NOT NULL,
+    application_name  pg_catalog.text,
+    role              pg_catalog.name NOT NULL,
+    renewed           pg_catalog.timestamptz NOT NULL
+);
+COMMENT ON TABLE mig.lease IS 'who runs a non-transactional migration outside the deploy lock, and which statement (one row at most; written only by mig.lease)';
+
+CREATE FUNCTION mig.lease(action text, token text DEFAULT NULL, version text DEFAULT NULL,
+    direction text DEFAULT NULL, stmt_no int DEFAULT NULL,
+    OUT pid int, OUT application_name text, OUT role name, OUT lease_version text,
+    OUT lease_direction text, OUT lease_stmt_no int, OUT renewed timestamptz, OUT alive boolean)
+RETURNS SETOF record
+LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'mig_lease';
+COMMENT ON FUNCTION mig.lease(text, text, text, text, int) IS 'the lease of a non-transactional migration: check, take (or renew), release, forget (a dead one); returns another holder''s lease';
+
+CREATE FUNCTION mig._lease(caller name, action text, token text, version text, direction text,
+    stmt_no int)
+RETURNS TABLE (r_pid int, r_application_name text, r_role name, r_version text,
+    r_direction text, r_stmt_no int, r_renewed timestamptz, r_alive boolean)
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    l mig.lease;
+    had boolean;
+    alive boolean;
+BEGIN
+    IF action IS NULL OR action OPERATOR(pg_catalog.<>) ALL (ARRAY['check', 'take', 'release', 'forget']) THEN
+        RAISE EXCEPTION 'action must be ''check'', ''take'', ''release'' or ''forget'''
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF action OPERATOR(pg_catalog.<>) 'forget' AND token IS NULL THEN
+        RAISE EXCEPTION 'mig.lease(''%'') needs a token', action USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    SELECT * INTO l FROM mig.lease x FOR UPDATE;
+    had := FOUND;
+    IF had AND l.token IS DISTINCT FROM _lease.token THEN
+        alive := (l.renewed OPERATOR(pg_catalog.>) (pg_catalog.clock_timestamp() OPERATOR(pg_catalog.-) '5 s'::pg_catalog.interval)
+                  AND EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a WHERE a.pid OPERATOR(pg_catalog.=) l.pid))
+            OR EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a
+                       WHERE a.state OPERATOR(pg_catalog.=) 'active'
+                         AND a.pid OPERATOR(pg_catalog.<>) pg_catalog.pg_backend_pid()
+                         AND pg_catalog.starts_with(a.query, pg_catalog.format('/* pgmig: %s %s statement ', l.version, l.direction)));
+        IF alive OR action OPERATOR(pg_catalog.=) 'check' THEN
+            RETURN QUERY SELECT l.pid, l.application_name, l.role, l.version, l.direction,
+                                l.stmt_no, l.renewed, alive;
+            RETURN;
+        END IF;
+    END IF;
+    IF action OPERATOR(pg_catalog.=) 'take' THEN
+        IF version IS NULL OR direction OPERATOR(pg_catalog.<>) ALL (ARRAY['up', 'down']) OR stmt_no IS NULL THEN
+            RAISE EXCEPTION 'mig.lease(''take'') needs a version, a direction (''up'' or ''down'') and a statement number'
+                USING ERRCODE = 'null_value_not_allowed';
+        END IF;
+        INSERT INTO mig.lease AS x (token, version, direction, stmt_no, pid, application_name, role, renewed)
+        VALUES (_lease.token, _lease.version, _lease.direction, _lease.stmt_no, pg_catalog.pg_backend_pid(),
+                pg_catalog.current_setting('application_name'), caller, pg_catalog.clock_timestamp())
+        ON CONFLICT (id) DO UPDATE SET token = excluded.token, version = excluded.version,
+            direction = excluded.direction, stmt_no = excluded.stmt_no, pid = excluded.pid,
+            application_name = excluded.application_name, role = excluded.role, renewed = excluded.renewed;
+        -- what the dead lease said, for the caller to look at the statement it names
+        IF had AND l.token IS DISTINCT FROM _lease.token THEN
+            RETURN QUERY SELECT l.pid, l.application_name, l.role, l.version, l.direction,
+                                l.stmt_no, l.renewed, false;
+        END IF;
+    ELSIF action OPERATOR(pg_catalog.=) 'release' THEN
+        DELETE FROM mig.lease x WHERE x.token OPERATOR(pg_catalog.=) _lease.token;
+    ELSIF action OPERATOR(pg_catalog.=) 'forget' THEN
+        DELETE FROM mig.lease;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION mig._lease(name, text, text, text, text, int) IS 'internal: mig.lease''s bookkeeping, run as the extension owner';
 
 REVOKE ALL ON ALL TABLES IN SCHEMA mig FROM PUBLIC;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA mig FROM PUBLIC;

@@ -7,10 +7,12 @@
 # password, and a superuser deploying after it), README's runnable blocks (test/readme), the
 # guides' examples (test/docs: pgTAP, the CI page's shell steps, the Docker page's init script),
 # one small repetition of every benchmark workload (test/bench --smoke; no timing assertions),
-# and, last, packaging (test/package: the Debian packages built from a clean clone, installed,
-# used and removed, the make-installed extension put back; META.json, VPATH build, man page,
-# completions). The client's parsers are fuzzed for a few seconds each (test/fuzz, libFuzzer;
-# `make fuzz` runs them longer).
+# the fault suite at its reduced size (test/stress: kill -9, immediate shutdown, racing
+# deployers; `make stress` runs it at full size, docs/reliability.md), and, last, packaging
+# (test/package: the Debian packages built from a clean clone, installed, used and removed,
+# the make-installed extension put back; META.json, VPATH build, man page, completions). The
+# client's parsers are fuzzed for a few seconds each (test/fuzz, libFuzzer; `make fuzz` runs
+# them longer).
 #
 # SANITIZE=1 (`make test SANITIZE=1`): the client and its unit tests are built again with
 # AddressSanitizer and UndefinedBehaviorSanitizer in build-sanitize/, and the unit and
@@ -183,7 +185,8 @@ fi
 
 # --- suites that print their own "N passed, N failed" ---------------------------------------
 # test/fuzz: 3 seconds per parser (the build in build-fuzz/ is kept from one run to the next)
-for suite in "test/fuzz/run.sh ${FUZZ_TEST_TIME:-3}" test/e2e/run.sh test/readme/run.sh test/docs/run.sh "test/bench/run.sh --smoke" test/package/run.sh; do
+for suite in "test/fuzz/run.sh ${FUZZ_TEST_TIME:-3}" test/e2e/run.sh test/readme/run.sh test/docs/run.sh \
+    "test/bench/run.sh --smoke" "test/stress/run.sh --reduced" test/package/run.sh; do
     name=${suite%% *}
     note "$suite"
     if [ ! -f "$name" ]; then

@@ -222,8 +222,10 @@ std::optional<int> Deployer::next_transaction() {
     return apply(plan, ts[0], ts.size() == 1);
 }
 
-// A non-transactional migration: what is uploaded and applied so far is committed first.
+// A non-transactional migration: what is uploaded and applied so far is committed first, with
+// the lease that keeps other deployers waiting while it runs outside the deploy lock.
 std::optional<int> Deployer::run_outside(const PlanRow &row) {
+    LeaseTaken lease{take_lease(c_, row.version, false, 0)};
     c_.exec("COMMIT");
     uploaded_ = true;
     if (applied_ > reported_ && ctx_.show_progress())
@@ -234,7 +236,7 @@ std::optional<int> Deployer::run_outside(const PlanRow &row) {
         fmt::print("running {} {} outside a transaction, statement by statement\n", row.version,
                    row.name);
     auto t0 = Clock::now();
-    if (int rc = run_outside_transaction(ctx_, c_, &f_, row.version, row.name, false))
+    if (int rc = run_outside_transaction(ctx_, c_, &f_, row.version, row.name, false, lease))
         return rc;
     print_row("applied", row.version, row.name, since(t0));
     ++applied_;

@@ -1,6 +1,7 @@
 #include "deploy_lock.hpp"
 
 #include "errors.hpp"
+#include "outside_lease.hpp"
 
 #include <chrono>
 #include <fmt/format.h>
@@ -11,11 +12,15 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Who holds the deploy lock, for the waiting message and the error after --lock-wait.
+// Who holds the deploy lock, or the lease of a non-transactional migration (outside_lease.hpp),
+// for the waiting message and the error after --lock-wait.
 std::string lock_holder(Conn &c) {
     auto h = c.exec("SELECT pid, application_name, usename, xact_start FROM mig.lock_holder()");
-    if (h.rows() == 0)
+    if (h.rows() == 0) {
+        if (auto l = live_lease(c))
+            return describe(*l);
         return "another transaction";
+    }
     return fmt::format("pid {} ({}, user {}, since {})", h.str(0, 0),
                        h.str(0, 1).empty() ? "no application_name" : h.str(0, 1), h.str(0, 2),
                        h.str(0, 3));
@@ -26,7 +31,10 @@ std::string lock_holder(Conn &c) {
 bool try_begin_locked(Conn &c, const Context &ctx) {
     std::string st = ctx.statement_timeout();
     LockPolicy lp = ctx.lock_policy();
-    std::string lock = "SELECT mig.lock(false), pg_catalog.set_config('lock_timeout', $1, true), "
+    // the lock, and no one else running a non-transactional migration (its lease is checked
+    // only once the lock is held: mig.lease waits for the lock)
+    std::string lock = "SELECT CASE WHEN mig.lock(false) THEN " + lease_free_sql(5) +
+                       " ELSE false END, pg_catalog.set_config('lock_timeout', $1, true), "
                        "pg_catalog.set_config('statement_timeout', "
                        "COALESCE($2, pg_catalog.current_setting('statement_timeout')), true), "
                        // a killed client's migrations stop within a second
@@ -41,7 +49,7 @@ bool try_begin_locked(Conn &c, const Context &ctx) {
         {{"BEGIN", {}},
          {lock,
           {ctx.lock_timeout(), st.empty() ? std::nullopt : std::optional<std::string>(st),
-           std::to_string(lp.retries), lp.wait_max_setting}}});
+           std::to_string(lp.retries), lp.wait_max_setting, lease_token()}}});
     if (rs.size() == 2 && rs[1].str(0, 0) == "t")
         return true;
     c.exec("ROLLBACK");

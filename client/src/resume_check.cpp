@@ -61,6 +61,43 @@ struct Words {
             ++at;
         return std::string(s.substr(b, at - b));
     }
+    // a standard string literal 'it''s', unquoted; empty when there is none (E'…' too)
+    std::string literal() {
+        skip();
+        if (at >= s.size() || s[at] != '\'')
+            return "";
+        std::string out;
+        for (++at; at < s.size(); ++at) {
+            if (s[at] != '\'') {
+                out += s[at];
+            } else if (at + 1 < s.size() && s[at + 1] == '\'') {
+                out += '\'';
+                ++at;
+            } else {
+                ++at;
+                return out;
+            }
+        }
+        return "";
+    }
+    // a parenthesized option list, skipped; true when it names `word`
+    bool options_name(std::string_view word) {
+        skip();
+        if (at >= s.size() || s[at] != '(')
+            return false;
+        size_t end = s.find(')', at);
+        if (end == std::string_view::npos)
+            return false;
+        Words in{s.substr(at + 1, end - at - 1)};
+        at = end + 1;
+        while (in.at < in.s.size()) {
+            if (in.keyword(word))
+                return true;
+            if (in.part().empty())
+                ++in.at;
+        }
+        return false;
+    }
     // a possibly qualified name: a.b
     std::string name() {
         std::string n = part();
@@ -80,8 +117,46 @@ struct Words {
 
 } // namespace
 
+namespace {
+
+// REINDEX [(options)] INDEX|TABLE [CONCURRENTLY] name, CONCURRENTLY in one place or the other
+std::optional<IndexStatement> parse_reindex(Words &w) {
+    bool concurrently = w.options_name("CONCURRENTLY");
+    bool index = w.keyword("INDEX");
+    if (!index && !w.keyword("TABLE"))
+        return std::nullopt;
+    concurrently = w.keyword("CONCURRENTLY") || concurrently;
+    std::string name = w.name();
+    if (!concurrently || name.empty())
+        return std::nullopt;
+    if (index)
+        return IndexStatement{IndexStatement::ReindexConcurrently, name, ""};
+    return IndexStatement{IndexStatement::ReindexConcurrently, "", name};
+}
+
+// ALTER TYPE name ADD VALUE [IF NOT EXISTS] 'label' …
+std::optional<IndexStatement> parse_add_value(Words &w) {
+    if (!w.keyword("TYPE"))
+        return std::nullopt;
+    std::string type = w.name();
+    if (type.empty() || !w.keyword("ADD") || !w.keyword("VALUE"))
+        return std::nullopt;
+    if (w.keyword("IF") && !(w.keyword("NOT") && w.keyword("EXISTS")))
+        return std::nullopt;
+    std::string label = w.literal();
+    if (label.empty())
+        return std::nullopt;
+    return IndexStatement{IndexStatement::AddEnumValue, type, label};
+}
+
+} // namespace
+
 std::optional<IndexStatement> parse_index_statement(std::string_view sql) {
     Words w{sql};
+    if (w.keyword("REINDEX"))
+        return parse_reindex(w);
+    if (w.keyword("ALTER"))
+        return parse_add_value(w);
     if (w.keyword("CREATE")) {
         w.keyword("UNIQUE");
         if (!w.keyword("INDEX") || !w.keyword("CONCURRENTLY"))
@@ -116,20 +191,20 @@ std::optional<IndexStatement> parse_index_statement(std::string_view sql) {
     return std::nullopt;
 }
 
-ResumeDecision decide_resume(Conn &c, std::string_view sql) {
-    auto st = parse_index_statement(sql);
-    if (!st)
-        return {};
-    if (st->kind == IndexStatement::DropConcurrently) {
-        // the index as the statement's own search_path finds it
-        auto r = c.exec("SELECT pg_catalog.to_regclass($1) IS NULL", {st->index});
-        if (r.str(0, 0) == "t")
-            return {
-                Resume::RecordDone, "",
-                fmt::format("index {} is not there (already dropped): recorded done", st->index)};
-        return {};
-    }
-    // CREATE INDEX CONCURRENTLY: an index of that name on that table, in the table's schema
+namespace {
+
+ResumeDecision decide_drop(Conn &c, const IndexStatement &st) {
+    // the index as the statement's own search_path finds it
+    auto r = c.exec("SELECT pg_catalog.to_regclass($1) IS NULL", {st.index});
+    if (r.str(0, 0) == "t")
+        return {Resume::RecordDone,
+                {},
+                fmt::format("index {} is not there (already dropped): recorded done", st.index)};
+    return {};
+}
+
+// an index of that name on that table, in the table's schema
+ResumeDecision decide_create(Conn &c, const IndexStatement &st) {
     auto r = c.exec(
         "SELECT i.indisvalid, pg_catalog.quote_ident(n.nspname) OPERATOR(pg_catalog.||) '.' "
         "OPERATOR(pg_catalog.||) pg_catalog.quote_ident(x.relname) "
@@ -137,18 +212,113 @@ ResumeDecision decide_resume(Conn &c, std::string_view sql) {
         "i.indexrelid JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) "
         "x.relnamespace WHERE i.indrelid OPERATOR(pg_catalog.=) pg_catalog.to_regclass($1) "
         "AND x.relname OPERATOR(pg_catalog.=) (pg_catalog.parse_ident($2))[1]",
-        {st->table, st->index});
+        {st.table, st.index});
     if (r.rows() == 0)
         return {};
     if (r.str(0, 0) == "t")
-        return {Resume::RecordDone, "",
+        return {Resume::RecordDone,
+                {},
                 fmt::format("index {} exists and is valid (built by an interrupted deploy): "
                             "recorded done",
                             r.str(0, 1))};
-    return {Resume::DropThenRun, "DROP INDEX CONCURRENTLY IF EXISTS " + r.str(0, 1),
+    return {Resume::DropThenRun,
+            {"DROP INDEX CONCURRENTLY IF EXISTS " + r.str(0, 1)},
             fmt::format("index {} exists but is invalid (its build was interrupted): dropping it "
                         "and building it again",
                         r.str(0, 1))};
+}
+
+// What a cut REINDEX CONCURRENTLY leaves: invalid indexes named NAME_ccnew or NAME_ccold
+// (numbered when taken) on the table. Running it again is safe either way, once they are gone.
+ResumeDecision decide_reindex(Conn &c, const IndexStatement &st) {
+    auto r = c.exec(
+        "WITH t AS (SELECT coalesce(pg_catalog.to_regclass($2), (SELECT i.indrelid FROM "
+        "pg_catalog.pg_index i WHERE i.indexrelid OPERATOR(pg_catalog.=) "
+        "pg_catalog.to_regclass($1))) AS rel, CASE WHEN $1 IS NULL THEN '' ELSE "
+        "(pg_catalog.parse_ident($1))[pg_catalog.array_upper(pg_catalog.parse_ident($1), 1)] "
+        "END AS base) "
+        "SELECT pg_catalog.quote_ident(n.nspname) OPERATOR(pg_catalog.||) '.' "
+        "OPERATOR(pg_catalog.||) pg_catalog.quote_ident(x.relname) "
+        "FROM t, pg_catalog.pg_index i JOIN pg_catalog.pg_class x ON x.oid "
+        "OPERATOR(pg_catalog.=) i.indexrelid JOIN pg_catalog.pg_namespace n ON n.oid "
+        "OPERATOR(pg_catalog.=) x.relnamespace WHERE i.indrelid OPERATOR(pg_catalog.=) t.rel "
+        "AND NOT i.indisvalid AND pg_catalog.starts_with(x.relname, t.base) "
+        "AND x.relname OPERATOR(pg_catalog.~) '_cc(new|old)[0-9]*$' ORDER BY 1",
+        {st.index.empty() ? std::nullopt : std::optional<std::string>(st.index),
+         st.table.empty() ? std::nullopt : std::optional<std::string>(st.table)});
+    if (r.rows() == 0)
+        return {}; // nothing left: running it (again) is what REINDEX is for
+    ResumeDecision d{Resume::DropThenRun, {}, ""};
+    std::string names;
+    for (int i = 0; i < r.rows(); ++i) {
+        d.drop_sql.push_back("DROP INDEX CONCURRENTLY IF EXISTS " + r.str(i, 0));
+        names += (i ? ", " : "") + r.str(i, 0);
+    }
+    d.note = fmt::format("invalid index(es) {} left by an interrupted REINDEX CONCURRENTLY: "
+                         "dropping them and running it again",
+                         names);
+    return d;
+}
+
+ResumeDecision decide_add_value(Conn &c, const IndexStatement &st) {
+    auto r = c.exec("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_enum e WHERE e.enumtypid "
+                    "OPERATOR(pg_catalog.=) pg_catalog.to_regtype($1) AND e.enumlabel "
+                    "OPERATOR(pg_catalog.=) $2)",
+                    {st.index, st.table});
+    if (r.str(0, 0) != "t")
+        return {};
+    return {Resume::RecordDone,
+            {},
+            fmt::format("type {} has the label '{}' already: recorded done", st.index, st.table)};
+}
+
+} // namespace
+
+ResumeDecision decide_resume(Conn &c, std::string_view sql) {
+    auto st = parse_index_statement(sql);
+    if (!st)
+        return {};
+    switch (st->kind) {
+    case IndexStatement::DropConcurrently:
+        return decide_drop(c, *st);
+    case IndexStatement::CreateConcurrently:
+        return decide_create(c, *st);
+    case IndexStatement::ReindexConcurrently:
+        return decide_reindex(c, *st);
+    case IndexStatement::AddEnumValue:
+        return decide_add_value(c, *st);
+    }
+    return {};
+}
+
+bool repeatable_statement(std::string_view sql) {
+    Words w{sql};
+    for (const char *kw : {"VACUUM", "ANALYZE", "ANALYSE", "REINDEX", "CLUSTER", "REFRESH",
+                           "CHECKPOINT", "SET", "RESET"})
+        if (w.keyword(kw))
+            return true;
+    if (w.keyword("ALTER"))
+        return w.keyword("SYSTEM");
+    bool create = w.keyword("CREATE");
+    if (!create && !w.keyword("DROP"))
+        return false;
+    // the IF [NOT] EXISTS among the first words (after the kind of object)
+    for (int i = 0; i < 6 && w.at < sql.size(); ++i) {
+        if (w.keyword("IF"))
+            return create ? w.keyword("NOT") && w.keyword("EXISTS") : w.keyword("EXISTS");
+        if (w.part().empty())
+            return false;
+    }
+    return false;
+}
+
+bool transaction_control(std::string_view sql) {
+    Words w{sql};
+    for (const char *kw :
+         {"BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE"})
+        if (w.keyword(kw))
+            return true;
+    return w.keyword("PREPARE") && w.keyword("TRANSACTION");
 }
 
 void wait_for_orphan(Conn &c, const std::string &tag, bool quiet) {

@@ -3,7 +3,9 @@
 #include "errors.hpp"
 #include "errors_report.hpp"
 #include "folder_pairs.hpp"
+#include "deploy_lock.hpp"
 #include "lock_retry.hpp"
+#include "outside_lease.hpp"
 #include "output.hpp"
 #include "resume_check.hpp"
 #include "text.hpp"
@@ -32,6 +34,7 @@ struct Statement {
     std::string no, sql;
     int line = 0, col = 0;
     bool done = false;
+    bool in_block = false; // PostgreSQL runs it inside a transaction block (mig.split)
 };
 
 // Whether a connection pooler is in between: the server's pg_backend_pid() is not the pid libpq
@@ -66,13 +69,15 @@ void set_session_timeouts(Conn &c, const Context &ctx) {
 }
 
 std::vector<Statement> read_statements(Conn &c, const Script &s) {
-    auto r = c.exec("SELECT stmt_no, sql, line, col, done FROM mig.statements($1, $2)",
+    auto r = c.exec("SELECT s.stmt_no, s.sql, s.line, s.col, s.done, coalesce((SELECT "
+                    "pg_catalog.bool_and(x.transactional) FROM mig.split(s.sql) x), false) "
+                    "FROM mig.statements($1, $2) s",
                     {s.version, s.dir()});
     std::vector<Statement> out;
     out.reserve(static_cast<size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i)
         out.push_back({r.str(i, 0), r.str(i, 1), static_cast<int>(r.integer(i, 2)),
-                       static_cast<int>(r.integer(i, 3)), r.flag(i, 4)});
+                       static_cast<int>(r.integer(i, 3)), r.flag(i, 4), r.flag(i, 5)});
     return out;
 }
 
@@ -123,30 +128,86 @@ std::string lock_holders(Conn &c, const std::string &sql) {
     return "";
 }
 
-// Runs one statement and records it done. A lock timeout runs the statement again (it is its
-// own transaction: nothing else runs twice), within --lock-retries and --lock-wait-max.
-void run_statement(const Context &ctx, Conn &c, const Script &s, const Statement &st,
-                   size_t total) {
-    with_statement_retry(
-        c, ctx.lock_policy(), fmt::format("connection lost while running migration {}", s.version),
-        [&](const PgError &, int retry, double wait) {
-            return fmt::format("lock timeout in migration {} {} statement {} of {} (attempt {} of "
-                               "{}){}; retrying in {:.2f} s",
-                               s.version, s.dir(), st.no, total, retry,
-                               ctx.lock_policy().retries + 1, lock_holders(c, st.sql), wait);
-        },
-        [&] {
-            auto t0 = Clock::now();
-            c.exec(activity_comment(s, st, total) + st.sql);
-            double secs = std::chrono::duration<double>(Clock::now() - t0).count();
-            c.exec("SELECT mig.record_statement($1, $2::int, $3, $4::interval)",
-                   {s.version, st.no, s.dir(), interval_literal(secs)});
-            if (ctx.opt.verbose > 0)
-                fmt::print(
-                    "  {} {}: {} statement {} of {} done ({})\n", s.version, s.name, s.dir(), st.no,
-                    total,
-                    human_duration(std::chrono::duration<double>(Clock::now() - t0).count()));
-        });
+// How a statement runs: in a transaction with its record when PostgreSQL allows it in one
+// (mig.split says so), so that no interruption separates the two; otherwise at top level, then
+// recorded.
+struct Runner {
+    const Context &ctx;
+    Conn &c;
+    const Script &s;
+    size_t total;
+    bool cut = false; // a deploy that died was running this statement (its dead lease says so)
+
+    void record(const Statement &st, double secs) {
+        c.exec("SELECT mig.record_statement($1, $2::int, $3, $4::interval)",
+               {s.version, st.no, s.dir(), interval_literal(secs)});
+    }
+    // in one transaction with its record
+    void in_transaction(const Statement &st, Clock::time_point t0) {
+        c.exec("BEGIN");
+        try {
+            as_written(st, t0);
+            c.exec("COMMIT");
+        } catch (const PgError &) {
+            c.rollback_quietly();
+            throw;
+        }
+    }
+    void at_top_level(const Statement &st, Clock::time_point t0) {
+        if (cut && !repeatable_statement(st.sql))
+            throw InputError(refusal(st));
+        as_written(st, t0);
+    }
+    void as_written(const Statement &st, Clock::time_point t0) {
+        c.exec(activity_comment(s, st, total) + st.sql);
+        record(st, std::chrono::duration<double>(Clock::now() - t0).count());
+    }
+    std::string refusal(const Statement &st) const;
+    // Runs one statement and records it done (retrying after a lock timeout); the lease renewed
+    // first, naming it.
+    void run(const Statement &st) {
+        with_statement_retry(
+            c, ctx.lock_policy(),
+            fmt::format("connection lost while running migration {}", s.version),
+            [&](const PgError &, int retry, double wait) {
+                return fmt::format("lock timeout in migration {} {} statement {} of {} (attempt {} "
+                                   "of {}){}; retrying in {:.2f} s",
+                                   s.version, s.dir(), st.no, total, retry,
+                                   ctx.lock_policy().retries + 1, lock_holders(c, st.sql), wait);
+            },
+            [&] {
+                take_lease(c, s.version, s.down, std::stoi(st.no));
+                auto t0 = Clock::now();
+                // the script's own transaction control, and what runs inside a transaction it
+                // opened, run as written
+                if (c.in_transaction() || transaction_control(st.sql))
+                    as_written(st, t0);
+                else if (st.in_block)
+                    in_transaction(st, t0);
+                else
+                    at_top_level(st, t0);
+                if (ctx.opt.verbose > 0)
+                    fmt::print(
+                        "  {} {}: {} statement {} of {} done ({})\n", s.version, s.name, s.dir(),
+                        st.no, total,
+                        human_duration(std::chrono::duration<double>(Clock::now() - t0).count()));
+            });
+    }
+};
+
+// A statement that cannot run in a transaction, cannot be checked in the catalog, is not safe to
+// repeat, and was running when a deploy died: pgmig does not guess whether it took effect.
+std::string Runner::refusal(const Statement &st) const {
+    std::string first = st.sql.substr(0, st.sql.find('\n'));
+    if (first.size() > 100)
+        first = first.substr(0, 100) + "...";
+    return fmt::format(
+        "migration {} {} statement {} was running when a deploy was interrupted, and pgmig "
+        "cannot tell whether it took effect:\n    {}\n  Check the database. If it took effect, "
+        "record it done: SELECT mig.record_statement('{}', {}, '{}'); if it did not, let pgmig "
+        "run it: SELECT * FROM mig.lease('forget'); then run pgmig {} again "
+        "(docs/troubleshooting.md, \"A non-transactional migration is partial or failed\")",
+        s.version, s.dir(), st.no, first, s.version, st.no, s.dir(), s.dir());
 }
 
 // A statement not recorded done may have run all the same, in a deploy that was interrupted
@@ -175,7 +236,8 @@ bool resume_statement(const Context &ctx, Conn &c, const Script &s, const Statem
         fmt::print(stderr, "note: migration {} {} statement {}: {}\n", s.version, s.dir(), st.no,
                    d.note);
     if (d.what == Resume::DropThenRun) {
-        c.exec(d.drop_sql);
+        for (const auto &drop : d.drop_sql)
+            c.exec(drop);
         return false;
     }
     c.exec("SELECT mig.record_statement($1, $2::int, $3, $4::interval)",
@@ -217,12 +279,38 @@ int report_failure(const Context &ctx, Conn &c, const PgError &e, const Script &
     return exit_code_for(e);
 }
 
+// The lease, taken under the deploy lock (waiting while another deployer holds either), unless
+// the caller took it in the transaction that decided to run this migration.
+std::optional<Lease> lease_for(const Context &ctx, Conn &c, const Script &s,
+                               const std::optional<LeaseTaken> &taken) {
+    if (taken)
+        return taken->dead;
+    begin_locked(c, ctx);
+    auto dead = take_lease(c, s.version, s.down, 0);
+    c.exec("COMMIT");
+    return dead;
+}
+
+// Gives the lease back when the migration ends, however it ends, except after a refusal to
+// guess: the lease, left to die, keeps naming the statement in doubt for the next run.
+struct LeaseRelease {
+    Conn &c;
+    bool keep = false;
+    ~LeaseRelease() {
+        if (!keep)
+            release_lease(c);
+    }
+};
+
 } // namespace
 
 int run_outside_transaction(const Context &ctx, Conn &c, const Folder *f,
-                            const std::string &version, const std::string &name, bool down) {
+                            const std::string &version, const std::string &name, bool down,
+                            const std::optional<LeaseTaken> &taken) {
     set_session_timeouts(c, ctx);
     Script s{version, name, down, f ? find_migration(*f, version) : nullptr};
+    auto dead = lease_for(ctx, c, s, taken);
+    LeaseRelease release{c};
     auto statements = read_statements(c, s);
     bool left = false; // a statement not recorded done
     for (const auto &st : statements)
@@ -231,15 +319,23 @@ int run_outside_transaction(const Context &ctx, Conn &c, const Folder *f,
         refuse_part_way_rolled_back(c, s);
         return EXIT_OK; // another deployer finished it meanwhile
     }
+    Runner runner{ctx, c, s, statements.size()};
     for (const auto &st : statements) {
         if (st.done || done_meanwhile(c, s, st))
             continue;
+        // in doubt: what a deploy that died was running, unless the catalog can tell
+        runner.cut = dead && dead->version == version && dead->direction == s.dir() &&
+                     std::to_string(dead->stmt_no) == st.no && !parse_index_statement(st.sql);
         try {
+            take_lease(c, s.version, s.down, std::stoi(st.no));
             if (resume_statement(ctx, c, s, st, statements.size()))
                 continue;
-            run_statement(ctx, c, s, st, statements.size());
+            runner.run(st);
         } catch (const PgError &e) {
             return report_failure(ctx, c, e, s, st, statements.size());
+        } catch (const InputError &) {
+            release.keep = true;
+            throw;
         }
     }
     return EXIT_OK;

@@ -109,4 +109,8 @@ void adopt_repeatable_pg(ReturnSetInfo *rsi, const Datum *args);
 // mig.vouch(versions, up_checksums, down_checksums): rows to rsi.
 void vouch_pg(ReturnSetInfo *rsi, const Datum *args);
 
+// mig.lease(action, token, version, direction, stmt_no): rows to rsi; args[i] NULL where
+// nulls[i] == 'n'.
+void lease_pg(ReturnSetInfo *rsi, const Datum *args, const char *nulls);
+
 } // namespace mig

@@ -1,6 +1,6 @@
 // entry_history.cpp: the SQL entry points that record history without running migration SQL
-// (mig.baseline, mig.record_statement, mig.record_failure, mig.vouch), the uploader check
-// that mig.statements uses, and the C symbols that pgmig 0.1.0's SQL objects name.
+// (mig.baseline, mig.record_statement, mig.record_failure, mig.vouch, mig.lease), the uploader
+// check that mig.statements uses, and the C symbols that pgmig 0.1.0's SQL objects name.
 #include "args.hpp" // pure C++ first
 
 #include "deploy.hpp"
@@ -132,6 +132,28 @@ Datum mig_vouch(PG_FUNCTION_ARGS) {
             Datum args[3] = {fc->args[0].value, fc->args[1].value, fc->args[2].value};
             mig::spi::connect();
             mig::vouch_pg(rsi, args);
+            mig::spi::finish();
+        });
+        return (Datum)0;
+    });
+}
+
+// mig.lease(action, token, version, direction, stmt_no): any argument may be NULL (mig._lease
+// says which must not be).
+PG_FUNCTION_INFO_V1(mig_lease);
+Datum mig_lease(PG_FUNCTION_ARGS) {
+    return mig::pg_entry(fcinfo, [](FunctionCallInfo fc) -> Datum {
+        ReturnSetInfo *rsi = mig::init_srf(fc);
+        mig::pg_call([&]() noexcept {
+            Datum args[5];
+            char nulls[5];
+            for (int i = 0; i < 5; i++) {
+                bool null = i >= fc->nargs || fc->args[i].isnull;
+                args[i] = null ? (Datum)0 : fc->args[i].value;
+                nulls[i] = null ? 'n' : ' ';
+            }
+            mig::spi::connect();
+            mig::lease_pg(rsi, args, nulls);
             mig::spi::finish();
         });
         return (Datum)0;

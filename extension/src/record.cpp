@@ -1,10 +1,10 @@
 // record.cpp: mig.baseline, mig.adopt, mig.adopt_repeatable, mig.record_statement,
-// mig.record_failure, mig.vouch. PG zone (deploy.hpp).
+// mig.record_failure, mig.vouch, mig.lease. PG zone (deploy.hpp).
 //
 // Their bookkeeping is PL/pgSQL in the install script (mig._baseline, mig._record_statement,
-// mig._record_failure, mig._vouch), executable by the extension's owner only. These take the
-// deploy lock and call them as the owner, naming the calling role, which a deployer therefore
-// cannot choose.
+// mig._record_failure, mig._vouch, mig._lease), executable by the extension's owner only. These
+// take the deploy lock and call them as the owner, naming the calling role, which a deployer
+// therefore cannot choose.
 #include "deploy.hpp"
 
 #include "bookkeeping.hpp"
@@ -18,11 +18,12 @@ static const char *const SQL_RECORD_STATEMENT =
 static const char *const SQL_RECORD_FAILURE = "SELECT mig._record_failure($1, $2, $3, $4, $5, $6)";
 static const char *const SQL_VOUCH = "SELECT * FROM mig._vouch($1, $2, $3, $4)";
 static const char *const SQL_ADOPT = "SELECT * FROM mig._adopt($1, $2, $3)";
+static const char *const SQL_LEASE = "SELECT * FROM mig._lease($1, $2, $3, $4, $5, $6)";
 static const char *const SQL_ADOPT_REPEATABLE =
     "SELECT * FROM mig._adopt_repeatable($1, $2, $3, $4)";
 
 static SPIPlanPtr p_baseline, p_record_statement, p_record_failure, p_vouch, p_adopt,
-    p_adopt_repeatable;
+    p_adopt_repeatable, p_lease;
 
 static const Oid T_BASELINE[] = {NAMEOID, TEXTOID};
 static const Oid T_RECORD_STATEMENT[] = {NAMEOID, TEXTOID, INT4OID, TEXTOID, INTERVALOID, BOOLOID};
@@ -30,6 +31,7 @@ static const Oid T_RECORD_FAILURE[] = {NAMEOID, TEXTOID, INT4OID, TEXTOID, TEXTO
 static const Oid T_VOUCH[] = {NAMEOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID};
 static const Oid T_ADOPT[] = {NAMEOID, TEXTARRAYOID, TEXTOID};
 static const Oid T_ADOPT_REPEATABLE[] = {NAMEOID, TEXTOID, TEXTOID, TEXTOID};
+static const Oid T_LEASE[] = {NAMEOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, INT4OID};
 
 // Runs one internal call with `args` after $1 (the caller), as the owner. args[i] NULL where
 // nulls[i] == 'n'. SPI connected.
@@ -94,6 +96,11 @@ void adopt_repeatable_pg(ReturnSetInfo *rsi, const Datum *args) {
 
 void vouch_pg(ReturnSetInfo *rsi, const Datum *args) {
     call_internal(&p_vouch, SQL_VOUCH, 3, T_VOUCH, args, nullptr);
+    put_rows(rsi);
+}
+
+void lease_pg(ReturnSetInfo *rsi, const Datum *args, const char *nulls) {
+    call_internal(&p_lease, SQL_LEASE, 5, T_LEASE, args, nulls);
     put_rows(rsi);
 }
 

@@ -43,3 +43,27 @@ pg up --lock-timeout 200ms --dir "$work/lt"
 wait $holder
 expect_rc "lock_timeout: retried with back-off, then applied" 0
 expect_err "lock_timeout: says it retries" "retrying"
+
+# --- a deployer that starts while another runs a non-transactional migration ------------------
+# it waits for the other's lease (docs/cli.md, "Locking and timeouts") and does not run the
+# other's statements, nor record them
+newdb e_lease
+mkdir -p "$work/lease"
+echo 'CREATE TABLE ls(id int);' >"$work/lease/1_ls.up.sql"
+printf 'VACUUM ls;\nINSERT INTO ls SELECT 1 FROM pg_sleep(2);\nVACUUM ls;\n' >"$work/lease/2_nt.up.sql"
+echo 'CREATE TABLE ls3(id int);' >"$work/lease/3_ls3.up.sql"
+"$bin" up --dir "$work/lease" >"$run_dir/l1.out" 2>"$run_dir/l1.err" &
+p1=$!
+for _ in $(seq 1 60); do # until its statement runs
+    [ -n "$(q -c "SELECT 1 FROM pg_stat_activity WHERE query LIKE '/* pgmig: 2 up statement 2 of 3 */%'")" ] && break
+    sleep 0.05
+done
+pg up --dir "$work/lease"
+wait $p1
+r1=$?
+expect_eq "lease: both deployers exit 0" "$r1,$rc" "0,0"
+expect_err "lease: the second waits, naming the migration running outside a transaction" \
+    "waiting for the deploy lock, held by pid [0-9]+ .*which runs migration 2 \(up statement 2\) outside a transaction"
+expect_eq "lease: the statement ran once, every migration applied once" \
+    "$(q -c "SELECT (SELECT count(*) FROM ls) || ',' || (SELECT string_agg(version || ':' || n, ',' ORDER BY version) FROM (SELECT version, count(*) n FROM mig.log WHERE action = 'apply' GROUP BY version) s)")" "1,1:1,2:1,3:1"
+expect_eq "lease: given back at the end" "$(q -c "SELECT count(*) FROM mig.lease")" 0

@@ -122,3 +122,65 @@ expect_err "kill -9 during CREATE INDEX CONCURRENTLY: the cut build's invalid in
     "index public.sk_i exists but is invalid"
 expect_eq "kill -9 during CREATE INDEX CONCURRENTLY: one valid index, applied once" \
     "$(q -c "SELECT (SELECT count(*) FROM pg_index WHERE indexrelid::regclass::text LIKE 'sk_i%') || ',' || (SELECT indisvalid FROM pg_index WHERE indexrelid = 'sk_i'::regclass) || ',' || (SELECT count(*) FROM mig.log WHERE action IN ('apply', 'apply_statement') AND version = '2' AND message IS NULL AND action = 'apply')")" "1,true,1"
+
+# --- what a statement cut by a deploy that died left, for more kinds of statement -------------
+# a REINDEX CONCURRENTLY cut in the middle leaves an invalid NAME_ccnew: dropped, then run again
+newdb e_reindex_cut
+mkdir -p "$work/rxc"
+echo 'CREATE TABLE rx(id int); INSERT INTO rx VALUES (1), (1); CREATE INDEX rx_i ON rx (id);' >"$work/rxc/1_rx.up.sql"
+printf 'REINDEX INDEX CONCURRENTLY rx_i;\n' >"$work/rxc/2_reindex.up.sql"
+pg up --dir "$work/rxc" --to 1
+q -c "CREATE UNIQUE INDEX CONCURRENTLY rx_i_ccnew ON rx (id)" 2>/dev/null # fails: invalid, as a cut REINDEX leaves it
+pg up --dir "$work/rxc"
+expect_rc "interrupted REINDEX CONCURRENTLY: up completes" 0
+expect_err "interrupted REINDEX CONCURRENTLY: says what it drops" "invalid index\(es\) public.rx_i_ccnew left by an interrupted REINDEX CONCURRENTLY"
+expect_eq "interrupted REINDEX CONCURRENTLY: no invalid index left, applied" \
+    "$(q -c "SELECT (SELECT count(*) FROM pg_index WHERE NOT indisvalid) || ',' || (SELECT state FROM mig.status() WHERE version = '2')")" "0,applied"
+
+# ALTER TYPE … ADD VALUE whose label is there already: recorded done, not run again
+newdb e_enum_cut
+mkdir -p "$work/enc"
+echo "CREATE TYPE mood AS ENUM ('sad'); CREATE TABLE en(id int);" >"$work/enc/1_mood.up.sql"
+printf "VACUUM en;\nALTER TYPE mood ADD VALUE 'happy';\n" >"$work/enc/2_happy.up.sql"
+pg up --dir "$work/enc" --to 1
+q -c "ALTER TYPE mood ADD VALUE 'happy'"
+pg up --dir "$work/enc"
+expect_rc "ADD VALUE whose label exists: up completes" 0
+expect_err "ADD VALUE whose label exists: recorded done" "type mood has the label 'happy' already: recorded done"
+
+# a statement that can run in a transaction runs in one with its record: a kill cannot part them
+newdb e_wrapped
+mkdir -p "$work/wrapnt"
+echo 'CREATE TABLE wr(id int);' >"$work/wrapnt/1_wr.up.sql"
+printf 'VACUUM wr;\nINSERT INTO wr SELECT 1 FROM pg_sleep(2);\n' >"$work/wrapnt/2_nt.up.sql"
+"$bin" up --dir "$work/wrapnt" >/dev/null 2>&1 &
+victim=$!
+sleep 1
+kill -9 $victim
+wait $victim 2>/dev/null
+pg up --dir "$work/wrapnt" --lock-wait 30
+expect_rc "kill -9 during a statement run with its record: the rerun completes" 0
+expect_eq "kill -9 during a statement run with its record: its row inserted once" "$(q -c "SELECT count(*) FROM wr")" 1
+
+# a statement that cannot run in a transaction, cannot be checked and is not safe to repeat, cut
+# by a deploy that died (its lease, dead, names it): refused, with what to check and do
+newdb e_refuse
+mkdir -p "$work/refuse"
+echo 'CREATE TABLE rf(id int);' >"$work/refuse/1_rf.up.sql"
+printf 'VACUUM rf;\nCREATE DATABASE e_refuse_made;\n' >"$work/refuse/2_db.up.sql"
+pg up --dir "$work/refuse" --to 1
+q -c "DROP DATABASE IF EXISTS e_refuse_made"
+q -c "SELECT count(*) FROM mig.lease('take', 'a-deploy-that-died', '2', 'up', 2)" >/dev/null
+q -c "UPDATE mig.lease SET renewed = now() - interval '1 minute'"
+pg up --dir "$work/refuse"
+expect_rc "cut statement that cannot be checked: refused (exit 2)" 2
+expect_err "cut statement that cannot be checked: says what to check and how to go on" \
+    "migration 2 up statement 2 was running when a deploy was interrupted.*|SELECT mig.record_statement\('2', 2, 'up'\)"
+expect_eq "cut statement that cannot be checked: not run, statement 1 done" \
+    "$(q -c "SELECT (SELECT count(*) FROM pg_database WHERE datname = 'e_refuse_made') || ',' || (SELECT statements_done FROM mig.status() WHERE version = '2')")" "0,1"
+q -c "CREATE DATABASE e_refuse_made" # the user checks: it did not take effect; runs it, records it
+q -c "SELECT mig.record_statement('2', 2, 'up')" >/dev/null
+pg up --dir "$work/refuse"
+expect_rc "cut statement recorded done by the user: up completes" 0
+expect_eq "cut statement recorded done by the user: applied" "$(q -c "SELECT state FROM mig.status() WHERE version = '2'")" applied
+q -c "DROP DATABASE IF EXISTS e_refuse_made"
