@@ -124,7 +124,10 @@ dl AS (SELECT split_part(obj, '.', 2) relname, count(*) n FROM ddl_log GROUP BY 
 dd AS (SELECT version, count(*) n FROM mig.log WHERE action = 'apply_statement' AND message LIKE 'down %'
        GROUP BY version),
 rb AS (SELECT m.version FROM mig.applied a JOIN mig.migration m USING (vkey)
-       WHERE coalesce(a.down_statements_done, 0) > 0),
+       WHERE coalesce(a.down_statements_done, 0) > 0
+       -- a rollback cut in its first statement: a DROP INDEX CONCURRENTLY leaves the index
+       -- invalid before it is gone (PostgreSQL's own steps); the lease names the migration
+       UNION SELECT l.version FROM mig.lease l WHERE l.direction = 'down'),
 st AS (SELECT s.version, x.stmt_no, x.done, substring(x.sql from 'CONCURRENTLY (i[0-9]{3}_[ab])') relname
        FROM s, mig.statements(s.version) x WHERE NOT s.transactional AND s.version NOT IN (SELECT version FROM rb)),
 sd AS (SELECT x.done, substring(x.sql from 'CONCURRENTLY (i[0-9]{3}_[ab])') relname
