@@ -10,20 +10,6 @@
 
 namespace mig {
 
-static const char *const SQL_KNOWN =
-    "SELECT 1 FROM mig.migration m WHERE m.vkey OPERATOR(pg_catalog.=) $1::pg_catalog.bytea";
-
-// The pending migrations (mig.pending, the one definition) up to, or exactly at, $1 (NULL:
-// all); $2 exact.
-static const char *const SQL_PENDING =
-    "SELECT p.version, p.name, p.up_sql, p.transactional, p.uploaded_by::pg_catalog.text, "
-    "       p.vkey, p.options OPERATOR(pg_catalog.->>) 'file', p.up_stmts, p.up_checksum "
-    "FROM mig.pending p "
-    "WHERE $1::pg_catalog.bytea IS NULL OR CASE WHEN $2 "
-    "        THEN p.vkey OPERATOR(pg_catalog.=) $1::pg_catalog.bytea "
-    "        ELSE p.vkey OPERATOR(pg_catalog.<=) $1::pg_catalog.bytea END "
-    "ORDER BY p.vkey";
-
 static const char *const SQL_SKIPPED = "SELECT a.batch FROM mig.applied a WHERE a.vkey "
                                        "OPERATOR(pg_catalog.=) $1::pg_catalog.bytea";
 
@@ -39,9 +25,8 @@ static const char *const SQL_RECORD_APPLY =
     "FROM pg_catalog.unnest($2::mig.log[]) WITH ORDINALITY AS l ORDER BY l.ordinality";
 
 static Oid p_record_apply_types[2];
-static SPIPlanPtr p_known, p_pending, p_skipped, p_record_apply;
+static SPIPlanPtr p_skipped, p_record_apply;
 static const Oid T1[] = {TEXTOID};
-static const Oid T_PENDING[] = {TEXTOID, BOOLOID};
 
 // The client's address as mig.log records it (inet_client_addr(): NULL over a Unix socket).
 static bool client_addr(Datum *out) {
@@ -119,37 +104,6 @@ static void record_apply(const Todo *todo, int n, int batch, const Caller &calle
               rv, nullptr, false, 0, SPI_OK_INSERT, "record applied");
 }
 
-static void check_known(Datum kd, const char *target) {
-    spi::exec(spi::plan(&p_known, SQL_KNOWN, 1, T1), &kd, nullptr, false, 1, SPI_OK_SELECT,
-              "known version");
-    if (SPI_processed == 0)
-        ereport(ERROR, (errcode(kErrUnknownVersion), errmsg("unknown version \"%s\"", target),
-                        errhint("mig.status() lists the uploaded migrations.")));
-}
-
-static Todo *read_pending(Datum kd, bool has_key, bool exact, int *n, MemoryContext cxt) {
-    Datum pv[2] = {kd, BoolGetDatum(exact)};
-    char pn[3] = {has_key ? ' ' : 'n', ' ', '\0'};
-    spi::exec(spi::plan(&p_pending, SQL_PENDING, 2, T_PENDING), pv, pn, false, 0, SPI_OK_SELECT,
-              "pending migrations");
-    *n = (int)SPI_processed;
-    Todo *todo = (Todo *)palloc0(sizeof(Todo) * (*n > 0 ? *n : 1));
-    for (int i = 0; i < *n; i++) {
-        bool isnull;
-        todo[i].version = spi::get_text(i, 1, cxt);
-        todo[i].name = spi::get_text(i, 2, cxt);
-        todo[i].sql = spi::get_datum(i, 3, &todo[i].sql_null);
-        todo[i].ok = spi::get_bool(i, 4);
-        todo[i].uploaded_by = spi::get_text(i, 5, cxt);
-        todo[i].vkey = spi::get_datum(i, 6, &isnull);
-        todo[i].file = spi::get_text(i, 7, cxt);
-        Datum od = spi::get_datum(i, 8, &isnull);
-        todo[i].offsets = isnull ? nullptr : DatumGetArrayTypePCopy(od);
-        todo[i].checksum = spi::get_datum(i, 9, &isnull);
-    }
-    return todo;
-}
-
 // Refuses, before anything runs, a batch with a non-transactional migration (PM004) or with
 // SQL the caller may not run (PM007).
 static void check_runnable(const Todo *todo, int n, const Caller &caller, bool trust) {
@@ -183,7 +137,7 @@ void apply_pg(ReturnSetInfo *rsi, const char *key, const char *target, const cha
     if (key && !exact)
         check_known(kd, target);
     int n;
-    Todo *todo = read_pending(kd, key != nullptr, exact, &n, cxt);
+    Todo *todo = read_pending(kd, key != nullptr, exact, false, &n, cxt);
     if (n == 0 && exact) {
         spi::exec(spi::plan(&p_skipped, SQL_SKIPPED, 1, T1), &kd, nullptr, false, 1, SPI_OK_SELECT,
                   "applied migration");

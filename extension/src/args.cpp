@@ -45,6 +45,16 @@ std::string version_key_or_throw(const std::string &v) {
     return version_key_literal(*groups);
 }
 
+VersionArg arg_version(FunctionCallInfo fcinfo, int i) {
+    VersionArg v;
+    if (arg_null(fcinfo, i))
+        return v;
+    v.given = true;
+    v.text = arg_string(fcinfo, i);
+    v.key = version_key_or_throw(v.text);
+    return v;
+}
+
 ReturnSetInfo *init_srf(FunctionCallInfo fcinfo) {
     return pg_call([&]() noexcept {
         InitMaterializedSRF(fcinfo, 0);

@@ -21,6 +21,17 @@ void require_args(FunctionCallInfo fcinfo, int n, const char *what);
 // The bytea literal of a version's sort key, or PM005 naming the (shortened) version.
 std::string version_key_or_throw(const std::string &v);
 
+// An optional version argument (a target, a first version): its text and its sort key.
+struct VersionArg {
+    bool given = false;
+    std::string text, key;
+    const char *text_or_null() const { return given ? text.c_str() : nullptr; }
+    const char *key_or_null() const { return given ? key.c_str() : nullptr; }
+};
+
+// Argument i as a VersionArg: not given when NULL; PM005 when it is no version.
+VersionArg arg_version(FunctionCallInfo fcinfo, int i);
+
 // InitMaterializedSRF: the tuplestore rows go to.
 ReturnSetInfo *init_srf(FunctionCallInfo fcinfo);
 

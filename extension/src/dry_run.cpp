@@ -14,21 +14,6 @@
 
 namespace mig {
 
-static const char *const SQL_KNOWN =
-    "SELECT 1 FROM mig.migration m WHERE m.vkey OPERATOR(pg_catalog.=) $1::pg_catalog.bytea";
-
-// The pending migrations (mig.pending, the one definition) up to $1 (NULL: all), as mig.apply.
-static const char *const SQL_PENDING =
-    "SELECT p.version, p.name, p.up_sql, p.transactional, p.uploaded_by::pg_catalog.text, "
-    "       p.options OPERATOR(pg_catalog.->>) 'file', p.up_stmts, p.up_checksum, "
-    "       p.ends_transaction "
-    "FROM mig.pending p "
-    "WHERE $1::pg_catalog.bytea IS NULL OR p.vkey OPERATOR(pg_catalog.<=) $1::pg_catalog.bytea "
-    "ORDER BY p.vkey";
-
-static SPIPlanPtr p_known, p_pending;
-static const Oid T1[] = {TEXTOID};
-
 // One row of the report (NULL columns: -1, nullptr).
 struct ReportRow {
     const char *version, *name;
@@ -74,41 +59,14 @@ struct RunState {
 
 // --- reading and checking what runs --------------------------------------------------------
 
-static Todo *read_pending(Datum kd, bool has_key, int *n, bool **ends_tx, MemoryContext cxt) {
-    char nulls[2] = {has_key ? ' ' : 'n', '\0'};
-    spi::exec(spi::plan(&p_pending, SQL_PENDING, 1, T1), &kd, nulls, false, 0, SPI_OK_SELECT,
-              "pending migrations");
-    *n = (int)SPI_processed;
-    Todo *todo = (Todo *)MemoryContextAllocZero(cxt, sizeof(Todo) * (*n > 0 ? *n : 1));
-    *ends_tx = (bool *)MemoryContextAllocZero(cxt, sizeof(bool) * (*n > 0 ? *n : 1));
-    for (int i = 0; i < *n; i++) {
-        bool isnull;
-        todo[i].version = spi::get_text(i, 1, cxt);
-        todo[i].name = spi::get_text(i, 2, cxt);
-        todo[i].sql = spi::get_datum(i, 3, &todo[i].sql_null);
-        todo[i].ok = spi::get_bool(i, 4);
-        todo[i].uploaded_by = spi::get_text(i, 5, cxt);
-        todo[i].file = spi::get_text(i, 6, cxt);
-        Datum od = spi::get_datum(i, 7, &isnull);
-        MemoryContext old = MemoryContextSwitchTo(cxt);
-        todo[i].offsets = isnull ? nullptr : DatumGetArrayTypePCopy(od);
-        todo[i].checksum = spi::get_datum(i, 8, &isnull);
-        todo[i].checksum = datumCopy(todo[i].checksum, false, -1);
-        todo[i].sql = todo[i].sql_null ? (Datum)0 : datumCopy(todo[i].sql, false, -1);
-        MemoryContextSwitchTo(old);
-        (*ends_tx)[i] = spi::get_bool(i, 9);
-    }
-    return todo;
-}
-
 // How many of the migrations run: up to the first non-transactional one (which cannot run in
 // a transaction), and none after one that adds an enum label (later ones may use the label,
 // which needs a commit).
-static int runnable_count(const Todo *todo, const bool *ends_tx, int n) {
+static int runnable_count(const Todo *todo, int n) {
     for (int i = 0; i < n; i++) {
         if (!todo[i].ok)
             return i;
-        if (ends_tx[i])
+        if (todo[i].ends_transaction)
             return i + 1;
     }
     return n;
@@ -117,18 +75,13 @@ static int runnable_count(const Todo *todo, const bool *ends_tx, int n) {
 // The pending migrations up to the target, checked before anything runs: the caller may run
 // each one that runs (PM007), as mig.apply checks.
 static Todo *pending_checked(const Caller &caller, const char *key, const char *target, bool trust,
-                             int *n, int *runs, bool **ends_tx, MemoryContext cxt) {
+                             int *n, int *runs, MemoryContext cxt) {
     BookkeepingScope bk = begin_bookkeeping(caller);
     Datum kd = key ? CStringGetTextDatum(key) : (Datum)0;
-    if (key) {
-        spi::exec(spi::plan(&p_known, SQL_KNOWN, 1, T1), &kd, nullptr, false, 1, SPI_OK_SELECT,
-                  "known version");
-        if (SPI_processed == 0)
-            ereport(ERROR, (errcode(kErrUnknownVersion), errmsg("unknown version \"%s\"", target),
-                            errhint("mig.status() lists the uploaded migrations.")));
-    }
-    Todo *todo = read_pending(kd, key != nullptr, n, ends_tx, cxt);
-    *runs = runnable_count(todo, *ends_tx, *n);
+    if (key)
+        check_known(kd, target);
+    Todo *todo = read_pending(kd, key != nullptr, false, true, n, cxt);
+    *runs = runnable_count(todo, *n);
     for (int i = 0; i < *runs; i++)
         if (i == 0 || strcmp(todo[i].uploaded_by, todo[i - 1].uploaded_by) != 0)
             check_uploader(caller.user, todo[i].uploaded_by, todo[i].version, todo[i].name, trust);
@@ -366,15 +319,14 @@ static void run_all(RunState *st, const Caller &caller, const char *key, const c
                     bool trust) {
     deploy_lock(true);
     int n, runs;
-    bool *ends_tx;
-    Todo *todo = pending_checked(caller, key, target, trust, &n, &runs, &ends_tx, st->out_cxt);
+    Todo *todo = pending_checked(caller, key, target, trust, &n, &runs, st->out_cxt);
     if (runs >= spi::kLargeBatch)
         spi::drop_plans(); // as mig.apply: saved plans slow DDL down (spi.hpp)
     st->run_snap = RegisterSnapshot(GetLatestSnapshot());
     lock_tracker_init(&st->locks, st->out_cxt);
     for (int i = 0; i < runs; i++)
         run_migration(st, todo[i]);
-    not_run_rows(st, todo, runs, n, runs > 0 && runs < n && todo[runs - 1].ok && ends_tx[runs - 1]);
+    not_run_rows(st, todo, runs, n, runs > 0 && runs < n && todo[runs - 1].ok && todo[runs - 1].ends_transaction);
     UnregisterSnapshot(st->run_snap);
 }
 

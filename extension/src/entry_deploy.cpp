@@ -229,15 +229,9 @@ Datum mig_apply_one(PG_FUNCTION_ARGS) {
 PG_FUNCTION_INFO_V1(mig_apply);
 Datum mig_apply(PG_FUNCTION_ARGS) {
     return mig::pg_entry(fcinfo, [](FunctionCallInfo fc) -> Datum {
-        std::string target, key;
-        bool has_target = !mig::arg_null(fc, 0);
-        if (has_target) {
-            target = mig::arg_string(fc, 0);
-            key = mig::version_key_or_throw(target);
-        }
+        mig::VersionArg target = mig::arg_version(fc, 0);
         bool trust = mig::arg_bool(fc, 1, false);
-        const char *pk = has_target ? key.c_str() : nullptr;
-        const char *pt = has_target ? target.c_str() : nullptr;
+        const char *pk = target.key_or_null(), *pt = target.text_or_null();
         ReturnSetInfo *rsi = mig::init_srf(fc);
         mig::pg_call([&]() noexcept {
             mig::spi::connect();

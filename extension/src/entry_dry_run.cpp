@@ -9,15 +9,9 @@ extern "C" {
 PG_FUNCTION_INFO_V1(mig_dry_run);
 Datum mig_dry_run(PG_FUNCTION_ARGS) {
     return mig::pg_entry(fcinfo, [](FunctionCallInfo fc) -> Datum {
-        std::string target, key;
-        bool has_target = !mig::arg_null(fc, 0);
-        if (has_target) {
-            target = mig::arg_string(fc, 0);
-            key = mig::version_key_or_throw(target);
-        }
+        mig::VersionArg target = mig::arg_version(fc, 0);
         bool trust = mig::arg_bool(fc, 1, false);
-        const char *pk = has_target ? key.c_str() : nullptr;
-        const char *pt = has_target ? target.c_str() : nullptr;
+        const char *pk = target.key_or_null(), *pt = target.text_or_null();
         ReturnSetInfo *rsi = mig::init_srf(fc);
         mig::pg_call([&]() noexcept {
             mig::spi::connect();

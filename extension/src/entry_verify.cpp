@@ -11,24 +11,14 @@ extern "C" {
 PG_FUNCTION_INFO_V1(mig_verify);
 Datum mig_verify(PG_FUNCTION_ARGS) {
     return mig::pg_entry(fcinfo, [](FunctionCallInfo fc) -> Datum {
-        std::string to, to_key, from, from_key;
-        bool has_to = !mig::arg_null(fc, 0), has_from = !mig::arg_null(fc, 1);
-        if (has_to) {
-            to = mig::arg_string(fc, 0);
-            to_key = mig::version_key_or_throw(to);
-        }
-        if (has_from) {
-            from = mig::arg_string(fc, 1);
-            from_key = mig::version_key_or_throw(from);
-        }
-        if (has_to && has_from && from_key > to_key)
+        mig::VersionArg to = mig::arg_version(fc, 0), from = mig::arg_version(fc, 1);
+        if (to.given && from.given && from.key > to.key)
             throw mig::UserError(ERRCODE_INVALID_PARAMETER_VALUE,
-                                 "the first version to verify (" + from +
-                                     ") comes after the last (" + to + ")");
-        mig::VerifyRequest req{
-            has_to ? to_key.c_str() : nullptr,     has_to ? to.c_str() : nullptr,
-            has_from ? from_key.c_str() : nullptr, has_from ? from.c_str() : nullptr,
-            mig::arg_bool(fc, 2, false),           mig::arg_bool(fc, 3, false)};
+                                 "the first version to verify (" + from.text +
+                                     ") comes after the last (" + to.text + ")");
+        mig::VerifyRequest req{to.key_or_null(),         to.text_or_null(),
+                               from.key_or_null(),       from.text_or_null(),
+                               mig::arg_bool(fc, 2, false), mig::arg_bool(fc, 3, false)};
         ReturnSetInfo *rsi = mig::init_srf(fc);
         mig::pg_call([&]() noexcept {
             mig::spi::connect();

@@ -12,6 +12,76 @@ static const char *const SQL_NEW_BATCH = "UPDATE mig.state s SET last_batch = s.
                                          "OPERATOR(pg_catalog.+) 1 RETURNING s.last_batch";
 static SPIPlanPtr p_new_batch;
 
+static const char *const SQL_KNOWN =
+    "SELECT 1 FROM mig.migration m WHERE m.vkey OPERATOR(pg_catalog.=) $1::pg_catalog.bytea";
+
+// $1 NULL: all; $2 exact
+static const char *const SQL_PENDING =
+    "SELECT p.version, p.name, p.up_sql, p.transactional, p.uploaded_by::pg_catalog.text, "
+    "       p.vkey, p.options OPERATOR(pg_catalog.->>) 'file', p.up_stmts, p.up_checksum, "
+    "       p.ends_transaction "
+    "FROM mig.pending p "
+    "WHERE $1::pg_catalog.bytea IS NULL OR CASE WHEN $2 "
+    "        THEN p.vkey OPERATOR(pg_catalog.=) $1::pg_catalog.bytea "
+    "        ELSE p.vkey OPERATOR(pg_catalog.<=) $1::pg_catalog.bytea END "
+    "ORDER BY p.vkey";
+
+static SPIPlanPtr p_known, p_pending;
+static const Oid T_KNOWN[] = {TEXTOID};
+static const Oid T_PENDING[] = {TEXTOID, BOOLOID};
+
+void check_known(Datum kd, const char *target) {
+    spi::exec(spi::plan(&p_known, SQL_KNOWN, 1, T_KNOWN), &kd, nullptr, false, 1, SPI_OK_SELECT,
+              "known version");
+    if (SPI_processed == 0)
+        ereport(ERROR, (errcode(kErrUnknownVersion), errmsg("unknown version \"%s\"", target),
+                        errhint("mig.status() lists the uploaded migrations.")));
+}
+
+static Datum copied(Datum d, bool isnull, MemoryContext cxt) {
+    if (isnull)
+        return (Datum)0;
+    MemoryContext old = MemoryContextSwitchTo(cxt);
+    Datum c = datumCopy(d, false, -1);
+    MemoryContextSwitchTo(old);
+    return c;
+}
+
+Todo *read_pending(Datum kd, bool has_key, bool exact, bool copy_scripts, int *n,
+                   MemoryContext cxt) {
+    Datum pv[2] = {kd, BoolGetDatum(exact)};
+    char pn[3] = {has_key ? ' ' : 'n', ' ', '\0'};
+    spi::exec(spi::plan(&p_pending, SQL_PENDING, 2, T_PENDING), pv, pn, false, 0, SPI_OK_SELECT,
+              "pending migrations");
+    *n = (int)SPI_processed;
+    Todo *todo = (Todo *)MemoryContextAllocZero(cxt, sizeof(Todo) * (*n > 0 ? *n : 1));
+    for (int i = 0; i < *n; i++) {
+        Todo &t = todo[i];
+        bool isnull, key_null, sum_null;
+        t.version = spi::get_text(i, 1, cxt);
+        t.name = spi::get_text(i, 2, cxt);
+        t.sql = spi::get_datum(i, 3, &t.sql_null);
+        t.ok = spi::get_bool(i, 4);
+        t.uploaded_by = spi::get_text(i, 5, cxt);
+        Datum vkey = spi::get_datum(i, 6, &key_null);
+        t.vkey = copied(vkey, key_null, cxt);
+        t.file = spi::get_text(i, 7, cxt);
+        Datum od = spi::get_datum(i, 8, &isnull);
+        if (!isnull) {
+            MemoryContext old = MemoryContextSwitchTo(cxt);
+            t.offsets = DatumGetArrayTypePCopy(od);
+            MemoryContextSwitchTo(old);
+        }
+        t.checksum = spi::get_datum(i, 9, &sum_null);
+        t.ends_transaction = spi::get_bool(i, 10);
+        if (copy_scripts) {
+            t.sql = copied(t.sql, t.sql_null, cxt);
+            t.checksum = copied(t.checksum, sum_null, cxt);
+        }
+    }
+    return todo;
+}
+
 int new_batch() {
     spi::exec(spi::plan(&p_new_batch, SQL_NEW_BATCH, 0, nullptr), nullptr, nullptr, false, 0,
               SPI_OK_UPDATE_RETURNING, "new batch");

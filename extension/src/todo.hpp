@@ -27,7 +27,18 @@ struct Todo {
     // rows: the checksum is verified before the script runs, and both go into the bookkeeping
     Datum vkey;
     Datum checksum;
+    bool ends_transaction; // adds an enum label: what follows may need a commit (apply only)
 };
+
+// PM011 unless a migration of version key kd (text datum of the sort key literal) was uploaded;
+// target is the version as the caller wrote it.
+void check_known(Datum kd, const char *target);
+
+// The pending migrations (mig.pending, the one definition) in order: all (has_key false), up to
+// kd, or exactly kd. Texts are copied into cxt; with copy_scripts the script and checksum
+// datums too, otherwise they stay in SPI_tuptable (a 50 MB script is not copied: W4).
+Todo *read_pending(Datum kd, bool has_key, bool exact, bool copy_scripts, int *n,
+                   MemoryContext cxt);
 
 // Runs each migration's script (up or down) through SPI as the caller, timing it; first
 // verifies that the text is the one whose checksum was stored (PM012 otherwise).
