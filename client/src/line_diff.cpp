@@ -141,23 +141,10 @@ std::string without_cr_before_lf(std::string_view s) {
 std::vector<std::string> line_diff(std::string_view before, std::string_view after,
                                    size_t max_lines) {
     auto a = lines_of(before), b = lines_of(after);
-    size_t head = 0;
-    while (head < a.size() && head < b.size() && a[head] == b[head])
-        ++head;
-    size_t tail = 0;
-    while (tail < a.size() - head && tail < b.size() - head &&
-           a[a.size() - 1 - tail] == b[b.size() - 1 - tail])
-        ++tail;
-    size_t a1 = a.size() - tail, b1 = b.size() - tail;
     std::vector<Edit> edits;
-    if ((a1 - head) * (b1 - head) <= 4000000) {
-        edits = lcs_edits(a, head, a1, b, head, b1);
-    } else {
-        for (size_t i = head; i < a1; ++i)
-            edits.push_back({'-', i});
-        for (size_t j = head; j < b1; ++j)
-            edits.push_back({'+', j});
-    }
+    for (const Edit &e : full_script(a, b))
+        if (e.sign != ' ')
+            edits.push_back(e);
     std::vector<std::string> out;
     for (size_t k = 0; k < edits.size() && k < max_lines; ++k) {
         const Edit &e = edits[k];
