@@ -14,6 +14,7 @@ NT_VERSIONS="050 100 150 200" # the non-transactional ones of the nt folder
 
 passed=0
 failed=0
+scen_fail=0
 ok() { passed=$((passed + 1)); }
 bad() {
     failed=$((failed + 1))

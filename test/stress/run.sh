@@ -139,7 +139,7 @@ done
 
 echo
 echo "figures ($size, $(elapsed "$suite_t0") s in all):"
-printf '%s\n' "${figures[@]}" | awk -F'|' '{ printf "  %-80s %4d trials %3d failed %5d s %s\n", $1, $2, $3, $4, $5 }'
+[ ${#figures[@]} -gt 0 ] && printf '%s\n' "${figures[@]}" | awk -F'|' '{ printf "  %-80s %4d trials %3d failed %5d s %s\n", $1, $2, $3, $4, $5 }'
 [ -n "${STRESS_FIGURES:-}" ] && printf '%s\n' "${figures[@]}" >"$STRESS_FIGURES"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
