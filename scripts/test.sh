@@ -8,7 +8,8 @@
 # guides' examples (test/docs: pgTAP, the CI page's shell steps, the Docker page's init script),
 # one small repetition of every benchmark workload (test/bench --smoke; no timing assertions),
 # the fault suite at its reduced size (test/stress: kill -9, immediate shutdown, racing
-# deployers; `make stress` runs it at full size, docs/reliability.md), and, last, packaging
+# deployers, directly and through PgBouncer, the refusal to guess after a kill; `make stress`
+# runs it at full size, docs/reliability.md), and, last, packaging
 # (test/package: the Debian packages built from a clean clone, installed, used and removed,
 # the make-installed extension put back; META.json, VPATH build, man page, completions). The
 # client's parsers are fuzzed for a few seconds each (test/fuzz, libFuzzer; `make fuzz` runs

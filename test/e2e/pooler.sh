@@ -6,76 +6,22 @@
 # (one ok line saying so) only where the pgbouncer binary is absent.
 # Sourced by run.sh, which runs this file alone with `bash test/e2e/run.sh pooler`.
 
-pgb_bin=${PGBOUNCER_BIN:-$(command -v pgbouncer || echo /usr/sbin/pgbouncer)}
-pgb=$run_dir/pgbouncer
-pool_password='P00l Dep"loyer'
-pool_size=4 # fewer server connections than the 8 racing deployers: they share them
-
-as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-
-# PgBouncer of this run: its own ini in $pgb, as the postgres user, on 127.0.0.1 and a free port,
-# talking to the cluster over its socket; stopped by its own pid (pgbouncer_stop, and lib.sh's
-# cleanup).
-pgbouncer_start() {
-    local sock try
-    sock=$(cd "$PGHOST" && pwd -P)
-    mkdir -p "$pgb"
-    if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$pgb" 2>/dev/null; then
-        # a checkout in a private directory: the postgres user cannot reach it (as cluster.sh)
-        rmdir "$pgb" && ln -s "$(mktemp -d /tmp/pgmig-pgbouncer.XXXXXX)" "$pgb" && chmod 755 "$pgb/"
-    fi
-    pgb=$(cd "$pgb" && pwd -P) # the path PgBouncer, as postgres, reaches
-    q -d postgres -c "SELECT format('\"%s\" \"%s\"', rolname, rolpassword) FROM pg_authid WHERE rolname = 'pool_deployer'" >"$pgb/userlist.txt"
-    [ "$(id -u)" = 0 ] && chown -R postgres: "$pgb"
-    for try in 1 2 3 4 5; do
-        pgb_port=$((20000 + RANDOM % 20000))
-        ss -ltn 2>/dev/null | grep -q "[:.]$pgb_port " && continue
-        cat >"$pgb/pgbouncer.ini" <<EOF
-[databases]
-* = host=$sock port=$PGPORT
-[pgbouncer]
-listen_addr = 127.0.0.1
-listen_port = $pgb_port
-unix_socket_dir =
-auth_type = scram-sha-256
-auth_file = $pgb/userlist.txt
-pool_mode = transaction
-default_pool_size = $pool_size
-max_client_conn = 100
-logfile = $pgb/pgbouncer.log
-pidfile = $pgb/pgbouncer.pid
-EOF
-        as_postgres "$pgb_bin" -d -q "$pgb/pgbouncer.ini" 2>>"$pgb/start.err" || continue
-        for _ in $(seq 50); do
-            pg_isready -q -h 127.0.0.1 -p "$pgb_port" -d postgres && return 0
-            sleep 0.1
-        done
-        pgbouncer_stop
-    done
-    return 1
-}
-pgbouncer_stop() {
-    local pid
-    pid=$(cat "$pgb/pgbouncer.pid" 2>/dev/null) || return 0
-    kill "$pid" 2>/dev/null
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    rm -f "$pgb/pgbouncer.pid"
-}
+# PgBouncer, its deployer role, pooled_pgmig and pooled_q: shared with the fault suite
+# shellcheck source=../lib/pgbouncer.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/pgbouncer.sh"
 
 # pooled ARGS: pgmig as the deployer, through PgBouncer
 pooled() {
-    out=$(PGPASSWORD=$pool_password "$bin" -d "host=127.0.0.1 port=$pgb_port dbname=$PGDATABASE user=pool_deployer" "$@" 2>"$run_dir/stderr")
+    out=$(pooled_pgmig "$@" 2>"$run_dir/stderr")
     rc=$?
     err=$(cat "$run_dir/stderr")
 }
 pooled_bg() { # OUTFILE ARGS: pooled, in the background; output and exit code in OUTFILE(.rc)
     local f=$1
     shift
-    (PGPASSWORD=$pool_password "$bin" -d "host=127.0.0.1 port=$pgb_port dbname=$PGDATABASE user=pool_deployer" "$@" >"$f" 2>&1
+    (pooled_pgmig "$@" >"$f" 2>&1
         echo $? >"$f.rc") &
 }
-# psql as the deployer through PgBouncer (without PGOPTIONS: it refuses the startup parameter)
-pooled_q() { PGPASSWORD=$pool_password psql -X -A -t -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pgb_port" -U pool_deployer "$@"; }
 
 pool_db() { # NAME: a database for the deployer, with the audit table
     audit_db "$1"
@@ -103,14 +49,11 @@ $err"
 if [ ! -x "$pgb_bin" ]; then
     ok "pooler: skipped: pgbouncer not installed"
 else
-[ "$(q -d postgres -c "SELECT count(*) FROM pg_roles WHERE rolname = 'pool_deployer'")" = 1 ] ||
-    q -d postgres -c "CREATE ROLE pool_deployer LOGIN"
-q -d postgres -c "SET password_encryption = 'scram-sha-256'" \
-    -c "ALTER ROLE pool_deployer PASSWORD '${pool_password//\'/\'\'}'"
+pool_role
 if ! pgbouncer_start; then
     bad "pooler: PgBouncer starts ($pgb_bin)" "$(cat "$pgb/start.err" "$pgb/pgbouncer.log" 2>/dev/null | tail -10)"
 else
-ok "pooler: PgBouncer $("$pgb_bin" --version | head -1 | cut -d' ' -f2) in transaction pooling mode on 127.0.0.1:$pgb_port"
+ok "pooler: PgBouncer $(pgbouncer_version) in transaction pooling mode on 127.0.0.1:$pgb_port"
 
 # --- one deployer: up, status, --dry-run, down, redo ----------------------------------------------
 pool_db e_pool

@@ -14,6 +14,7 @@ NT_VERSIONS="050 100 150 200" # the non-transactional ones of the nt folder
 
 passed=0
 failed=0
+scen_fail=0
 ok() { passed=$((passed + 1)); }
 bad() {
     failed=$((failed + 1))
@@ -90,16 +91,24 @@ trial_db() { # NAME: a fresh database from the template; exported as PGDATABASE
 drop_db() { q -d postgres -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)"; }
 
 # --- the checker --------------------------------------------------------------------------------
+# How the checker runs pgmig: directly, or with via_pooler set, as the deployer through the
+# pooler scenario's PgBouncer (test/lib/pgbouncer.sh).
+via_pooler=
+deployer() { if [ -n "$via_pooler" ]; then pooled_pgmig "$@"; else "$bin" "$@"; fi; }
+
 # Waits until no backend of a pgmig client is left in DB (a killed client's backend ends when the
 # server notices: at once when idle, within client_connection_check_interval while it runs).
+# Through the pooler, its idle server connections stay (named after their last client): only
+# a backend in a transaction or running counts.
 wait_backends_gone() { # DB
-    local i n
+    local i n idle_ok=
+    [ -n "$via_pooler" ] && idle_ok="AND state <> 'idle'"
     for ((i = 0; i < 100; i++)); do
-        n=$(q -d "$1" -c "SELECT count(*) FROM pg_stat_activity WHERE datname = '$1' AND application_name LIKE 'pgmig%' AND pid <> pg_backend_pid()")
+        n=$(q -d "$1" -c "SELECT count(*) FROM pg_stat_activity WHERE datname = '$1' AND application_name LIKE 'pgmig%' AND pid <> pg_backend_pid() $idle_ok")
         [ "$n" = 0 ] && return 0
         sleep 0.1
     done
-    q -d "$1" -c "SELECT pid, state, wait_event, left(query, 120) FROM pg_stat_activity WHERE datname = '$1' AND application_name LIKE 'pgmig%'"
+    q -d "$1" -c "SELECT pid, state, wait_event, left(query, 120) FROM pg_stat_activity WHERE datname = '$1' AND application_name LIKE 'pgmig%' $idle_ok"
     return 1
 }
 
@@ -128,10 +137,11 @@ rb AS (SELECT m.version FROM mig.applied a JOIN mig.migration m USING (vkey)
        -- a rollback cut in its first statement: a DROP INDEX CONCURRENTLY leaves the index
        -- invalid before it is gone (PostgreSQL's own steps); the lease names the migration
        UNION SELECT l.version FROM mig.lease l WHERE l.direction = 'down'),
+-- trust_uploads: the checker only reads the scripts, uploaded by the pooler scenario's deployer
 st AS (SELECT s.version, x.stmt_no, x.done, substring(x.sql from 'CONCURRENTLY (i[0-9]{3}_[ab])') relname
-       FROM s, mig.statements(s.version) x WHERE NOT s.transactional AND s.version NOT IN (SELECT version FROM rb)),
+       FROM s, mig.statements(s.version, 'up', true) x WHERE NOT s.transactional AND s.version NOT IN (SELECT version FROM rb)),
 sd AS (SELECT x.done, substring(x.sql from 'CONCURRENTLY (i[0-9]{3}_[ab])') relname
-       FROM rb, mig.statements(rb.version, 'down') x)
+       FROM rb, mig.statements(rb.version, 'down', true) x)
 SELECT 'audit rows ' || n || ' for ' || v FROM au WHERE n > 1
 UNION ALL SELECT 'audit row without applied migration: ' || v FROM au WHERE v NOT IN (SELECT version FROM tx)
 UNION ALL SELECT 'applied without audit row: ' || version FROM tx WHERE version NOT IN (SELECT v FROM au)
@@ -156,7 +166,8 @@ SQL
 
 # After a trial: consistent; with RERUN_DOWN set, the rollback that was cut is run again and
 # completes, consistent again; then `pgmig up` completes and everything is applied exactly once,
-# every index valid. Counts one ok or one bad for the trial.
+# every index valid (pgmig run by deployer: through the pooler in the pooler scenario), and
+# AFTER_UP_SQL, when set, prints nothing. Counts one ok or one bad for the trial.
 check_trial() { # LABEL DB DIR [extra up args]
     local label=$1 db=$2 dir=$3 msg out rc n
     shift 3
@@ -167,7 +178,7 @@ check_trial() { # LABEL DB DIR [extra up args]
         return
     fi
     if [ -n "${RERUN_DOWN:-}" ]; then
-        out=$(PGDATABASE=$db "$bin" down --all --yes --lock-wait 60 2>&1)
+        out=$(PGDATABASE=$db deployer down --all --yes --lock-wait 60 2>&1)
         rc=$?
         msg=$(check_consistent "$db" 2>&1)
         msg+=$(q -d "$db" -c "SELECT 'still applied after down --all: ' || version || ' ' || state FROM mig.status() WHERE state <> 'pending'" 2>&1)
@@ -177,7 +188,7 @@ $msg"
             return
         fi
     fi
-    out=$(PGDATABASE=$db "$bin" up --dir "$dir" --lock-wait 60 "$@" 2>&1)
+    out=$(PGDATABASE=$db deployer up --dir "$dir" --lock-wait 60 "$@" 2>&1)
     rc=$?
     if [ $rc -ne 0 ]; then
         bad "$label: the next pgmig up fails (exit $rc)" "$out"
@@ -187,6 +198,7 @@ $msg"
     msg+=$(q -d "$db" -c "SELECT 'not applied: ' || version || ' ' || state FROM mig.status() WHERE state <> 'applied'
         UNION ALL SELECT 'applied ' || count(*) || ' of $n' FROM mig.status() HAVING count(*) <> $n
         UNION ALL SELECT 'invalid index ' || indexrelid::regclass FROM pg_index WHERE NOT indisvalid" 2>&1)
+    [ -n "${AFTER_UP_SQL:-}" ] && msg+=$(q -d "$db" -c "$AFTER_UP_SQL" 2>&1)
     if [ -n "$msg" ]; then
         bad "$label: after the next pgmig up" "$msg"
         return

@@ -7,8 +7,11 @@
 #
 #   bash test/stress/run.sh [--reduced | --full] [SCENARIO...]   (or SIZE=reduced|full)
 #
-# Scenarios: kill-client kill-server race. `make test` runs the reduced size (a few minutes),
-# `make stress` the full one. The last line is "N passed, N failed" (one per trial or round).
+# Scenarios: kill-client kill-server race (race.sh), pooler (the races through PgBouncer in
+# transaction pooling mode, pooler.sh) and refusal (kill -9 around a statement whose effect
+# cannot be checked, and the refusal to guess that follows, refusal.sh). `make test` runs the
+# reduced size (a few minutes), `make stress` the full one. The last line is "N passed, N failed"
+# (one per trial or round).
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -21,22 +24,29 @@ for a in "$@"; do
     *) scenarios+=("$a") ;;
     esac
 done
-[ ${#scenarios[@]} -gt 0 ] || scenarios=(kill-client kill-server race)
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(kill-client kill-server race pooler refusal)
 # trials of each kill mode, of each crash kind (deploy, rollback); rounds of the eight-deployer
-# race (the other races: a fifth of them, at least two; the waiter: a tenth, at least one)
+# race (the other races: a fifth of them, at least two; the waiter: a tenth, at least one);
+# rounds of eight deployers and of up racing down --all through the pooler; refusal trials
 if [ "$size" = full ]; then
     kill_trials=${KILL_TRIALS:-100} crash_trials=${CRASH_TRIALS:-20} race_rounds=${RACE_ROUNDS:-50}
+    pool_rounds=${POOL_ROUNDS:-50} pool_updown_rounds=${POOL_UPDOWN_ROUNDS:-10} refusal_trials=${REFUSAL_TRIALS:-30}
 else
     kill_trials=${KILL_TRIALS:-10} crash_trials=${CRASH_TRIALS:-3} race_rounds=${RACE_ROUNDS:-5}
+    pool_rounds=${POOL_ROUNDS:-3} pool_updown_rounds=${POOL_UPDOWN_ROUNDS:-2} refusal_trials=${REFUSAL_TRIALS:-3}
 fi
 [ -x "$bin" ] || { echo "no pgmig binary at $bin"; echo "0 passed, 1 failed"; exit 1; }
-trap 'kill $(jobs -p) 2>/dev/null; stop_cluster; [ "$failed" -eq 0 ] && [ -z "${STRESS_KEEP:-}" ] && rm -rf "$run_dir"' EXIT
+source "$(dirname "$0")/race.sh"
+source "$(dirname "$0")/pooler.sh"
+source "$(dirname "$0")/refusal.sh"
+trap 'kill $(jobs -p) 2>/dev/null; pgbouncer_stop; stop_cluster; [ "$failed" -eq 0 ] && [ -z "${STRESS_KEEP:-}" ] && rm -rf "$run_dir"' EXIT
 start_cluster || { echo "cannot start a cluster"; echo "0 passed, 1 failed"; exit 1; }
 make_template
 gen_folder "$work/tx" tx
 gen_folder "$work/nt" nt
 suite_t0=$(now)
 echo "size $size: $N migrations per folder; $kill_trials kill trials a mode, $crash_trials crash trials a kind, $race_rounds rounds of 8 deployers"
+echo "  through the pooler: $pool_rounds rounds of 8 deployers, $pool_updown_rounds of up racing down --all; $refusal_trials refusal trials"
 
 # How long an undisturbed `up` takes (the kills land at a random fraction of it).
 measure_up() { # DIR [ARGS]
@@ -109,8 +119,6 @@ kill_server() { # KIND(deploy|rollback) TRIALS
     scen_end
 }
 
-source "$(dirname "$0")/race.sh"
-
 for s in "${scenarios[@]}"; do
     case $s in
     kill-client)
@@ -123,13 +131,15 @@ for s in "${scenarios[@]}"; do
         kill_server rollback "$crash_trials"
         ;;
     race) race_eight; race_up_down; race_up_apply; race_waiter_cic ;;
+    pooler) pooler_scenario ;;
+    refusal) refusal_scenario ;;
     *) echo "unknown scenario $s"; failed=$((failed + 1)) ;;
     esac
 done
 
 echo
 echo "figures ($size, $(elapsed "$suite_t0") s in all):"
-printf '%s\n' "${figures[@]}" | awk -F'|' '{ printf "  %-80s %4d trials %3d failed %5d s %s\n", $1, $2, $3, $4, $5 }'
+[ ${#figures[@]} -gt 0 ] && printf '%s\n' "${figures[@]}" | awk -F'|' '{ printf "  %-80s %4d trials %3d failed %5d s %s\n", $1, $2, $3, $4, $5 }'
 [ -n "${STRESS_FIGURES:-}" ] && printf '%s\n' "${figures[@]}" >"$STRESS_FIGURES"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
