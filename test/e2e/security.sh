@@ -142,6 +142,46 @@ expect_eq "log --verify --json: names where the chain breaks" "$(jq -c '[.ok, .b
 expect_eq "the audit log's chain breaks where the row was removed" "$(q -d sec -c "SELECT string_agg(id::text, ',') FROM mig.log_verify()")" "$fourth"
 
 
+# 8. the deployer's safety verbs: the lock report, verify, drift (docs/safety.md), over TCP
+printf 'CREATE TABLE sec_f (id int PRIMARY KEY);\nCREATE INDEX sec_f_i ON sec_f (id);\n' >"$work/app/007_f.up.sql"
+printf 'DROP TABLE sec_f;\n' >"$work/app/007_f.down.sql"
+dep up --dry-run --dir "$work/app" --trust-uploads
+expect_rc "deployer: up --dry-run (the lock report)" 0
+grep -q "007" <<<"$out" && ok "deployer: the lock report names 007" || bad "deployer: the lock report names 007" "$out
+$err"
+dep verify --dir "$work/app" --trust-uploads
+expect_rc "deployer: verify of 007 (its down restores the schema)" 0
+expect_eq "deployer: verify left nothing behind" "$(q -d sec -c "SELECT to_regclass('public.sec_f') IS NULL")" "t"
+printf 'DROP INDEX sec_f_i;\n' >"$work/app/007_f.down.sql" # leaves the table behind
+dep verify --dir "$work/app" --trust-uploads
+expect_rc "deployer: verify of a down that leaves a table: exit 5" 5
+grep -q "sec_f" <<<"$out$err" && ok "deployer: verify names the table left behind" || bad "deployer: verify names the table left behind" "$out
+$err"
+printf 'DROP TABLE sec_f;\n' >"$work/app/007_f.down.sql"
+dep up --dir "$work/app" --trust-uploads
+expect_rc "deployer: up of 007" 0
+depq -c "CREATE TABLE sec_by_hand (id int)" >/dev/null
+expect_eq "deployer: its DDL outside pgmig is recorded as drift, under its name" \
+    "$(q -d sec -c "SELECT string_agg(role || ':' || command_tag || ':' || object_identity, ',') FROM mig.drift WHERE object_identity = 'public.sec_by_hand'")" \
+    "deployer:CREATE TABLE:public.sec_by_hand"
+dep drift --exit-code --dir "$work/app"
+expect_rc "deployer: drift --exit-code: exit 4" 4
+grep -q "sec_by_hand" <<<"$out" && ok "deployer: drift lists its table" || bad "deployer: drift lists its table" "$out
+$err"
+dep drift --check --dir "$work/app"
+expect_rc "deployer: drift --check: exit 4" 4
+grep -q "sec_by_hand" <<<"$out" && ok "deployer: drift --check finds the table against the stored fingerprint" || bad "deployer: drift --check finds the table against the stored fingerprint" "$out
+$err"
+msg=$(depq -c "DELETE FROM mig.drift" 2>&1)
+grep -q "permission denied" <<<"$msg" && ok "deployer: cannot delete its drift" || bad "deployer: cannot delete its drift" "$msg"
+# (before pgmig's library is loaded in a session the setting is a placeholder anyone may set;
+# PostgreSQL drops a placeholder's value its setter had no right to once the library defines it)
+depq -c "SET pgmig.drift_capture = off" -c "CREATE TABLE sec_hidden (id int)" >/dev/null 2>&1
+expect_eq "deployer: cannot turn drift capture off (its DDL is recorded all the same)" \
+    "$(q -d sec -c "SELECT count(*) FROM mig.drift WHERE object_identity = 'public.sec_hidden'")" 1
+msg=$(depq -c "SELECT mig.version_key('1') IS NOT NULL" -c "SET pgmig.drift_capture = off" 2>&1)
+grep -q "permission denied" <<<"$msg" && ok "deployer: setting drift capture off is refused once pgmig is loaded" || bad "deployer: setting drift capture off is refused once pgmig is loaded" "$msg"
+
 export PGHOST=$saved_host PGPORT=$saved_port
 bash scripts/cluster.sh stop "$sec" >/dev/null 2>&1
 fi
