@@ -158,6 +158,20 @@ expect_rc "deployer: verify of a down that leaves a table: exit 5" 5
 grep -q "sec_f" <<<"$out$err" && ok "deployer: verify names the table left behind" || bad "deployer: verify names the table left behind" "$out
 $err"
 printf 'DROP TABLE sec_f;\n' >"$work/app/007_f.down.sql"
+# the superuser verifies what the deployer uploaded: the folder holds the same files, which
+# makes them the superuser's to run, as for `up`, in the transaction verify rolls back
+printf 'CREATE TABLE sec_g (id int);\n' >"$work/app/008_g.up.sql"
+printf 'DROP TABLE sec_g;\n' >"$work/app/008_g.down.sql"
+depq -c "SELECT count(*) FROM mig.upload('008', 'g', \$\$$(cat "$work/app/008_g.up.sql")\$\$, \$\$$(cat "$work/app/008_g.down.sql")\$\$)" >/dev/null
+vouches=$(q -d sec -c "SELECT count(*) FROM mig.log WHERE action = 'vouch'")
+pg verify --dir "$work/app"
+expect_rc "superuser: verify of the deployer's uploads of the same files: exit 0" 0
+expect_eq "superuser: after verify the upload is still the deployer's" "$(q -d sec -c "SELECT uploaded_by FROM mig.migration WHERE version = '008'")" "deployer"
+expect_eq "superuser: verify's vouches are rolled back with it" "$(q -d sec -c "SELECT count(*) FROM mig.log WHERE action = 'vouch'")" "$vouches"
+rm "$work/app/008_g.up.sql" "$work/app/008_g.down.sql"
+pg verify --dir "$work/app"
+expect_rc "superuser: verify of a server-only upload of the deployer: refused (exit 2)" 2
+q -d sec -c "DELETE FROM mig.migration WHERE version = '008'"
 dep up --dir "$work/app" --trust-uploads
 expect_rc "deployer: up of 007" 0
 depq -c "CREATE TABLE sec_by_hand (id int)" >/dev/null
