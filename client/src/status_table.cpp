@@ -120,7 +120,8 @@ void put(char *&p, std::string_view v, size_t w, bool right) {
         std::memset(p, ' ', fill);
         p += fill;
     }
-    std::memcpy(p, v.data(), v.size());
+    if (!v.empty()) // an empty field's data() may be null, which memcpy must not get
+        std::memcpy(p, v.data(), v.size());
     p += v.size();
     if (!right) {
         std::memset(p, ' ', fill);
