@@ -32,7 +32,10 @@ if [ "${SANITIZE:-0}" = 1 ]; then
     # any report ends the process with an error; leaks of a process that exits are not bugs of
     # a short-lived command line tool, and a report must not be lost in a test's captured output
     export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1:log_path=$root/.testrun/asan}
-    export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:log_path=$root/.testrun/ubsan}
+    # (GCC's combined runtime writes UBSan's reports to stderr whatever log_path says, so the logs
+    # are searched too, below; abort_on_error: exit 134, never one of pgmig's exit codes, which a
+    # test expecting a failure could take for its own)
+    export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:abort_on_error=1:log_path=$root/.testrun/ubsan}
 fi
 export PGMIG_BIN=${PGMIG_BIN:-$client_build/client/pgmig}
 
@@ -206,6 +209,12 @@ if [ "${SANITIZE:-0}" = 1 ]; then
     note "sanitizer reports ($run_dir/asan.*, $run_dir/ubsan.*)"
     reports=$(find "$run_dir" -maxdepth 1 -name 'asan.*' -o -maxdepth 1 -name 'ubsan.*' | wc -l)
     find "$run_dir" -maxdepth 1 \( -name 'asan.*' -o -name 'ubsan.*' \) -exec head -n 30 {} \;
+    # reports that went to a test's stderr (and from there into its suite's log)
+    in_logs=$(grep -h -o -E '[^ ]+: runtime error: .*|ERROR: AddressSanitizer: [a-z-]+' "$run_dir"/*.log 2>/dev/null | sort -u)
+    if [ -n "$in_logs" ]; then
+        printf '%s\n' "$in_logs"
+        reports=$((reports + $(printf '%s\n' "$in_logs" | wc -l)))
+    fi
     if [ "$reports" -eq 0 ]; then count sanitizers 1 0; else count sanitizers 0 "$reports"; fi
 fi
 
