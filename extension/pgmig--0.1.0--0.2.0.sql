@@ -859,6 +859,116 @@ WITH ns AS (
       AND t.typtype OPERATOR(pg_catalog.<>) 'm'
       AND NOT EXISTS (SELECT 1 FROM members m WHERE m.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass
                                                 AND m.objid OPERATOR(pg_catalog.=) t.oid)
+), other(classid, objid, definition) AS (
+    -- the other kinds of object a migration may create, for the rows below
+    SELECT 'pg_catalog.pg_cast'::pg_catalog.regclass, c.oid,
+           pg_catalog.format('function=%s context=%s method=%s', c.castfunc::pg_catalog.regprocedure, c.castcontext, c.castmethod)
+    FROM pg_catalog.pg_cast c WHERE c.oid OPERATOR(pg_catalog.>=) 16384
+    UNION ALL
+    SELECT 'pg_catalog.pg_operator'::pg_catalog.regclass, p.oid,
+           pg_catalog.format('result=%s function=%s commutator=%s negator=%s restrict=%s join=%s hashes=%s merges=%s owner=%s',
+                             p.oprresult::pg_catalog.regtype, p.oprcode::pg_catalog.regproc, p.oprcom::pg_catalog.regoperator,
+                             p.oprnegate::pg_catalog.regoperator, p.oprrest::pg_catalog.regproc, p.oprjoin::pg_catalog.regproc,
+                             p.oprcanhash, p.oprcanmerge, p.oprowner::pg_catalog.regrole)
+    FROM pg_catalog.pg_operator p JOIN ns ON ns.oid OPERATOR(pg_catalog.=) p.oprnamespace
+    UNION ALL
+    SELECT 'pg_catalog.pg_opfamily'::pg_catalog.regclass, f.oid,
+           pg_catalog.format('method=%s owner=%s operators=%s functions=%s', a.amname, f.opfowner::pg_catalog.regrole,
+                  (SELECT pg_catalog.string_agg(pg_catalog.format('%s %s %s', o.amopstrategy, o.amopopr::pg_catalog.regoperator,
+                                                                  CASE WHEN o.amoppurpose OPERATOR(pg_catalog.=) 'o'
+                                                                       THEN 'for order by ' OPERATOR(pg_catalog.||) o.amopsortfamily::pg_catalog.text END),
+                                                ', ' ORDER BY o.amopstrategy, o.amopopr::pg_catalog.regoperator::pg_catalog.text COLLATE "C")
+                   FROM pg_catalog.pg_amop o WHERE o.amopfamily OPERATOR(pg_catalog.=) f.oid),
+                  (SELECT pg_catalog.string_agg(pg_catalog.format('%s %s(%s,%s)', r.amprocnum, r.amproc::pg_catalog.regprocedure,
+                                                                  r.amproclefttype::pg_catalog.regtype, r.amprocrighttype::pg_catalog.regtype),
+                                                ', ' ORDER BY r.amprocnum, r.amproc::pg_catalog.regprocedure::pg_catalog.text COLLATE "C")
+                   FROM pg_catalog.pg_amproc r WHERE r.amprocfamily OPERATOR(pg_catalog.=) f.oid))
+    FROM pg_catalog.pg_opfamily f JOIN ns ON ns.oid OPERATOR(pg_catalog.=) f.opfnamespace
+    JOIN pg_catalog.pg_am a ON a.oid OPERATOR(pg_catalog.=) f.opfmethod
+    UNION ALL
+    SELECT 'pg_catalog.pg_opclass'::pg_catalog.regclass, c.oid,
+           pg_catalog.format('method=%s type=%s default=%s family=%s storage=%s owner=%s', a.amname, c.opcintype::pg_catalog.regtype,
+                             c.opcdefault, (pg_catalog.pg_identify_object('pg_catalog.pg_opfamily'::pg_catalog.regclass, c.opcfamily, 0)).identity,
+                             c.opckeytype::pg_catalog.regtype, c.opcowner::pg_catalog.regrole)
+    FROM pg_catalog.pg_opclass c JOIN ns ON ns.oid OPERATOR(pg_catalog.=) c.opcnamespace
+    JOIN pg_catalog.pg_am a ON a.oid OPERATOR(pg_catalog.=) c.opcmethod
+    UNION ALL
+    SELECT 'pg_catalog.pg_collation'::pg_catalog.regclass, c.oid,
+           pg_catalog.format('provider=%s deterministic=%s collate=%s ctype=%s icu_locale=%s encoding=%s owner=%s', c.collprovider,
+                             c.collisdeterministic, c.collcollate, c.collctype, c.colliculocale, pg_catalog.pg_encoding_to_char(c.collencoding), c.collowner::pg_catalog.regrole)
+    FROM pg_catalog.pg_collation c JOIN ns ON ns.oid OPERATOR(pg_catalog.=) c.collnamespace
+    UNION ALL
+    SELECT 'pg_catalog.pg_conversion'::pg_catalog.regclass, c.oid,
+           pg_catalog.format('for=%s to=%s function=%s default=%s owner=%s', pg_catalog.pg_encoding_to_char(c.conforencoding),
+                             pg_catalog.pg_encoding_to_char(c.contoencoding), c.conproc::pg_catalog.regproc, c.condefault, c.conowner::pg_catalog.regrole)
+    FROM pg_catalog.pg_conversion c JOIN ns ON ns.oid OPERATOR(pg_catalog.=) c.connamespace
+    UNION ALL
+    SELECT 'pg_catalog.pg_ts_config'::pg_catalog.regclass, c.oid,
+           pg_catalog.format('parser=%s owner=%s mapping=%s',
+                             (pg_catalog.pg_identify_object('pg_catalog.pg_ts_parser'::pg_catalog.regclass, c.cfgparser, 0)).identity,
+                             c.cfgowner::pg_catalog.regrole,
+                             (SELECT pg_catalog.string_agg(pg_catalog.format('%s:%s', m.maptokentype, m.mapdict::pg_catalog.regdictionary), ','
+                                                           ORDER BY m.maptokentype, m.mapseqno)
+                              FROM pg_catalog.pg_ts_config_map m WHERE m.mapcfg OPERATOR(pg_catalog.=) c.oid))
+    FROM pg_catalog.pg_ts_config c JOIN ns ON ns.oid OPERATOR(pg_catalog.=) c.cfgnamespace
+    UNION ALL
+    SELECT 'pg_catalog.pg_ts_dict'::pg_catalog.regclass, d.oid,
+           pg_catalog.format('template=%s options=%s owner=%s',
+                             (pg_catalog.pg_identify_object('pg_catalog.pg_ts_template'::pg_catalog.regclass, d.dicttemplate, 0)).identity,
+                             d.dictinitoption, d.dictowner::pg_catalog.regrole)
+    FROM pg_catalog.pg_ts_dict d JOIN ns ON ns.oid OPERATOR(pg_catalog.=) d.dictnamespace
+    UNION ALL
+    SELECT 'pg_catalog.pg_ts_parser'::pg_catalog.regclass, p.oid,
+           pg_catalog.format('start=%s token=%s end=%s headline=%s types=%s', p.prsstart::pg_catalog.regproc, p.prstoken::pg_catalog.regproc,
+                             p.prsend::pg_catalog.regproc, p.prsheadline::pg_catalog.regproc, p.prslextype::pg_catalog.regproc)
+    FROM pg_catalog.pg_ts_parser p JOIN ns ON ns.oid OPERATOR(pg_catalog.=) p.prsnamespace
+    UNION ALL
+    SELECT 'pg_catalog.pg_ts_template'::pg_catalog.regclass, t.oid,
+           pg_catalog.format('init=%s lexize=%s', t.tmplinit::pg_catalog.regproc, t.tmpllexize::pg_catalog.regproc)
+    FROM pg_catalog.pg_ts_template t JOIN ns ON ns.oid OPERATOR(pg_catalog.=) t.tmplnamespace
+    UNION ALL
+    SELECT 'pg_catalog.pg_am'::pg_catalog.regclass, a.oid, pg_catalog.format('type=%s handler=%s', a.amtype, a.amhandler::pg_catalog.regproc)
+    FROM pg_catalog.pg_am a WHERE a.oid OPERATOR(pg_catalog.>=) 16384
+    UNION ALL
+    SELECT 'pg_catalog.pg_language'::pg_catalog.regclass, l.oid,
+           pg_catalog.format('trusted=%s handler=%s inline=%s validator=%s owner=%s acl=%s', l.lanpltrusted, l.lanplcallfoid::pg_catalog.regproc,
+                             l.laninline::pg_catalog.regproc, l.lanvalidator::pg_catalog.regproc, l.lanowner::pg_catalog.regrole, l.lanacl::pg_catalog.text)
+    FROM pg_catalog.pg_language l WHERE l.oid OPERATOR(pg_catalog.>=) 16384
+    UNION ALL
+    SELECT 'pg_catalog.pg_transform'::pg_catalog.regclass, t.oid,
+           pg_catalog.format('from_sql=%s to_sql=%s', t.trffromsql::pg_catalog.regproc, t.trftosql::pg_catalog.regproc)
+    FROM pg_catalog.pg_transform t WHERE t.oid OPERATOR(pg_catalog.>=) 16384
+    UNION ALL
+    SELECT 'pg_catalog.pg_foreign_data_wrapper'::pg_catalog.regclass, w.oid,
+           pg_catalog.format('handler=%s validator=%s options=%s owner=%s acl=%s', w.fdwhandler::pg_catalog.regproc, w.fdwvalidator::pg_catalog.regproc,
+                             w.fdwoptions::pg_catalog.text, w.fdwowner::pg_catalog.regrole, w.fdwacl::pg_catalog.text)
+    FROM pg_catalog.pg_foreign_data_wrapper w WHERE w.oid OPERATOR(pg_catalog.>=) 16384
+    UNION ALL
+    -- (user mappings are left out: their options hold passwords)
+    SELECT 'pg_catalog.pg_foreign_server'::pg_catalog.regclass, s.oid,
+           pg_catalog.format('wrapper=%s type=%s version=%s options=%s owner=%s acl=%s',
+                             (SELECT pg_catalog.quote_ident(w.fdwname) FROM pg_catalog.pg_foreign_data_wrapper w WHERE w.oid OPERATOR(pg_catalog.=) s.srvfdw),
+                             s.srvtype, s.srvversion, s.srvoptions::pg_catalog.text, s.srvowner::pg_catalog.regrole, s.srvacl::pg_catalog.text)
+    FROM pg_catalog.pg_foreign_server s WHERE s.oid OPERATOR(pg_catalog.>=) 16384
+    UNION ALL
+    SELECT 'pg_catalog.pg_publication'::pg_catalog.regclass, p.oid,
+           pg_catalog.format('owner=%s all_tables=%s insert=%s update=%s delete=%s truncate=%s via_root=%s tables=%s schemas=%s',
+                             p.pubowner::pg_catalog.regrole, p.puballtables, p.pubinsert, p.pubupdate, p.pubdelete, p.pubtruncate, p.pubviaroot,
+                             (SELECT pg_catalog.string_agg(pg_catalog.concat_ws(' ', r.prrelid::pg_catalog.regclass::pg_catalog.text,
+                                                                                'columns=' OPERATOR(pg_catalog.||) r.prattrs::pg_catalog.text,
+                                                                                'where=' OPERATOR(pg_catalog.||) pg_catalog.pg_get_expr(r.prqual, r.prrelid)),
+                                                           ',' ORDER BY r.prrelid::pg_catalog.regclass::pg_catalog.text COLLATE "C")
+                              FROM pg_catalog.pg_publication_rel r WHERE r.prpubid OPERATOR(pg_catalog.=) p.oid),
+                             (SELECT pg_catalog.string_agg(n.pnnspid::pg_catalog.regnamespace::pg_catalog.text, ',' ORDER BY 1)
+                              FROM pg_catalog.pg_publication_namespace n WHERE n.pnpubid OPERATOR(pg_catalog.=) p.oid))
+    FROM pg_catalog.pg_publication p
+    UNION ALL
+    -- an aggregate's row in pg_proc is a function's, above; this is its definition
+    SELECT 'pg_catalog.pg_proc'::pg_catalog.regclass, g.aggfnoid,
+           pg_catalog.format('aggregate kind=%s transition=%s state=%s final=%s combine=%s initial=%s sort_operator=%s moving=%s',
+                             g.aggkind, g.aggtransfn::pg_catalog.regproc, g.aggtranstype::pg_catalog.regtype, g.aggfinalfn::pg_catalog.regproc,
+                             g.aggcombinefn::pg_catalog.regproc, g.agginitval, g.aggsortop::pg_catalog.regoperator, g.aggmtransfn::pg_catalog.regproc)
+    FROM pg_catalog.pg_aggregate g JOIN fn ON fn.oid OPERATOR(pg_catalog.=) g.aggfnoid
 ), acl(kind, ident, acl, dflt) AS (
     SELECT 'schema', pg_catalog.quote_ident(ns.nspname), ns.nspacl, pg_catalog.acldefault('n', ns.nspowner) FROM ns
     UNION ALL
@@ -1045,6 +1155,14 @@ SELECT 'event_trigger', pg_catalog.quote_ident(et.evtname),
 FROM pg_catalog.pg_event_trigger et
 WHERE NOT EXISTS (SELECT 1 FROM members m WHERE m.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_event_trigger'::pg_catalog.regclass
                                             AND m.objid OPERATOR(pg_catalog.=) et.oid)
+UNION ALL
+-- casts, operators, operator classes and families, collations, conversions, text search
+-- objects, access methods, languages, transforms, foreign-data wrappers and servers,
+-- publications, and aggregates: named by pg_identify_object (its type is the kind)
+SELECT o.type, o.identity, other.definition
+FROM other, LATERAL pg_catalog.pg_identify_object(other.classid, other.objid, 0) o
+WHERE NOT EXISTS (SELECT 1 FROM members m WHERE m.classid OPERATOR(pg_catalog.=) other.classid
+                                            AND m.objid OPERATOR(pg_catalog.=) other.objid)
 UNION ALL
 -- comments on all of the above
 SELECT 'comment', o.type OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) o.identity, d.description

@@ -142,3 +142,42 @@ SELECT mig.revoke_deployer('verify_deployer');
 REVOKE CREATE ON SCHEMA public FROM verify_deployer;
 DROP ROLE verify_deployer;
 SELECT mig.discard(v) IS NOT NULL FROM unnest(ARRAY['3', '2', '1']) v;
+
+-- the other kinds of object: casts, operators, operator classes and families, collations, text
+-- search configurations, foreign-data wrappers and servers, publications, aggregates
+CREATE SCHEMA ext;
+CREATE TYPE ext.pair AS (a int, b int);
+CREATE FUNCTION ext.pair_text(ext.pair) RETURNS text LANGUAGE sql IMMUTABLE AS 'SELECT $1.a || '','' || $1.b';
+CREATE CAST (ext.pair AS text) WITH FUNCTION ext.pair_text(ext.pair);
+CREATE FUNCTION ext.pair_eq(ext.pair, ext.pair) RETURNS bool LANGUAGE sql IMMUTABLE AS 'SELECT $1.a = $2.a';
+CREATE OPERATOR ext.=== (LEFTARG = ext.pair, RIGHTARG = ext.pair, FUNCTION = ext.pair_eq, COMMUTATOR = OPERATOR(ext.===));
+CREATE OPERATOR FAMILY ext.pair_ops USING hash;
+CREATE COLLATION ext.bytewise (provider = libc, locale = 'C');
+CREATE TEXT SEARCH CONFIGURATION ext.plain (COPY = pg_catalog.simple);
+CREATE FOREIGN DATA WRAPPER verify_fdw;
+CREATE SERVER verify_server FOREIGN DATA WRAPPER verify_fdw OPTIONS (host 'db.example');
+CREATE TABLE ext.feed (id int PRIMARY KEY);
+SET client_min_messages = error; -- (not the warning of a wal_level below logical)
+CREATE PUBLICATION verify_pub FOR TABLE ext.feed WITH (publish = 'insert');
+SET client_min_messages = warning;
+CREATE AGGREGATE ext.total(int) (SFUNC = int4pl, STYPE = int, INITCOND = '0');
+SELECT kind, identity, definition FROM mig.fingerprint()
+WHERE kind NOT IN ('schema', 'table', 'column', 'index', 'constraint', 'function', 'type', 'grant')
+  AND (identity LIKE '%ext.%' OR identity LIKE 'verify%')
+ORDER BY kind, identity;
+-- a down that forgets some of them: verify names what it left behind
+CREATE TABLE ext.person_like (id int PRIMARY KEY);
+SELECT mig.fingerprint_hash() AS h1 \gset
+SELECT action FROM mig.upload('6', 'kinds',
+    $up$CREATE CAST (ext.pair AS int) WITH INOUT;
+CREATE COLLATION ext.bytewise2 (provider = libc, locale = 'C');
+CREATE SERVER verify_server2 FOREIGN DATA WRAPPER verify_fdw;
+ALTER PUBLICATION verify_pub ADD TABLE ext.person_like;$up$,
+    $down$DROP COLLATION ext.bytewise2;$down$);
+SELECT version, result, phase, kind, identity, before, after FROM mig.verify() ORDER BY kind, identity;
+SELECT mig.fingerprint_hash() = :'h1' AS unchanged;
+SELECT mig.discard('6') IS NOT NULL;
+DROP PUBLICATION verify_pub;
+DROP SERVER verify_server;
+DROP FOREIGN DATA WRAPPER verify_fdw;
+DROP SCHEMA ext CASCADE;
