@@ -16,6 +16,9 @@ DROP VIEW drift_v;
 DROP TABLE drift_t;
 -- temporary objects are not drift, nor maintenance that changes no definition
 CREATE TEMP TABLE drift_tmp (id int);
+CREATE TEMP SEQUENCE drift_tmp_seq;
+GRANT SELECT ON drift_tmp, drift_tmp_seq TO PUBLIC;
+REVOKE SELECT ON drift_tmp FROM PUBLIC;
 DROP TABLE drift_tmp;
 SET pgmig.drift_capture = off;
 CREATE MATERIALIZED VIEW drift_mv AS SELECT 1 AS one;

@@ -25,6 +25,22 @@ bool drift_ignored_tag(CommandTag tag) {
     return tag == CMDTAG_REFRESH_MATERIALIZED_VIEW || tag == CMDTAG_REINDEX;
 }
 
+bool drift_grant_on_temp_only(Node *parsetree) {
+    if (parsetree == nullptr || !IsA(parsetree, GrantStmt))
+        return false;
+    auto *g = reinterpret_cast<GrantStmt *>(parsetree);
+    if (g->targtype != ACL_TARGET_OBJECT ||
+        (g->objtype != OBJECT_TABLE && g->objtype != OBJECT_SEQUENCE) || g->objects == NIL)
+        return false;
+    ListCell *lc;
+    foreach (lc, g->objects) {
+        Oid rel = RangeVarGetRelid(lfirst_node(RangeVar, lc), NoLock, true);
+        if (!OidIsValid(rel) || get_rel_persistence(rel) != RELPERSISTENCE_TEMP)
+            return false;
+    }
+    return true;
+}
+
 void drift_quiet_session() {
     g_quiet_session = true;
 }

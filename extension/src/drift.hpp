@@ -19,6 +19,10 @@ bool drift_wanted();
 // them all day, and they are not drift.
 bool drift_ignored_tag(CommandTag tag);
 
+// A GRANT or REVOKE on temporary tables or sequences only (an application's, which pg_temp
+// holds; the event trigger gets no object for a GRANT, so the statement is looked at).
+bool drift_grant_on_temp_only(Node *parsetree);
+
 // The session that creates the extension records no drift (the install script calls it).
 void drift_quiet_session();
 

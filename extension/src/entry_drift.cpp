@@ -64,8 +64,9 @@ PG_FUNCTION_INFO_V1(mig_drift_capture);
 Datum mig_drift_capture(PG_FUNCTION_ARGS) {
     if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
         elog(ERROR, "mig._drift_capture must be called as an event trigger");
-    if (!mig::drift_wanted() ||
-        mig::drift_ignored_tag(reinterpret_cast<EventTriggerData *>(fcinfo->context)->tag))
+    auto *et = reinterpret_cast<EventTriggerData *>(fcinfo->context);
+    if (!mig::drift_wanted() || mig::drift_ignored_tag(et->tag) ||
+        mig::drift_grant_on_temp_only(et->parsetree))
         PG_RETURN_VOID();
     return mig::pg_entry(fcinfo, [](FunctionCallInfo fc) -> Datum {
         auto *t = reinterpret_cast<EventTriggerData *>(fc->context);
