@@ -25,29 +25,13 @@ pooled_unexpected_stderr() { # FILE...
 }
 
 pooled_eight() {
-    local r i db dir pids rcs msg
+    local r db dir
     scen_begin "pooler: 8 concurrent pgmig up through PgBouncer (pool of $pool_size, tx and nt folders alternately)"
     for ((r = 1; r <= pool_rounds; r++)); do
         db=p8_$r dir=$work/tx
         ((r % 2 == 0)) && dir=$work/nt
         pooled_trial_db $db
-        pids=()
-        for ((i = 1; i <= 8; i++)); do
-            pooled_pgmig up --dir "$dir" --lock-wait 120 >"$run_dir/p8.$i.out" 2>"$run_dir/p8.$i.err" &
-            pids+=($!)
-        done
-        rcs=""
-        for i in "${pids[@]}"; do
-            wait "$i"
-            rcs+="$? "
-        done
-        scen_trials=$((scen_trials + 1))
-        msg=$(pooled_unexpected_stderr "$run_dir"/p8.*.err)
-        if [ "$rcs" != "0 0 0 0 0 0 0 0 " ] || [ -n "$msg" ]; then
-            bad "pooler 8 up #$r ($(basename "$dir")): exits $rcs" "$msg"
-        else
-            check_trial "pooler 8 up #$r" $db "$dir"
-        fi
+        eight_ups "pooler 8 up #$r" p8 $db "$dir"
         drop_db $db
     done
     scen_end

@@ -9,6 +9,32 @@ unexpected_stderr() { # FILE...
     cat "$@" | grep -vE "$allowed_stderr" | grep -v '^$' | head -10
 }
 
+# eight_ups LABEL OUT DB DIR: 8 concurrent `pgmig up` of DIR into DB (as the deployer through
+# the pooler while via_pooler is set, lib.sh); one bad naming their exit codes and unexpected
+# stderr, or check_trial
+eight_ups() {
+    local label=$1 out=$2 db=$3 dir=$4 i pids=() rcs="" msg
+    for ((i = 1; i <= 8; i++)); do
+        deployer up --dir "$dir" --lock-wait 120 >"$run_dir/$out.$i.out" 2>"$run_dir/$out.$i.err" &
+        pids+=($!)
+    done
+    for i in "${pids[@]}"; do
+        wait "$i"
+        rcs+="$? "
+    done
+    scen_trials=$((scen_trials + 1))
+    if [ -n "$via_pooler" ]; then
+        msg=$(pooled_unexpected_stderr "$run_dir/$out".*.err)
+    else
+        msg=$(unexpected_stderr "$run_dir/$out".*.err)
+    fi
+    if [ "$rcs" != "0 0 0 0 0 0 0 0 " ] || [ -n "$msg" ]; then
+        bad "$label ($(basename "$dir")): exits $rcs" "$msg"
+    else
+        check_trial "$label" "$db" "$dir"
+    fi
+}
+
 race_eight() {
     local r i db dir pids rcs msg
     scen_begin "8 concurrent pgmig up of the same folder (tx and nt folders alternately)"
@@ -16,23 +42,7 @@ race_eight() {
         db=r8_$r dir=$work/tx
         ((r % 2 == 0)) && dir=$work/nt
         trial_db $db
-        pids=()
-        for ((i = 1; i <= 8; i++)); do
-            "$bin" up --dir "$dir" --lock-wait 120 >"$run_dir/r8.$i.out" 2>"$run_dir/r8.$i.err" &
-            pids+=($!)
-        done
-        rcs=""
-        for i in "${pids[@]}"; do
-            wait "$i"
-            rcs+="$? "
-        done
-        scen_trials=$((scen_trials + 1))
-        msg=$(unexpected_stderr "$run_dir"/r8.*.err)
-        if [ "$rcs" != "0 0 0 0 0 0 0 0 " ] || [ -n "$msg" ]; then
-            bad "race 8 up #$r ($(basename "$dir")): exits $rcs" "$msg"
-        else
-            check_trial "race 8 up #$r" $db "$dir"
-        fi
+        eight_ups "race 8 up #$r" r8 $db "$dir"
         drop_db $db
     done
     scen_end
