@@ -38,29 +38,12 @@ pooled_eight() {
 }
 
 pooled_up_down() {
-    local r db dir=$work/nt p1 p2 r1 r2 msg
+    local r db
     scen_begin "pooler: pgmig up racing pgmig down --all through PgBouncer (nt folder, from 100 applied)"
     for ((r = 1; r <= pool_updown_rounds; r++)); do
         db=pud_$r
         pooled_trial_db $db
-        pooled_pgmig up --dir "$dir" --to 100 -q >/dev/null 2>&1
-        q -c "TRUNCATE ddl_log" # indexes dropped by down and built again count once more
-        pooled_pgmig up --dir "$dir" --lock-wait 120 >"$run_dir/pud.1.out" 2>"$run_dir/pud.1.err" &
-        p1=$!
-        sleep "0.$((RANDOM % 3))"
-        pooled_pgmig down --all --yes --lock-wait 120 >"$run_dir/pud.2.out" 2>"$run_dir/pud.2.err" &
-        p2=$!
-        wait $p1
-        r1=$?
-        wait $p2
-        r2=$?
-        scen_trials=$((scen_trials + 1))
-        msg=$(pooled_unexpected_stderr "$run_dir"/pud.*.err)
-        if [ "$r1,$r2" != 0,0 ] || [ -n "$msg" ]; then
-            bad "pooler up/down --all #$r: exits $r1,$r2" "$msg"
-        else
-            check_trial "pooler up/down --all #$r" $db "$dir"
-        fi
+        up_races_down "pooler up/down --all #$r" pud $db "$work/nt" "0.$((RANDOM % 3))" --all
         drop_db $db
     done
     scen_end

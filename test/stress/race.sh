@@ -9,6 +9,11 @@ unexpected_stderr() { # FILE...
     cat "$@" | grep -vE "$allowed_stderr" | grep -v '^$' | head -10
 }
 
+# stderr of racing deployers that is not a documented wait (through the pooler, its note too)
+racer_stderr() { # FILE...
+    if [ -n "$via_pooler" ]; then pooled_unexpected_stderr "$@"; else unexpected_stderr "$@"; fi
+}
+
 # eight_ups LABEL OUT DB DIR: 8 concurrent `pgmig up` of DIR into DB (as the deployer through
 # the pooler while via_pooler is set, lib.sh); one bad naming their exit codes and unexpected
 # stderr, or check_trial
@@ -23,11 +28,7 @@ eight_ups() {
         rcs+="$? "
     done
     scen_trials=$((scen_trials + 1))
-    if [ -n "$via_pooler" ]; then
-        msg=$(pooled_unexpected_stderr "$run_dir/$out".*.err)
-    else
-        msg=$(unexpected_stderr "$run_dir/$out".*.err)
-    fi
+    msg=$(racer_stderr "$run_dir/$out".*.err)
     if [ "$rcs" != "0 0 0 0 0 0 0 0 " ] || [ -n "$msg" ]; then
         bad "$label ($(basename "$dir")): exits $rcs" "$msg"
     else
@@ -50,29 +51,39 @@ race_eight() {
 
 other_rounds() { local n=$((race_rounds / 5)); echo $((n < 2 ? 2 : n)); }
 
+# up_races_down LABEL OUT DB DIR DELAY DOWN_ARGS...: with 100 of DIR applied to DB, `up` racing
+# `down DOWN_ARGS` (started DELAY seconds later); one bad naming their exits and unexpected
+# stderr, or check_trial
+up_races_down() {
+    local label=$1 out=$2 db=$3 dir=$4 delay=$5 p1 p2 r1 r2 msg
+    shift 5
+    deployer up --dir "$dir" --to 100 -q >/dev/null 2>&1
+    q -c "TRUNCATE ddl_log" # indexes dropped by down and built again count once more
+    deployer up --dir "$dir" --lock-wait 120 >"$run_dir/$out.1.out" 2>"$run_dir/$out.1.err" &
+    p1=$!
+    [ -n "$delay" ] && sleep "$delay"
+    deployer down "$@" --yes --lock-wait 120 >"$run_dir/$out.2.out" 2>"$run_dir/$out.2.err" &
+    p2=$!
+    wait $p1
+    r1=$?
+    wait $p2
+    r2=$?
+    scen_trials=$((scen_trials + 1))
+    msg=$(racer_stderr "$run_dir/$out".*.err)
+    if [ "$r1,$r2" != 0,0 ] || [ -n "$msg" ]; then
+        bad "$label: exits $r1,$r2" "$msg"
+    else
+        check_trial "$label" "$db" "$dir"
+    fi
+}
+
 race_up_down() {
-    local r db dir=$work/nt p1 p2 r1 r2 msg rounds=$(other_rounds)
+    local r db rounds=$(other_rounds)
     scen_begin "pgmig up racing pgmig down --to 050 (nt folder, from 100 applied)"
     for ((r = 1; r <= rounds; r++)); do
         db=rud_$r
         trial_db $db
-        "$bin" up --dir "$dir" --to 100 -q >/dev/null 2>&1
-        q -c "TRUNCATE ddl_log" # indexes dropped by down and built again count once more
-        "$bin" up --dir "$dir" --lock-wait 120 >"$run_dir/rud.1.out" 2>"$run_dir/rud.1.err" &
-        p1=$!
-        "$bin" down --to 050 --yes --lock-wait 120 >"$run_dir/rud.2.out" 2>"$run_dir/rud.2.err" &
-        p2=$!
-        wait $p1
-        r1=$?
-        wait $p2
-        r2=$?
-        scen_trials=$((scen_trials + 1))
-        msg=$(unexpected_stderr "$run_dir"/rud.*.err)
-        if [ "$r1,$r2" != 0,0 ] || [ -n "$msg" ]; then
-            bad "race up/down #$r: exits $r1,$r2" "$msg"
-        else
-            check_trial "race up/down #$r" $db "$dir"
-        fi
+        up_races_down "race up/down #$r" rud $db "$work/nt" "" --to 050
         drop_db $db
     done
     scen_end
