@@ -20,6 +20,14 @@ COMMENT ON TABLE app.person IS 'people';
 SELECT kind, identity, definition FROM mig.fingerprint()
 WHERE identity = 'app' OR identity LIKE 'app.%' OR identity LIKE '% app.%' ORDER BY kind, identity;
 SELECT count(*) FROM mig.fingerprint() WHERE identity LIKE 'mig.%' OR identity LIKE '%pg_catalog.%';
+-- an index a constraint owns is the constraint's, plus its own options (which the constraint's
+-- row does not show)
+CREATE TEMP TABLE fpo AS SELECT mig.fingerprint_hash() AS h;
+ALTER INDEX app.person_pkey SET (fillfactor = 70);
+SELECT definition FROM mig.fingerprint() WHERE identity = 'app.person_pkey';
+SELECT mig.fingerprint_hash() = (SELECT h FROM fpo) AS same_with_fillfactor;
+ALTER INDEX app.person_pkey RESET (fillfactor);
+SELECT mig.fingerprint_hash() = (SELECT h FROM fpo) AS same_after_reset;
 
 -- dropped and created again: the same fingerprint
 CREATE TEMP TABLE fp AS SELECT mig.fingerprint_hash() AS h;
